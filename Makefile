@@ -1,0 +1,45 @@
+# Two commands: `make run` (dashboard on the bundled sample) and `make test` (every check).
+# Both create .venv and install what they need the first time.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DATA ?= data/sample
+PORT ?= 8501
+
+.PHONY: run test lint format sample clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	KESIAPAN_DATA=$(DATA) $(BIN)/streamlit run app.py --server.port $(PORT) \
+		--browser.gatherUsageStats false
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint queries
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/sqlfluff fix queries
+
+test: lint
+	$(BIN)/python -m pytest
+
+# Rewrite the bundled sample from the reference areas (byte-identical unless the generator changed).
+sample: $(VENV)/.runtime
+	$(BIN)/python -m kesiapan sample --out data/sample --scale sampang
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-results

@@ -1,0 +1,307 @@
+"""The checks of contract §3 over a loaded dataset: errors block, warnings are shown and kept.
+
+Each check is one SQL statement over `_raw_<table>` (the text as written) or the typed table,
+returning the row number, the value and the count of all offending rows; only the first
+`EXAMPLES_PER_CHECK` rows of each check become messages, then one line says how many more.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from kesiapan import schema
+from kesiapan.problems import ERROR, WARNING, Problem
+
+EXAMPLES_PER_CHECK = 50
+MIN_AGE = 17  # PKPU: KPPS members are at least 17 on voting day
+PREFERRED_MAX_AGE = 55
+
+_KIND_MESSAGES = {
+    schema.DATE: "tanggal tidak dapat dibaca; tulis sebagai YYYY-MM-DD atau DD/MM/YYYY",
+    schema.INT: "bukan bilangan bulat",
+    schema.DECIMAL: "bukan angka",
+    schema.BOOL: "nilai kehadiran tidak dikenal; pakai ya/tidak, hadir/tidak hadir, y/t, 1/0 "
+    "atau true/false",
+    schema.JABATAN: "jabatan tidak dikenal; pakai ketua/anggota atau KPPS 1 (ketua) sampai KPPS 7",
+    schema.JENIS_KELAMIN: "jenis kelamin tidak dikenal; pakai L atau P",
+    schema.JENIS_WILAYAH: "jenis wilayah tidak dikenal; pakai desa atau kelurahan",
+}
+
+
+class _Checker:
+    def __init__(self, con: duckdb.DuckDBPyConnection, file_names: dict[str, str]) -> None:
+        self.con = con
+        self.file_names = file_names
+        self.problems: list[Problem] = []
+
+    def add(
+        self,
+        level: str,
+        table: str,
+        column: str | None,
+        message: str,
+        sql: str,
+        params: dict[str, object] | None = None,
+    ) -> None:
+        """`sql` selects (baris, nilai) of offending rows, ordered; we keep the first few."""
+        rows = self.con.execute(
+            f"select *, count(*) over () as _total from ({sql}) limit {EXAMPLES_PER_CHECK}",
+            params or {},
+        ).fetchall()
+        for baris, nilai, _total in rows:
+            self.problems.append(
+                Problem(
+                    level,
+                    self.file_names[table],
+                    baris,
+                    column,
+                    None if nilai is None else str(nilai),
+                    message,
+                )
+            )
+        if rows and rows[0][2] > len(rows):
+            more = rows[0][2] - len(rows)
+            self.problems.append(
+                Problem(
+                    level,
+                    self.file_names[table],
+                    None,
+                    column,
+                    None,
+                    f"{message} — dan {more:,} baris lain".replace(",", "."),
+                )
+            )
+
+
+def run(
+    con: duckdb.DuckDBPyConnection,
+    file_names: dict[str, str],
+    as_of: date,
+    voting_day: date,
+    numeric_niks: dict[str, list[int]],
+) -> list[Problem]:
+    check = _Checker(con, file_names)
+    _value_checks(check)
+    _key_checks(check)
+    _reference_checks(check)
+    _warnings(check, as_of, voting_day)
+    for table, rows in numeric_niks.items():
+        for number in rows[:EXAMPLES_PER_CHECK]:
+            check.problems.append(
+                Problem(
+                    WARNING,
+                    file_names[table],
+                    number,
+                    "nik",
+                    None,
+                    "NIK tersimpan sebagai angka Excel: Excel hanya menyimpan 15 digit, "
+                    "digit ke-16 bisa hilang; simpan kolom NIK sebagai teks",
+                )
+            )
+    return check.problems
+
+
+def _value_checks(check: _Checker) -> None:
+    from kesiapan.store import typed_expression
+
+    for table in schema.TABLES.values():
+        raw = f"_raw_{table.name}"
+        for column in table.columns:
+            c = column.name
+            blank = f"nullif(trim({c}), '')"
+            if column.value_required:
+                check.add(
+                    ERROR,
+                    table.name,
+                    c,
+                    "wajib diisi",
+                    f"select _baris, {c} from {raw} where {blank} is null order by _baris",
+                )
+            typed = typed_expression(column, c)
+            if column.kind in _KIND_MESSAGES:
+                check.add(
+                    ERROR,
+                    table.name,
+                    c,
+                    _KIND_MESSAGES[column.kind],
+                    f"select _baris, {c} from {raw} "
+                    f"where {blank} is not null and {typed} is null order by _baris",
+                )
+            if column.kind == schema.NIK:
+                check.add(
+                    ERROR,
+                    table.name,
+                    c,
+                    "NIK harus 16 digit angka",
+                    f"select _baris, {c} from {raw} "
+                    f"where {typed} is not null and not regexp_full_match({typed}, '[0-9]{{16}}') "
+                    "order by _baris",
+                )
+            bounds = []
+            if column.minimum is not None:
+                bounds.append(f"{typed} < {column.minimum}")
+            if column.maximum is not None:
+                bounds.append(f"{typed} > {column.maximum}")
+            if bounds:
+                limits = _limit_text(column)
+                check.add(
+                    ERROR,
+                    table.name,
+                    c,
+                    f"di luar batas ({limits})",
+                    f"select _baris, {c} from {raw} where {' or '.join(bounds)} order by _baris",
+                )
+
+
+def _limit_text(column: schema.Column) -> str:
+    def fmt(value: float) -> str:
+        return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
+
+    if column.minimum is not None and column.maximum is not None:
+        return f"{fmt(column.minimum)}–{fmt(column.maximum)}"
+    if column.minimum is not None:
+        return f"paling kecil {fmt(column.minimum)}"
+    return f"paling besar {fmt(column.maximum)}"  # type: ignore[arg-type]
+
+
+def _key_checks(check: _Checker) -> None:
+    for table in schema.TABLES.values():
+        if table.key is None:
+            continue
+        key = table.key
+        check.add(
+            ERROR,
+            table.name,
+            key,
+            f"{key} ganda: sudah dipakai di baris sebelumnya",
+            f"select _baris, {key} from (select _baris, {key}, "
+            f"row_number() over (partition by {key} order by _baris) as n "
+            f"from {table.name} where {key} is not null) where n > 1 order by _baris",
+        )
+    check.add(
+        ERROR,
+        "tps",
+        "kode_tps",
+        "kode_tps harus 13 digit: kode_desa tanpa titik + nomor TPS 3 digit",
+        "select _baris, kode_tps from tps where kode_tps is not null and kode_desa is not null "
+        "and not (regexp_full_match(kode_tps, '[0-9]{13}') "
+        "and left(kode_tps, 10) = replace(kode_desa, '.', '')) order by _baris",
+    )
+    check.add(
+        ERROR,
+        "tps",
+        "nomor_tps",
+        "nomor_tps tidak sama dengan 3 digit terakhir kode_tps",
+        "select _baris, nomor_tps from tps where regexp_full_match(kode_tps, '[0-9]{13}') "
+        "and nomor_tps is not null and nomor_tps <> cast(right(kode_tps, 3) as integer) "
+        "order by _baris",
+    )
+
+
+_REFERENCES = (
+    # table, column, referenced table, referenced column, what is referenced (for the message)
+    ("tps", "kode_desa", "wilayah", "kode_desa", "desa/kelurahan di wilayah"),
+    ("kpps", "kode_tps", "tps", "kode_tps", "TPS di tabel tps"),
+    ("bimtek_sesi", "kode_kecamatan", "wilayah", "kode_kecamatan", "kecamatan di wilayah"),
+    ("bimtek_hadir", "kode_sesi", "bimtek_sesi", "kode_sesi", "sesi di bimtek_sesi"),
+    ("supervisi", "kode_kecamatan", "wilayah", "kode_kecamatan", "kecamatan di wilayah"),
+    ("supervisi", "kode_desa", "wilayah", "kode_desa", "desa/kelurahan di wilayah"),
+    ("supervisi", "kode_sesi", "bimtek_sesi", "kode_sesi", "sesi di bimtek_sesi"),
+)
+
+
+def _reference_checks(check: _Checker) -> None:
+    for table, column, target, target_column, what in _REFERENCES:
+        check.add(
+            ERROR,
+            table,
+            column,
+            f"kode tidak dikenal: tidak ada {what}",
+            f"select t._baris, t.{column} from {table} as t "
+            f"where t.{column} is not null and not exists (select 1 from {target} as r "
+            f"where r.{target_column} = t.{column}) order by t._baris",
+        )
+    check.add(
+        ERROR,
+        "supervisi",
+        "kode_desa",
+        "desa/kelurahan ini tidak terletak di kode_kecamatan yang sama baris",
+        "select s._baris, s.kode_desa from supervisi as s inner join wilayah as w "
+        "on w.kode_desa = s.kode_desa where w.kode_kecamatan <> s.kode_kecamatan "
+        "order by s._baris",
+    )
+
+
+def _warnings(check: _Checker, as_of: date, voting_day: date) -> None:
+    check.add(
+        WARNING,
+        "kpps",
+        "nik",
+        "NIK yang sama aktif di dua TPS pada waktu yang sama",
+        "select b._baris, b.nik from kpps as a inner join kpps as b "
+        "on a.nik = b.nik and a._baris < b._baris and a.kode_tps <> b.kode_tps "
+        "and coalesce(a.tanggal_sk, date '0001-01-01') < coalesce(b.tanggal_berhenti, "
+        "date '9999-12-31') and coalesce(b.tanggal_sk, date '0001-01-01') < "
+        "coalesce(a.tanggal_berhenti, date '9999-12-31') order by b._baris",
+    )
+    check.add(
+        WARNING,
+        "kpps",
+        "kode_tps",
+        "TPS ini punya lebih banyak KPPS aktif daripada kebutuhan kursinya (per tanggal data)",
+        "select min(k._baris), k.kode_tps from kpps_aktif($as_of) as k "
+        "inner join tps as t on t.kode_tps = k.kode_tps "
+        "group by k.kode_tps, t.kebutuhan_kpps having count(*) > t.kebutuhan_kpps "
+        "order by k.kode_tps",
+        {"as_of": as_of},
+    )
+    check.add(
+        WARNING,
+        "kpps",
+        "jabatan",
+        "TPS ini punya dua ketua aktif (per tanggal data)",
+        "select min(_baris), kode_tps from kpps_aktif($as_of) where jabatan = 'ketua' "
+        "group by kode_tps having count(*) > 1 order by kode_tps",
+        {"as_of": as_of},
+    )
+    check.add(
+        WARNING,
+        "kpps",
+        "nik",
+        "tanggal lahir atau jenis kelamin di NIK (digit 7–12, tanggal + 40 untuk perempuan) "
+        "tidak cocok dengan tanggal_lahir/jenis_kelamin",
+        "select _baris, nik from kpps where regexp_full_match(nik, '[0-9]{16}') "
+        "and tanggal_lahir is not null and jenis_kelamin is not null and ("
+        "cast(substr(nik, 7, 2) as integer) - case when jenis_kelamin = 'P' then 40 else 0 end "
+        "<> day(tanggal_lahir) or cast(substr(nik, 9, 2) as integer) <> month(tanggal_lahir) "
+        "or cast(substr(nik, 11, 2) as integer) <> year(tanggal_lahir) % 100) order by _baris",
+    )
+    check.add(
+        WARNING,
+        "kpps",
+        "tanggal_lahir",
+        f"umur pada hari pemungutan suara di bawah {MIN_AGE} tahun",
+        "select _baris, tanggal_lahir from kpps where tanggal_lahir is not null "
+        "and date_sub('year', tanggal_lahir, $hari) < $umur order by _baris",
+        {"hari": voting_day, "umur": MIN_AGE},
+    )
+    check.add(
+        WARNING,
+        "kpps",
+        "tanggal_lahir",
+        f"umur pada hari pemungutan suara di atas {PREFERRED_MAX_AGE} tahun "
+        "(batas yang disarankan)",
+        "select _baris, tanggal_lahir from kpps where tanggal_lahir is not null "
+        "and date_sub('year', tanggal_lahir, $hari) > $umur order by _baris",
+        {"hari": voting_day, "umur": PREFERRED_MAX_AGE},
+    )
+    check.add(
+        WARNING,
+        "bimtek_hadir",
+        "nik",
+        "NIK tidak ada di daftar KPPS",
+        "select h._baris, h.nik from bimtek_hadir as h where h.nik is not null "
+        "and not exists (select 1 from kpps as k where k.nik = h.nik) order by h._baris",
+    )

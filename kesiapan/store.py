@@ -1,0 +1,454 @@
+"""A dataset folder read into DuckDB: one typed table per contract table, and the queries over it.
+
+Every file is first read as text only (DuckDB's CSV sniffer would turn codes and NIKs into
+integers), into `_raw_<table>` with canonical column names and the spreadsheet row number
+`_baris`. The typed table `<table>` is derived from it by one SQL expression per value kind,
+and the checks of contract §3 compare the two to name every value that could not be read.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from kesiapan import checks, schema
+from kesiapan.problems import ERROR, WARNING, DatasetError, Problem
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+MACROS_DIR = QUERIES_DIR / "macros"
+AREA_PARAMS = ("kabupaten", "kecamatan", "desa")
+DEFAULT_SEATS = 7
+
+_PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_BLANK = "nullif(trim({c}), '')"
+# Spellings accepted for `hadir` (contract §1), compared after lower() and trim().
+HADIR_TRUE = ("ya", "hadir", "y", "1", "true", "✓", "v")
+HADIR_FALSE = ("tidak", "tidak hadir", "t", "0", "false", "-", "x")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d")
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def typed_expression(column: schema.Column, raw: str) -> str:
+    """The SQL that turns raw text into the column's type; NULL when blank or unreadable."""
+    v = _BLANK.format(c=raw)
+    kind = column.kind
+    if kind in (schema.TEXT, schema.CODE):
+        return v
+    if kind == schema.NIK:
+        # People paste NIKs with spaces, quotes or Excel's leading apostrophe.
+        return f"nullif(regexp_replace(trim({raw}), '[\\s''\"]', '', 'g'), '')"
+    if kind == schema.DATE:
+        formats = ", ".join(f"try_strptime({v}, '{f}')" for f in DATE_FORMATS)
+        return f"cast(coalesce({formats}) as date)"
+    if kind == schema.INT:
+        return (
+            f"case when regexp_full_match({v}, '[+-]?[0-9]+(\\.0*)?')"
+            f" then cast(split_part({v}, '.', 1) as bigint) end"
+        )
+    if kind == schema.DECIMAL:
+        return f"try_cast(replace({v}, ',', '.') as double)"
+    low = f"regexp_replace(lower({v}), '\\s+', ' ', 'g')"
+    if kind == schema.BOOL:
+        return (
+            f"case when {low} in ({_sql_list(HADIR_TRUE)}) then true"
+            f" when {low} in ({_sql_list(HADIR_FALSE)}) then false end"
+        )
+    if kind == schema.JABATAN:
+        return (
+            f"case when regexp_full_match({low}, '(ketua( kpps)?|kpps ?0?1)') then 'ketua'"
+            f" when regexp_full_match({low}, '(anggota( kpps)?|kpps ?0?[2-7])') then 'anggota' end"
+        )
+    if kind == schema.JENIS_KELAMIN:
+        return (
+            f"case when {low} in ('l', 'laki-laki', 'laki laki', 'pria') then 'L'"
+            f" when {low} in ('p', 'perempuan', 'wanita') then 'P' end"
+        )
+    if kind == schema.JENIS_WILAYAH:
+        return f"case when {low} in ('desa', 'kelurahan') then {low} end"
+    raise ValueError(f"unknown kind {kind}")
+
+
+@dataclass(frozen=True)
+class DatasetConfig:
+    nama: str | None = None
+    hari_pemungutan: date | None = None
+    bimtek_mulai: date | None = None
+    bimtek_selesai: date | None = None
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    table: str
+    path: Path | None
+    rows: int
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value.strip():
+        return date.fromisoformat(value.strip())
+    return None
+
+
+def _read_config(folder: Path, problems: list[Problem]) -> DatasetConfig:
+    path = folder / "dataset.toml"
+    if not path.exists():
+        return DatasetConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        return DatasetConfig(
+            nama=data.get("nama"),
+            hari_pemungutan=_as_date(data.get("hari_pemungutan")),
+            bimtek_mulai=_as_date(data.get("bimtek_mulai")),
+            bimtek_selesai=_as_date(data.get("bimtek_selesai")),
+        )
+    except (tomllib.TOMLDecodeError, ValueError, UnicodeDecodeError) as exc:
+        problems.append(
+            Problem(WARNING, "dataset.toml", None, None, None, f"berkas tidak dapat dibaca: {exc}")
+        )
+        return DatasetConfig()
+
+
+def find_table_file(folder: Path, table: str) -> tuple[Path | None, list[Path]]:
+    """The file holding `table` (NAME.csv, NAME.xlsx or NAME.parquet, any case) and any rivals."""
+    found = sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.stem.lower() == table and p.suffix.lower() in schema.FILE_SUFFIXES
+    )
+    return (found[0] if found else None), found[1:]
+
+
+def _csv_delimiter(path: Path) -> str:
+    with path.open("rb") as handle:
+        for line in handle:
+            if line.strip():
+                return ";" if line.count(b";") > line.count(b",") else ","
+    return ","
+
+
+def _cell_text(value: object) -> tuple[str | None, bool]:
+    """An Excel cell as text, and whether it was a number (a NIK typed as a number loses digits)."""
+    if value is None:
+        return None, False
+    if isinstance(value, bool):
+        return ("true" if value else "false"), False
+    if isinstance(value, datetime):
+        if value.time() == datetime.min.time():
+            return value.date().isoformat(), False
+        return value.isoformat(sep=" "), False
+    if isinstance(value, date):
+        return value.isoformat(), False
+    if isinstance(value, int):
+        return str(value), True
+    if isinstance(value, float):
+        return (str(int(value)) if value.is_integer() else repr(value)), True
+    return str(value), False
+
+
+class Dataset:
+    """One dataset folder in an in-memory DuckDB: typed tables, checks and named queries."""
+
+    def __init__(
+        self,
+        folder: Path,
+        con: duckdb.DuckDBPyConnection,
+        sources: dict[str, SourceFile],
+        problems: list[Problem],
+        config: DatasetConfig,
+    ) -> None:
+        self.folder = folder
+        self._con = con
+        self._lock = threading.Lock()
+        self.sources = sources
+        self.problems = problems
+        self.config = config
+        self.first_date, self.default_as_of = self._date_range()
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, folder: Path | str) -> Dataset:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise DatasetError(f"Folder data tidak ditemukan: {folder}")
+        con = duckdb.connect()
+        problems: list[Problem] = []
+        config = _read_config(folder, problems)
+        sources: dict[str, SourceFile] = {}
+        numeric_niks: dict[str, list[int]] = {}
+        for name in schema.TABLE_NAMES:
+            table = schema.TABLES[name]
+            path, rivals = find_table_file(folder, name)
+            for rival in rivals:
+                problems.append(
+                    Problem(
+                        WARNING,
+                        rival.name,
+                        None,
+                        None,
+                        None,
+                        f"diabaikan: tabel {name} sudah dibaca dari {path.name if path else '-'}",
+                    )
+                )
+            if path is None:
+                problems.append(
+                    Problem(
+                        ERROR,
+                        f"{name}.csv",
+                        None,
+                        None,
+                        None,
+                        f"berkas tabel {name} tidak ada (CSV, XLSX atau Parquet) di folder data",
+                    )
+                )
+                _create_raw(con, table, headers=None)
+            else:
+                try:
+                    headers, numeric_rows = _load_source(con, path, table)
+                except (duckdb.Error, OSError, ValueError, KeyError) as exc:
+                    problems.append(
+                        Problem(
+                            ERROR, path.name, None, None, None, f"berkas tidak dapat dibaca: {exc}"
+                        )
+                    )
+                    _create_raw(con, table, headers=None)
+                    path = None
+                else:
+                    problems.extend(_header_problems(table, path.name, headers))
+                    _create_raw(con, table, headers)
+                    numeric_niks[name] = numeric_rows
+            rows = con.execute(f"select count(*) from _raw_{name}").fetchone()[0]
+            sources[name] = SourceFile(name, path, rows)
+            _create_typed(con, table)
+        _create_macros(con)
+        file_names = {n: (s.path.name if s.path else f"{n}.csv") for n, s in sources.items()}
+        dataset = cls(folder, con, sources, problems, config)
+        problems.extend(
+            checks.run(
+                con,
+                file_names,
+                as_of=dataset.default_as_of,
+                voting_day=config.hari_pemungutan or dataset.default_as_of,
+                numeric_niks=numeric_niks,
+            )
+        )
+        return dataset
+
+    # -- reading ---------------------------------------------------------------------------
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    def query(
+        self,
+        name: str,
+        as_of: date | None = None,
+        kabupaten: list[str] | None = None,
+        kecamatan: list[str] | None = None,
+        desa: list[str] | None = None,
+    ) -> pd.DataFrame:
+        """Run `queries/<name>.sql` with the as-of date and area filters (None = no filter)."""
+        sql = query_text(name)
+        values: dict[str, object] = {
+            "as_of": as_of or self.default_as_of,
+            "kabupaten": _as_list(kabupaten),
+            "kecamatan": _as_list(kecamatan),
+            "desa": _as_list(desa),
+        }
+        params = {p: values[p] for p in sorted(set(_PARAM_RE.findall(sql)))}
+        cursor = self._con.cursor()
+        try:
+            return cursor.execute(sql, params).df()
+        finally:
+            cursor.close()
+
+    def table_rows(self, table: str) -> int:
+        return self.sources[table].rows
+
+    def _date_range(self) -> tuple[date, date]:
+        first, last = self._con.execute(query_text("tanggal_data")).fetchone()
+        today = date.today()
+        return (first or today), (last or today)
+
+
+def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the shared macros of `queries/macros/`; a macro can use another defined later."""
+    pending = sorted(MACROS_DIR.glob("*.sql"))
+    while pending:
+        failed: list[Path] = []
+        for sql_file in pending:
+            try:
+                con.execute(sql_file.read_text(encoding="utf-8"))
+            except duckdb.CatalogException:
+                failed.append(sql_file)
+        if len(failed) == len(pending):
+            con.execute(failed[0].read_text(encoding="utf-8"))  # raises the real error
+        pending = failed
+
+
+def _as_list(values: list[str] | tuple[str, ...] | None) -> list[str] | None:
+    if values is None:
+        return None
+    return [str(v) for v in values]
+
+
+def query_text(name: str) -> str:
+    path = QUERIES_DIR / f"{name}.sql"
+    if not re.fullmatch(r"[a-z_]+", name) or not path.exists():
+        raise KeyError(f"query tidak dikenal: {name}")
+    return path.read_text(encoding="utf-8")
+
+
+def query_names() -> list[str]:
+    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
+
+
+def _load_source(
+    con: duckdb.DuckDBPyConnection, path: Path, table: schema.Table
+) -> tuple[list[str], list[int]]:
+    """Read a file as text into `_src_<table>` (columns column0…, `_baris`); return its header."""
+    src = f"_src_{table.name}"
+    suffix = path.suffix.lower()
+    numeric_rows: list[int] = []
+    if suffix == ".csv":
+        con.execute(
+            f"create or replace temp table {src}_lines as "
+            "select * from read_csv($path, header = false, all_varchar = true, "
+            "delim = $delim, quote = '\"', null_padding = true, skip = 0)",
+            {"path": str(path), "delim": _csv_delimiter(path)},
+        )
+        width = len(con.execute(f"select * from {src}_lines limit 0").description)
+        # DuckDB names them column0 or column00 by width; rename to one scheme.
+        columns = [f"column{i}" for i in range(width)]
+        con.execute(
+            f"create or replace temp table {src} as "
+            f"select rowid + 1 as _baris, * from {src}_lines as t({', '.join(columns)})"
+        )
+        con.execute(f"drop table {src}_lines")
+        header_row = con.execute(f"select * from {src} where _baris = 1").fetchone()
+        headers = [str(h) if h is not None else "" for h in (header_row or ())[1:]]
+        con.execute(f"delete from {src} where _baris = 1")
+    elif suffix == ".xlsx":
+        headers, frame, numeric_rows = _read_xlsx(path, table)
+        con.register(f"{src}_frame", frame)
+        con.execute(f"create or replace temp table {src} as select * from {src}_frame")
+        con.unregister(f"{src}_frame")
+        columns = list(frame.columns[1:])
+    elif suffix == ".parquet":
+        names = con.execute(
+            "select name from parquet_schema($path)", {"path": str(path)}
+        ).fetchall()
+        # parquet_schema lists the root first; only leaf columns name data.
+        headers = [n[0] for n in names[1:]]
+        columns = [f"column{i}" for i in range(len(headers))]
+        casts = ", ".join(f"cast({c} as varchar) as {c}" for c in columns)
+        con.execute(
+            f"create or replace temp table {src} as "
+            f"select rowid + 2 as _baris, * from (select {casts} "
+            f"from read_parquet($path) as t({', '.join(columns)}))",
+            {"path": str(path)},
+        )
+    else:  # pragma: no cover - find_table_file only returns known suffixes
+        raise ValueError(path.suffix)
+    if len(columns) != len(headers):
+        raise ValueError("jumlah kolom tidak cocok dengan baris judul")
+    return headers, numeric_rows
+
+
+def _read_xlsx(path: Path, table: schema.Table) -> tuple[list[str], pd.DataFrame, list[int]]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header_cells = next(rows, ())
+        headers = [_cell_text(v)[0] or "" for v in header_cells]
+        while headers and not headers[-1]:
+            headers.pop()
+        nik_position = schema.match_headers(table, headers).get("nik")
+        records: list[list[object]] = []
+        numeric_rows: list[int] = []
+        for number, cells in enumerate(rows, start=2):
+            values = [_cell_text(v) for v in cells[: len(headers)]]
+            if not any(text is not None and text.strip() for text, _ in values):
+                continue  # Excel keeps formatted but empty rows at the end of a sheet.
+            values += [(None, False)] * (len(headers) - len(values))
+            if nik_position is not None and values[nik_position][1]:
+                numeric_rows.append(number)
+            records.append([number, *(text for text, _ in values)])
+    finally:
+        workbook.close()
+    columns = ["_baris", *(f"column{i}" for i in range(len(headers)))]
+    frame = pd.DataFrame(records, columns=columns, dtype=object)
+    frame["_baris"] = frame["_baris"].astype("int64")
+    for column in columns[1:]:
+        frame[column] = frame[column].astype("string")
+    return headers, frame, numeric_rows
+
+
+def _header_problems(table: schema.Table, file_name: str, headers: list[str]) -> list[Problem]:
+    found = schema.match_headers(table, headers)
+    return [
+        Problem(
+            ERROR,
+            file_name,
+            1,
+            column.name,
+            None,
+            f"kolom wajib '{column.name}' tidak ditemukan di baris judul",
+        )
+        for column in table.columns
+        if column.header_required and column.name not in found
+    ]
+
+
+def _create_raw(
+    con: duckdb.DuckDBPyConnection, table: schema.Table, headers: list[str] | None
+) -> None:
+    """`_raw_<table>`: canonical columns as text; a missing column is all NULL."""
+    found = schema.match_headers(table, headers) if headers is not None else {}
+    parts = ["_baris"] if headers is not None else ["cast(null as bigint) as _baris"]
+    for column in table.columns:
+        if column.name in found:
+            parts.append(f"column{found[column.name]} as {column.name}")
+        else:
+            parts.append(f"cast(null as varchar) as {column.name}")
+    source = f"_src_{table.name}" if headers is not None else "(select 1) as nothing"
+    where = "" if headers is not None else " where false"
+    con.execute(
+        f"create or replace table _raw_{table.name} as "
+        f"select {', '.join(parts)} from {source}{where}"
+    )
+    if headers is not None:
+        con.execute(f"drop table _src_{table.name}")
+
+
+def _create_typed(con: duckdb.DuckDBPyConnection, table: schema.Table) -> None:
+    parts = ["_baris"]
+    for column in table.columns:
+        expression = typed_expression(column, column.name)
+        if table.name == "tps" and column.name == "kebutuhan_kpps":
+            # Contract: a blank seat count means the usual 7 (1 ketua + 6 anggota).
+            expression = f"coalesce({expression}, {DEFAULT_SEATS})"
+        parts.append(f"{expression} as {column.name}")
+    con.execute(
+        f"create or replace table {table.name} as select {', '.join(parts)} from _raw_{table.name}"
+    )

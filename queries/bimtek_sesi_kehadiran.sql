@@ -1,0 +1,51 @@
+-- Bimtek sessions of the kecamatan in scope: roll call and attendance against capacity at
+-- $as_of (sessions after it are listed with zero counts). $kabupaten, $kecamatan, $desa:
+-- lists of codes, NULL = no filter; counts cover everyone on the session's roll call.
+with
+
+kecamatan_dipilih as (
+    select distinct
+        kode_kecamatan,
+        kecamatan
+    from wilayah_dipilih($kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[])
+),
+
+panggilan as (
+    select
+        h.kode_sesi,
+        count(distinct h.nik) as dipanggil,
+        count(distinct h.nik) filter (where h.hadir) as hadir
+    from bimtek_hadir as h
+    group by h.kode_sesi
+),
+
+disupervisi as (
+    select distinct v.kode_sesi
+    from supervisi as v
+    where v.tanggal <= $as_of::date and v.kode_sesi is not null
+),
+
+final as (
+    select
+        s.kode_sesi,
+        s.kode_kecamatan,
+        k.kecamatan,
+        s.tanggal,
+        s.tempat,
+        s.kapasitas,
+        s.tanggal <= $as_of::date as sudah_berlangsung,
+        case when s.tanggal <= $as_of::date then coalesce(p.dipanggil, 0) else 0 end
+            as dipanggil,
+        case when s.tanggal <= $as_of::date then coalesce(p.hadir, 0) else 0 end as hadir
+    from bimtek_sesi as s
+    inner join kecamatan_dipilih as k on s.kode_kecamatan = k.kode_kecamatan
+    left join panggilan as p on s.kode_sesi = p.kode_sesi
+)
+
+select
+    f.*,
+    f.dipanggil - f.hadir as tidak_hadir,
+    f.hadir / f.kapasitas as keterisian,
+    f.kode_sesi in (select d.kode_sesi from disupervisi as d) as disupervisi
+from final as f
+order by f.tanggal, f.kode_sesi

@@ -1,0 +1,35 @@
+-- Bimtek sessions held by $as_of in the kecamatan in scope, and who supervised each.
+-- $kabupaten, $kecamatan, $desa: lists of codes, NULL = no filter.
+with
+
+kecamatan_dipilih as (
+    select distinct
+        kode_kecamatan,
+        kecamatan
+    from wilayah_dipilih($kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[])
+),
+
+kunjungan_per_sesi as (
+    select
+        v.kode_sesi,
+        count(*) as kunjungan,
+        string_agg(distinct v.pengawas, '; ' order by v.pengawas) as pengawas
+    from supervisi as v
+    where v.tanggal <= $as_of::date and v.kode_sesi is not null
+    group by v.kode_sesi
+)
+
+select
+    s.kode_sesi,
+    s.kode_kecamatan,
+    k.kecamatan,
+    s.tanggal,
+    s.tempat,
+    v.pengawas,
+    coalesce(v.kunjungan, 0) as kunjungan,
+    v.kunjungan is not null as disupervisi
+from bimtek_sesi as s
+inner join kecamatan_dipilih as k on s.kode_kecamatan = k.kode_kecamatan
+left join kunjungan_per_sesi as v on s.kode_sesi = v.kode_sesi
+where s.tanggal <= $as_of::date
+order by s.tanggal, s.kode_sesi
