@@ -360,11 +360,15 @@ def _load_source(
         columns = [f"column{i}" for i in range(len(headers))]
         casts = ", ".join(f"cast({c} as varchar) as {c}" for c in columns)
         con.execute(
-            f"create or replace temp table {src} as "
-            f"select rowid + 2 as _baris, * from (select {casts} "
-            f"from read_parquet($path) as t({', '.join(columns)}))",
+            f"create or replace temp table {src}_lines as select {casts} "
+            f"from read_parquet($path) as t({', '.join(columns)})",
             {"path": str(path)},
         )
+        # Row 1 is the header in a spreadsheet's terms, so the first record is row 2.
+        con.execute(
+            f"create or replace temp table {src} as select rowid + 2 as _baris, * from {src}_lines"
+        )
+        con.execute(f"drop table {src}_lines")
     else:  # pragma: no cover - find_table_file only returns known suffixes
         raise ValueError(path.suffix)
     if len(columns) != len(headers):

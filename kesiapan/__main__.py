@@ -1,0 +1,5 @@
+import sys
+
+from kesiapan.cli import main
+
+sys.exit(main())

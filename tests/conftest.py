@@ -1,0 +1,60 @@
+"""Shared test helpers: write small datasets to a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+
+WILAYAH = """kode_provinsi,provinsi,kode_kabupaten,kabupaten,kode_kecamatan,kecamatan,kode_desa,desa,jenis,lat,lon
+35,Jawa Timur,35.27,Sampang,35.27.02,Torjun,35.27.02.2001,Bringin Nonggal,desa,-7.14,113.20
+35,Jawa Timur,35.27,Sampang,35.27.02,Torjun,35.27.02.2002,Kodak,desa,-7.15,113.21
+"""
+TPS = """kode_tps,kode_desa,nomor_tps,jumlah_dpt,kebutuhan_kpps
+3527022001001,35.27.02.2001,1,250,
+3527022002001,35.27.02.2002,1,240,2
+"""
+KPPS = """nik,nama,jenis_kelamin,tanggal_lahir,no_hp,kode_tps,jabatan,tanggal_sk,tanggal_berhenti,alasan_berhenti
+3527020101900001,Moh. Hasan,L,1990-01-01,081234567890,3527022001001,ketua,2024-01-24,,
+3527024202950001,Siti Aminah,P,1995-02-02,,3527022002001,KPPS 1,2024-01-24,,
+3527020303880001,Abd. Rahman,L,1988-03-03,,3527022002001,KPPS 2,2024-01-24,,
+"""
+SESI = """kode_sesi,kode_kecamatan,tanggal,tempat,kapasitas
+BT-352702-01,35.27.02,2024-01-26,Aula Kantor Kecamatan Torjun,100
+"""
+HADIR = """kode_sesi,nik,hadir,nilai_pre,nilai_post
+BT-352702-01,3527020101900001,ya,60,85
+BT-352702-01,3527024202950001,tidak,,
+"""
+SUPERVISI = """tanggal,pengawas,lembaga,kode_kecamatan,kode_desa,kode_sesi,temuan,tindak_lanjut
+2024-01-26,Budi Santoso,KPU Kabupaten Sampang,35.27.02,,BT-352702-01,,
+"""
+TABLES = {
+    "wilayah": WILAYAH,
+    "tps": TPS,
+    "kpps": KPPS,
+    "bimtek_sesi": SESI,
+    "bimtek_hadir": HADIR,
+    "supervisi": SUPERVISI,
+}
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    """A valid three-member dataset in Torjun, as CSV files that tests may edit."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    for name, text in TABLES.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "sample"
+    shutil.copytree(SAMPLE, folder)
+    return folder
