@@ -34,9 +34,9 @@ baru as (
 final as (
     select
         h.tanggal,
+        coalesce(b.terlatih_baru, 0) as terlatih_baru,
         cast(sum(coalesce(b.terlatih_baru, 0)) over (order by h.tanggal) as bigint)
             as terlatih_kumulatif,
-        coalesce(b.terlatih_baru, 0) as terlatih_baru,
         (select count(*) from aktif) as kpps_aktif
     from hari as h
     left join baru as b on h.tanggal = b.tanggal

@@ -19,8 +19,8 @@ select
     w.desa,
     w.lat,
     w.lon,
-    v.kunjungan_terakhir,
     coalesce(v.kunjungan, 0) as kunjungan,
+    v.kunjungan_terakhir,
     v.kunjungan is not null as dikunjungi
 from wilayah_dipilih($kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[]) as w
 left join kunjungan_per_desa as v on w.kode_desa = v.kode_desa

@@ -55,12 +55,12 @@ sesi_per_kecamatan as (
 select
     k.kode_kecamatan,
     k.kecamatan,
-    k.desa,
-    v.kunjungan_terakhir,
     coalesce(v.kunjungan, 0) as kunjungan,
     coalesce(s.sesi, 0) as sesi,
     coalesce(s.sesi_disupervisi, 0) as sesi_disupervisi,
+    k.desa,
     coalesce(v.desa_dikunjungi, 0) as desa_dikunjungi,
+    v.kunjungan_terakhir,
     $as_of::date - v.kunjungan_terakhir as hari_sejak_kunjungan
 from kecamatan_dipilih as k
 left join kunjungan_per_kecamatan as v on k.kode_kecamatan = v.kode_kecamatan

@@ -25,9 +25,9 @@ select
     k.kecamatan,
     s.tanggal,
     s.tempat,
-    v.pengawas,
     coalesce(v.kunjungan, 0) as kunjungan,
-    v.kunjungan is not null as disupervisi
+    v.kunjungan is not null as disupervisi,
+    v.pengawas
 from bimtek_sesi as s
 inner join kecamatan_dipilih as k on s.kode_kecamatan = k.kode_kecamatan
 left join kunjungan_per_sesi as v on s.kode_sesi = v.kode_sesi

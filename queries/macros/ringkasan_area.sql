@@ -36,11 +36,11 @@ create or replace macro ringkasan_area(
     tps_per_area as (
         select
             d.kode_area,
+            count(*) as tps,
             cast(sum(s.kebutuhan_kpps) as bigint) as kebutuhan_kpps,
             cast(sum(s.kpps_aktif) as bigint) as kpps_aktif,
             cast(sum(s.kursi_kosong) as bigint) as kursi_kosong,
             cast(sum(s.kpps_terlatih) as bigint) as kpps_terlatih,
-            count(*) as tps,
             count(*) filter (where s.status = 'siap') as tps_siap,
             count(*) filter (where s.status = 'kurang_petugas') as tps_kurang_petugas,
             count(*) filter (where s.status = 'tanpa_ketua') as tps_tanpa_ketua,
