@@ -92,7 +92,7 @@ def test_xlsx_output_with_area_filter(small: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     sheet = openpyxl.load_workbook(out).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:6] == ("kode_kecamatan", "kecamatan", "kode_desa", "desa", "tps", "kebutuhan_kpps")
+    assert rows[0][:5] == ("kode_kecamatan", "kecamatan", "kode_desa", "desa", "tps")
     assert rows[1][:8] == ("35.27.02", "Torjun", "35.27.02.2002", "Kodak", 1, 2, 2, 0)
     assert len(rows) == 2
 
@@ -105,7 +105,7 @@ def test_dataset_with_errors_exits_non_zero_in_indonesian(small: Path) -> None:
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
     assert "belum dapat dipakai: 1 galat" in result.stderr
-    assert 'kpps.csv, baris 3, kolom tanggal_lahir: tanggal tidak dapat dibaca' in result.stderr
+    assert "kpps.csv, baris 3, kolom tanggal_lahir: tanggal tidak dapat dibaca" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,8 @@ def test_usage_mistakes_get_indonesian_messages(args: list[str], message: str) -
 
 def _reference_tps() -> dict[str, int]:
     with (REFERENCE / "kecamatan.csv").open(encoding="utf-8") as handle:
-        return {row["kode_kecamatan"]: int(row["tps_pemilu_2024"]) for row in csv.DictReader(handle)}
+        rows = list(csv.DictReader(handle))
+    return {row["kode_kecamatan"]: int(row["tps_pemilu_2024"]) for row in rows}
 
 
 def test_sample_on_25_january_shows_the_official_figures() -> None:

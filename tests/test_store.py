@@ -217,11 +217,11 @@ def test_warnings_of_contract_section_3(small: Path) -> None:
     dataset = Dataset.open(small)
     assert dataset.errors == []
     assert [str(p) for p in dataset.warnings] == [
-        'kpps.csv, baris 6, kolom nik: NIK yang sama aktif di dua TPS pada waktu yang sama '
+        "kpps.csv, baris 6, kolom nik: NIK yang sama aktif di dua TPS pada waktu yang sama "
         '(tertulis "3527020101900001")',
         # A TPS-level warning points at the TPS's first member row.
-        "kpps.csv, baris 3, kolom kode_tps: TPS ini punya lebih banyak KPPS aktif daripada kebutuhan "
-        'kursinya (per tanggal data) (tertulis "3527022002001")',
+        "kpps.csv, baris 3, kolom kode_tps: TPS ini punya lebih banyak KPPS aktif daripada "
+        'kebutuhan kursinya (per tanggal data) (tertulis "3527022002001")',
         "kpps.csv, baris 3, kolom jabatan: TPS ini punya dua ketua aktif (per tanggal data) "
         '(tertulis "3527022002001")',
         "kpps.csv, baris 5, kolom nik: tanggal lahir atau jenis kelamin di NIK (digit 7–12, "
