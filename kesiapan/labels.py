@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import pandas as pd
+
 BULAN = (
     "Januari",
     "Februari",
@@ -28,16 +30,22 @@ STATUS_LABELS = {
 }
 
 
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
 def angka(value: float | int | None) -> str:
     """19082 → '19.082' (Indonesian thousands separator)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     return f"{round(value):,}".replace(",", ".")
 
 
 def persen(fraction: float | None, decimals: int = 1) -> str:
     """0.875 → '87,5%'."""
-    if fraction is None or (isinstance(fraction, float) and math.isnan(fraction)):
+    if _missing(fraction):
         return "–"
     text = f"{fraction * 100:,.{decimals}f}"
     return text.replace(",", "_").replace(".", ",").replace("_", ".") + "%"
@@ -48,6 +56,17 @@ def tanggal(value: date | None) -> str:
     if value is None:
         return "–"
     return f"{value.day} {BULAN[value.month - 1]} {value.year}"
+
+
+def rentang(first: date | None, last: date | None) -> str:
+    """'25–29 Januari 2024'; across months '30 Januari – 2 Februari 2024'."""
+    if first is None or last is None:
+        return "–"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{tanggal(last)}"
+    if first.year == last.year:
+        return f"{first.day} {BULAN[first.month - 1]} – {tanggal(last)}"
+    return f"{tanggal(first)} – {tanggal(last)}"
 
 
 def dari(part: int, whole: int, noun: str) -> str:
@@ -63,3 +82,84 @@ def hitung_mundur(as_of: date, voting_day: date | None) -> str | None:
     if days == 0:
         return "Hari H"
     return f"H-{days}" if days > 0 else f"H+{-days}"
+
+
+# Column headers people read, for every column the queries return.
+HEADERS = {
+    "kode_provinsi": "Kode provinsi",
+    "provinsi": "Provinsi",
+    "kode_kabupaten": "Kode kabupaten",
+    "kabupaten": "Kabupaten/Kota",
+    "kode_kecamatan": "Kode kecamatan",
+    "kecamatan": "Kecamatan",
+    "kode_desa": "Kode desa",
+    "desa": "Desa/Kelurahan",
+    "jenis": "Jenis",
+    "kode_tps": "Kode TPS",
+    "nomor_tps": "TPS",
+    "tps": "TPS",
+    "kebutuhan_kpps": "Kursi KPPS",
+    "kpps_aktif": "KPPS aktif",
+    "kursi_kosong": "Kursi kosong",
+    "kpps_terlatih": "KPPS terlatih",
+    "cakupan_bimtek": "Cakupan",
+    "tps_siap": "TPS siap",
+    "tps_kurang_petugas": "Kurang petugas",
+    "tps_tanpa_ketua": "Tanpa ketua",
+    "tps_belum_bimtek": "Belum Bimtek",
+    "sesi_bimtek": "Sesi Bimtek",
+    "kunjungan_supervisi": "Kunjungan",
+    "sesi_disupervisi": "Sesi disupervisi",
+    "desa_dikunjungi": "Desa dikunjungi",
+    "ada_ketua": "Ada ketua",
+    "status": "Status",
+    "nik": "NIK",
+    "nama": "Nama",
+    "jenis_kelamin": "L/P",
+    "jabatan": "Jabatan",
+    "tanggal_sk": "Tanggal SK",
+    "no_hp": "No. HP",
+    "kali_absen": "Kali absen",
+    "terlatih": "Sudah Bimtek",
+    "tanggal_bimtek_pertama": "Tanggal Bimtek",
+    "kode_sesi": "Kode sesi",
+    "tanggal": "Tanggal",
+    "tempat": "Tempat",
+    "kapasitas": "Kapasitas",
+    "sudah_berlangsung": "Sudah berlangsung",
+    "dipanggil": "Diundang",
+    "hadir": "Hadir",
+    "tidak_hadir": "Tidak hadir",
+    "keterisian": "Keterisian",
+    "disupervisi": "Disupervisi",
+    "kunjungan": "Kunjungan",
+    "sesi": "Sesi",
+    "kunjungan_terakhir": "Kunjungan terakhir",
+    "hari_sejak_kunjungan": "Hari sejak",
+    "dikunjungi": "Dikunjungi",
+    "pengawas": "Pengawas",
+    "lembaga": "Lembaga",
+    "temuan": "Temuan",
+    "tindak_lanjut": "Tindak lanjut",
+    "nik_berhenti": "NIK berhenti",
+    "nama_berhenti": "Nama berhenti",
+    "jabatan_berhenti": "Jabatan",
+    "tanggal_berhenti": "Tanggal berhenti",
+    "alasan_berhenti": "Alasan",
+    "nik_pengganti": "NIK pengganti",
+    "nama_pengganti": "Nama pengganti",
+    "tanggal_sk_pengganti": "SK pengganti",
+    "pengganti_terlatih": "Pengganti sudah Bimtek",
+    "paw_status": "Status PAW",
+    "tabel": "Tabel",
+    "berkas": "Berkas",
+    "baris": "Baris",
+    "tanggal_awal": "Tanggal awal",
+    "tanggal_akhir": "Tanggal akhir",
+}
+
+PAW_STATUS_LABELS = {
+    "belum_diganti": "Belum diganti",
+    "pengganti_belum_bimtek": "Pengganti belum Bimtek",
+    "pengganti_terlatih": "Pengganti sudah Bimtek",
+}

@@ -22,3 +22,12 @@ def test_dates_and_countdown() -> None:
     assert labels.hitung_mundur(date(2024, 2, 14), date(2024, 2, 14)) == "Hari H"
     assert labels.hitung_mundur(date(2024, 2, 16), date(2024, 2, 14)) == "H+2"
     assert labels.hitung_mundur(date(2024, 2, 16), None) is None
+
+
+def test_date_ranges() -> None:
+    assert labels.rentang(date(2024, 1, 25), date(2024, 1, 29)) == "25–29 Januari 2024"
+    assert labels.rentang(date(2024, 1, 30), date(2024, 2, 2)) == "30 Januari – 2 Februari 2024"
+    assert labels.rentang(date(2023, 12, 30), date(2024, 1, 2)) == (
+        "30 Desember 2023 – 2 Januari 2024"
+    )
+    assert labels.rentang(None, date(2024, 1, 2)) == "–"

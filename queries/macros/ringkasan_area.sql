@@ -1,4 +1,5 @@
--- The §2 summary for every area of one level ('kabupaten', 'kecamatan' or 'desa') in scope.
+-- The §2 summary for every area of one level ('kabupaten', 'kecamatan' or 'desa') in scope,
+-- or one row for the whole scope ('total').
 -- Sessions and visits belong to kecamatan; at desa level a visit counts for the desa it names.
 -- With a desa filter only visits naming a desa in scope count.
 create or replace macro ringkasan_area(
@@ -10,11 +11,13 @@ create or replace macro ringkasan_area(
         select
             w.*,
             case tingkat
+                when 'total' then 'total'
                 when 'kabupaten' then w.kode_kabupaten
                 when 'kecamatan' then w.kode_kecamatan
                 else w.kode_desa
             end as kode_area,
             case tingkat
+                when 'total' then 'Semua wilayah'
                 when 'kabupaten' then w.kabupaten
                 when 'kecamatan' then w.kecamatan
                 else w.desa
@@ -28,6 +31,7 @@ create or replace macro ringkasan_area(
             min(nama_area) as nama_area,
             min(kode_kecamatan) as kode_kecamatan,
             min(kecamatan) as kecamatan,
+            count(distinct kode_kecamatan) as jumlah_kecamatan,
             count(*) as desa
         from dipilih
         group by kode_area
@@ -85,6 +89,7 @@ create or replace macro ringkasan_area(
         select
             d.kode_area,
             count(distinct v._baris) as kunjungan_supervisi,
+            count(distinct v.kode_kecamatan) as kecamatan_dikunjungi,
             count(distinct v.kode_desa) filter (
                 where v.kode_desa = d.kode_desa
             ) as desa_dikunjungi
@@ -101,6 +106,7 @@ create or replace macro ringkasan_area(
         a.nama_area,
         a.kode_kecamatan,
         a.kecamatan,
+        a.jumlah_kecamatan,
         a.desa,
         coalesce(t.tps, 0) as tps,
         coalesce(t.kebutuhan_kpps, 0) as kebutuhan_kpps,
@@ -115,7 +121,8 @@ create or replace macro ringkasan_area(
         coalesce(s.sesi_bimtek, 0) as sesi_bimtek,
         coalesce(k.kunjungan_supervisi, 0) as kunjungan_supervisi,
         coalesce(s.sesi_disupervisi, 0) as sesi_disupervisi,
-        coalesce(k.desa_dikunjungi, 0) as desa_dikunjungi
+        coalesce(k.desa_dikunjungi, 0) as desa_dikunjungi,
+        coalesce(k.kecamatan_dikunjungi, 0) as kecamatan_dikunjungi
     from area as a
     left join tps_per_area as t on a.kode_area = t.kode_area
     left join sesi_per_area as s on a.kode_area = s.kode_area

@@ -1,0 +1,1152 @@
+"""Chart builders: one pure function per visual, a query's DataFrame in, a Plotly figure out.
+
+Colours come from kesiapan.theme and every number, percentage and date shown to people from
+kesiapan.labels, so that a chart never disagrees with a table. Plotly's own date formatting
+speaks English, so date axes carry explicit Indonesian tick texts and hover texts are written
+out here instead of using Plotly's date formats.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kesiapan import labels, theme
+
+FONT_SIZE = 13
+DEFAULT_HEIGHT = 420
+MAP_HEIGHT = 560
+# Session charts need room below the plot for their long, rotated labels.
+SESSIONS_HEIGHT = 520
+# More sessions than this do not fit as readable labels along x; they become rows instead.
+SESSIONS_VERTICAL_MAX = 30
+# plotly_white's own text colour: marks that are neither a status nor a category.
+INK = "#2a3f5f"
+# Horizontal bar charts grow with their rows so that 13 px labels never overlap.
+ROW_HEIGHT = 26
+BAR_CHROME_HEIGHT = 110
+MIN_HEIGHT = 240
+# Beyond this many ticks, date labels collide on a half-width page column.
+MAX_DATE_TICKS = 10
+HALF_DAY = pd.Timedelta(hours=12)
+LEGEND_GAP = 8  # px between the plot and the legend above it
+# Plotly drops the text of a zero-length bar; a hair of length keeps "0 dari 84 (0,0%)" visible.
+ZERO_BAR = 0.0005
+ZERO_DAY_BAR = 0.1  # the same for a kecamatan visited on the day itself, in days
+
+# Days since the last supervision visit: during Bimtek a kecamatan should be seen every few
+# days, and a week without a visit means nobody is checking the sessions there.
+DAYS_GREEN_MAX = 3
+DAYS_AMBER_MAX = 7
+NEVER_VISITED_LABEL = "Belum pernah"
+
+# Projection of the Bimtek curve: members newly trained over the last few calendar days, per
+# day. Calendar days, not training days: after the schedule, make-up sessions a week apart
+# must not read as a daily pace.
+PACE_CALENDAR_DAYS = 3
+PROJECTION_HORIZON_DAYS = 14
+
+PAW_STATUS_ORDER = ("belum_diganti", "pengganti_belum_bimtek", "pengganti_terlatih")
+PAW_COLORS = {
+    "belum_diganti": theme.RED,
+    "pengganti_belum_bimtek": theme.AMBER,
+    "pengganti_terlatih": theme.GREEN,
+}
+
+# Who visited is a category, not a judgement: a qualitative palette that shares no hue with
+# the red/amber/green status legend. Provinsi and Kabupaten/Kota always keep their colour;
+# any other institution takes the next colour in alphabetical order.
+LEMBAGA_PROVINSI_COLOR = "#6a3d9a"
+LEMBAGA_KABUPATEN_COLOR = theme.BLUE
+LEMBAGA_OTHER_COLORS = ("#17becf", "#8c564b", "#c51b7d", "#4d4d4d")
+
+# Coverage fills stay a little translucent so that names and points on top stay readable;
+# visited/not visited is only a backdrop for the visit markers, hence a light tint.
+MAP_FILL = 0.75
+VISIT_FILL = 0.2
+# Institutions visiting the same place are set this share of the map's width apart.
+SPOT_SPREAD = 0.025
+VISITED_LABEL = "Sudah dikunjungi"
+NOT_VISITED_LABEL = "Belum dikunjungi"
+# Long free-text findings are wrapped and cut in hover boxes so that the box stays on screen.
+HOVER_WRAP = 70
+HOVER_TEXT_MAX = 180
+HOVER_MAX_VISITS = 6
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers
+
+
+def _base_layout(
+    fig: go.Figure, height: int, *, hovermode: str | bool = "closest", legend: bool = True
+) -> go.Figure:
+    """The look every chart shares: Indonesian separators, a horizontal legend on top."""
+    fig.update_layout(
+        template="plotly_white",
+        height=height,
+        font={"size": FONT_SIZE},
+        separators=",.",
+        margin={"l": 8, "r": 16, "t": 40, "b": 8},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            # A fixed pixel gap above the plot; a paper fraction grows with tall charts.
+            "y": 1 + LEGEND_GAP / height,
+            "xanchor": "left",
+            "x": 0,
+            "title_text": "",
+            # Stacked bars would otherwise list their legend backwards.
+            "traceorder": "normal",
+        },
+        showlegend=legend,
+        hovermode=hovermode,
+        hoverlabel={"font_size": FONT_SIZE, "align": "left"},
+    )
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def _empty_figure(message: str, height: int = DEFAULT_HEIGHT) -> go.Figure:
+    """A figure that says why it is empty, so a page never has to catch an exception."""
+    fig = go.Figure()
+    fig.add_annotation(
+        text=message,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": FONT_SIZE + 2, "color": theme.GREY},
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _base_layout(fig, height, legend=False)
+
+
+def _bar_height(rows: int, height: int | None) -> int:
+    return height or max(MIN_HEIGHT, rows * ROW_HEIGHT + BAR_CHROME_HEIGHT)
+
+
+def _tint(color: str, alpha: float) -> str:
+    """A theme colour made translucent, so that tints stay tied to the one legend."""
+    red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or bool(pd.isna(value))
+
+
+def _number(value: Any) -> float | None:
+    """A cell as a float, with SQL NULL (NaN, pd.NA) as None for kesiapan.labels."""
+    return None if _is_missing(value) else float(value)
+
+
+def _count(value: Any) -> int:
+    return 0 if _is_missing(value) else int(value)
+
+
+def _as_date(value: Any) -> date | None:
+    return None if _is_missing(value) else pd.Timestamp(value).date()
+
+
+def _short_date(value: date | None) -> str:
+    """date(2024, 1, 25) → '25 Jan' (Indonesian month abbreviations: Mei, Agu, Okt, Des)."""
+    if value is None:
+        return "–"
+    return f"{value.day} {labels.BULAN[value.month - 1][:3]}"
+
+
+def _date_axis(fig: go.Figure, first: date, last: date, **axis: Any) -> None:
+    """Days from first to last with Indonesian tick texts, half a day of room on each side."""
+    days = (last - first).days + 1
+    step = max(1, math.ceil(days / MAX_DATE_TICKS))
+    ticks = [first + timedelta(days=offset) for offset in range(0, days, step)]
+    fig.update_xaxes(
+        type="date",
+        tickmode="array",
+        tickvals=[pd.Timestamp(tick) for tick in ticks],
+        ticktext=[_short_date(tick) for tick in ticks],
+        range=[pd.Timestamp(first) - HALF_DAY, pd.Timestamp(last) + HALF_DAY],
+        showgrid=False,
+        **axis,
+    )
+
+
+def _count_axis(max_value: float) -> dict[str, Any]:
+    """Whole numbers with Indonesian thousands (Plotly would otherwise write '15k')."""
+    axis: dict[str, Any] = {"tickformat": ",d", "rangemode": "tozero"}
+    if max_value <= 10:
+        # Small counts would otherwise get ticks at 0,5 that round to duplicate labels.
+        axis["dtick"] = 1
+    return axis
+
+
+def _category_axis(order: Sequence[str], *, top_down: bool) -> dict[str, Any]:
+    """A fixed category order, so the chart never depends on the order of the rows.
+
+    The range is set too: marker traces on a category axis otherwise pad it with empty rows.
+    """
+    edges = [-0.5, len(order) - 0.5]
+    return {
+        "categoryorder": "array",
+        "categoryarray": list(order),
+        "range": edges[::-1] if top_down else edges,
+    }
+
+
+def _area_labels(df: pd.DataFrame, name_col: str, code_col: str) -> list[str]:
+    """Names as axis categories; names that repeat (desa 'Taman' in two kecamatan) are told
+    apart by kecamatan or code, since equal categories would merge two bars into one."""
+    names = [str(name) for name in df[name_col]]
+    repeated = Counter(names)
+    has_context = name_col != "kecamatan" and "kecamatan" in df.columns
+    contexts = [str(v) for v in df["kecamatan"]] if has_context else [""] * len(names)
+    first_pass = [
+        f"{name} ({context or code})" if repeated[name] > 1 else name
+        for name, context, code in zip(names, contexts, df[code_col], strict=True)
+    ]
+    still_repeated = Counter(first_pass)
+    return [
+        f"{name} ({code})" if still_repeated[label] > 1 else label
+        for label, name, code in zip(first_pass, names, df[code_col], strict=True)
+    ]
+
+
+def _legend_swatch(fig: go.Figure, name: str, color: str, group: str) -> None:
+    """A legend entry without data, for charts whose real traces stay out of the legend."""
+    fig.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            marker={"symbol": "square", "size": 14, "color": color},
+            name=name,
+            legendgroup=group,
+            hoverinfo="skip",
+        )
+    )
+
+
+def _hover_text(text: object) -> str:
+    """Free text for a hover box: cut to a readable length and wrapped onto short lines."""
+    if _is_missing(text) or not str(text).strip():
+        return ""
+    clean = " ".join(str(text).split())
+    short = textwrap.shorten(clean, HOVER_TEXT_MAX, placeholder=" …")
+    return "<br>".join(textwrap.wrap(short, HOVER_WRAP))
+
+
+def _lembaga_rank(lembaga: str) -> int:
+    lowered = lembaga.lower()
+    if "provinsi" in lowered:
+        return 0
+    if "kabupaten" in lowered or "kota" in lowered:
+        return 1
+    return 2
+
+
+def _lembaga_colors(names: Iterable[str]) -> dict[str, str]:
+    """Provinsi first, then Kabupaten/Kota, then the rest alphabetically, each its colour."""
+    ordered = sorted(set(names), key=lambda name: (_lembaga_rank(name), name))
+    colors: dict[str, str] = {}
+    others = 0
+    for name in ordered:
+        rank = _lembaga_rank(name)
+        if rank == 0:
+            colors[name] = LEMBAGA_PROVINSI_COLOR
+        elif rank == 1:
+            colors[name] = LEMBAGA_KABUPATEN_COLOR
+        else:
+            colors[name] = LEMBAGA_OTHER_COLORS[others % len(LEMBAGA_OTHER_COLORS)]
+            others += 1
+    return colors
+
+
+def _lembaga_of(df: pd.DataFrame) -> list[str]:
+    return ["Tanpa lembaga" if _is_missing(v) else str(v) for v in df["lembaga"]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Geometry (GeoJSON [lon, lat]); no basemap, so nothing is ever fetched from the internet.
+
+
+def _exterior_rings(geometry: Mapping[str, Any] | None) -> list[list[Sequence[float]]]:
+    """Outer rings of a Polygon or MultiPolygon. Holes are left out: an enclave is another
+    kecamatan that is drawn, and filled, on its own."""
+    if not geometry:
+        return []
+    coordinates = geometry.get("coordinates") or []
+    if geometry.get("type") == "Polygon":
+        return [coordinates[0]] if coordinates else []
+    if geometry.get("type") == "MultiPolygon":
+        return [polygon[0] for polygon in coordinates if polygon]
+    return []
+
+
+def _ring_path(rings: list[list[Sequence[float]]]) -> tuple[list[float | None], ...]:
+    """All rings of one area as one path; None breaks the path so each ring fills on its own."""
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    for ring in rings:
+        if lons:
+            lons.append(None)
+            lats.append(None)
+        lons.extend(point[0] for point in ring)
+        lats.extend(point[1] for point in ring)
+    return lons, lats
+
+
+def _features(geojson: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Kecamatan of the GeoJSON: code, name, outer rings and the point for the name label."""
+    features = []
+    for feature in geojson.get("features") or []:
+        properties = feature.get("properties") or {}
+        rings = _exterior_rings(feature.get("geometry"))
+        if not rings:
+            continue
+        lat, lon = properties.get("centroid_lat"), properties.get("centroid_lon")
+        if lat is None or lon is None:
+            points = [point for ring in rings for point in ring]
+            lon = sum(point[0] for point in points) / len(points)
+            lat = sum(point[1] for point in points) / len(points)
+        code = str(properties.get("kode_kecamatan", ""))
+        features.append(
+            {
+                "code": code,
+                "name": str(properties.get("kecamatan") or code),
+                "rings": rings,
+                "lat": float(lat),
+                "lon": float(lon),
+            }
+        )
+    return features
+
+
+def _map_layout(fig: go.Figure, features: list[dict[str, Any]], height: int) -> go.Figure:
+    """Plain lon/lat axes with equal scale, hidden, with a little room around the outlines."""
+    lons = [p[0] for f in features for ring in f["rings"] for p in ring]
+    lats = [p[1] for f in features for ring in f["rings"] for p in ring]
+    pad = 0.03 * max(max(lons) - min(lons), max(lats) - min(lats), 1e-6)
+    _base_layout(fig, height)
+    fig.update_xaxes(visible=False, range=[min(lons) - pad, max(lons) + pad])
+    fig.update_yaxes(
+        visible=False,
+        range=[min(lats) - pad, max(lats) + pad],
+        scaleanchor="x",
+        scaleratio=1,
+    )
+    fig.update_layout(plot_bgcolor="white", dragmode="pan")
+    return fig
+
+
+def _add_area(
+    fig: go.Figure,
+    feature: Mapping[str, Any],
+    fill: str,
+    line: str,
+    hover: str,
+    group: str | None,
+) -> None:
+    lons, lats = _ring_path(feature["rings"])
+    fig.add_trace(
+        go.Scatter(
+            x=lons,
+            y=lats,
+            mode="lines",
+            fill="toself",
+            fillcolor=fill,
+            line={"color": line, "width": 1.2},
+            # Hover on fills shows the trace's single text; hovertemplate is not used there.
+            hoveron="fills",
+            text=hover,
+            hoverinfo="text",
+            name=feature["name"],
+            legendgroup=group,
+            showlegend=False,
+        )
+    )
+
+
+def _add_area_names(fig: go.Figure, features: list[dict[str, Any]], position: str) -> None:
+    fig.add_trace(
+        go.Scatter(
+            x=[f["lon"] for f in features],
+            y=[f["lat"] for f in features],
+            mode="text",
+            text=[f["name"] for f in features],
+            textposition=position,
+            # "auto" outlines dark text in white, readable on every fill.
+            textfont={"size": 12, "shadow": "auto"},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Bimtek coverage per area
+
+
+def coverage_by_area(
+    df: pd.DataFrame,
+    name_col: str = "kecamatan",
+    code_col: str = "kode_kecamatan",
+    height: int | None = None,
+) -> go.Figure:
+    """Share of active KPPS trained per area from a `ringkasan_*` frame, lowest on top.
+
+    customdata[0] of every bar is the area code, for the page's click-to-drill.
+    """
+    if df.empty:
+        return _empty_figure("Belum ada data cakupan Bimtek untuk wilayah ini.", height or 300)
+    rows = []
+    for label, record in zip(
+        _area_labels(df, name_col, code_col), df.to_dict("records"), strict=True
+    ):
+        fraction = _number(record["cakupan_bimtek"])
+        trained, active = _count(record["kpps_terlatih"]), _count(record["kpps_aktif"])
+        if fraction is None:
+            text = "Belum ada KPPS aktif"
+        else:
+            text = (
+                f"{labels.angka(trained)} dari {labels.angka(active)} ({labels.persen(fraction)})"
+            )
+        hover = f"<b>{label}</b><br>" + (
+            f"{labels.dari(trained, active, 'KPPS terlatih')} ({labels.persen(fraction)})"
+            f"<br>Belum terlatih: {labels.angka(max(0, active - trained))} KPPS"
+            if fraction is not None
+            else "Belum ada KPPS aktif"
+        )
+        rows.append(
+            {
+                "label": label,
+                "code": str(record[code_col]),
+                "fraction": fraction,
+                "band": theme.coverage_band(fraction),
+                "text": text,
+                "hover": hover,
+            }
+        )
+    # Areas without active KPPS lead: no one there can be trained, which needs a look first.
+    rows.sort(key=lambda r: (r["fraction"] is not None, r["fraction"] or 0.0, r["label"]))
+
+    fig = go.Figure()
+    for band in theme.COVERAGE_BANDS:
+        members = [r for r in rows if r["band"] == band]
+        if not members:
+            continue
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                x=[r["fraction"] or ZERO_BAR for r in members],
+                y=[r["label"] for r in members],
+                customdata=[[r["code"], r["hover"]] for r in members],
+                hovertemplate="%{customdata[1]}<extra></extra>",
+                text=[r["text"] for r in members],
+                textposition="auto",
+                insidetextanchor="end",
+                cliponaxis=False,
+                marker_color=theme.COVERAGE_COLORS[band],
+                name=theme.COVERAGE_LABELS[band],
+                legendgroup=band,
+            )
+        )
+    for threshold in (theme.COVERAGE_RED_BELOW, theme.COVERAGE_GREEN_FROM):
+        fig.add_vline(
+            x=threshold, line={"color": theme.GREY, "width": 1, "dash": "dash"}, layer="below"
+        )
+    _base_layout(fig, _bar_height(len(rows), height))
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(
+        range=[0, 1.001], tickformat=".0%", dtick=0.2, title_text="Cakupan Bimtek", side="bottom"
+    )
+    fig.update_yaxes(**_category_axis([r["label"] for r in rows], top_down=True), ticksuffix=" ")
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. TPS status per area
+
+_STATUS_COLUMNS = {status: f"tps_{status}" for status in theme.STATUS_ORDER}
+
+
+def status_by_area(
+    df: pd.DataFrame,
+    name_col: str = "kecamatan",
+    code_col: str = "kode_kecamatan",
+    height: int | None = None,
+) -> go.Figure:
+    """TPS per status stacked per area, the areas with the most problem TPS on top."""
+    if df.empty:
+        return _empty_figure("Belum ada TPS di wilayah ini.", height or 300)
+    rows = []
+    for label, record in zip(
+        _area_labels(df, name_col, code_col), df.to_dict("records"), strict=True
+    ):
+        counts = {status: _count(record[column]) for status, column in _STATUS_COLUMNS.items()}
+        total = sum(counts.values())
+        rows.append(
+            {"label": label, "code": str(record[code_col]), "counts": counts, "total": total}
+        )
+    # Most problem TPS first; ties go to the worse statuses, then the name, never row order.
+    rows.sort(
+        key=lambda r: (
+            r["counts"]["siap"] - r["total"],
+            *(-r["counts"][status] for status in theme.STATUS_ORDER),
+            r["label"],
+        )
+    )
+
+    fig = go.Figure()
+    for status in theme.STATUS_ORDER:
+        values = [r["counts"][status] for r in rows]
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                x=values,
+                y=[r["label"] for r in rows],
+                customdata=[
+                    [
+                        r["code"],
+                        f"{labels.STATUS_LABELS[status]}: {labels.angka(n)} TPS"
+                        f" ({labels.persen(n / r['total'] if r['total'] else None)})",
+                    ]
+                    for r, n in zip(rows, values, strict=True)
+                ],
+                hovertemplate="%{customdata[1]}<extra></extra>",
+                text=[labels.angka(n) if n else "" for n in values],
+                textposition="inside",
+                insidetextanchor="middle",
+                marker_color=theme.STATUS_COLORS[status],
+                name=labels.STATUS_LABELS[status],
+            )
+        )
+    _base_layout(fig, _bar_height(len(rows), height), hovermode="y unified")
+    # Segment numbers that would not fit at a readable size are hidden, not shrunk.
+    fig.update_layout(barmode="stack", uniformtext={"minsize": 11, "mode": "hide"})
+    fig.update_xaxes(title_text="Jumlah TPS", **_count_axis(max(r["total"] for r in rows)))
+    fig.update_yaxes(**_category_axis([r["label"] for r in rows], top_down=True), ticksuffix=" ")
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Bimtek progress over time
+
+
+def _pace(new_per_day: Sequence[int]) -> float:
+    """`new_per_day` has one entry per calendar day, the last being the as-of date."""
+    recent = list(new_per_day)[-PACE_CALENDAR_DAYS:]
+    return sum(recent) / len(recent) if recent else 0.0
+
+
+def bimtek_curve(
+    df: pd.DataFrame,
+    bimtek_mulai: date | None = None,
+    bimtek_selesai: date | None = None,
+    as_of: date | None = None,
+    height: int = DEFAULT_HEIGHT,
+) -> go.Figure:
+    """KPPS trained over time from `bimtek_kumulatif`, with the target and a projection."""
+    if df.empty:
+        return _empty_figure("Belum ada sesi Bimtek sampai tanggal ini.", height)
+    data = df.sort_values("tanggal")
+    days = [_as_date(v) for v in data["tanggal"]]
+    new = [_count(v) for v in data["terlatih_baru"]]
+    cumulative = [_count(v) for v in data["terlatih_kumulatif"]]
+    target = _count(data["kpps_aktif"].max())
+    x = [pd.Timestamp(d) for d in days]
+
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=x,
+            y=new,
+            name="Terlatih baru per hari",
+            marker_color=_tint(theme.BLUE, 0.4),
+            customdata=[
+                f"<b>{labels.tanggal(d)}</b><br>Terlatih baru: {labels.angka(n)} KPPS"
+                for d, n in zip(days, new, strict=True)
+            ],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=cumulative,
+            mode="lines+markers",
+            name="KPPS terlatih (kumulatif)",
+            line={"color": theme.BLUE, "width": 3},
+            marker={"size": 7},
+            customdata=[
+                f"<b>{labels.tanggal(d)}</b><br>"
+                f"{labels.dari(n, target, 'KPPS aktif terlatih')}"
+                f" ({labels.persen(n / target if target else None)})"
+                for d, n in zip(days, cumulative, strict=True)
+            ],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
+    fig.add_hline(
+        y=target,
+        line={"color": theme.GREY, "width": 1.5, "dash": "dash"},
+        annotation_text=f"Target: semua KPPS aktif ({labels.angka(target)})",
+        # Left: the projection runs towards the line on the right.
+        annotation_position="top left",
+        annotation_font={"size": 12},
+    )
+
+    first, last = days[0], days[-1]
+    axis_end = last
+    pace = _pace(new)
+    remaining = target - cumulative[-1]
+    horizon = (
+        bimtek_selesai
+        if bimtek_selesai and bimtek_selesai > last
+        else (as_of or last) + timedelta(days=PROJECTION_HORIZON_DAYS)
+    )
+    if pace > 0 and remaining > 0 and horizon > last:
+        span = min(remaining / pace, float((horizon - last).days))
+        end_value = min(target, cumulative[-1] + pace * span)
+        end_x = x[-1] + pd.Timedelta(days=span)
+        end_day = (x[-1] + pd.Timedelta(days=math.ceil(span))).date()
+        reached = end_value >= target
+        summary = (
+            f"semua KPPS aktif terlatih sekitar {labels.tanggal(end_day)}"
+            if reached
+            else f"{labels.angka(end_value)} KPPS terlatih pada {labels.tanggal(end_day)}"
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[x[-1], end_x],
+                y=[cumulative[-1], end_value],
+                mode="lines",
+                name="Proyeksi laju saat ini",
+                line={"color": theme.BLUE, "width": 2, "dash": "dash"},
+                hovertemplate=(
+                    f"<b>Proyeksi laju saat ini</b><br>≈{labels.angka(pace)} KPPS per hari"
+                    f"<br>{summary}<extra></extra>"
+                ),
+            )
+        )
+        axis_end = max(axis_end, end_day)
+    if bimtek_mulai and bimtek_selesai:
+        fig.add_vrect(
+            x0=pd.Timestamp(bimtek_mulai) - HALF_DAY,
+            x1=pd.Timestamp(bimtek_selesai) + HALF_DAY,
+            # Neutral grey: amber would read as the "belum Bimtek" status.
+            fillcolor=_tint(theme.GREY, 0.15),
+            line_width=0,
+            layer="below",
+            annotation_text="Jadwal Bimtek",
+            # Top right of the band, clear of the target label at the left.
+            annotation_position="top right",
+            annotation_font={"size": 12},
+        )
+        first = min(first, bimtek_mulai)
+        axis_end = max(axis_end, bimtek_selesai)
+
+    _base_layout(fig, height)
+    _date_axis(fig, first, axis_end)
+    fig.update_yaxes(
+        title_text="KPPS terlatih",
+        # Head room above the target line for its label.
+        range=[0, max(target, max(cumulative)) * 1.12],
+        **_count_axis(target),
+    )
+    fig.update_layout(bargap=0.3)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Bimtek sessions: attendance against capacity
+
+
+def _session_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
+    sessions = []
+    for record in df.sort_values(["tanggal", "kode_sesi"]).to_dict("records"):
+        day = _as_date(record["tanggal"])
+        place = "" if _is_missing(record["tempat"]) else str(record["tempat"])
+        when = labels.tanggal(day)
+        sessions.append(
+            {
+                "label": f"{record['kode_sesi']} · {record['kecamatan']} · {_short_date(day)}",
+                "held": bool(record["sudah_berlangsung"]),
+                "present": _count(record["hadir"]),
+                "absent": _count(record["tidak_hadir"]),
+                "called": _count(record["dipanggil"]),
+                "capacity": _number(record["kapasitas"]),
+                "fill": _number(record["keterisian"]),
+                "place": f"{place}, {when}" if place else when,
+            }
+        )
+    return sessions
+
+
+def sessions_capacity(df: pd.DataFrame, height: int | None = None) -> go.Figure:
+    """Per session from `bimtek_sesi_kehadiran`: present and absent against the capacity.
+
+    Sessions run along x; past SESSIONS_VERTICAL_MAX they run down the y axis instead.
+    """
+    if df.empty:
+        return _empty_figure("Belum ada sesi Bimtek di wilayah ini.", height or DEFAULT_HEIGHT)
+    sessions = _session_rows(df)
+    horizontal = len(sessions) > SESSIONS_VERTICAL_MAX
+    category, value = ("y", "x") if horizontal else ("x", "y")
+    bar = {"orientation": "h"} if horizontal else {}
+    held = [s for s in sessions if s["held"]]
+    planned = [s for s in sessions if not s["held"]]
+    with_capacity = [s for s in sessions if s["capacity"] is not None]
+    layers = (
+        ("Hadir", held, "present", theme.BLUE),
+        ("Tidak hadir", held, "absent", _tint(theme.RED, 0.55)),
+        # Not held yet: the planned seats, in grey, instead of a misleading zero.
+        ("Belum berlangsung", planned, "capacity", _tint(theme.GREY, 0.45)),
+    )
+    hovers = {
+        "present": lambda s: f"Hadir: {labels.dari(s['present'], s['called'], 'dipanggil')}",
+        "absent": lambda s: f"Tidak hadir: {labels.angka(s['absent'])}",
+        "capacity": lambda s: "Belum berlangsung",
+    }
+
+    fig = go.Figure()
+    for name, members, key, color in layers:
+        fig.add_trace(
+            go.Bar(
+                **{
+                    category: [s["label"] for s in members],
+                    value: [s[key] or 0 for s in members],
+                },
+                **bar,
+                name=name,
+                marker_color=color,
+                customdata=[hovers[key](s) for s in members],
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            **{
+                category: [s["label"] for s in with_capacity],
+                value: [s["capacity"] for s in with_capacity],
+            },
+            mode="markers",
+            name="Kapasitas",
+            marker={
+                "symbol": "line-ns-open" if horizontal else "line-ew-open",
+                "size": 16 if horizontal else max(8, min(28, 700 // len(sessions))),
+                "color": INK,
+                "line": {"width": 3},
+            },
+            customdata=[
+                f"{s['place']}<br>Kapasitas: {labels.angka(s['capacity'])}"
+                + (f" (terisi {labels.persen(s['fill'])})" if s["held"] else "")
+                for s in with_capacity
+            ],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
+    most = max(max(s["capacity"] or 0, s["called"]) for s in sessions)
+    order = _category_axis([s["label"] for s in sessions], top_down=horizontal)
+    if horizontal:
+        _base_layout(fig, _bar_height(len(sessions), height), hovermode="y unified")
+        fig.update_yaxes(**order, ticksuffix=" ")
+        fig.update_xaxes(title_text="Anggota KPPS", **_count_axis(most))
+    else:
+        _base_layout(fig, height or SESSIONS_HEIGHT, hovermode="x unified")
+        # Slanted up to the tick, so long labels hang below the plot instead of beside it.
+        fig.update_xaxes(**order, tickangle=-45)
+        fig.update_yaxes(title_text="Anggota KPPS", **_count_axis(most))
+    fig.update_layout(barmode="stack", bargap=0.25)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Coverage map of kecamatan (no tiles)
+
+
+def kecamatan_map(
+    df: pd.DataFrame,
+    geojson: Mapping[str, Any],
+    value_col: str = "cakupan_bimtek",
+    points: pd.DataFrame | None = None,
+    height: int = MAP_HEIGHT,
+) -> go.Figure:
+    """Kecamatan filled with their coverage band from a `ringkasan_kecamatan` frame.
+
+    Kecamatan of the GeoJSON missing from `df` (outside the filter) stay light grey.
+    `points` (lat, lon, label, optional color) are drawn as markers on top.
+    """
+    features = _features(geojson)
+    if df.empty or not features:
+        return _empty_figure("Belum ada data kecamatan untuk peta ini.", height)
+    by_code = {str(r["kode_kecamatan"]): r for r in df.to_dict("records")}
+
+    fig = go.Figure()
+    bands_present = set()
+    for feature in features:
+        record = by_code.get(feature["code"])
+        if record is None:
+            _add_area(fig, feature, _tint(theme.GREY, 0.15), theme.GREY, feature["name"], None)
+            continue
+        fraction = _number(record[value_col])
+        band = theme.coverage_band(fraction)
+        bands_present.add(band)
+        trained, active = _count(record["kpps_terlatih"]), _count(record["kpps_aktif"])
+        hover = (
+            f"<b>{feature['name']}</b><br>"
+            f"{labels.dari(trained, active, 'KPPS terlatih')} ({labels.persen(fraction)})<br>"
+            f"TPS siap: {labels.angka(_count(record['tps_siap']))} dari "
+            f"{labels.angka(_count(record['tps']))}<br>"
+            f"Kursi kosong: {labels.angka(_count(record['kursi_kosong']))}"
+        )
+        _add_area(fig, feature, _tint(theme.COVERAGE_COLORS[band], MAP_FILL), "white", hover, band)
+    for band in theme.COVERAGE_BANDS:
+        if band in bands_present:
+            color = _tint(theme.COVERAGE_COLORS[band], MAP_FILL)
+            _legend_swatch(fig, theme.COVERAGE_LABELS[band], color, band)
+    _add_area_names(fig, features, "middle center")
+    if points is not None and not points.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=points["lon"].tolist(),
+                y=points["lat"].tolist(),
+                mode="markers",
+                marker={
+                    "size": 9,
+                    "color": points["color"].tolist() if "color" in points else theme.BLUE,
+                    "line": {"width": 1, "color": "white"},
+                },
+                text=points["label"].astype(str).tolist(),
+                hoverinfo="text",
+                showlegend=False,
+            )
+        )
+    return _map_layout(fig, features, height)
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. Supervision visits per day
+
+
+def visits_timeline(df: pd.DataFrame, height: int = DEFAULT_HEIGHT) -> go.Figure:
+    """Visits per day from `supervisi_kunjungan`, stacked by institution."""
+    if df.empty:
+        return _empty_figure("Belum ada kunjungan supervisi sampai tanggal ini.", height)
+    data = df.assign(_hari=[_as_date(v) for v in df["tanggal"]], _lembaga=_lembaga_of(df))
+    data = data.sort_values(["_hari", "kecamatan", "pengawas"])
+    colors = _lembaga_colors(data["_lembaga"])
+    fig = go.Figure()
+    for lembaga, color in colors.items():
+        days, counts, hovers = [], [], []
+        for day, group in data[data["_lembaga"] == lembaga].groupby("_hari", sort=True):
+            visits = [
+                f"{pengawas} — {kecamatan}" + ("" if _is_missing(desa) else f" ({desa})")
+                for pengawas, kecamatan, desa in zip(
+                    group["pengawas"], group["kecamatan"], group["desa"], strict=True
+                )
+            ]
+            days.append(day)
+            counts.append(len(visits))
+            hovers.append(
+                f"<b>{labels.tanggal(day)}</b> · {lembaga}<br>"
+                f"{labels.angka(len(visits))} kunjungan<br>" + "<br>".join(visits)
+            )
+        fig.add_trace(
+            go.Bar(
+                x=[pd.Timestamp(d) for d in days],
+                y=counts,
+                name=lembaga,
+                marker_color=color,
+                customdata=hovers,
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+    per_day = data.groupby("_hari").size()
+    _base_layout(fig, height)
+    fig.update_layout(barmode="stack", bargap=0.3)
+    _date_axis(fig, min(per_day.index), max(per_day.index))
+    fig.update_yaxes(title_text="Kunjungan", **_count_axis(per_day.max()))
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. Map of supervision visits
+
+
+def visits_map(
+    df: pd.DataFrame,
+    geojson: Mapping[str, Any],
+    kecamatan_df: pd.DataFrame | None = None,
+    height: int = MAP_HEIGHT,
+) -> go.Figure:
+    """Kecamatan tinted by visited or not, visits from `supervisi_kunjungan` as markers.
+
+    Visited status comes from `kecamatan_df` (`supervisi_kecamatan`), whose kecamatan are the
+    ones in scope; the others are only outlined. Without it every kecamatan of the GeoJSON is
+    in scope and counts as visited when a visit in `df` names it.
+    """
+    features = _features(geojson)
+    if not features or (df.empty and (kecamatan_df is None or kecamatan_df.empty)):
+        return _empty_figure("Belum ada kunjungan supervisi sampai tanggal ini.", height)
+    if kecamatan_df is not None:
+        area = {
+            str(r["kode_kecamatan"]): (_count(r["kunjungan"]), _as_date(r["kunjungan_terakhir"]))
+            for r in kecamatan_df.to_dict("records")
+        }
+    else:
+        area = {feature["code"]: (0, None) for feature in features}
+        for code, day in zip(df["kode_kecamatan"], df["tanggal"], strict=True):
+            count, latest = area.get(str(code), (0, None))
+            day = _as_date(day)
+            area[str(code)] = (count + 1, max(filter(None, (latest, day)), default=None))
+
+    fig = go.Figure()
+    shown = set()
+    for feature in features:
+        if feature["code"] not in area:
+            _add_area(fig, feature, "rgba(0,0,0,0)", theme.GREY, feature["name"], None)
+            continue
+        count, latest = area[feature["code"]]
+        visited = count > 0
+        color = theme.GREEN if visited else theme.RED
+        group = VISITED_LABEL if visited else NOT_VISITED_LABEL
+        shown.add(group)
+        hover = f"<b>{feature['name']}</b><br>" + (
+            f"{labels.angka(count)} kunjungan, terakhir {labels.tanggal(latest)}"
+            if visited
+            else "Belum pernah dikunjungi"
+        )
+        _add_area(fig, feature, _tint(color, VISIT_FILL), _tint(color, 0.6), hover, group)
+    for group, color in ((VISITED_LABEL, theme.GREEN), (NOT_VISITED_LABEL, theme.RED)):
+        if group in shown:
+            _legend_swatch(fig, group, _tint(color, VISIT_FILL), group)
+    # Below the centroid: kecamatan-level visits sit on the kecamatan's mean point.
+    _add_area_names(fig, features, "bottom center")
+
+    if not df.empty:
+        lons = [p[0] for f in features for ring in f["rings"] for p in ring]
+        _add_visit_markers(fig, df, SPOT_SPREAD * (max(lons) - min(lons)))
+    else:
+        fig.add_annotation(
+            text="Belum ada kunjungan supervisi sampai tanggal ini.",
+            # Top right, beside the legend: the bottom of the map may hold an island.
+            x=1,
+            y=1,
+            xanchor="right",
+            yanchor="bottom",
+            xref="paper",
+            yref="paper",
+            showarrow=False,
+            font={"color": theme.GREY},
+        )
+    return _map_layout(fig, features, height)
+
+
+def _add_visit_markers(fig: go.Figure, df: pd.DataFrame, spread: float) -> None:
+    """One marker per place and institution, sized by its number of visits.
+
+    Kecamatan-level visits all sit on the kecamatan's mean point, so visits at one place are
+    merged, and institutions sharing a place are set side by side so neither hides the other.
+    """
+    data = df.assign(_lembaga=_lembaga_of(df), _hari=[_as_date(v) for v in df["tanggal"]])
+    data = data.dropna(subset=["lat", "lon"]).sort_values(["_hari", "pengawas"])
+    colors = _lembaga_colors(data["_lembaga"])
+    sharing = {
+        spot: sorted(set(group["_lembaga"]), key=list(colors).index)
+        for spot, group in data.groupby(["lat", "lon"], sort=True)
+    }
+    for lembaga, color in colors.items():
+        xs, ys, sizes, counts, hovers = [], [], [], [], []
+        for (lat, lon), group in data[data["_lembaga"] == lembaga].groupby(["lat", "lon"]):
+            neighbours = sharing[(lat, lon)]
+            xs.append(lon + (neighbours.index(lembaga) - (len(neighbours) - 1) / 2) * spread)
+            ys.append(lat)
+            counts.append(labels.angka(len(group)) if len(group) > 1 else "")
+            sizes.append(12 + 5 * math.sqrt(len(group) - 1))
+            hovers.append(_visits_hover(group, lembaga))
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="markers+text",
+                name=lembaga,
+                text=counts,
+                textfont={"size": 11, "color": "white"},
+                marker={
+                    "size": sizes,
+                    "color": color,
+                    "opacity": 1,
+                    "line": {"width": 1, "color": "white"},
+                },
+                customdata=hovers,
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+
+
+def _visits_hover(group: pd.DataFrame, lembaga: str) -> str:
+    first = group.iloc[0]
+    place = str(first["kecamatan"]) + ("" if _is_missing(first["desa"]) else f" / {first['desa']}")
+    lines = [f"<b>{place}</b> · {lembaga}", f"{labels.angka(len(group))} kunjungan"]
+    for record in group.head(HOVER_MAX_VISITS).to_dict("records"):
+        lines.append(f"<b>{labels.tanggal(record['_hari'])}</b> · {record['pengawas']}")
+        finding = _hover_text(record["temuan"])
+        lines.append(f"Temuan: {finding}" if finding else "Temuan: –")
+    if len(group) > HOVER_MAX_VISITS:
+        lines.append(f"… dan {labels.angka(len(group) - HOVER_MAX_VISITS)} kunjungan lain")
+    return "<br>".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# 8. Replacements (PAW) per day
+
+
+def paw_timeline(df: pd.DataFrame, height: int = DEFAULT_HEIGHT) -> go.Figure:
+    """Members who stopped, per day, from `paw`, stacked by whether they were replaced."""
+    if df.empty:
+        return _empty_figure("Belum ada anggota KPPS yang berhenti sampai tanggal ini.", height)
+    data = df.assign(_hari=[_as_date(v) for v in df["tanggal_berhenti"]])
+    table = data.groupby(["_hari", "status"]).size().unstack(fill_value=0).sort_index()
+    fig = go.Figure()
+    for status in PAW_STATUS_ORDER:
+        if status not in table.columns:
+            continue
+        per_day = table[status][table[status] > 0]
+        fig.add_trace(
+            go.Bar(
+                x=[pd.Timestamp(d) for d in per_day.index],
+                y=per_day.tolist(),
+                name=labels.PAW_STATUS_LABELS[status],
+                marker_color=PAW_COLORS[status],
+                customdata=[
+                    f"<b>{labels.tanggal(d)}</b><br>{labels.PAW_STATUS_LABELS[status]}: "
+                    f"{labels.angka(n)} anggota KPPS"
+                    for d, n in per_day.items()
+                ],
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+    per_day_total = data.groupby("_hari").size()
+    _base_layout(fig, height)
+    fig.update_layout(barmode="stack", bargap=0.3)
+    _date_axis(fig, min(per_day_total.index), max(per_day_total.index))
+    fig.update_yaxes(title_text="Anggota KPPS berhenti", **_count_axis(per_day_total.max()))
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# 9. Days since the last supervision visit
+
+
+def _days_class(days: int | None) -> tuple[str, str]:
+    if days is None:
+        return NEVER_VISITED_LABEL, theme.RED
+    if days <= DAYS_GREEN_MAX:
+        return f"≤ {DAYS_GREEN_MAX} hari", theme.GREEN
+    if days <= DAYS_AMBER_MAX:
+        return f"{DAYS_GREEN_MAX + 1}–{DAYS_AMBER_MAX} hari", theme.AMBER
+    return f"> {DAYS_AMBER_MAX} hari", theme.RED
+
+
+def days_since_visit(df: pd.DataFrame, height: int | None = None) -> go.Figure:
+    """Days since each kecamatan's last visit from `supervisi_kecamatan`, longest on top."""
+    if df.empty:
+        return _empty_figure("Belum ada kecamatan di wilayah ini.", height or 300)
+    rows = []
+    for label, record in zip(
+        _area_labels(df, "kecamatan", "kode_kecamatan"), df.to_dict("records"), strict=True
+    ):
+        days = (
+            None
+            if _is_missing(record["hari_sejak_kunjungan"])
+            else int(record["hari_sejak_kunjungan"])
+        )
+        latest = _as_date(record["kunjungan_terakhir"])
+        rows.append(
+            {"label": label, "days": days, "latest": latest, "code": record["kode_kecamatan"]}
+        )
+    # Never visited first, then the longest wait: the order in which someone should go.
+    rows.sort(key=lambda r: (r["days"] is not None, -(r["days"] or 0), r["label"]))
+    longest = max((r["days"] for r in rows if r["days"] is not None), default=0)
+
+    fig = go.Figure()
+    classes = [_days_class(d) for d in (None, 0, DAYS_GREEN_MAX + 1, DAYS_AMBER_MAX + 1)]
+    for name, color in classes:
+        members = [r for r in rows if _days_class(r["days"])[0] == name]
+        if not members:
+            continue
+        never = name == NEVER_VISITED_LABEL
+        hovers = [
+            f"<b>{r['label']}</b><br>"
+            + (
+                "Belum pernah dikunjungi"
+                if never
+                else f"{labels.angka(r['days'])} hari sejak kunjungan terakhir"
+                f" ({labels.tanggal(r['latest'])})"
+            )
+            for r in members
+        ]
+        common = {
+            "y": [r["label"] for r in members],
+            "name": name,
+            "customdata": [[r["code"], h] for r, h in zip(members, hovers, strict=True)],
+            "hovertemplate": "%{customdata[1]}<extra></extra>",
+            "legendgroup": name,
+        }
+        if never:
+            # No number to draw: a marker at zero with the words, not a bar of made-up length.
+            fig.add_trace(
+                go.Scatter(
+                    x=[0] * len(members),
+                    mode="markers+text",
+                    marker={"symbol": "square", "size": 12, "color": color},
+                    text=[NEVER_VISITED_LABEL] * len(members),
+                    textposition="middle right",
+                    textfont={"color": color},
+                    cliponaxis=False,
+                    **common,
+                )
+            )
+        else:
+            fig.add_trace(
+                go.Bar(
+                    orientation="h",
+                    x=[r["days"] or ZERO_DAY_BAR for r in members],
+                    marker_color=color,
+                    text=[
+                        (f"{labels.angka(r['days'])} hari" if r["days"] else "Hari ini")
+                        + f" · {_short_date(r['latest'])}"
+                        for r in members
+                    ],
+                    textposition="outside",
+                    cliponaxis=False,
+                    **common,
+                )
+            )
+    for threshold in (DAYS_GREEN_MAX, DAYS_AMBER_MAX):
+        fig.add_vline(
+            x=threshold, line={"color": theme.GREY, "width": 1, "dash": "dash"}, layer="below"
+        )
+    right = max(longest, DAYS_AMBER_MAX + 1) * 1.25  # room for the label of the longest bar
+    _base_layout(fig, _bar_height(len(rows), height))
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(
+        title_text="Hari sejak kunjungan terakhir",
+        # A little room left of zero, so the "Belum pernah" square clears the names.
+        range=[-0.02 * right, right],
+        tickformat=",d",
+        dtick=None if longest > 10 else 1,
+    )
+    fig.update_yaxes(**_category_axis([r["label"] for r in rows], top_down=True), ticksuffix=" ")
+    return fig

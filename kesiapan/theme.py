@@ -1,0 +1,47 @@
+"""The one colour legend: TPS status and Bimtek coverage share red/amber/green everywhere."""
+
+from __future__ import annotations
+
+import math
+
+# Colour-blind-safe enough on both light and dark backgrounds; text on them stays readable.
+RED = "#d7263d"
+ORANGE = "#f46036"
+AMBER = "#f2a900"
+GREEN = "#2e933c"
+GREY = "#9aa0a6"
+BLUE = "#1b6ca8"
+
+STATUS_ORDER = ("kurang_petugas", "tanpa_ketua", "belum_bimtek", "siap")
+STATUS_COLORS = {
+    "kurang_petugas": RED,
+    "tanpa_ketua": ORANGE,
+    "belum_bimtek": AMBER,
+    "siap": GREEN,
+}
+
+# Coverage bands (share of active KPPS trained): below 80% is behind, from 95% on track.
+COVERAGE_RED_BELOW = 0.80
+COVERAGE_GREEN_FROM = 0.95
+COVERAGE_BANDS = ("rendah", "sedang", "baik", "tanpa_data")
+COVERAGE_LABELS = {
+    "rendah": "< 80% terlatih",
+    "sedang": "80–95% terlatih",
+    "baik": "≥ 95% terlatih",
+    "tanpa_data": "Belum ada KPPS",
+}
+COVERAGE_COLORS = {"rendah": RED, "sedang": AMBER, "baik": GREEN, "tanpa_data": GREY}
+
+
+def coverage_band(fraction: float | None) -> str:
+    if fraction is None or (isinstance(fraction, float) and math.isnan(fraction)):
+        return "tanpa_data"
+    if fraction < COVERAGE_RED_BELOW:
+        return "rendah"
+    if fraction < COVERAGE_GREEN_FROM:
+        return "sedang"
+    return "baik"
+
+
+def coverage_color(fraction: float | None) -> str:
+    return COVERAGE_COLORS[coverage_band(fraction)]

@@ -1,0 +1,46 @@
+"""Data: which dataset is loaded, its tables and the warnings of the contract's checks."""
+
+import pandas as pd
+import streamlit as st
+
+from kesiapan import labels, ui
+
+page = ui.page()
+config = page.data.config
+st.title("Data")
+st.caption(f"{config.nama or 'Dataset tanpa nama'} · folder {page.folder}")
+
+cols = st.columns(3)
+cols[0].metric("Tanggal data terakhir", labels.tanggal(page.data.default_as_of))
+cols[1].metric("Hari pemungutan suara", labels.tanggal(config.hari_pemungutan))
+window = labels.rentang(config.bimtek_mulai, config.bimtek_selesai)
+cols[2].metric("Jadwal Bimtek", window)
+
+st.subheader("Tabel")
+tables = page.query("data_tabel")
+tables["berkas"] = tables["tabel"].map(
+    lambda t: page.data.sources[t].path.name if page.data.sources[t].path else "(tidak ada)"
+)
+ui.table(tables, ["tabel", "berkas", "baris", "tanggal_awal", "tanggal_akhir"], key="tabel_data")
+
+st.subheader("Hasil pemeriksaan")
+problems = page.data.problems
+if not problems:
+    st.success("Tidak ada galat atau peringatan.", icon=":material/check_circle:")
+else:
+    errors, warnings = len(page.data.errors), len(page.data.warnings)
+    st.caption(f"{labels.angka(errors)} galat · {labels.angka(warnings)} peringatan")
+    frame = pd.DataFrame(
+        [
+            {
+                "Tingkat": p.tingkat.capitalize(),
+                "Berkas": p.berkas,
+                "Baris": p.baris,
+                "Kolom": p.kolom,
+                "Nilai": p.nilai,
+                "Pesan": p.pesan,
+            }
+            for p in problems
+        ]
+    )
+    st.dataframe(frame, hide_index=True, width="stretch", key="masalah")

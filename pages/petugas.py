@@ -1,0 +1,79 @@
+"""Kekurangan Petugas TPS: TPS by status, the TPS with gaps and their members, replacements."""
+
+import streamlit as st
+
+from kesiapan import charts, labels, ui
+
+page = ui.page()
+st.title("Kekurangan Petugas TPS")
+st.caption(page.caption())
+
+total = page.query("ringkasan_total")
+if total.empty:
+    ui.empty(f"Tidak ada wilayah yang cocok dengan filter ({page.area_name()}).")
+    st.stop()
+row = total.iloc[0]
+cols = st.columns(4)
+ui.headline(cols[0], "Kurang petugas", row.tps_kurang_petugas, row.tps, "TPS")
+ui.headline(cols[1], "Tanpa ketua", row.tps_tanpa_ketua, row.tps, "TPS")
+ui.headline(cols[2], "Belum Bimtek", row.tps_belum_bimtek, row.tps, "TPS")
+ui.headline(cols[3], "Kursi kosong", row.kursi_kosong, row.kebutuhan_kpps, "kursi")
+
+summary, name_col, code_col, level = page.areas_summary()
+st.subheader(f"Status TPS per {level}")
+ui.drill_from_chart(charts.status_by_area(summary, name_col, code_col), "status", level)
+
+st.subheader("TPS dengan kursi kosong atau tanpa ketua")
+gaps = page.query("tps_kekurangan")
+if gaps.empty:
+    ui.empty(f"Semua TPS di {page.area_name()} lengkap dan punya ketua.")
+else:
+    st.caption("Terburuk di atas. Pilih satu TPS untuk melihat anggotanya.")
+    columns = [
+        "kecamatan",
+        "desa",
+        "nomor_tps",
+        "kode_tps",
+        "kpps_aktif",
+        "kebutuhan_kpps",
+        "kursi_kosong",
+        "ada_ketua",
+        "status",
+    ]
+    event = ui.table(
+        gaps, columns, key="kekurangan", on_select="rerun", selection_mode="single-row"
+    )
+    if event.selection.rows:
+        chosen = gaps.iloc[event.selection.rows[0]]
+        members = page.query("kpps_aktif_tps", desa=[chosen.kode_desa])
+        members = ui.masked(members[members["kode_tps"] == chosen.kode_tps])
+        st.markdown(f"**Anggota aktif TPS {chosen.nomor_tps:03d} {chosen.desa}**")
+        if members.empty:
+            ui.empty("TPS ini belum punya anggota aktif.")
+        else:
+            ui.table(
+                members,
+                ["nama", "nik", "jabatan", "jenis_kelamin", "tanggal_sk", "terlatih"],
+                key="anggota",
+            )
+
+st.subheader("Penggantian antar waktu (PAW)")
+paw = ui.masked(page.query("paw"))
+if paw.empty:
+    until = labels.tanggal(page.filters.as_of)
+    ui.empty(f"Belum ada KPPS yang berhenti di {page.area_name()} sampai {until}.")
+else:
+    st.plotly_chart(charts.paw_timeline(paw), key="paw", theme=None)
+    columns = [
+        "tanggal_berhenti",
+        "kecamatan",
+        "desa",
+        "nomor_tps",
+        "nama_berhenti",
+        "jabatan_berhenti",
+        "alasan_berhenti",
+        "nama_pengganti",
+        "tanggal_sk_pengganti",
+        "status",
+    ]
+    ui.table(paw, columns, key="tabel_paw")
