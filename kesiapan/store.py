@@ -8,8 +8,10 @@ and the checks of contract §3 compare the two to name every value that could no
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
-import threading
+import tempfile
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,6 +25,11 @@ from kesiapan.problems import ERROR, WARNING, DatasetError, Problem
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 MACROS_DIR = QUERIES_DIR / "macros"
+BUILD_DIR = QUERIES_DIR / "build"
+CACHE_PREFIX = ".kesiapan-"
+CACHE_FORMAT = "1"  # bump when the store's layout changes in a way the hashed files don't show
+# DuckDB spills to disk beyond this while building, so a national roster fits a small machine.
+BUILD_MEMORY_LIMIT = os.environ.get("KESIAPAN_BUILD_MEMORY", "1GB")
 AREA_PARAMS = ("kabupaten", "kecamatan", "desa")
 DEFAULT_SEATS = 7
 
@@ -122,6 +129,28 @@ def _read_config(folder: Path, problems: list[Problem]) -> DatasetConfig:
         return DatasetConfig()
 
 
+# -- versioned dataset folders (issue 7: kesiapan/versions.py) --------------------------------
+VERSIONS_DIR = "versions"
+CURRENT_FILE = "CURRENT"
+_VERSION_NAME = re.compile(r"[0-9]{4,}")
+
+
+def resolve_folder(path: Path) -> Path:
+    """The live version of an imported dataset (DIR/versions/<name in DIR/CURRENT>), else
+    `path` itself: a plain folder of six files is read as it is."""
+    current = path / CURRENT_FILE
+    if not ((path / VERSIONS_DIR).is_dir() and current.is_file()):
+        return path
+    name = current.read_text(encoding="utf-8").strip()
+    live = path / VERSIONS_DIR / name
+    if not _VERSION_NAME.fullmatch(name) or not live.is_dir():
+        raise DatasetError(f"{current} menyebut versi '{name}' yang tidak ada di {live.parent}")
+    return live
+
+
+# -- end of versioned dataset folders ----------------------------------------------------------
+
+
 def find_table_file(folder: Path, table: str) -> tuple[Path | None, list[Path]]:
     """The file holding `table` (NAME.csv, NAME.xlsx or NAME.parquet, any case) and any rivals."""
     found = sorted(
@@ -160,7 +189,14 @@ def _cell_text(value: object) -> tuple[str | None, bool]:
 
 
 class Dataset:
-    """One dataset folder in an in-memory DuckDB: typed tables, checks and named queries."""
+    """One dataset folder in DuckDB: typed tables, checks, precomputed history, named queries.
+
+    By default the folder is read once into a DuckDB file next to it (`.kesiapan-<hash>.duckdb`,
+    rebuilt whenever a file, the code or the SQL changes) holding the typed tables, the check
+    results and the precomputed history of every TPS and desa; later opens only attach it,
+    read-only. `precomputed=False` reads the files into memory and answers every query
+    straight from the typed tables: the reference the precomputed store is checked against.
+    """
 
     def __init__(
         self,
@@ -169,83 +205,34 @@ class Dataset:
         sources: dict[str, SourceFile],
         problems: list[Problem],
         config: DatasetConfig,
+        precomputed: bool,
     ) -> None:
         self.folder = folder
         self._con = con
-        self._lock = threading.Lock()
         self.sources = sources
         self.problems = problems
         self.config = config
+        self.precomputed = precomputed
         self.first_date, self.default_as_of = self._date_range()
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
-    def open(cls, folder: Path | str) -> Dataset:
-        folder = Path(folder)
+    def open(cls, folder: Path | str, *, precomputed: bool = True) -> Dataset:
+        folder = resolve_folder(Path(folder))  # issue 7: an imported dataset's live version
         if not folder.is_dir():
             raise DatasetError(f"Folder data tidak ditemukan: {folder}")
-        con = duckdb.connect()
         problems: list[Problem] = []
         config = _read_config(folder, problems)
-        sources: dict[str, SourceFile] = {}
-        numeric_niks: dict[str, list[int]] = {}
-        for name in schema.TABLE_NAMES:
-            table = schema.TABLES[name]
-            path, rivals = find_table_file(folder, name)
-            for rival in rivals:
-                problems.append(
-                    Problem(
-                        WARNING,
-                        rival.name,
-                        None,
-                        None,
-                        None,
-                        f"diabaikan: tabel {name} sudah dibaca dari {path.name if path else '-'}",
-                    )
-                )
-            if path is None:
-                problems.append(
-                    Problem(
-                        ERROR,
-                        f"{name}.csv",
-                        None,
-                        None,
-                        None,
-                        f"berkas tabel {name} tidak ada (CSV, XLSX atau Parquet) di folder data",
-                    )
-                )
-                _create_raw(con, table, headers=None)
-            else:
-                try:
-                    headers, numeric_rows = _load_source(con, path, table)
-                except (duckdb.Error, OSError, ValueError, KeyError) as exc:
-                    problems.append(
-                        Problem(
-                            ERROR, path.name, None, None, None, f"berkas tidak dapat dibaca: {exc}"
-                        )
-                    )
-                    _create_raw(con, table, headers=None)
-                    path = None
-                else:
-                    problems.extend(_header_problems(table, path.name, headers))
-                    _create_raw(con, table, headers)
-                    numeric_niks[name] = numeric_rows
-            rows = con.execute(f"select count(*) from _raw_{name}").fetchone()[0]
-            sources[name] = SourceFile(name, path, rows)
-            _create_typed(con, table)
-        _create_macros(con)
-        file_names = {n: (s.path.name if s.path else f"{n}.csv") for n, s in sources.items()}
-        dataset = cls(folder, con, sources, problems, config)
-        problems.extend(
-            checks.run(
-                con,
-                file_names,
-                as_of=dataset.default_as_of,
-                voting_day=config.hari_pemungutan or dataset.default_as_of,
-                numeric_niks=numeric_niks,
-            )
-        )
-        return dataset
+        if precomputed:
+            cache = _cache_path(folder)
+            if not cache.exists():
+                _build_cache(folder, cache, config)
+            con = duckdb.connect(str(cache), read_only=True)
+        else:
+            con = duckdb.connect()
+            _load(con, folder, config)
+        problems += _stored_problems(con)
+        return cls(folder, con, _stored_sources(con, folder), problems, config, precomputed)
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -263,14 +250,17 @@ class Dataset:
         kabupaten: list[str] | None = None,
         kecamatan: list[str] | None = None,
         desa: list[str] | None = None,
+        batas: int | None = None,
     ) -> pd.DataFrame:
-        """Run `queries/<name>.sql` with the as-of date and area filters (None = no filter)."""
+        """Run `queries/<name>.sql` with the as-of date and area filters (None = no filter);
+        `batas` caps the rows of the name lists that take it."""
         sql = query_text(name)
         values: dict[str, object] = {
             "as_of": as_of or self.default_as_of,
             "kabupaten": _as_list(kabupaten),
             "kecamatan": _as_list(kecamatan),
             "desa": _as_list(desa),
+            "batas": batas,
         }
         params = {p: values[p] for p in sorted(set(_PARAM_RE.findall(sql)))}
         cursor = self._con.cursor()
@@ -288,9 +278,13 @@ class Dataset:
         return (first or today), (last or today)
 
 
-def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the shared macros of `queries/macros/`; a macro can use another defined later."""
-    pending = sorted(MACROS_DIR.glob("*.sql"))
+def _create_macros(con: duckdb.DuckDBPyConnection, precomputed: bool) -> None:
+    """Create the macros of `queries/macros/` (shared) and of `simpan/` (over the precomputed
+    tables) or `langsung/` (straight from the typed tables). They live in the store itself:
+    temporary macros would be invisible to the cursors that run the queries. A macro may use
+    one defined later, so failures are retried until nothing moves."""
+    variant = MACROS_DIR / ("simpan" if precomputed else "langsung")
+    pending = sorted([*MACROS_DIR.glob("*.sql"), *variant.glob("*.sql")])
     while pending:
         failed: list[Path] = []
         for sql_file in pending:
@@ -301,6 +295,143 @@ def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
         if len(failed) == len(pending):
             con.execute(failed[0].read_text(encoding="utf-8"))  # raises the real error
         pending = failed
+
+
+def _load(con: duckdb.DuckDBPyConnection, folder: Path, config: DatasetConfig) -> None:
+    """Read the six tables as text, type them and run the checks; results stay in `con`
+    as the tables `_masalah` (problems) and `_sumber` (files and rows)."""
+    problems: list[Problem] = []
+    sources: list[tuple[str, str | None, int]] = []
+    numeric_niks: dict[str, list[int]] = {}
+    for name in schema.TABLE_NAMES:
+        table = schema.TABLES[name]
+        path, rivals = find_table_file(folder, name)
+        for rival in rivals:
+            read_from = path.name if path else "-"
+            problems.append(
+                Problem(
+                    WARNING,
+                    rival.name,
+                    None,
+                    None,
+                    None,
+                    f"diabaikan: tabel {name} sudah dibaca dari {read_from}",
+                )
+            )
+        headers = None
+        if path is None:
+            message = f"berkas tabel {name} tidak ada (CSV, XLSX atau Parquet) di folder data"
+            problems.append(Problem(ERROR, f"{name}.csv", None, None, None, message))
+        else:
+            try:
+                headers, numeric_niks[name] = _load_source(con, path, table)
+            except (duckdb.Error, OSError, ValueError, KeyError) as exc:
+                problems.append(
+                    Problem(ERROR, path.name, None, None, None, f"berkas tidak dapat dibaca: {exc}")
+                )
+                path = None
+            else:
+                problems.extend(_header_problems(table, path.name, headers))
+        _create_raw(con, table, headers)
+        _create_typed(con, table)
+        rows = con.execute(f"select count(*) from {name}").fetchall()[0][0]
+        sources.append((name, path.name if path else None, rows))
+    _create_macros(con, precomputed=False)
+    _, last = con.execute(query_text("tanggal_data")).fetchall()[0]
+    as_of = last or date.today()
+    file_names = {n: f or f"{n}.csv" for n, f, _ in sources}
+    problems += checks.run(
+        con,
+        file_names,
+        as_of=as_of,
+        voting_day=config.hari_pemungutan or as_of,
+        numeric_niks=numeric_niks,
+    )
+    con.execute(
+        "create or replace table _masalah (urutan integer, tingkat varchar, berkas varchar, "
+        "baris bigint, kolom varchar, nilai varchar, pesan varchar)"
+    )
+    if problems:
+        con.executemany(
+            "insert into _masalah values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (i, p.tingkat, p.berkas, p.baris, p.kolom, p.nilai, p.pesan)
+                for i, p in enumerate(problems)
+            ],
+        )
+    con.execute("create or replace table _sumber (tabel varchar, berkas varchar, baris bigint)")
+    con.executemany("insert into _sumber values (?, ?, ?)", sources)
+
+
+def _stored_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
+    rows = con.execute(
+        "select tingkat, berkas, baris, kolom, nilai, pesan from _masalah order by urutan"
+    ).fetchall()
+    return [Problem(*row) for row in rows]
+
+
+def _stored_sources(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, SourceFile]:
+    rows = con.execute("select tabel, berkas, baris from _sumber").fetchall()
+    return {
+        name: SourceFile(name, folder / file if file else None, count) for name, file, count in rows
+    }
+
+
+def _fingerprint(folder: Path) -> str:
+    """What the store depends on: every data file's bytes and the code that reads them."""
+    digest = hashlib.sha256(CACHE_FORMAT.encode())
+    code = [Path(__file__), Path(checks.__file__), Path(schema.__file__)]
+    data = sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and (
+            p.name.lower() == "dataset.toml"
+            or (p.stem.lower() in schema.TABLE_NAMES and p.suffix.lower() in schema.FILE_SUFFIXES)
+        )
+    )
+    queries = sorted([*BUILD_DIR.glob("*.sql"), *MACROS_DIR.rglob("*.sql")])
+    for path in [*code, *queries, *data]:
+        digest.update(path.name.encode())
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()[:16]
+
+
+def _cache_path(folder: Path) -> Path:
+    """`.kesiapan-<fingerprint>.duckdb` next to the data, or in the temp folder when the data
+    folder is read-only."""
+    name = f"{CACHE_PREFIX}{_fingerprint(folder)}.duckdb"
+    if os.access(folder, os.W_OK):
+        return folder / name
+    fallback = Path(tempfile.gettempdir()) / "kesiapan-cache"
+    fallback.mkdir(exist_ok=True)
+    key = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]
+    return fallback / f"{key}{name}"
+
+
+def _build_cache(folder: Path, cache: Path, config: DatasetConfig) -> None:
+    """Write the store to a new file, then switch: readers never see half a store."""
+    partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+    partial.unlink(missing_ok=True)
+    con = duckdb.connect(str(partial))
+    try:
+        con.execute(f"set memory_limit = '{BUILD_MEMORY_LIMIT}'")
+        _load(con, folder, config)
+        for sql_file in sorted(BUILD_DIR.glob("*.sql")):
+            con.execute(sql_file.read_text(encoding="utf-8"))
+        _create_macros(con, precomputed=True)
+        _drop_sources(con)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    os.replace(partial, cache)
+    # Stores of earlier versions of this dataset (not files being built by another process).
+    stem = cache.name[: cache.name.index(CACHE_PREFIX) + len(CACHE_PREFIX)]
+    for old in cache.parent.glob(f"{stem}*"):
+        if old != cache and old.suffix in (".duckdb", ".wal"):
+            old.unlink(missing_ok=True)
 
 
 def _as_list(values: list[str] | tuple[str, ...] | None) -> list[str] | None:
@@ -329,7 +460,7 @@ def _load_source(
     numeric_rows: list[int] = []
     if suffix == ".csv":
         con.execute(
-            f"create or replace temp table {src}_lines as "
+            f"create or replace table {src}_lines as "
             "select * from read_csv($path, header = false, all_varchar = true, "
             "delim = $delim, quote = '\"', null_padding = true, skip = 0)",
             {"path": str(path), "delim": _csv_delimiter(path)},
@@ -337,18 +468,17 @@ def _load_source(
         width = len(con.execute(f"select * from {src}_lines limit 0").description)
         # DuckDB names them column0 or column00 by width; rename to one scheme.
         columns = [f"column{i}" for i in range(width)]
+        first_line = con.execute(f"select * from {src}_lines where rowid = 0").fetchall()
+        headers = [str(h) if h is not None else "" for h in (first_line[0] if first_line else ())]
+        # A view, not a copy: a national roster is millions of rows. Line 1 is the header.
         con.execute(
-            f"create or replace temp table {src} as "
-            f"select rowid + 1 as _baris, * from {src}_lines as t({', '.join(columns)})"
+            f"create or replace view {src} as select rowid + 1 as _baris, * "
+            f"from {src}_lines as t({', '.join(columns)}) where rowid > 0"
         )
-        con.execute(f"drop table {src}_lines")
-        header_row = con.execute(f"select * from {src} where _baris = 1").fetchone()
-        headers = [str(h) if h is not None else "" for h in (header_row or ())[1:]]
-        con.execute(f"delete from {src} where _baris = 1")
     elif suffix == ".xlsx":
         headers, frame, numeric_rows = _read_xlsx(path, table)
         con.register(f"{src}_frame", frame)
-        con.execute(f"create or replace temp table {src} as select * from {src}_frame")
+        con.execute(f"create or replace table {src} as select * from {src}_frame")
         con.unregister(f"{src}_frame")
         columns = list(frame.columns[1:])
     elif suffix == ".parquet":
@@ -360,15 +490,14 @@ def _load_source(
         columns = [f"column{i}" for i in range(len(headers))]
         casts = ", ".join(f"cast({c} as varchar) as {c}" for c in columns)
         con.execute(
-            f"create or replace temp table {src}_lines as select {casts} "
+            f"create or replace table {src}_lines as select {casts} "
             f"from read_parquet($path) as t({', '.join(columns)})",
             {"path": str(path)},
         )
         # Row 1 is the header in a spreadsheet's terms, so the first record is row 2.
         con.execute(
-            f"create or replace temp table {src} as select rowid + 2 as _baris, * from {src}_lines"
+            f"create or replace view {src} as select rowid + 2 as _baris, * from {src}_lines"
         )
-        con.execute(f"drop table {src}_lines")
     else:  # pragma: no cover - find_table_file only returns known suffixes
         raise ValueError(path.suffix)
     if len(columns) != len(headers):
@@ -427,7 +556,7 @@ def _header_problems(table: schema.Table, file_name: str, headers: list[str]) ->
 def _create_raw(
     con: duckdb.DuckDBPyConnection, table: schema.Table, headers: list[str] | None
 ) -> None:
-    """`_raw_<table>`: canonical columns as text; a missing column is all NULL."""
+    """`_raw_<table>`: a view with canonical columns as text; a missing column is all NULL."""
     found = schema.match_headers(table, headers) if headers is not None else {}
     parts = ["_baris"] if headers is not None else ["cast(null as bigint) as _baris"]
     for column in table.columns:
@@ -438,11 +567,23 @@ def _create_raw(
     source = f"_src_{table.name}" if headers is not None else "(select 1) as nothing"
     where = "" if headers is not None else " where false"
     con.execute(
-        f"create or replace table _raw_{table.name} as "
+        f"create or replace view _raw_{table.name} as "
         f"select {', '.join(parts)} from {source}{where}"
     )
-    if headers is not None:
-        con.execute(f"drop table _src_{table.name}")
+
+
+def _drop_sources(con: duckdb.DuckDBPyConnection) -> None:
+    """The text copies are needed only for the checks; the typed tables stay."""
+    for name in schema.TABLE_NAMES:
+        con.execute(f"drop view if exists _raw_{name}")
+        for suffix in ("", "_lines"):
+            kind = con.execute(
+                "select table_type from information_schema.tables where table_name = $n",
+                {"n": f"_src_{name}{suffix}"},
+            ).fetchall()
+            if kind:
+                what = "view" if kind[0][0] == "VIEW" else "table"
+                con.execute(f"drop {what} _src_{name}{suffix}")
 
 
 def _create_typed(con: duckdb.DuckDBPyConnection, table: schema.Table) -> None:

@@ -3,15 +3,11 @@
 with
 
 aktif as (
-    select
-        a.nik,
-        t.tanggal_bimtek_pertama
-    from kpps_aktif($as_of::date) as a
-    inner join tps on a.kode_tps = tps.kode_tps
+    select a.tanggal_bimtek
+    from anggota_aktif($as_of::date) as a
     inner join wilayah_dipilih(
         $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[]
-    ) as w on tps.kode_desa = w.kode_desa
-    left join nik_terlatih($as_of::date) as t on a.nik = t.nik
+    ) as w on a.kode_desa = w.kode_desa
 ),
 
 hari as (
@@ -24,11 +20,11 @@ hari as (
 
 baru as (
     select
-        tanggal_bimtek_pertama as tanggal,
+        tanggal_bimtek as tanggal,
         count(*) as terlatih_baru
     from aktif
-    where tanggal_bimtek_pertama is not null
-    group by tanggal_bimtek_pertama
+    where tanggal_bimtek is not null
+    group by tanggal_bimtek
 ),
 
 final as (

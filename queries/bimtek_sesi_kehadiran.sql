@@ -10,15 +10,6 @@ kecamatan_dipilih as (
     from wilayah_dipilih($kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[])
 ),
 
-panggilan as (
-    select
-        h.kode_sesi,
-        count(distinct h.nik) as dipanggil,
-        count(distinct h.nik) filter (where h.hadir) as hadir
-    from bimtek_hadir as h
-    group by h.kode_sesi
-),
-
 disupervisi as (
     select distinct v.kode_sesi
     from supervisi as v
@@ -39,7 +30,7 @@ final as (
         case when s.tanggal <= $as_of::date then coalesce(p.hadir, 0) else 0 end as hadir
     from bimtek_sesi as s
     inner join kecamatan_dipilih as k on s.kode_kecamatan = k.kode_kecamatan
-    left join panggilan as p on s.kode_sesi = p.kode_sesi
+    left join sesi_hadir() as p on s.kode_sesi = p.kode_sesi
 )
 
 select

@@ -1,5 +1,6 @@
 -- Active members of the TPS in scope as of $as_of, with whether each is trained and when first.
--- $kabupaten, $kecamatan, $desa: lists of codes, NULL = no filter.
+-- $kabupaten, $kecamatan, $desa: lists of codes, NULL = no filter;
+-- $batas: at most this many rows (NULL = all).
 select
     w.kode_kecamatan,
     w.kecamatan,
@@ -12,12 +13,12 @@ select
     a.jenis_kelamin,
     a.jabatan,
     a.tanggal_sk,
-    t.nik is not null as terlatih,
-    t.tanggal_bimtek_pertama
-from kpps_aktif($as_of::date) as a
-inner join tps on a.kode_tps = tps.kode_tps
+    a.tanggal_bimtek is not null as terlatih,
+    a.tanggal_bimtek as tanggal_bimtek_pertama
+from anggota_aktif($as_of::date) as a
 inner join
     wilayah_dipilih($kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[]) as w
-    on tps.kode_desa = w.kode_desa
-left join nik_terlatih($as_of::date) as t on a.nik = t.nik
+    on a.kode_desa = w.kode_desa
+inner join tps on a.kode_tps = tps.kode_tps
 order by a.kode_tps asc, a.jabatan = 'ketua' desc, a.nama, a.nik asc
+limit $batas::bigint

@@ -17,13 +17,21 @@ tps_dipilih as (
     ) as w on t.kode_desa = w.kode_desa
 ),
 
+kpps_dipilih as (
+    select k.*
+    from kpps_paw() as k
+    inner join wilayah_dipilih(
+        $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[]
+    ) as w on k.kode_desa = w.kode_desa
+),
+
 berhenti as (
     select
         k.*,
         row_number() over (
             partition by k.kode_tps order by k.tanggal_berhenti, k.nik
         ) as urutan
-    from kpps as k
+    from kpps_dipilih as k
     where k.tanggal_berhenti <= $as_of::date
 ),
 
@@ -39,7 +47,7 @@ pengganti as (
     select
         k.*,
         row_number() over (partition by k.kode_tps order by k.tanggal_sk, k.nik) as urutan
-    from kpps as k
+    from kpps_dipilih as k
     inner join berhenti_pertama as b on k.kode_tps = b.kode_tps
     where k.tanggal_sk <= $as_of::date and k.tanggal_sk >= b.tanggal
 ),

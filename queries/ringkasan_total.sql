@@ -1,6 +1,6 @@
 -- Readiness summary (contract §2) of the whole area in scope as one row (no row when nothing
--- is in scope), with its number of kecamatan and of kecamatan visited. $as_of: the date D; $kabupaten, $kecamatan,
--- $desa: lists of codes, NULL = no filter.
+-- is in scope), with its number of kecamatan and of kecamatan visited.
+-- $as_of: the date D; $kabupaten, $kecamatan, $desa: lists of codes, NULL = no filter.
 select
     jumlah_kecamatan as kecamatan,
     desa,

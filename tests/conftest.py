@@ -56,5 +56,5 @@ def small(tmp_path: Path) -> Path:
 @pytest.fixture
 def sample_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "sample"
-    shutil.copytree(SAMPLE, folder)
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns(".kesiapan-*"))
     return folder

@@ -40,16 +40,16 @@ create or replace macro ringkasan_area(
     tps_per_area as (
         select
             d.kode_area,
-            count(*) as tps,
+            cast(sum(s.tps) as bigint) as tps,
             cast(sum(s.kebutuhan_kpps) as bigint) as kebutuhan_kpps,
             cast(sum(s.kpps_aktif) as bigint) as kpps_aktif,
             cast(sum(s.kursi_kosong) as bigint) as kursi_kosong,
             cast(sum(s.kpps_terlatih) as bigint) as kpps_terlatih,
-            count(*) filter (where s.status = 'siap') as tps_siap,
-            count(*) filter (where s.status = 'kurang_petugas') as tps_kurang_petugas,
-            count(*) filter (where s.status = 'tanpa_ketua') as tps_tanpa_ketua,
-            count(*) filter (where s.status = 'belum_bimtek') as tps_belum_bimtek
-        from tps_status(as_of) as s
+            cast(sum(s.tps_siap) as bigint) as tps_siap,
+            cast(sum(s.tps_kurang_petugas) as bigint) as tps_kurang_petugas,
+            cast(sum(s.tps_tanpa_ketua) as bigint) as tps_tanpa_ketua,
+            cast(sum(s.tps_belum_bimtek) as bigint) as tps_belum_bimtek
+        from desa_status(as_of) as s
         inner join dipilih as d on s.kode_desa = d.kode_desa
         group by d.kode_area
     ),

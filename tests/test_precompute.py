@@ -1,0 +1,96 @@
+"""The precomputed store answers exactly like the straight-from-the-tables reference."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kesiapan import sample, store
+from kesiapan.store import CACHE_PREFIX, Dataset, query_names
+
+PARAMETERLESS = {"tanggal_data", "wilayah_daftar", "data_tabel"}
+
+
+@pytest.fixture(scope="module")
+def jatim_small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic Jawa Timur-shaped dataset, shrunk to 900 TPS: several kabupaten."""
+    folder = tmp_path_factory.mktemp("jatim")
+    sample.generate(folder, scale="jatim", seed=7, _n_tps=900)
+    return folder
+
+
+def _views(data: Dataset) -> list[dict[str, object]]:
+    areas = data.query("wilayah_daftar")
+    kabupaten = sorted(areas["kode_kabupaten"].unique())
+    kecamatan = sorted(areas["kode_kecamatan"].unique())
+    desa = sorted(areas["kode_desa"].unique())
+    first, last = data.first_date, data.default_as_of
+    dates = [
+        first - timedelta(days=1),
+        first,
+        first + (last - first) / 3,
+        last,
+        last + timedelta(5),
+    ]
+    views: list[dict[str, object]] = []
+    for as_of in dates:
+        views += [
+            {"as_of": as_of},
+            {"as_of": as_of, "kabupaten": kabupaten[:1]},
+            {"as_of": as_of, "kecamatan": kecamatan[1:3]},
+            {"as_of": as_of, "desa": desa[::7]},
+            {"as_of": as_of, "kecamatan": ["99.99.99"]},
+        ]
+    return views
+
+
+@pytest.mark.parametrize("folder_name", ["sample", "jatim"])
+def test_every_query_agrees_with_the_reference(folder_name: str, jatim_small: Path) -> None:
+    folder = Path("data/sample") if folder_name == "sample" else jatim_small
+    stored = Dataset.open(folder)
+    direct = Dataset.open(folder, precomputed=False)
+    assert stored.precomputed and not direct.precomputed
+    assert stored.problems == direct.problems
+    assert (stored.first_date, stored.default_as_of) == (direct.first_date, direct.default_as_of)
+    compared = 0
+    for name in query_names():
+        for view in [{}] if name in PARAMETERLESS else _views(stored):
+            left = stored.query(name, **view)
+            right = direct.query(name, **view)
+            pd.testing.assert_frame_equal(left, right, check_dtype=False, obj=f"{name} {view}")
+            compared += len(left)
+    assert compared > 10_000
+
+
+def test_store_is_built_once_and_rebuilt_when_a_file_changes(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree("tests/fixtures/mini", folder, ignore=shutil.ignore_patterns(".kesiapan-*"))
+    Dataset.open(folder)
+    (store,) = folder.glob(f"{CACHE_PREFIX}*.duckdb")
+    built = store.stat().st_mtime_ns
+    Dataset.open(folder)
+    assert store.exists() and store.stat().st_mtime_ns == built
+    kpps = folder / "kpps.csv"
+    kpps.write_text(kpps.read_text().replace("Moh. Hasan", "Moh. Hasan Basri"))
+    data = Dataset.open(folder)
+    (rebuilt,) = folder.glob(f"{CACHE_PREFIX}*.duckdb")
+    assert rebuilt != store and not store.exists()
+    assert "Moh. Hasan Basri" in set(data.query("kpps_aktif_tps", as_of=date(2024, 1, 27))["nama"])
+
+
+def test_read_only_folder_keeps_its_store_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree("tests/fixtures/mini", folder, ignore=shutil.ignore_patterns(".kesiapan-*"))
+    # CI runs as root, for whom no folder is read-only: ask the store's own question falsely.
+    monkeypatch.setattr(store.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(store.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    assert Dataset.open(folder).query("ringkasan_total")["tps"].tolist() == [7]
+    assert not list(folder.glob(f"{CACHE_PREFIX}*"))
+    assert len(list((tmp_path / "tmp" / "kesiapan-cache").glob("*.duckdb"))) == 1
