@@ -4,11 +4,22 @@ import streamlit as st
 
 from kesiapan import filters, labels, ui
 
+# URL paths deliberately differ from the file names in pages/: a link straight to a page on a
+# freshly started server would otherwise be served by Streamlit's folder-based routing,
+# running the page without this frame (no filters, no navigation). An unknown path falls
+# back to app.py, whose st.navigation then picks the page.
+URL_PATHS = {
+    "bimtek": "cakupan-bimtek",
+    "petugas": "kekurangan-petugas",
+    "supervisi": "supervisi-bimtek",
+    "data": "tentang-data",
+}
+
 st.set_page_config(
     page_title="Kesiapan KPPS",
     page_icon=":material/how_to_vote:",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",
 )
 
 folder = str(ui.data_folder())
@@ -18,10 +29,27 @@ areas = ui.page().areas
 pages = st.navigation(
     [
         st.Page("pages/overview.py", title="Ringkasan", icon=":material/dashboard:", default=True),
-        st.Page("pages/bimtek.py", title="Cakupan Bimtek", icon=":material/school:"),
-        st.Page("pages/petugas.py", title="Kekurangan Petugas", icon=":material/group_off:"),
-        st.Page("pages/supervisi.py", title="Supervisi", icon=":material/travel_explore:"),
-        st.Page("pages/data.py", title="Data", icon=":material/database:"),
+        st.Page(
+            "pages/bimtek.py",
+            title="Cakupan Bimtek",
+            icon=":material/school:",
+            url_path=URL_PATHS["bimtek"],
+        ),
+        st.Page(
+            "pages/petugas.py",
+            title="Kekurangan Petugas",
+            icon=":material/group_off:",
+            url_path=URL_PATHS["petugas"],
+        ),
+        st.Page(
+            "pages/supervisi.py",
+            title="Supervisi",
+            icon=":material/travel_explore:",
+            url_path=URL_PATHS["supervisi"],
+        ),
+        st.Page(
+            "pages/data.py", title="Data", icon=":material/database:", url_path=URL_PATHS["data"]
+        ),
     ]
 )
 

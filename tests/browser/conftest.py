@@ -1,0 +1,224 @@
+"""The real dashboard in a real browser: one Streamlit server and one Chromium per session.
+
+The server runs the bundled sample on a free port; its output goes to
+`test-results/server.log` (`server-gw0.log`… under pytest-xdist). Chromium is Debian's
+(`apt-get install chromium`, as `.ci/run` does): Playwright's own browser download is not
+used. A missing Chromium fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "test-results"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SERVER_START_TIMEOUT = 60.0  # seconds until /_stcore/health answers "ok"
+WAIT_MS = 30_000  # every single wait in the browser
+DESKTOP = {"width": 1400, "height": 900}
+
+expect.set_options(timeout=WAIT_MS)
+
+_REPORT = pytest.StashKey[pytest.TestReport]()
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200 and response.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the server's process group (it and its children), SIGKILL if it lingers."""
+    if process.poll() is not None:
+        return
+    for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _tail(path: Path, lines: int = 30) -> str:
+    text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+@contextmanager
+def running_server(log_name: str) -> Iterator[str]:
+    """`streamlit run app.py` on the bundled sample and a free port, until the block ends;
+    yields its base URL (`http://127.0.0.1:PORT`) once /_stcore/health answers."""
+    RESULTS.mkdir(exist_ok=True)
+    log_path = RESULTS / log_name
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    env = {**os.environ, "KESIAPAN_DATA": "data/sample", "PYTHONUNBUFFERED": "1"}
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so teardown reaches children
+        )
+        try:
+            deadline = time.monotonic() + SERVER_START_TIMEOUT
+            while not _healthy(url):
+                if process.poll() is not None:
+                    pytest.fail(
+                        f"Streamlit exited with code {process.returncode} before it was "
+                        f"healthy; {log_path}:\n{_tail(log_path)}",
+                        pytrace=False,
+                    )
+                if time.monotonic() > deadline:
+                    pytest.fail(
+                        f"Streamlit not healthy at {url} after {SERVER_START_TIMEOUT:.0f} s; "
+                        f"{log_path}:\n{_tail(log_path)}",
+                        pytrace=False,
+                    )
+                time.sleep(0.25)
+            yield url
+        finally:
+            _stop(process)
+
+
+def _log_name(stem: str) -> str:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # one server per xdist worker
+    return f"{stem}-{worker}.log" if worker else f"{stem}.log"
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """Base URL of the server every test shares (log: test-results/server.log)."""
+    with running_server(_log_name("server")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_server() -> Iterator[str]:
+    """Base URL of a server no browser has visited yet (log: test-results/server-baru.log)."""
+    with running_server(_log_name("server-baru")) as url:
+        yield url
+
+
+def require_chromium() -> None:
+    """Fail (never skip): CI installs Chromium, so its absence is a broken setup."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}. The browser tests need Debian's Chromium: "
+            "`apt-get install chromium` (see .ci/run). Playwright's own browser download "
+            "is not used.",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    require_chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+    report = yield
+    if report.when == "call":
+        item.stash[_REPORT] = report
+    return report
+
+
+@pytest.fixture
+def open_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
+    """`open_page(width, height)`: a fresh browser context (so a fresh Streamlit session).
+    When the test fails, every page it opened is saved to test-results/failure-*.png."""
+    contexts = []
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    for stale in RESULTS.glob(f"failure-{name}-*.png"):
+        stale.unlink(missing_ok=True)
+
+    def _open(width: int = DESKTOP["width"], height: int = DESKTOP["height"]) -> Page:
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, locale="id-ID", timezone_id="Asia/Jakarta"
+        )
+        context.set_default_timeout(WAIT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _open
+    report = request.node.stash.get(_REPORT, None)
+    failed = report is not None and report.failed
+    for index, context in enumerate(contexts):
+        if failed:
+            RESULTS.mkdir(exist_ok=True)
+            for number, page in enumerate(context.pages):
+                try:
+                    page.screenshot(path=RESULTS / f"failure-{name}-{index}{number}.png")
+                except Exception as error:  # a crashed page must not hide the real failure
+                    print(f"no failure screenshot of {page.url}: {error}")
+        context.close()
+
+
+@pytest.fixture
+def page(open_page: Callable[..., Page]) -> Page:
+    """A desktop-sized page (1400×900)."""
+    return open_page()
