@@ -21,6 +21,8 @@ import plotly.graph_objects as go
 from kesiapan import labels, theme
 
 FONT_SIZE = 13
+# The dashboard's own typeface (Streamlit's), so that charts read as part of the page.
+FONT_FAMILY = '"Source Sans Pro", "Source Sans 3", "Segoe UI", Roboto, sans-serif'
 DEFAULT_HEIGHT = 420
 MAP_HEIGHT = 560
 # Session charts need room below the plot for their long, rotated labels.
@@ -92,7 +94,7 @@ def _base_layout(
     fig.update_layout(
         template="plotly_white",
         height=height,
-        font={"size": FONT_SIZE},
+        font={"size": FONT_SIZE, "family": FONT_FAMILY},
         separators=",.",
         margin={"l": 8, "r": 16, "t": 40, "b": 8},
         legend={
@@ -527,6 +529,8 @@ def status_by_area(
                 text=[labels.angka(n) if n else "" for n in values],
                 textposition="inside",
                 insidetextanchor="middle",
+                # Upright numbers only: in a narrow segment Plotly would turn them sideways.
+                textangle=0,
                 marker_color=theme.STATUS_COLORS[status],
                 name=labels.STATUS_LABELS[status],
             )
@@ -555,8 +559,10 @@ def bimtek_curve(
     bimtek_selesai: date | None = None,
     as_of: date | None = None,
     height: int = DEFAULT_HEIGHT,
+    hari_pemungutan: date | None = None,
 ) -> go.Figure:
-    """KPPS trained over time from `bimtek_kumulatif`, with the target and a projection."""
+    """KPPS trained over time from `bimtek_kumulatif`, with the target and a projection
+    (which never runs past voting day, marked when given)."""
     if df.empty:
         return _empty_figure("Belum ada sesi Bimtek sampai tanggal ini.", height)
     data = df.sort_values("tanggal")
@@ -615,6 +621,8 @@ def bimtek_curve(
         if bimtek_selesai and bimtek_selesai > last
         else (as_of or last) + timedelta(days=PROJECTION_HORIZON_DAYS)
     )
+    if hari_pemungutan is not None:
+        horizon = min(horizon, hari_pemungutan)
     if pace > 0 and remaining > 0 and horizon > last:
         span = min(remaining / pace, float((horizon - last).days))
         end_value = min(target, cumulative[-1] + pace * span)
@@ -655,6 +663,15 @@ def bimtek_curve(
         )
         first = min(first, bimtek_mulai)
         axis_end = max(axis_end, bimtek_selesai)
+    if hari_pemungutan is not None and hari_pemungutan <= axis_end + timedelta(days=3):
+        fig.add_vline(
+            x=pd.Timestamp(hari_pemungutan),
+            line={"color": theme.RED, "width": 1.5, "dash": "dot"},
+            annotation_text="Hari pemungutan",
+            annotation_position="top left",
+            annotation_font={"size": 12, "color": theme.RED},
+        )
+        axis_end = max(axis_end, hari_pemungutan)
 
     _base_layout(fig, height)
     _date_axis(fig, first, axis_end)
@@ -1051,7 +1068,8 @@ def paw_timeline(df: pd.DataFrame, height: int = DEFAULT_HEIGHT) -> go.Figure:
 
 def _days_class(days: int | None) -> tuple[str, str]:
     if days is None:
-        return NEVER_VISITED_LABEL, theme.RED
+        # No visit is no measurement: the legend's "no data" grey, listed first on the chart.
+        return NEVER_VISITED_LABEL, theme.GREY
     if days <= DAYS_GREEN_MAX:
         return f"≤ {DAYS_GREEN_MAX} hari", theme.GREEN
     if days <= DAYS_AMBER_MAX:
@@ -1138,7 +1156,7 @@ def days_since_visit(df: pd.DataFrame, height: int | None = None) -> go.Figure:
         fig.add_vline(
             x=threshold, line={"color": theme.GREY, "width": 1, "dash": "dash"}, layer="below"
         )
-    right = max(longest, DAYS_AMBER_MAX + 1) * 1.25  # room for the label of the longest bar
+    right = max(longest, DAYS_AMBER_MAX + 1) * 1.45  # room for the label of the longest bar
     _base_layout(fig, _bar_height(len(rows), height))
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(

@@ -32,7 +32,11 @@ if curve.empty:
 else:
     config = page.data.config
     figure = charts.bimtek_curve(
-        curve, config.bimtek_mulai, config.bimtek_selesai, page.filters.as_of
+        curve,
+        config.bimtek_mulai,
+        config.bimtek_selesai,
+        page.filters.as_of,
+        hari_pemungutan=config.hari_pemungutan,
     )
     st.plotly_chart(figure, key="kurva", theme=None)
 

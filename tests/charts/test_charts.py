@@ -519,7 +519,7 @@ def test_days_since_visit_colours_and_never_visited_first() -> None:
     traces = _by_name(fig)
     assert list(fig.layout.yaxis.categoryarray) == ["Sampang", "Torjun", "Camplong", "Sreseh"]
     never = traces["Belum pernah"]
-    assert never.marker.color == theme.RED
+    assert never.marker.color == theme.GREY
     assert list(never.text) == ["Belum pernah"]
     assert traces["≤ 3 hari"].marker.color == theme.GREEN
     assert list(traces["≤ 3 hari"].text) == ["1 hari · 26 Jan"]
@@ -545,3 +545,16 @@ def test_geojson_round_trips_through_json() -> None:
     # Pages load the reference file with json.load: the builder must not need anything else.
     fig = charts.kecamatan_map(RINGKASAN, json.loads(json.dumps(GEOJSON)))
     assert len(_area_traces(fig)) == 4
+
+
+def test_bimtek_projection_stops_at_voting_day_which_is_marked() -> None:
+    # 166,67 a day from 28 Jan would reach the target on 30 Jan 09:36; voting day 29 Jan stops
+    # it after one day (766,67) and is drawn as a labelled line.
+    fig = charts.bimtek_curve(KUMULATIF, as_of=date(2024, 1, 28), hari_pemungutan=date(2024, 1, 29))
+    projection = _by_name(fig)["Proyeksi laju saat ini"]
+    assert projection.y[-1] == pytest.approx(766.6667, rel=1e-4)
+    assert pd.Timestamp(projection.x[-1]) == pd.Timestamp("2024-01-29")
+    assert "Hari pemungutan" in _annotation_texts(fig)
+    # Far beyond the chart's dates, voting day is not drawn.
+    far = charts.bimtek_curve(KUMULATIF, as_of=date(2024, 1, 28), hari_pemungutan=date(2024, 6, 1))
+    assert "Hari pemungutan" not in _annotation_texts(far)
