@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 import tomllib
 from dataclasses import dataclass
@@ -224,10 +225,7 @@ class Dataset:
         problems: list[Problem] = []
         config = _read_config(folder, problems)
         if precomputed:
-            cache = _cache_path(folder)
-            if not cache.exists():
-                _build_cache(folder, cache, config)
-            con = duckdb.connect(str(cache), read_only=True)
+            con = _open_cache(folder, config)
         else:
             con = duckdb.connect()
             _load(con, folder, config)
@@ -411,13 +409,30 @@ def _cache_path(folder: Path) -> Path:
     return fallback / f"{key}{name}"
 
 
+def _open_cache(folder: Path, config: DatasetConfig) -> duckdb.DuckDBPyConnection:
+    """Attach the store read-only, building it first when the data or the code changed.
+    Another process may replace the store between our look and our open: then build again."""
+    for attempt in range(3):
+        cache = _cache_path(folder)
+        if not cache.exists():
+            _build_cache(folder, cache, config)
+        try:
+            return duckdb.connect(str(cache), read_only=True)
+        except duckdb.IOException:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def _build_cache(folder: Path, cache: Path, config: DatasetConfig) -> None:
     """Write the store to a new file, then switch: readers never see half a store."""
     partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
     partial.unlink(missing_ok=True)
     con = duckdb.connect(str(partial))
+    spill = tempfile.mkdtemp(prefix="kesiapan-spill-")
     try:
         con.execute(f"set memory_limit = '{BUILD_MEMORY_LIMIT}'")
+        con.execute("set temp_directory = $dir", {"dir": spill})
         _load(con, folder, config)
         for sql_file in sorted(BUILD_DIR.glob("*.sql")):
             con.execute(sql_file.read_text(encoding="utf-8"))
@@ -426,6 +441,7 @@ def _build_cache(folder: Path, cache: Path, config: DatasetConfig) -> None:
         con.execute("checkpoint")
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
     os.replace(partial, cache)
     # Stores of earlier versions of this dataset (not files being built by another process).
     stem = cache.name[: cache.name.index(CACHE_PREFIX) + len(CACHE_PREFIX)]

@@ -1,0 +1,405 @@
+"""`python -m kesiapan bench`: how long each page's queries take, against plain pandas.
+
+For one scale (the Sampang sample, or synthetic Jawa Timur / national data generated on
+demand) it measures the store's build from CSV (time and peak memory, in a child process),
+then for every page the time of all the queries that page runs, for no filter, one
+kabupaten and one kecamatan, at the default date and at another date: the first (cold) run
+and the median of warm runs. The same figures are computed by a plain pandas implementation
+(read the files, merge, group by) in the same run, and the ratio pandas / store is reported.
+It also checks that the precomputed store and the straight-from-the-tables reference give the
+same report. Nothing here is asserted: the numbers are printed and written as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kesiapan import sample
+from kesiapan.store import CACHE_PREFIX, Dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = ROOT / "data" / "sample"
+# Synthetic Jawa Timur and national data are generated here on first use (not committed).
+BENCH_DATA = Path(
+    os.environ.get("KESIAPAN_BENCH_DATA", Path(tempfile.gettempdir()) / "kesiapan-bench")
+)
+WARM_RUNS = 5
+LIST_LIMIT = 1000  # name lists on a page show this many rows (MAX_NAMES_SHOWN in pages/bimtek.py)
+PAGES = ("Ringkasan", "Cakupan Bimtek", "Kekurangan Petugas", "Supervisi", "Data")
+PAGE_FILES = {
+    "Ringkasan": "overview.py",
+    "Cakupan Bimtek": "bimtek.py",
+    "Kekurangan Petugas": "petugas.py",
+    "Supervisi": "supervisi.py",
+    "Data": "data.py",
+}
+# Queries a page runs only after a click (one TPS's members): not part of drawing the page.
+ON_CLICK = {"Kekurangan Petugas": {"kpps_aktif_tps"}}
+
+
+@dataclass(frozen=True)
+class View:
+    label: str
+    as_of: date
+    kabupaten: tuple[str, ...] = ()
+    kecamatan: tuple[str, ...] = ()
+
+    def args(self) -> dict[str, object]:
+        return {
+            "as_of": self.as_of,
+            "kabupaten": list(self.kabupaten) or None,
+            "kecamatan": list(self.kecamatan) or None,
+        }
+
+
+def page_queries(page: str, view: View) -> list[tuple[str, dict[str, object]]]:
+    """The queries a page runs for a view, as pages/*.py call them (tests keep them in step)."""
+    single = len(view.kecamatan) == 1
+    area = "ringkasan_desa" if single else "ringkasan_kecamatan"
+    base = view.args()
+    if page == "Ringkasan":
+        names = ["ringkasan_total", area, "ringkasan_kecamatan"]
+        names += ["supervisi_desa"] if single else []
+    elif page == "Cakupan Bimtek":
+        names = ["ringkasan_total", area, "bimtek_kumulatif", "bimtek_sesi_kehadiran"]
+        names += ["tps_status"] if single else []
+        return [(n, base) for n in dict.fromkeys(names)] + [
+            ("kpps_belum_bimtek", {**base, "batas": LIST_LIMIT})
+        ]
+    elif page == "Kekurangan Petugas":
+        names = ["ringkasan_total", area, "tps_kekurangan", "paw"]
+    elif page == "Supervisi":
+        names = [
+            "supervisi_kecamatan",
+            "supervisi_kunjungan",
+            "supervisi_sesi",
+            "supervisi_desa",
+            "ringkasan_total",
+        ]
+    elif page == "Data":
+        return [("data_tabel", {})]
+    else:
+        raise KeyError(page)
+    # The page asks twice for some tables (map and ranking); Streamlit's cache answers the second.
+    return [(n, base) for n in dict.fromkeys(names)]
+
+
+# -- plain pandas ---------------------------------------------------------------------------
+class PandasModel:
+    """The figures the pages show, the way an analyst would compute them with pandas alone."""
+
+    def __init__(self, folder: Path) -> None:
+        def read(name: str, dates: tuple[str, ...] = ()) -> pd.DataFrame:
+            frame = pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
+            frame = frame.replace("", None)
+            for column in dates:
+                frame[column] = pd.to_datetime(frame[column])
+            return frame
+
+        self.wilayah = read("wilayah")
+        self.tps = read("tps")
+        self.tps["kebutuhan_kpps"] = pd.to_numeric(self.tps["kebutuhan_kpps"]).fillna(7)
+        self.kpps = read("kpps", ("tanggal_sk", "tanggal_berhenti"))
+        self.sesi = read("bimtek_sesi", ("tanggal",))
+        self.sesi["kapasitas"] = pd.to_numeric(self.sesi["kapasitas"])
+        self.hadir = read("bimtek_hadir")
+        self.hadir["hadir"] = (
+            self.hadir["hadir"].str.lower().isin(("ya", "hadir", "y", "1", "true"))
+        )
+        self.supervisi = read("supervisi", ("tanggal",))
+
+    def _desa(self, view: View) -> pd.DataFrame:
+        w = self.wilayah
+        if view.kabupaten:
+            w = w[w["kode_kabupaten"].isin(view.kabupaten)]
+        if view.kecamatan:
+            w = w[w["kode_kecamatan"].isin(view.kecamatan)]
+        return w
+
+    def _trained(self, d: pd.Timestamp) -> pd.DataFrame:
+        present = self.hadir[self.hadir["hadir"]].merge(self.sesi, on="kode_sesi")
+        present = present[present["tanggal"] <= d]
+        return present.groupby("nik", as_index=False)["tanggal"].min()
+
+    def _active(self, d: pd.Timestamp, desa: pd.DataFrame) -> pd.DataFrame:
+        k = self.kpps
+        k = k[(k["tanggal_sk"].isna() | (k["tanggal_sk"] <= d))]
+        k = k[k["tanggal_berhenti"].isna() | (k["tanggal_berhenti"] > d)]
+        k = k.merge(self.tps[["kode_tps", "kode_desa"]], on="kode_tps")
+        k = k.merge(desa[["kode_desa", "kode_kecamatan"]], on="kode_desa")
+        trained = self._trained(d).rename(columns={"tanggal": "tanggal_bimtek"})
+        return k.merge(trained, on="nik", how="left")
+
+    def _tps_status(self, view: View) -> pd.DataFrame:
+        d = pd.Timestamp(view.as_of)
+        desa = self._desa(view)
+        active = self._active(d, desa)
+        per_tps = active.groupby("kode_tps").agg(
+            kpps_aktif=("nik", "size"),
+            kpps_terlatih=("tanggal_bimtek", "count"),
+            ada_ketua=("jabatan", lambda j: (j.str.lower() == "ketua").any()),
+        )
+        tps = self.tps.merge(desa[["kode_desa", "kode_kecamatan"]], on="kode_desa")
+        tps = tps.merge(per_tps, on="kode_tps", how="left").fillna(
+            {"kpps_aktif": 0, "kpps_terlatih": 0, "ada_ketua": False}
+        )
+        tps["kursi_kosong"] = (tps["kebutuhan_kpps"] - tps["kpps_aktif"]).clip(lower=0)
+        tps["status"] = "siap"
+        tps.loc[tps["kpps_terlatih"] < tps["kpps_aktif"], "status"] = "belum_bimtek"
+        tps.loc[~tps["ada_ketua"].astype(bool), "status"] = "tanpa_ketua"
+        tps.loc[tps["kpps_aktif"] < tps["kebutuhan_kpps"], "status"] = "kurang_petugas"
+        return tps
+
+    def _summary(self, view: View, by: str) -> pd.DataFrame:
+        tps = self._tps_status(view)
+        status = pd.crosstab(tps[by], tps["status"])
+        sums = tps.groupby(by)[["kebutuhan_kpps", "kpps_aktif", "kursi_kosong", "kpps_terlatih"]]
+        return sums.sum().join(status).assign(tps=tps.groupby(by).size())
+
+    def _visits(self, view: View) -> pd.DataFrame:
+        v = self.supervisi[self.supervisi["tanggal"] <= pd.Timestamp(view.as_of)]
+        return v[v["kode_kecamatan"].isin(self._desa(view)["kode_kecamatan"])]
+
+    def run(self, page: str, view: View) -> None:
+        d = pd.Timestamp(view.as_of)
+        by = "kode_desa" if len(view.kecamatan) == 1 else "kode_kecamatan"
+        if page == "Data":
+            for frame in (self.wilayah, self.tps, self.kpps, self.sesi, self.hadir):
+                len(frame)
+            self.kpps[["tanggal_sk", "tanggal_berhenti"]].agg(["min", "max"])
+            self.hadir.merge(self.sesi, on="kode_sesi")["tanggal"].agg(["min", "max"])
+            return
+        if page in ("Ringkasan", "Cakupan Bimtek", "Kekurangan Petugas"):
+            self._summary(view, by)
+        if page == "Ringkasan":
+            self._summary(view, "kode_kecamatan")
+        if page == "Cakupan Bimtek":
+            active = self._active(d, self._desa(view))
+            active.groupby("tanggal_bimtek").size().cumsum()
+            untrained = active[active["tanggal_bimtek"].isna()]
+            untrained.sort_values(["kode_tps", "nama"]).head(LIST_LIMIT)
+            roll = self.hadir.merge(self.sesi, on="kode_sesi")
+            roll = roll[roll["kode_kecamatan"].isin(self._desa(view)["kode_kecamatan"])]
+            roll.groupby("kode_sesi").agg(dipanggil=("nik", "nunique"), hadir=("hadir", "sum"))
+        if page == "Kekurangan Petugas":
+            tps = self._tps_status(view)
+            tps[(tps["kursi_kosong"] > 0) | ~tps["ada_ketua"].astype(bool)].sort_values(
+                "kursi_kosong", ascending=False
+            )
+            stopped = self.kpps[self.kpps["tanggal_berhenti"] <= d].merge(
+                self.tps[["kode_tps", "kode_desa"]], on="kode_tps"
+            )
+            stopped = stopped[stopped["kode_desa"].isin(self._desa(view)["kode_desa"])]
+            first_stop = stopped.groupby("kode_tps", as_index=False)["tanggal_berhenti"].min()
+            later = self.kpps[self.kpps["tanggal_sk"] <= d].merge(
+                first_stop.rename(columns={"tanggal_berhenti": "berhenti_pertama"}), on="kode_tps"
+            )
+            later[later["tanggal_sk"] >= later["berhenti_pertama"]]
+        if page == "Supervisi":
+            visits = self._visits(view)
+            visits.groupby("kode_kecamatan").agg(
+                kunjungan=("tanggal", "size"), terakhir=("tanggal", "max")
+            )
+            visits.groupby("kode_desa").size()
+            sessions = self.sesi[self.sesi["tanggal"] <= d]
+            sessions["kode_sesi"].isin(visits["kode_sesi"])
+            self._summary(view, "kode_kecamatan")
+
+    def total(self, view: View) -> dict[str, int]:
+        """A few figures to check the baseline against the store."""
+        tps = self._tps_status(view)
+        return {
+            "tps": len(tps),
+            "kpps_aktif": int(tps["kpps_aktif"].sum()),
+            "kpps_terlatih": int(tps["kpps_terlatih"].sum()),
+            "tps_siap": int((tps["status"] == "siap").sum()),
+        }
+
+
+# -- measuring -------------------------------------------------------------------------------
+def _timed(run: Callable[[], object], warm: int) -> tuple[float, float]:
+    """(first run, median of `warm` further runs), in milliseconds."""
+    start = time.perf_counter()
+    run()
+    cold = (time.perf_counter() - start) * 1000
+    times = []
+    for _ in range(warm):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return cold, statistics.median(times)
+
+
+def dataset_for(scale: str) -> Path:
+    if scale == "sampang":
+        return SAMPLE_DIR
+    folder = BENCH_DATA / scale
+    if not (folder / "kpps.csv").exists():
+        print(f"Membuat data sintetis {scale} di {folder} …", flush=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        sample.generate(folder, scale=scale)
+    return folder
+
+
+def _build_in_child(folder: Path) -> dict[str, float]:
+    """Build the store from CSV in a fresh process: its own time and peak memory."""
+    for old in folder.glob(f"{CACHE_PREFIX}*"):
+        if old.is_file():
+            old.unlink()
+        else:
+            shutil.rmtree(old)
+    code = (
+        "import sys, time, resource\n"
+        "from kesiapan.store import Dataset\n"
+        "t = time.perf_counter(); Dataset.open(sys.argv[1])\n"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(folder)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seconds, kilobytes = result.stdout.split()
+    return {"detik": round(float(seconds), 2), "memori_puncak_mb": round(int(kilobytes) / 1024)}
+
+
+def _views(data: Dataset) -> list[View]:
+    areas = data.query("wilayah_daftar")
+    # The kabupaten and kecamatan with the most desa: the heaviest single area, not the lightest.
+    kabupaten = areas["kode_kabupaten"].value_counts().index[0]
+    kecamatan = (
+        areas[areas["kode_kabupaten"] == kabupaten]["kode_kecamatan"].value_counts().index[0]
+    )
+    other = max(data.first_date, data.default_as_of - timedelta(days=14))
+    views = []
+    for when, as_of in (("tanggal bawaan", data.default_as_of), ("tanggal lain", other)):
+        views += [
+            View(f"semua wilayah, {when}", as_of),
+            View(f"satu kabupaten, {when}", as_of, kabupaten=(kabupaten,)),
+            View(f"satu kecamatan, {when}", as_of, kecamatan=(kecamatan,)),
+        ]
+    return views
+
+
+def run(scale: str, warm: int = WARM_RUNS, pandas_baseline: bool = True) -> dict[str, object]:
+    folder = dataset_for(scale)
+    build = _build_in_child(folder)
+    start = time.perf_counter()
+    data = Dataset.open(folder)
+    reopen_ms = (time.perf_counter() - start) * 1000
+    model = None
+    pandas_load = None
+    if pandas_baseline:
+        start = time.perf_counter()
+        model = PandasModel(folder)
+        pandas_load = round(time.perf_counter() - start, 2)
+    rows = []
+    for view in _views(data):
+        for page in PAGES:
+            queries = page_queries(page, view)
+
+            def ours(queries: list[tuple[str, dict[str, object]]] = queries) -> None:
+                for name, args in queries:
+                    data.query(name, **args)  # type: ignore[arg-type]
+
+            cold, warm_ms = _timed(ours, warm)
+            row: dict[str, object] = {
+                "halaman": page,
+                "tampilan": view.label,
+                "kueri": len(queries),
+                "dingin_ms": round(cold, 1),
+                "hangat_ms": round(warm_ms, 1),
+            }
+            if model is not None:
+                _, pandas_ms = _timed(lambda page=page, view=view: model.run(page, view), 1)
+                row["pandas_ms"] = round(pandas_ms, 1)
+                row["rasio"] = round(pandas_ms / warm_ms, 1) if warm_ms else None
+            rows.append(row)
+    check = _check(data, folder, model)
+    return {
+        "skala": scale,
+        "mesin": _machine(),
+        "baris": {name: source.rows for name, source in data.sources.items()},
+        "bangun_dari_csv": build,
+        "buka_ulang_ms": round(reopen_ms, 1),
+        "pandas_baca_detik": pandas_load,
+        "memori_puncak_proses_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "halaman": rows,
+        "pemeriksaan": check,
+    }
+
+
+def _check(data: Dataset, folder: Path, model: PandasModel | None) -> dict[str, object]:
+    """The report from the precomputed store equals the one straight from the tables (and the
+    pandas baseline counts the same people), at the default date and two weeks earlier."""
+    from kesiapan.report import report_table
+
+    direct = Dataset.open(folder, precomputed=False)
+    result: dict[str, object] = {}
+    for as_of in (data.default_as_of, data.default_as_of - timedelta(days=14)):
+        for level in ("kabupaten", "kecamatan", "tps"):
+            same = report_table(data, level, as_of).equals(report_table(direct, level, as_of))
+            result[f"{level} {as_of.isoformat()}"] = "sama" if same else "BERBEDA"
+        if model is not None:
+            ours = data.query("ringkasan_total", as_of=as_of).iloc[0]
+            theirs = model.total(View("", as_of))
+            agree = all(int(ours[k]) == v for k, v in theirs.items())
+            result[f"pandas {as_of.isoformat()}"] = "sama" if agree else f"BERBEDA {theirs}"
+    return result
+
+
+def _machine() -> dict[str, object]:
+    import duckdb
+
+    return {
+        "cpu": os.cpu_count(),
+        "memori_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "pandas": pd.__version__,
+        "sistem": platform.platform(),
+    }
+
+
+def table(result: dict[str, Any]) -> str:
+    """The results as a Markdown table, for the terminal and the README."""
+    build = result["bangun_dari_csv"]
+    lines = [
+        f"Skala {result['skala']}: bangun dari CSV {build['detik']} s, memori puncak "
+        f"{build['memori_puncak_mb']} MB; buka ulang {result['buka_ulang_ms']} ms; "
+        f"pandas membaca CSV {result['pandas_baca_detik']} s",
+        "",
+        "| halaman | tampilan | kueri | dingin ms | hangat ms | pandas ms | rasio |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in result["halaman"]:
+        lines.append(
+            f"| {row['halaman']} | {row['tampilan']} | {row['kueri']} | {row['dingin_ms']} | "
+            f"{row['hangat_ms']} | {row.get('pandas_ms', '–')} | {row.get('rasio', '–')} |"
+        )
+    checks = ", ".join(f"{k}: {v}" for k, v in result["pemeriksaan"].items())
+    lines += ["", f"Pemeriksaan: {checks}"]
+    return "\n".join(lines)
+
+
+def write_json(result: dict[str, object], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n")

@@ -1,0 +1,41 @@
+"""The benchmark cannot rot: it runs at Sampang scale, and it times what the pages really run."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from kesiapan import bench
+from tests.conftest import ROOT
+
+AREA_SUMMARIES = {"ringkasan_kecamatan", "ringkasan_desa"}  # what page.areas_summary() runs
+
+
+def test_page_queries_are_the_queries_each_page_calls() -> None:
+    views = [
+        bench.View("", date(2024, 2, 12)),
+        bench.View("", date(2024, 2, 12), kecamatan=("35.27.02",)),
+    ]
+    for page, file_name in bench.PAGE_FILES.items():
+        text = (ROOT / "pages" / file_name).read_text(encoding="utf-8")
+        called = set(re.findall(r'page\.query\("([a-z_]+)"', text))
+        if "page.areas_summary()" in text:
+            called |= AREA_SUMMARIES
+        timed = {name for view in views for name, _ in bench.page_queries(page, view)}
+        assert timed | bench.ON_CLICK.get(page, set()) == called, page
+
+
+def test_bench_runs_at_sampang_scale(tmp_path) -> None:
+    result = bench.run("sampang", warm=1)
+    assert result["skala"] == "sampang"
+    assert result["baris"]["kpps"] == 19288
+    assert result["bangun_dari_csv"]["detik"] > 0
+    rows = result["halaman"]
+    assert {r["halaman"] for r in rows} == set(bench.PAGES)
+    assert len(rows) == len(bench.PAGES) * 6  # three filters at two dates
+    assert all(r["hangat_ms"] > 0 and r["pandas_ms"] >= 0 for r in rows)
+    # The precomputed store and the reference agree, and pandas counts the same people.
+    assert set(result["pemeriksaan"].values()) == {"sama"}
+    assert "| Ringkasan | semua wilayah, tanggal bawaan |" in bench.table(result)
+    bench.write_json(result, tmp_path / "bench.json")
+    assert '"skala": "sampang"' in (tmp_path / "bench.json").read_text()
