@@ -152,6 +152,10 @@ HEADERS = {
     "pengganti_terlatih": "Pengganti sudah Bimtek",
     "paw_status": "Status PAW",
     "tabel": "Tabel",
+    "tingkat": "Tingkat",
+    "kolom": "Kolom",
+    "nilai": "Nilai",
+    "pesan": "Pesan",
     "berkas": "Berkas",
     "baris": "Baris",
     "tanggal_awal": "Tanggal awal",
@@ -163,3 +167,8 @@ PAW_STATUS_LABELS = {
     "pengganti_belum_bimtek": "Pengganti belum Bimtek",
     "pengganti_terlatih": "Pengganti sudah Bimtek",
 }
+
+
+def kalimat(text: str) -> str:
+    """First letter upper case, the rest as written ('sesi Bimtek' → 'Sesi Bimtek', 'TPS')."""
+    return text[:1].upper() + text[1:]

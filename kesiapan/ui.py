@@ -6,10 +6,10 @@ figure; nothing here aggregates: it maps codes to words and formats for display.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,24 +17,32 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from kesiapan import exports, labels, privacy
 from kesiapan import filters as flt
-from kesiapan import labels
-from kesiapan.store import Dataset
+from kesiapan.store import Dataset, resolve_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data" / "sample"
 REFERENCE_DIR = ROOT / "data" / "referensi"
 GEOJSON_NAME = "kecamatan.geojson"
 STATUS_WORDS = {**labels.STATUS_LABELS, **labels.PAW_STATUS_LABELS}
+# DataFrame.attrs key of a list cut to its first `batas` rows by Page.query: how to fetch it whole.
+CAPPED = "kesiapan_dibatasi"
 
 
 def data_folder() -> Path:
     return Path(os.environ.get("KESIAPAN_DATA", DEFAULT_DATA))
 
 
-@st.cache_resource(show_spinner="Membaca dataset…")
 def dataset(folder: str) -> Dataset:
-    """One DuckDB connection per process; every query takes its own cursor."""
+    """The dataset of `folder`. Issue 7: an imported dataset opens at its live version and the
+    cache is keyed by that version's folder, so a new version is picked up without a restart."""
+    return _open_version(str(resolve_folder(Path(folder))))
+
+
+@st.cache_resource(show_spinner="Membaca dataset…", max_entries=4)
+def _open_version(folder: str) -> Dataset:
+    """One DuckDB connection per process (per version); every query takes its own cursor."""
     return Dataset.open(Path(folder))
 
 
@@ -46,6 +54,7 @@ def _query(
     kabupaten: tuple[str, ...] | None,
     kecamatan: tuple[str, ...] | None,
     desa: tuple[str, ...] | None,
+    batas: int | None = None,
 ) -> pd.DataFrame:
     return dataset(folder).query(
         name,
@@ -53,6 +62,7 @@ def _query(
         kabupaten=list(kabupaten) if kabupaten else None,
         kecamatan=list(kecamatan) if kecamatan else None,
         desa=list(desa) if desa else None,
+        batas=batas,
     )
 
 
@@ -77,20 +87,46 @@ class Page:
     def query(self, name: str, **overrides: object) -> pd.DataFrame:
         """A query with this view's filters (any of them overridden by keyword)."""
         args = {**self.filters.args(), **overrides}
-        return _query(
+        frame = _query(
             self.folder,
             name,
             args["as_of"],
             _tuple(args["kabupaten"]),
             _tuple(args["kecamatan"]),
             _tuple(args["desa"]),
+            args.get("batas"),  # type: ignore[arg-type]
         )
+        cap = args.get("batas")
+        if cap is not None and len(frame) >= cap:  # type: ignore[operator]
+            # The screen shows the first rows only; a download of it fetches the whole list.
+            frame.attrs[CAPPED] = {
+                "name": name,
+                "args": {**args, "batas": None},
+                "rows": len(frame),
+            }
+        return frame
 
     def caption(self) -> str:
         return flt.caption(self.filters, self.areas, self.data.config.hari_pemungutan)
 
     def area_name(self) -> str:
         return self.filters.describe(self.areas)
+
+    def scope(self) -> exports.Scope:
+        """This view for the files it downloads (kesiapan.exports)."""
+        config = self.data.config
+        return exports.Scope(
+            as_of=self.filters.as_of,
+            areas=self.areas,
+            kabupaten=self.filters.kabupaten,
+            kecamatan=self.filters.kecamatan,
+            desa=self.filters.desa,
+            dataset_name=config.nama,
+            data_as_of=self.data.default_as_of,
+            voting_day=config.hari_pemungutan,
+            bimtek_start=config.bimtek_mulai,
+            bimtek_end=config.bimtek_selesai,
+        )
 
     def areas_summary(self) -> tuple[pd.DataFrame, str, str, str]:
         """The summary one level below the view: desa inside one kecamatan, else kecamatan.
@@ -119,34 +155,17 @@ def _tuple(values: object) -> tuple[str, ...] | None:
 
 def page() -> Page:
     """The context of the page being drawn (app.py has drawn the filters already)."""
-    folder = str(data_folder())
+    folder = str(resolve_folder(data_folder()))  # issue 7: query caches keyed by version
     data = dataset(folder)
     areas = _query(folder, "wilayah_daftar", None, None, None, None)
     return Page(folder, data, flt.current(data.default_as_of), areas)
 
 
 # -- tables ------------------------------------------------------------------------------------
-def mask_nik(nik: object) -> str:
-    """Contract §4: show the region (4 digits) and the serial (4 digits) only."""
-    if not isinstance(nik, str) or not nik:
-        return ""
-    return nik[:4] + "•" * max(len(nik) - 8, 0) + nik[-4:] if len(nik) > 8 else "•" * len(nik)
-
-
-def mask_phone(phone: object) -> str:
-    if not isinstance(phone, str) or not phone:
-        return ""
-    return phone[:4] + "•" * max(len(phone) - 7, 0) + phone[-3:] if len(phone) > 7 else "•••"
-
-
-def masked(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with personal data masked (NIK, phone) for display and download."""
-    out = frame.copy()
-    for column in [c for c in out.columns if c.startswith("nik")]:
-        out[column] = out[column].map(mask_nik)
-    if "no_hp" in out.columns:
-        out["no_hp"] = out["no_hp"].map(mask_phone)
-    return out
+# Personal data is masked in one place for screens and files alike (kesiapan.privacy).
+mask_nik = privacy.mask_nik
+mask_phone = privacy.mask_phone
+masked = privacy.masked
 
 
 def for_display(frame: pd.DataFrame) -> pd.DataFrame:
@@ -157,6 +176,11 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = out[column].map(lambda s: STATUS_WORDS.get(s, s))
         elif column.startswith("jabatan"):
             out[column] = out[column].map(lambda j: j.capitalize() if isinstance(j, str) else j)
+        elif column.startswith("alasan"):
+            out[column] = out[column].map(lambda a: labels.kalimat(a) if isinstance(a, str) else a)
+        elif pd.api.types.is_bool_dtype(out[column]):
+            # Words, not checkboxes: next to a selectable row a checkbox reads as a control.
+            out[column] = out[column].map(lambda b: "–" if pd.isna(b) else ("Ya" if b else "Tidak"))
         elif pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = out[column].map(
                 lambda d: labels.tanggal(d.date()) if not pd.isna(d) else ""
@@ -164,62 +188,110 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_excel(frame: pd.DataFrame, title: str, subtitle: str) -> bytes:
-    """A workbook with the title and filters above the table, bold frozen header."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Data"
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([subtitle])
-    sheet.append([])
-    sheet.append([labels.HEADERS.get(c, c) for c in frame.columns])
-    for cell in sheet[4]:
-        cell.font = Font(bold=True)
-    for row in frame.itertuples(index=False):
-        sheet.append([None if pd.isna(v) else v for v in row])
-    sheet.freeze_panes = "A5"
-    for index, column in enumerate(frame.columns, start=1):
-        width = max(
-            [len(labels.HEADERS.get(column, column))] + [len(str(v)) for v in frame[column]]
-        )
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 10), 48)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+# Titles of the tables on the pages, by widget key, for the files they download as; a page may
+# pass its own with `download="…"`.
+TABLE_TITLES = {
+    "peringkat": "Peringkat kesiapan",
+    "tabel_sesi": "Sesi Bimtek",
+    "tabel_tps": "Status TPS",
+    "belum_bimtek": "KPPS belum Bimtek",
+    "kekurangan": "TPS dengan kursi kosong atau tanpa ketua",
+    "anggota": "Anggota aktif TPS",
+    "tabel_paw": "Penggantian antar waktu (PAW)",
+    "tabel_kecamatan": "Supervisi per kecamatan",
+    "sesi_belum": "Sesi belum disupervisi",
+    "desa_belum": "Desa dan kelurahan belum dikunjungi",
+    "temuan": "Temuan dan tindak lanjut supervisi",
+    "tabel_data": "Tabel dataset",
+    "masalah": "Hasil pemeriksaan data",
+}
 
 
-def to_csv(frame: pd.DataFrame) -> bytes:
-    header = [labels.HEADERS.get(c, c) for c in frame.columns]
-    # Excel in an Indonesian locale opens semicolon files with a BOM correctly.
-    return frame.to_csv(index=False, sep=";", header=header).encode("utf-8-sig")
-
-
-def downloads(frame: pd.DataFrame, name: str, title: str, subtitle: str, key: str) -> None:
-    left, right = st.columns(2)
-    left.download_button(
+def _download_buttons(files: exports.TableFiles, key: str) -> None:
+    """Excel and CSV of one table; the files are written only when a button is pressed."""
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
         "Unduh Excel",
-        to_excel(frame, title, subtitle),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        files.xlsx,
+        file_name=f"{files.stem}.xlsx",
+        mime=exports.XLSX_MIME,
         key=f"{key}_xlsx",
         icon=":material/download:",
+        on_click="ignore",
     )
-    right.download_button(
+    row.download_button(
         "Unduh CSV",
-        to_csv(frame),
-        file_name=f"{name}.csv",
-        mime="text/csv",
+        files.csv,
+        file_name=f"{files.stem}.csv",
+        mime=exports.CSV_MIME,
         key=f"{key}_csv",
         icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def _source(
+    frame: pd.DataFrame, view: Page
+) -> tuple[pd.DataFrame | Callable[[], pd.DataFrame], tuple[str, ...]]:
+    """What a download writes: the frame, or for a list cut to its first rows on screen, the
+    whole list fetched when the button is pressed; and any line to add above the table."""
+    capped = frame.attrs.get(CAPPED)
+    if not capped:
+        return frame, ()
+    if len(frame) == capped["rows"]:
+        data = view.data
+        return (lambda: data.query(capped["name"], **capped["args"])), ()
+    return frame, (f"Disaring dari {labels.angka(capped['rows'])} baris pertama daftar lengkap.",)
+
+
+def table_downloads(
+    frame: pd.DataFrame, columns: list[str] | None, key: str, title: str | None = None
+) -> None:
+    """Downloads of a table as shown, with the area hierarchy, the filters and the date."""
+    view = page()
+    source, notes = _source(frame, view)
+    title = title or TABLE_TITLES.get(key, key)
+    _download_buttons(exports.TableFiles(source, columns, title, view.scope(), notes), key)
+
+
+def report_downloads(view: Page) -> None:
+    """The commissioner's briefing (PDF) and the PPK action packs (zip of workbooks) of this
+    view, both made only when their button is pressed."""
+    from kesiapan import actions, briefing
+
+    scope, data = view.scope(), view.data
+    try:
+        chromium: str | None = briefing.find_chromium()
+        why = "Ringkasan 1–3 halaman A4 untuk wilayah dan tanggal yang dipilih."
+    except briefing.BriefingError as exc:
+        chromium, why = None, str(exc)
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
+        "Unduh briefing (PDF)",
+        (lambda: briefing.pdf(data, scope, chromium)) if chromium else b"",
+        file_name=briefing.file_name(scope),
+        mime=exports.PDF_MIME,
+        key="unduh_briefing",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        disabled=chromium is None,
+        help=why,
+    )
+    row.download_button(
+        "Unduh paket aksi PPK (ZIP)",
+        lambda: actions.zip_bytes(actions.collect(data, scope)),
+        file_name=actions.zip_name(scope),
+        mime=exports.ZIP_MIME,
+        key="unduh_paket_aksi",
+        icon=":material/folder_zip:",
+        on_click="ignore",
+        help="Satu berkas Excel per kecamatan: TPS belum siap, KPPS dan PAW belum Bimtek "
+        "dengan sesi berikutnya, desa dan sesi yang belum disupervisi.",
     )
 
 
 ROW_HEIGHT = 35  # st.dataframe's default row height in pixels
+LAT_LON = ("lat", "lon")
 MAX_TABLE_HEIGHT = 560
 
 
@@ -232,9 +304,8 @@ def column_config(frame: pd.DataFrame) -> dict[str, object]:
     config: dict[str, object] = {}
     for column in frame.columns:
         label = labels.HEADERS.get(column, column)
-        if pd.api.types.is_bool_dtype(frame[column]):
-            config[column] = st.column_config.CheckboxColumn(label)
-        elif pd.api.types.is_numeric_dtype(frame[column]) and not column.startswith(("lat", "lon")):
+        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        if numeric and not pd.api.types.is_bool_dtype(frame[column]) and column[:3] not in LAT_LON:
             config[column] = st.column_config.NumberColumn(label)
         else:
             config[column] = st.column_config.TextColumn(label)
@@ -252,17 +323,26 @@ def styled(shown: pd.DataFrame, raw: pd.DataFrame) -> object:
             formats[column] = labels.persen
         elif pd.api.types.is_integer_dtype(raw[column]) and column != "nomor_tps":
             formats[column] = labels.angka
-    return shown.style.format(formats, na_rep="–")
+    # Every blank shows as a dash (pandas would print None or <NA>), numbers the Indonesian way.
+    return shown.style.format(na_rep="–").format(formats, na_rep="–")
 
 
 def table_height(rows: int) -> int:
     return min(ROW_HEIGHT * (rows + 1) + 3, MAX_TABLE_HEIGHT)
 
 
-def table(frame: pd.DataFrame, columns: list[str], key: str, **kwargs: object) -> object:
-    """st.dataframe of the chosen columns with Indonesian headers and formats."""
+def table(
+    frame: pd.DataFrame,
+    columns: list[str],
+    key: str,
+    download: bool | str = True,
+    **kwargs: object,
+) -> object:
+    """st.dataframe of the chosen columns with Indonesian headers and formats, and under it
+    Excel and CSV downloads (`download`: False for none, or the files' title)."""
     shown = for_display(frame[columns]).reset_index(drop=True)
-    return st.dataframe(
+    shown.attrs = {}  # Streamlit would send them along to the browser
+    event = st.dataframe(
         styled(shown, frame[columns]),
         hide_index=True,
         column_config=column_config(frame[columns]),
@@ -271,6 +351,9 @@ def table(frame: pd.DataFrame, columns: list[str], key: str, **kwargs: object) -
         height=table_height(len(shown)),
         **kwargs,
     )
+    if download:
+        table_downloads(frame, columns, key, download if isinstance(download, str) else None)
+    return event
 
 
 def empty(message: str) -> None:
@@ -278,14 +361,19 @@ def empty(message: str) -> None:
 
 
 def status_table(
-    frame: pd.DataFrame, columns: list[str], key: str, drill_col: str | None = "kode_kecamatan"
+    frame: pd.DataFrame,
+    columns: list[str],
+    key: str,
+    drill_col: str | None = "kode_kecamatan",
+    download: bool | str = True,
 ) -> None:
     """A summary table whose first column is the coverage band in the shared colours;
-    selecting a row drills into that kecamatan (or desa)."""
+    selecting a row drills into that kecamatan (or desa). Downloads as `table()`."""
     from kesiapan import theme
 
     bands = frame["cakupan_bimtek"].map(theme.coverage_band)
     shown = for_display(frame[columns]).reset_index(drop=True)
+    shown.attrs = {}  # Streamlit would send them along to the browser
     shown.insert(0, "kesiapan", bands.map(theme.COVERAGE_LABELS).tolist())
     colors = dict(zip(theme.COVERAGE_LABELS.values(), theme.COVERAGE_COLORS.values(), strict=True))
     table_style = styled(shown, frame[columns]).map(
@@ -304,6 +392,10 @@ def status_table(
         on_select="rerun" if drill_col else "ignore",
         selection_mode="single-row",
     )
+    if download:
+        banded = frame.assign(kesiapan=bands.map(theme.COVERAGE_LABELS))
+        title = download if isinstance(download, str) else None
+        table_downloads(banded, ["kesiapan", *columns], key, title)
     rows = event.selection.rows if drill_col and event else []
     if rows:
         code = frame[drill_col].iloc[rows[0]]

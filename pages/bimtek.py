@@ -5,6 +5,7 @@ import streamlit as st
 from kesiapan import charts, labels, ui
 
 MAX_SESSIONS_CHARTED = 40  # beyond this one bar per session no longer reads
+MAX_NAMES_SHOWN = 1000  # a national list has hundreds of thousands; nobody reads past this
 
 page = ui.page()
 st.title("Cakupan Bimtek")
@@ -90,7 +91,7 @@ if page.single_kecamatan or page.filters.desa:
     )
 
 st.subheader("KPPS yang belum mengikuti Bimtek")
-untrained = ui.masked(page.query("kpps_belum_bimtek"))
+untrained = ui.masked(page.query("kpps_belum_bimtek", batas=MAX_NAMES_SHOWN))
 if untrained.empty:
     ui.empty(f"Semua KPPS aktif di {page.area_name()} sudah mengikuti Bimtek.")
 else:
@@ -105,9 +106,12 @@ else:
         "kali_absen",
         "no_hp",
     ]
-    st.caption(f"{labels.angka(len(untrained))} orang · NIK dan nomor HP disamarkan.")
-    ui.table(untrained, columns, key="belum_bimtek")
-    title = f"KPPS belum Bimtek — {page.area_name()}"
-    ui.downloads(
-        ui.for_display(untrained[columns]), "kpps_belum_bimtek", title, page.caption(), "unduh"
+    total_untrained = row.kpps_aktif - row.kpps_terlatih
+    shown = (
+        ""
+        if total_untrained <= MAX_NAMES_SHOWN
+        else f" · {labels.angka(MAX_NAMES_SHOWN)} pertama ditampilkan; pilih kecamatan untuk "
+        "daftar lengkapnya"
     )
+    st.caption(f"{labels.angka(total_untrained)} orang{shown} · NIK dan nomor HP disamarkan.")
+    ui.table(untrained, columns, key="belum_bimtek")

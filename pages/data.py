@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from kesiapan import labels, ui
+from kesiapan import labels, privacy, schema, ui
 
 page = ui.page()
 config = page.data.config
@@ -21,6 +21,7 @@ tables = page.query("data_tabel")
 tables["berkas"] = tables["tabel"].map(
     lambda t: page.data.sources[t].path.name if page.data.sources[t].path else "(tidak ada)"
 )
+tables["tabel"] = tables["tabel"].map(lambda t: labels.kalimat(schema.TABLES[t].label))
 ui.table(tables, ["tabel", "berkas", "baris", "tanggal_awal", "tanggal_akhir"], key="tabel_data")
 
 st.subheader("Hasil pemeriksaan")
@@ -29,18 +30,22 @@ if not problems:
     st.success("Tidak ada galat atau peringatan.", icon=":material/check_circle:")
 else:
     errors, warnings = len(page.data.errors), len(page.data.warnings)
-    st.caption(f"{labels.angka(errors)} galat · {labels.angka(warnings)} peringatan")
+    st.caption(
+        f"{labels.angka(errors)} galat · {labels.angka(warnings)} peringatan · "
+        "nilai data pribadi disamarkan"
+    )
     frame = pd.DataFrame(
         [
             {
-                "Tingkat": p.tingkat.capitalize(),
-                "Berkas": p.berkas,
-                "Baris": p.baris,
-                "Kolom": p.kolom,
-                "Nilai": p.nilai,
-                "Pesan": p.pesan,
+                "tingkat": p.tingkat.capitalize(),
+                "berkas": p.berkas,
+                "baris": p.baris,
+                "kolom": p.kolom,
+                "nilai": privacy.mask_value(p.kolom, p.nilai),
+                "pesan": labels.kalimat(p.pesan),
             }
             for p in problems
         ]
     )
-    st.dataframe(frame, hide_index=True, width="stretch", key="masalah")
+    frame["baris"] = frame["baris"].astype("Int64")
+    ui.table(frame, list(frame.columns), key="masalah")

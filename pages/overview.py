@@ -23,6 +23,7 @@ st.caption(
     f"{labels.angka(row.kecamatan)} kecamatan · {labels.angka(row.desa)} desa/kelurahan · "
     f"{labels.angka(row.tps)} TPS · {labels.angka(row.kunjungan_supervisi)} kunjungan supervisi"
 )
+ui.report_downloads(page)
 
 summary, name_col, code_col, level = page.areas_summary()
 left, right = st.columns([3, 2])
@@ -55,4 +56,4 @@ columns = [
     "tps_tanpa_ketua",
     "kunjungan_supervisi",
 ]
-ui.status_table(ranked, columns, key="peringkat", drill_col=code_col)
+ui.status_table(ranked, columns, key="peringkat", drill_col=code_col, download=f"Peringkat {level}")

@@ -31,3 +31,9 @@ def test_date_ranges() -> None:
         "30 Desember 2023 – 2 Januari 2024"
     )
     assert labels.rentang(None, date(2024, 1, 2)) == "–"
+
+
+def test_sentence_case_keeps_acronyms() -> None:
+    assert labels.kalimat("sesi Bimtek") == "Sesi Bimtek"
+    assert labels.kalimat("TPS") == "TPS"
+    assert labels.kalimat("") == ""
