@@ -150,10 +150,11 @@ class PandasModel:
         d = pd.Timestamp(view.as_of)
         desa = self._desa(view)
         active = self._active(d, desa)
+        active["ketua"] = active["jabatan"].str.lower() == "ketua"
         per_tps = active.groupby("kode_tps").agg(
             kpps_aktif=("nik", "size"),
             kpps_terlatih=("tanggal_bimtek", "count"),
-            ada_ketua=("jabatan", lambda j: (j.str.lower() == "ketua").any()),
+            ada_ketua=("ketua", "any"),
         )
         tps = self.tps.merge(desa[["kode_desa", "kode_kecamatan"]], on="kode_desa")
         tps = tps.merge(per_tps, on="kode_tps", how="left").fillna(
@@ -277,7 +278,8 @@ def _build_in_child(folder: Path) -> dict[str, float]:
         text=True,
         check=True,
     )
-    seconds, kilobytes = result.stdout.split()
+    # The last line is ours; anything before it is whatever the loader chose to print.
+    seconds, kilobytes = result.stdout.strip().splitlines()[-1].split()
     return {"detik": round(float(seconds), 2), "memori_puncak_mb": round(int(kilobytes) / 1024)}
 
 

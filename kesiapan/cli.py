@@ -1,4 +1,5 @@
-"""`python -m kesiapan …`: the report and the sample generator, speaking Indonesian."""
+"""`python -m kesiapan …`: the report, the action packs, the briefing and the sample generator,
+speaking Indonesian."""
 
 from __future__ import annotations
 
@@ -6,8 +7,13 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kesiapan.problems import DatasetError, Problem
+
+if TYPE_CHECKING:
+    from kesiapan.exports import Scope
+    from kesiapan.store import Dataset
 
 MAX_PROBLEMS_SHOWN = 40
 
@@ -41,7 +47,8 @@ def _date(text: str) -> date:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m kesiapan", description="Kesiapan KPPS: laporan dan data contoh."
+        prog="python -m kesiapan",
+        description="Kesiapan KPPS: laporan, paket aksi PPK, briefing dan data contoh.",
     )
     commands = parser.add_subparsers(dest="perintah", required=True, metavar="PERINTAH")
 
@@ -64,12 +71,64 @@ def _parser() -> argparse.ArgumentParser:
         help="batasi ke wilayah (35.27, 35.27.02 atau 35.27.02.2001); boleh berulang",
     )
 
+    area_help = "batasi ke wilayah (35.27, 35.27.02 atau 35.27.02.2001); boleh berulang"
+    as_of_help = "tanggal posisi (YYYY-MM-DD); bawaan: tanggal terakhir di data"
+    actions = commands.add_parser(
+        "actions",
+        help="tulis paket aksi PPK: satu berkas Excel per kecamatan",
+        description=(
+            "Paket aksi PPK: untuk setiap kecamatan di wilayah yang dipilih, satu berkas Excel "
+            "berisi TPS yang belum siap, KPPS dan PAW yang belum Bimtek beserta sesi Bimtek "
+            "berikutnya, serta desa dan sesi yang belum disupervisi. NIK dan nomor HP disamarkan."
+        ),
+    )
+    actions.add_argument("--data", required=True, type=Path, help="folder dataset")
+    actions.add_argument("--area", action="append", metavar="KODE", help=area_help)
+    actions.add_argument("--as-of", type=_date, help=as_of_help)
+    actions.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="FOLDER",
+        help="folder tujuan (dibuat bila belum ada); nama yang berakhiran .zip menulis satu zip",
+    )
+
+    brief = commands.add_parser(
+        "briefing",
+        help="cetak briefing PDF untuk komisioner",
+        description=(
+            "Briefing kesiapan KPPS: PDF A4 1–3 halaman berisi angka utama, hitung mundur, tabel "
+            "per kecamatan dan grafik. Perlu Chromium (paket Debian chromium)."
+        ),
+    )
+    brief.add_argument("--data", required=True, type=Path, help="folder dataset")
+    brief.add_argument("--area", action="append", metavar="KODE", help=area_help)
+    brief.add_argument("--as-of", type=_date, help=as_of_help)
+    brief.add_argument(
+        "--out", required=True, type=Path, metavar="BERKAS.pdf", help="berkas PDF tujuan"
+    )
+
+    _add_import_commands(commands)  # issue 7: import, versions, restore
+
     sample = commands.add_parser(
         "sample", help="tulis dataset contoh", description="Tulis dataset contoh (sintetis)."
     )
     sample.add_argument("--out", required=True, type=Path, help="folder tujuan")
     sample.add_argument("--scale", choices=("sampang", "jatim", "nasional"), default="sampang")
     sample.add_argument("--seed", type=int, default=2024)
+
+    # -- bench (performance; not part of `make test`) --
+    bench = commands.add_parser(
+        "bench",
+        help="ukur waktu kueri tiap halaman",
+        description="Ukur waktu kueri tiap halaman dan bandingkan dengan pandas biasa.",
+    )
+    bench.add_argument("--scale", choices=("sampang", "jatim", "nasional"), default="sampang")
+    bench.add_argument("--warm", type=int, default=5, help="jumlah putaran hangat per ukuran")
+    bench.add_argument("--tanpa-pandas", action="store_true", help="lewati pembanding pandas")
+    bench.add_argument("--json", type=Path, metavar="BERKAS", help="tulis hasil sebagai JSON")
+
+    _add_loadtest_command(commands)  # loadtest: simultaneous browser sessions
     return parser
 
 
@@ -79,6 +138,18 @@ def _print_problems(problems: list[Problem], heading: str) -> None:
         print(f"  - {problem}", file=sys.stderr)
     if len(problems) > MAX_PROBLEMS_SHOWN:
         print(f"  … dan {len(problems) - MAX_PROBLEMS_SHOWN} lainnya", file=sys.stderr)
+
+
+def _usable(dataset: Dataset, folder: Path) -> bool:
+    """False (and the errors listed) when the dataset has errors that block reporting."""
+    if not dataset.errors:
+        return True
+    _print_problems(
+        dataset.errors,
+        f"Dataset {folder} belum dapat dipakai: {len(dataset.errors)} galat. "
+        "Perbaiki berkasnya lalu jalankan lagi.",
+    )
+    return False
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -94,12 +165,7 @@ def _report(args: argparse.Namespace) -> int:
         print(f"kesalahan: {exc}", file=sys.stderr)
         return 2
     dataset = Dataset.open(args.data)
-    if dataset.errors:
-        _print_problems(
-            dataset.errors,
-            f"Dataset {args.data} belum dapat dipakai: {len(dataset.errors)} galat. "
-            "Perbaiki berkasnya lalu jalankan lagi.",
-        )
+    if not _usable(dataset, args.data):
         return 1
     codes = [c for values in filters.values() for c in values or []]
     frame = report.report_table(dataset, args.level, args.as_of, codes)
@@ -108,6 +174,80 @@ def _report(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"kesalahan: tidak dapat menulis {args.output}: {exc.strerror}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _scope(args: argparse.Namespace) -> tuple[Dataset, Scope] | int:
+    """The dataset and the view that --area and --as-of choose, or the exit code."""
+    from kesiapan import report
+    from kesiapan.exports import Scope
+    from kesiapan.store import Dataset
+
+    try:
+        filters = report.area_filters(args.area)
+    except ValueError as exc:
+        print(f"kesalahan: {exc}", file=sys.stderr)
+        return 2
+    dataset = Dataset.open(args.data)
+    if not _usable(dataset, args.data):
+        return 1
+    return dataset, Scope.of(dataset, args.as_of, **filters)
+
+
+def _actions(args: argparse.Namespace) -> int:
+    from kesiapan import actions, labels
+
+    opened = _scope(args)
+    if isinstance(opened, int):
+        return opened
+    dataset, scope = opened
+    packs = actions.collect(dataset, scope)
+    if not packs:
+        print(
+            f"kesalahan: tidak ada kecamatan yang cocok dengan --area {' '.join(args.area or [])}",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        paths = actions.write(packs, args.out)
+    except OSError as exc:
+        print(f"kesalahan: tidak dapat menulis {args.out}: {exc.strerror}", file=sys.stderr)
+        return 1
+    for pack in packs:
+        counts = " · ".join(
+            f"{labels.angka(n)} {name[0].lower() + name[1:] if name[1].islower() else name}"
+            for name, n in pack.counts().items()
+        )
+        print(f"{pack.nama}: {counts}")
+    where = paths[0] if args.out.suffix.lower() == ".zip" else args.out
+    print(
+        f"{labels.angka(len(packs))} berkas paket aksi ({scope.area_name()}, posisi "
+        f"{labels.tanggal(scope.as_of)}) ditulis ke {where}"
+    )
+    return 0
+
+
+def _briefing(args: argparse.Namespace) -> int:
+    from kesiapan import briefing, labels
+
+    opened = _scope(args)
+    if isinstance(opened, int):
+        return opened
+    dataset, scope = opened
+    try:
+        data = briefing.pdf(dataset, scope)
+    except briefing.BriefingError as exc:
+        print(f"kesalahan: {exc}", file=sys.stderr)
+        return 1
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_bytes(data)
+    except OSError as exc:
+        print(f"kesalahan: tidak dapat menulis {args.out}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(
+        f"Briefing {scope.area_name()}, posisi {labels.tanggal(scope.as_of)}, ditulis ke {args.out}"
+    )
     return 0
 
 
@@ -120,11 +260,284 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from kesiapan import bench
+
+    result = bench.run(args.scale, warm=args.warm, pandas_baseline=not args.tanpa_pandas)
+    print(bench.table(result))
+    if args.json:
+        bench.write_json(result, args.json)
+    return 0
+
+
+# -- issue 7: import, versions, restore (kesiapan/importer.py, kesiapan/versions.py) ------------
+IMPORT_COMMANDS = ("import", "versions", "restore")
+
+
+def _default_who() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "baris perintah"
+
+
+def _add_import_commands(commands: argparse._SubParsersAction) -> None:
+    from kesiapan import importer, schema
+
+    who_help = "nama petugas yang dicatat di riwayat (bawaan: nama pengguna sistem)"
+    load = commands.add_parser(
+        "import",
+        help="muat berkas ke dataset sebagai versi baru",
+        description=(
+            "Muat berkas CSV, Excel atau Parquet ke dataset sebagai versi baru. Setiap berkas "
+            "dicocokkan dengan salah satu dari enam tabel kontrak (dari namanya, atau dari "
+            "kolomnya) lalu diperiksa; tidak ada yang disimpan selama masih ada galat, kecuali "
+            "baris bergalat dibuang dengan --drop-errors. Berkas asli dan catatan impor disimpan."
+        ),
+    )
+    load.add_argument("--data", required=True, type=Path, help="folder dataset")
+    load.add_argument("files", nargs="+", type=Path, metavar="BERKAS", help="berkas yang dimuat")
+    load.add_argument(
+        "--table", choices=schema.TABLE_NAMES, help="tabel tujuan (bawaan: dikenali otomatis)"
+    )
+    load.add_argument(
+        "--mode",
+        choices=tuple(importer.MODES),
+        default="ganti",
+        help="ganti: seluruh tabel diganti; perbarui: hanya kecamatan yang ada di berkas",
+    )
+    load.add_argument(
+        "--drop-errors",
+        action="store_true",
+        help="buang baris bergalat (disimpan di folder rejects) lalu simpan sisanya",
+    )
+    load.add_argument("--who", default=None, metavar="NAMA", help=who_help)
+    load.add_argument("--sheet", metavar="NAMA", help="lembar Excel yang dibaca")
+
+    listing = commands.add_parser(
+        "versions",
+        help="daftar versi dataset",
+        description="Daftar versi dataset hasil impor; yang bertanda * sedang aktif.",
+    )
+    listing.add_argument("--data", required=True, type=Path, help="folder dataset")
+
+    back = commands.add_parser(
+        "restore",
+        help="aktifkan lagi versi sebelumnya",
+        description="Aktifkan lagi versi dataset sebelumnya (dasbor memakainya tanpa restart).",
+    )
+    back.add_argument("--data", required=True, type=Path, help="folder dataset")
+    back.add_argument("version", metavar="VERSI", help="nomor versi, misalnya 0002 atau 2")
+    back.add_argument("--who", default=None, metavar="NAMA", help=who_help)
+
+
+def _run_import_command(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from kesiapan import importer, versions
+
+    try:
+        if args.perintah == "import":
+            return _import(args)
+        if args.perintah == "versions":
+            return _versions(args)
+        return _restore(args)
+    except (importer.ImportRefused, versions.VersionError) as exc:
+        print(f"kesalahan: {exc}", file=sys.stderr)
+        return 1
+    except (OSError, duckdb.Error) as exc:
+        print(f"kesalahan: {exc}", file=sys.stderr)
+        return 1
+
+
+def _progress_printer() -> object:
+    shown: dict[str, object] = {"step": -1, "text": ""}
+
+    def show(fraction: float, text: str) -> None:
+        step = int(fraction * 20)
+        if step != shown["step"] or text != shown["text"]:
+            shown.update(step=step, text=text)
+            print(f"[{round(fraction * 100):3d}%] {text}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _import(args: argparse.Namespace) -> int:
+    from kesiapan import importer, labels
+
+    missing = [str(p) for p in args.files if not p.is_file()]
+    if missing:
+        print(f"kesalahan: berkas tidak ditemukan: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    uploads = [importer.Upload(p, p.name) for p in args.files]
+    sheets = {u.name: args.sheet for u in uploads} if args.sheet else None
+    preview = importer.prepare(
+        args.data, uploads, args.mode, args.table, sheets, _progress_printer()
+    )
+    try:
+        for report in preview.files:
+            _print_file(report, preview.mode)
+        if preview.errors:
+            _print_problems(preview.errors, f"Galat ({labels.angka(preview.error_count)}):")
+        if preview.warnings:
+            _print_problems(
+                preview.warnings, f"Peringatan ({labels.angka(preview.warning_count)}):"
+            )
+        reason = preview.refusal(args.drop_errors)
+        if reason:
+            print(f"Tidak disimpan: {reason}.", file=sys.stderr)
+            if any(f.needs_sheet for f in preview.files):
+                print("Pilih lembarnya dengan --sheet NAMA.", file=sys.stderr)
+            elif preview.rejected_rows and not preview.blocking and not args.drop_errors:
+                print(
+                    "Jalankan lagi dengan --drop-errors untuk membuang baris-baris itu.",
+                    file=sys.stderr,
+                )
+            return 1
+        result = importer.commit(preview, args.drop_errors, args.who or _default_who())
+    finally:
+        preview.close()
+    before = f"sebelumnya {result.previous}" if result.previous else "dataset baru"
+    print(f"Tersimpan: versi {result.version} sekarang aktif ({before}).")
+    for path in result.rejects:
+        print(f"Baris yang dibuang disimpan di {path}")
+    return 0
+
+
+def _print_file(report: object, mode: str) -> None:
+    from kesiapan import labels
+
+    r = report  # importer.FileReport
+    where = [f"tabel {r.table}"] if r.table else []
+    if r.sheet:
+        where.append(f"lembar '{r.sheet}'")
+    if r.header_row:
+        where.append(f"baris judul {r.header_row}")
+    print(
+        f"{r.name}: {', '.join(where) or 'tidak dapat dibaca'}"
+        + (f" ({r.description})" if r.description else "")
+    )
+    if not r.ok:
+        return
+    print(
+        f"  dibaca {labels.angka(r.rows_read)} baris · diterima {labels.angka(r.rows_accepted)}"
+        f" · ditolak {labels.angka(r.rows_rejected)}"
+    )
+    scope = "seluruh tabel" if mode == "ganti" else "kecamatan " + (", ".join(r.covered) or "-")
+    print(
+        f"  jika disimpan ({scope}): {labels.angka(r.added)} ditambah, "
+        f"{labels.angka(r.removed)} dihapus, {labels.angka(r.changed)} diubah"
+    )
+    if r.changed_columns:
+        changed = ", ".join(f"{c} {labels.angka(n)}" for c, n in r.changed_columns.items())
+        print(f"  baris yang diubah, per kolom: {changed}")
+    mapped = ", ".join(f"{h} → {c}" for h, c in r.columns.items() if h != c)
+    if mapped:
+        print(f"  judul kolom dibaca sebagai: {mapped}")
+    if r.unused:
+        print(f"  kolom tidak dipakai: {', '.join(r.unused)}")
+
+
+def _versions(args: argparse.Namespace) -> int:
+    from kesiapan import versions
+
+    if not args.data.is_dir():
+        print(f"kesalahan: folder data tidak ditemukan: {args.data}", file=sys.stderr)
+        return 1
+    made = versions.versions(args.data)
+    if not made:
+        print(f"Folder {args.data} belum punya versi: belum pernah diimpor.")
+        return 0
+    print(f"Versi dataset {args.data} (* = aktif):")
+    for version in made:
+        mark = "*" if version.live else " "
+        record = version.record
+        print(
+            f"{mark} {version.name}  {versions.when(record)}  oleh {record.get('oleh', '-')}  "
+            f"{versions.summary(record)}"
+        )
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from kesiapan import versions
+
+    if not args.data.is_dir():
+        print(f"kesalahan: folder data tidak ditemukan: {args.data}", file=sys.stderr)
+        return 1
+    name = args.version.strip()
+    if name.isdigit():
+        name = f"{int(name):04d}"
+    before = versions.restore(args.data, name, args.who or _default_who())
+    print(f"Versi {name} aktif lagi (sebelumnya {before}).")
+    return 0
+
+
+# -- end of issue 7 -------------------------------------------------------------------------------
+
+
+# -- loadtest: N simultaneous browser sessions (kesiapan/loadtest.py) ---------------------------
+
+
+def _add_loadtest_command(commands: argparse._SubParsersAction) -> None:
+    load = commands.add_parser(
+        "loadtest",
+        help="uji beban: sesi browser serentak ke dasbor",
+        description=(
+            "Uji beban: nyalakan dasbor pada dataset, lalu sejumlah sesi Chromium serentak "
+            "membuka Ringkasan, memilih kecamatan dan pindah ke Cakupan Bimtek. Perlu Chromium "
+            "(paket Debian chromium) dan playwright."
+        ),
+    )
+    load.add_argument("--data", required=True, type=Path, help="folder dataset")
+    load.add_argument("--sessions", type=int, default=20, help="jumlah sesi serentak (bawaan 20)")
+    load.add_argument(
+        "--timeout", type=float, default=120, help="batas waktu seluruh uji, detik (bawaan 120)"
+    )
+    load.add_argument("--json", type=Path, metavar="BERKAS", help="tulis hasil sebagai JSON")
+
+
+def _loadtest(args: argparse.Namespace) -> int:
+    from kesiapan import loadtest
+
+    try:
+        result = loadtest.run(args.data, sessions=args.sessions, timeout_s=args.timeout)
+    except ValueError as exc:
+        print(f"kesalahan: {exc}", file=sys.stderr)
+        return 2
+    except loadtest.LoadTestError as exc:
+        print(f"kesalahan: {exc}", file=sys.stderr)
+        return 1
+    print(loadtest.format_table(result))
+    if args.json:
+        try:
+            loadtest.write_json(result, args.json)
+        except OSError as exc:
+            print(f"kesalahan: tidak dapat menulis {args.json}: {exc.strerror}", file=sys.stderr)
+            return 1
+    return 1 if result["error_count"] else 0
+
+
+# -- end of loadtest ----------------------------------------------------------------------------
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.perintah == "report":
             return _report(args)
+        if args.perintah == "actions":
+            return _actions(args)
+        if args.perintah == "briefing":
+            return _briefing(args)
+        if args.perintah == "bench":
+            return _bench(args)
+        if args.perintah in IMPORT_COMMANDS:  # issue 7
+            return _run_import_command(args)
+        if args.perintah == "loadtest":
+            return _loadtest(args)
         return _sample(args)
     except DatasetError as exc:
         print(f"kesalahan: {exc}", file=sys.stderr)

@@ -432,6 +432,8 @@ def _build_cache(folder: Path, cache: Path, config: DatasetConfig) -> None:
     spill = tempfile.mkdtemp(prefix="kesiapan-spill-")
     try:
         con.execute(f"set memory_limit = '{BUILD_MEMORY_LIMIT}'")
+        # A long build would otherwise draw DuckDB's progress bar into our stdout.
+        con.execute("set enable_progress_bar = false")
         con.execute("set temp_directory = $dir", {"dir": spill})
         _load(con, folder, config)
         for sql_file in sorted(BUILD_DIR.glob("*.sql")):

@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,60 +18,26 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+# The server and Chromium helpers are shared with the load check (`python -m kesiapan loadtest`).
+from kesiapan.loadtest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    free_port,
+    healthy,
+    start_server,
+    stop_server,
+    tail,
+)
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "test-results"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SERVER_START_TIMEOUT = 60.0  # seconds until /_stcore/health answers "ok"
 WAIT_MS = 30_000  # every single wait in the browser
-DESKTOP = {"width": 1400, "height": 900}
 
 expect.set_options(timeout=WAIT_MS)
 
 _REPORT = pytest.StashKey[pytest.TestReport]()
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200 and response.read().strip() == b"ok"
-    except OSError:
-        return False
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the server's process group (it and its children), SIGKILL if it lingers."""
-    if process.poll() is not None:
-        return
-    for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=grace)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
-def _tail(path: Path, lines: int = 30) -> str:
-    text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
-    return "\n".join(text.splitlines()[-lines:])
 
 
 @contextmanager
@@ -85,55 +46,29 @@ def running_server(log_name: str) -> Iterator[str]:
     yields its base URL (`http://127.0.0.1:PORT`) once /_stcore/health answers."""
     RESULTS.mkdir(exist_ok=True)
     log_path = RESULTS / log_name
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    env = {**os.environ, "KESIAPAN_DATA": "data/sample", "PYTHONUNBUFFERED": "1"}
     with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so teardown reaches children
-        )
+        process = start_server("data/sample", port, log)
         try:
             deadline = time.monotonic() + SERVER_START_TIMEOUT
-            while not _healthy(url):
+            while not healthy(url):
                 if process.poll() is not None:
                     pytest.fail(
                         f"Streamlit exited with code {process.returncode} before it was "
-                        f"healthy; {log_path}:\n{_tail(log_path)}",
+                        f"healthy; {log_path}:\n{tail(log_path)}",
                         pytrace=False,
                     )
                 if time.monotonic() > deadline:
                     pytest.fail(
                         f"Streamlit not healthy at {url} after {SERVER_START_TIMEOUT:.0f} s; "
-                        f"{log_path}:\n{_tail(log_path)}",
+                        f"{log_path}:\n{tail(log_path)}",
                         pytrace=False,
                     )
                 time.sleep(0.25)
             yield url
         finally:
-            _stop(process)
+            stop_server(process)
 
 
 def _log_name(stem: str) -> str:

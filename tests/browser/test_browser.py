@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from kesiapan.loadtest import IDLE_JS  # the idle check, shared with the load check
 from tests.browser.conftest import RESULTS, WAIT_MS, require_chromium
 
 PAGES = [
@@ -35,31 +36,11 @@ RAW_CHART_TEXT = re.compile(
     r"|\b[a-z]+(?:_[a-z0-9]+)+\b"
 )
 
-# Busy while: no title yet, the status widget shows (running / connecting), elements are
-# stale from the previous run, lazy elements are skeletons, a spinner turns, or a Plotly
-# chart has not drawn its SVG yet. Idle = none of that for `quietMs` in a row.
-_IDLE_JS = """
-({quietMs}) => {
-  const now = performance.now();
-  const busy =
-    !document.querySelector('[data-testid="stMain"] h1') ||
-    document.querySelector(
-      '[data-testid="stStatusWidget"], [data-stale="true"], ' +
-      '[data-testid="stSkeleton"], [data-testid="stSpinner"]'
-    ) !== null ||
-    [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].some(
-      (chart) => !chart.querySelector('.main-svg')
-    );
-  if (busy || window.__kesiapanBusyAt === undefined) window.__kesiapanBusyAt = now;
-  return !busy && now - window.__kesiapanBusyAt >= quietMs;
-}
-"""
-
 
 def wait_idle(page: Page, quiet_ms: int = 800) -> None:
     """Wait until the Streamlit script has finished and everything it sent is drawn."""
     page.evaluate("() => { window.__kesiapanBusyAt = performance.now(); }")
-    page.wait_for_function(_IDLE_JS, arg={"quietMs": quiet_ms}, polling=100, timeout=WAIT_MS)
+    page.wait_for_function(IDLE_JS, arg={"quietMs": quiet_ms}, polling=100, timeout=WAIT_MS)
 
 
 def assert_no_error(page: Page) -> None:

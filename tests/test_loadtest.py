@@ -1,0 +1,77 @@
+"""The load check, small: three simultaneous sessions on a copy of the sample, through a real
+Streamlit server and Chromium. Its timings are printed for people (`pytest -s`), never asserted:
+the machine is shared."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+from kesiapan import loadtest
+from tests.conftest import ROOT, SAMPLE
+
+SESSIONS = 3
+# A bound so the test always ends, not a performance expectation: it usually needs ~25 s.
+TIMEOUT_S = 90
+
+
+def _port_is_free(port: int) -> bool:
+    """Nothing listens on the port any more. SO_REUSEADDR, as a server sets it, so that the
+    closed connections' TIME_WAIT does not count as "in use"."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _process_group_gone(pid: int) -> bool:
+    try:
+        os.killpg(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_three_sessions_on_the_sample(tmp_path: Path) -> None:
+    data = tmp_path / "sample"
+    # Without the prebuilt store, so the first visit also times building it, as after a deploy.
+    shutil.copytree(SAMPLE, data, ignore=shutil.ignore_patterns(".kesiapan-*"))
+    results = ROOT / "test-results"
+    results.mkdir(exist_ok=True)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    log = results / (f"loadtest-server-{worker}.log" if worker else "loadtest-server.log")
+
+    result = loadtest.run(data, sessions=SESSIONS, timeout_s=TIMEOUT_S, log_path=log)
+    print(loadtest.format_table(result))
+
+    assert result["error_count"] == 0, result["errors"]
+    assert result["errors"] == []
+    assert result["deadline_hit"] is False
+    assert result["server_started"] is True
+    assert result["sessions"] == SESSIONS
+    for key in ("server_ready_s", "first_render_s", "sessions_wall_s", "wall_s"):
+        assert isinstance(result[key], float) and result[key] >= 0, key
+    assert result["server_ready_s"] <= result["first_render_s"]
+
+    assert list(result["steps"]) == ["buka", "filter", "halaman"]
+    for name, figures in result["steps"].items():
+        assert figures["measured"] == SESSIONS, name
+        assert 0 <= figures["p50_s"] <= figures["p95_s"] <= figures["max_s"], name
+
+    sessions = result["session_results"]
+    assert [s["session"] for s in sessions] == list(range(1, SESSIONS + 1))
+    # Spread over different kecamatan: the sample has more of them than there are sessions.
+    assert len({s["kode_kecamatan"] for s in sessions}) == SESSIONS
+    for session in sessions:
+        durations = session["durations_s"]
+        assert list(durations) == ["buka", "filter", "halaman"], session
+        assert all(isinstance(v, float) and v >= 0 for v in durations.values()), session
+
+    # The server was stopped: its process group is gone and its port is free again.
+    assert _process_group_gone(result["server_pid"])
+    assert _port_is_free(result["port"])
