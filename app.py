@@ -17,7 +17,8 @@ URL_PATHS = {
 
 st.set_page_config(
     page_title="Kesiapan KPPS",
-    page_icon=":material/how_to_vote:",
+    # A local file: a Material icon as favicon is fetched from Google's servers by the browser.
+    page_icon=str(ui.ROOT / "kesiapan" / "ikon.png"),
     layout="wide",
     initial_sidebar_state="auto",
 )
@@ -49,6 +50,12 @@ pages = st.navigation(
         ),
         st.Page(
             "pages/data.py", title="Data", icon=":material/database:", url_path=URL_PATHS["data"]
+        ),
+        st.Page(
+            "pages/impor.py",
+            title="Impor Data",
+            icon=":material/upload_file:",
+            url_path="impor-data",
         ),
     ]
 )

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from kesiapan.loadtest import IDLE_JS  # the idle check, shared with the load check
-from tests.browser.conftest import RESULTS, WAIT_MS, require_chromium
+from tests.browser.conftest import RESULTS, WAIT_MS
 
 PAGES = [
     # (screenshot name, URL path, h1, draws Plotly charts)
@@ -23,7 +23,14 @@ PAGES = [
     ("supervisi", "/supervisi-bimtek", "Supervisi Bimtek", True),
     ("data", "/tentang-data", "Data", False),
 ]
-NAVIGATION = ["Ringkasan", "Cakupan Bimtek", "Kekurangan Petugas", "Supervisi", "Data"]
+NAVIGATION = [
+    "Ringkasan",
+    "Cakupan Bimtek",
+    "Kekurangan Petugas",
+    "Supervisi",
+    "Data",
+    "Impor Data",
+]
 TORJUN, SAMPANG = "35.27.02", "35.27.03"
 
 # Text of ours that slipped through in English or as a raw value (main area, case-sensitive).
@@ -135,8 +142,10 @@ def assert_indonesian(page: Page) -> None:
     assert not raw, f"{page.url}: chart labels that are not words for people: {raw}"
 
 
-def test_chromium_is_installed() -> None:
-    require_chromium()
+def test_chromium_is_installed(chromium) -> None:
+    # The shared fixture fails, never skips, when Debian's Chromium is missing.
+    assert chromium.is_connected()
+    assert chromium.version
 
 
 @pytest.mark.parametrize(

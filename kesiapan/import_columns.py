@@ -1,0 +1,364 @@
+"""Reading a file's header and places the way people write them, for the import.
+
+Which contract table a file holds (by its name, else by its columns), which row is its header,
+which header means which column (the contract's aliases from schema.py plus the ones real
+exports use), and the codes that kecamatan, desa and TPS-number columns stand for, matched
+against `wilayah` case-, space- and punctuation-insensitively with Kel./Desa/Kec. prefixes
+ignored. The SQL works on the tables of kesiapan.importer: `_up_<i>` (the file's text cells
+`c0`…, `_baris`), `wilayah` (the candidate's, typed) and `_temuan` (what is wrong, per row).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import duckdb
+
+from kesiapan import schema
+from kesiapan.problems import ERROR
+
+EXCEL_SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 … 2119-01-10 as Excel day numbers
+
+# Words in a file name that say which table it holds ("Daftar KPPS Kec Torjun.xlsx").
+NAME_WORDS: dict[str, tuple[str, ...]] = {
+    "wilayah": ("wilayah",),
+    "tps": ("tps",),
+    "kpps": ("kpps", "petugas", "siakba"),
+    "bimtek_sesi": ("sesi", "jadwal"),
+    "bimtek_hadir": ("hadir", "kehadiran", "absensi", "presensi", "absen"),
+    "supervisi": ("supervisi", "monitoring", "monev", "kunjungan"),
+}
+# Headers met in real exports beyond the contract's own aliases (schema.py).
+EXTRA_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "kpps": {
+        "nik": ("no nik", "nomor nik", "nik ktp", "nomor induk kependudukan"),
+        "nama": ("nama anggota", "nama kpps", "nama petugas"),
+        "jenis_kelamin": ("kelamin", "gender", "jns kelamin", "jns. kelamin"),
+        "no_hp": ("hp", "no. hp", "no handphone", "nomor telepon", "no wa", "no. wa"),
+        "jabatan": ("jabatan kpps", "kedudukan"),
+        "tanggal_sk": ("tgl. sk", "tanggal sk", "tmt"),
+        "tanggal_berhenti": ("tgl. berhenti",),
+        "alasan_berhenti": ("keterangan", "ket", "ket."),
+    },
+    "bimtek_hadir": {
+        "nik": ("no nik", "nik ktp"),
+        "hadir": ("keterangan", "ket", "status", "absensi", "presensi", "status kehadiran"),
+        "nilai_pre": ("nilai pre test", "nilai pretest", "pre-test"),
+        "nilai_post": ("nilai post test", "nilai posttest", "post-test"),
+    },
+    "tps": {
+        "nomor_tps": ("tps", "nomor tps"),
+        "jumlah_dpt": ("jumlah dpt", "jml dpt"),
+        "kebutuhan_kpps": ("jumlah kpps", "kebutuhan kpps"),
+    },
+    "bimtek_sesi": {
+        "tanggal": ("tanggal bimtek", "tgl bimtek", "tgl. bimtek"),
+        "tempat": ("tempat bimtek",),
+        "kapasitas": ("kuota", "jumlah peserta"),
+    },
+    "supervisi": {
+        "temuan": ("hasil", "catatan", "hasil supervisi"),
+        "tindak_lanjut": ("rekomendasi",),
+    },
+    "wilayah": {},
+}
+# Places named the way people name them, for tables that hold a code of one.
+PLACE_ALIASES: dict[str, tuple[str, ...]] = {
+    "kabupaten": ("kabupaten/kota", "kab/kota", "kab", "kab.", "nama kabupaten"),
+    "kecamatan": ("nama kecamatan", "kec", "kec."),
+    "desa": (
+        "kelurahan",
+        "desa/kelurahan",
+        "kelurahan/desa",
+        "desa/kel",
+        "desa/kel.",
+        "kel/desa",
+        "nama desa",
+        "nama kelurahan",
+        "nama desa/kelurahan",
+    ),
+    "kode_desa": ("kode desa", "kode desa/kelurahan", "kode kel"),
+    "nomor_tps": ("no tps", "no. tps", "nomor tps", "tps", "no_tps"),
+}
+PLACE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "kpps": ("kabupaten", "kecamatan", "desa", "kode_desa", "nomor_tps"),
+    "tps": ("kabupaten", "kecamatan", "desa"),
+    "bimtek_sesi": ("kabupaten", "kecamatan"),
+    "supervisi": ("kabupaten", "kecamatan", "desa"),
+}
+# A code made from names: the place column whose value is shown when the code is wrong.
+DERIVED_FROM = {"kode_tps": "nomor_tps", "kode_desa": "desa", "kode_kecamatan": "kecamatan"}
+_PREFIXES = {
+    "kabupaten": r"(kabupaten|kab)\b\.?\s*",
+    "kecamatan": r"(kecamatan|kec)\b\.?\s*",
+    "desa": r"(desa|kelurahan|kel|ds)\b\.?\s*",
+}
+_TPS_NUMBER = r"^(?:tps\s*\.?\s*(?:no\.?\s*)?)?0*([0-9]{1,3})$"
+
+
+def matching_table(name: str) -> schema.Table:
+    """The contract table with the extra aliases and the place-name columns, for matching."""
+    table = schema.TABLES[name]
+    extra = EXTRA_ALIASES.get(name, {})
+    columns = [
+        dataclasses.replace(c, aliases=(*c.aliases, *extra.get(c.name, ()))) for c in table.columns
+    ]
+    for place in PLACE_COLUMNS.get(name, ()):
+        columns.append(schema.Column(place, schema.TEXT, False, False, PLACE_ALIASES[place]))
+    return dataclasses.replace(table, columns=tuple(columns))
+
+
+def derivable(name: str, found: dict[str, int]) -> dict[str, str]:
+    """Code columns missing from the header that place names can supply: code → place column."""
+    derived: dict[str, str] = {}
+    if (
+        name in ("bimtek_sesi", "supervisi")
+        and "kode_kecamatan" not in found
+        and "kecamatan" in found
+    ):
+        derived["kode_kecamatan"] = "kecamatan"
+    if name in ("tps", "supervisi") and "kode_desa" not in found and "desa" in found:
+        derived["kode_desa"] = "desa"
+    has_desa = "desa" in found or "kode_desa" in found or "kode_desa" in derived
+    if name in ("kpps", "tps") and "kode_tps" not in found and "nomor_tps" in found and has_desa:
+        derived["kode_tps"] = "nomor_tps"
+    return derived
+
+
+def score(name: str, cells: list[str]) -> tuple[bool, int, dict[str, int]]:
+    found = schema.match_headers(matching_table(name), cells)
+    derived = derivable(name, found)
+    required = [c.name for c in schema.TABLES[name].columns if c.header_required]
+    satisfied = all(c in found or c in derived for c in required)
+    return satisfied, len(found), found
+
+
+def tables_by_name(file_name: str) -> list[str]:
+    key = schema.header_key(Path(file_name).stem)
+    if key in schema.TABLES:
+        return [key]
+    words = set(key.split("_"))
+    return [t for t, names in NAME_WORDS.items() if words & set(names)]
+
+
+def find_header(
+    rows: list[tuple[int, list[str]]], candidates: list[str]
+) -> tuple[str | None, int, list[str], str | None]:
+    """(table, header row, headers, problem) for the best matching row among the first ones."""
+    scored = []
+    for table in candidates:
+        for number, cells in rows:
+            satisfied, matched, _ = score(table, cells)
+            scored.append((satisfied, matched, -number, table, number, cells))
+    if not scored:
+        return None, 0, [], "tidak ada baris judul yang dapat dibaca"
+    scored.sort(key=lambda s: (s[0], s[1], s[2]), reverse=True)
+    best = scored[0]
+    if best[0]:
+        rivals = [s for s in scored if s[0] and s[3] != best[3] and s[1] == best[1]]
+        if rivals:
+            names = " dan ".join(sorted({best[3], rivals[0][3]}))
+            return (
+                None,
+                0,
+                [],
+                (f"tabel tidak dapat dipastikan: kolomnya cocok dengan {names}; pilih tabelnya"),
+            )
+        return best[3], best[4], best[5], None
+    if len(candidates) == 1 or best[1] >= 3:
+        return best[3], best[4], best[5], None  # its missing columns are reported
+    return (
+        None,
+        0,
+        [],
+        (
+            "tabel tidak dapat dikenali: nama berkas dan judul kolomnya tidak cocok dengan tabel "
+            f"mana pun ({', '.join(schema.TABLE_NAMES)}); pilih tabelnya"
+        ),
+    )
+
+
+def name_key(kind: str, text: str) -> str:
+    """Names compared case-, space- and punctuation-insensitively, without 'Kel.'/'Desa'."""
+    stripped = f"regexp_replace(lower(trim({text})), '^{_PREFIXES[kind]}', '')"
+    return f"nullif(regexp_replace({stripped}, '[^\\p{{L}}\\p{{N}}]+', '', 'g'), '')"
+
+
+def serial_date(text: str) -> str:
+    """An Excel day number (45315) in a date column, as the date it stands for."""
+    number = f"cast(split_part(trim({text}), '.', 1) as integer)"
+    low, high = EXCEL_SERIAL_RANGE
+    return (
+        f"case when regexp_full_match(trim({text}), '[0-9]{{5}}(\\.0+)?') "
+        f"and {number} between {low} and {high} "
+        f"then strftime(date '1899-12-30' + {number}, '%Y-%m-%d') else {text} end"
+    )
+
+
+def tps_number(text: str) -> str:
+    """'TPS 001', '001', '1' → '1'; NULL when it is no TPS number."""
+    return f"nullif(regexp_extract(lower(trim({text})), '{_TPS_NUMBER}', 1), '')"
+
+
+def resolve_places(
+    con: duckdb.DuckDBPyConnection,
+    i: int,
+    name: str,
+    headers: list[str],
+    derived: dict[str, str],
+    offset: int,
+    round_: int,
+) -> None:
+    """`_tempat_<i>`: the codes the place names of file i stand for; every name that fails
+    goes to `_temuan` (round `round_`) as an error of row `_baris + offset`."""
+    found = schema.match_headers(matching_table(name), headers)
+    col = {k: f"u.c{p}" for k, p in found.items()}
+    text = {k: f"nullif(trim({v}), '')" for k, v in col.items()}
+    kab = text.get("kabupaten", "cast(null as varchar)")
+    kec = text.get("kecamatan", "cast(null as varchar)")
+    desa = text.get("desa", "cast(null as varchar)")
+    kode_kec_given = text.get("kode_kecamatan", "cast(null as varchar)")
+    kode_desa_given = text.get("kode_desa", "cast(null as varchar)")
+    need_kec = "kode_kecamatan" in derived or (
+        "kecamatan" in found and ("kode_desa" in derived or "kode_tps" in derived)
+    )
+    need_desa = "kode_desa" in derived or ("kode_tps" in derived and "kode_desa" not in found)
+    con.execute(
+        f"create or replace temp table _nama_{i} as select u._baris, "  # noqa: S608
+        f"{kab} as kab, {kec} as kec, {desa} as desa, {kode_kec_given} as kode_kec_tulis, "
+        f"{kode_desa_given} as kode_desa_tulis, "
+        f"{name_key('kabupaten', kab)} as k_kab, {name_key('kecamatan', kec)} as k_kec, "
+        f"{name_key('desa', desa)} as k_desa from _up_{i} as u"
+    )
+    con.execute(
+        "create or replace temp table _w as select kode_kabupaten, kabupaten, kode_kecamatan, "  # noqa: S608
+        f"kecamatan, kode_desa, desa, {name_key('kabupaten', 'kabupaten')} as k_kab, "
+        f"{name_key('kecamatan', 'kecamatan')} as k_kec, {name_key('desa', 'desa')} as k_desa "
+        "from wilayah where kode_desa is not null"
+    )
+    # Kecamatan by name (and kabupaten, when given), once per distinct spelling.
+    con.execute(
+        f"create or replace temp table _kec_{i} as select n.k_kab, n.k_kec, "  # noqa: S608
+        "count(distinct w.kode_kecamatan) as jumlah, min(w.kode_kecamatan) as kode, "
+        "min(w.kecamatan) as nama, string_agg(distinct w.kabupaten, ', ' order by w.kabupaten) "
+        f"as di from (select distinct k_kab, k_kec from _nama_{i} where k_kec is not null) as n "
+        "left join _w as w on w.k_kec = n.k_kec and (n.k_kab is null or w.k_kab = n.k_kab) "
+        "group by n.k_kab, n.k_kec"
+    )
+    con.execute(
+        f"create or replace temp table _desa_{i} as select n.k_kab, n.k_kec, n.kode_kec, "  # noqa: S608
+        "n.k_desa, count(distinct w.kode_desa) as jumlah, min(w.kode_desa) as kode, "
+        "string_agg(distinct w.kecamatan, ', ' order by w.kecamatan) as di from ("
+        "select distinct n.k_kab, n.k_kec, coalesce(n.kode_kec_tulis, k.kode) as kode_kec, "
+        f"n.k_desa from _nama_{i} as n left join _kec_{i} as k on k.k_kec = n.k_kec "
+        "and k.k_kab is not distinct from n.k_kab and k.jumlah = 1 "
+        "where n.k_desa is not null) as n left join _w as w on w.k_desa = n.k_desa "
+        "and (n.kode_kec is null or w.kode_kecamatan = n.kode_kec) "
+        "and (n.k_kab is null or w.k_kab = n.k_kab) "
+        "group by n.k_kab, n.k_kec, n.kode_kec, n.k_desa"
+    )
+    nomor = text.get("nomor_tps", "cast(null as varchar)")
+    con.execute(
+        f"create or replace temp table _tempat_{i} as select n._baris, "  # noqa: S608
+        "case when k.jumlah = 1 then k.kode end as kode_kecamatan, "
+        "coalesce(n.kode_desa_tulis, case when d.jumlah = 1 then d.kode end) as kode_desa, "
+        f"{nomor} as nomor, {tps_number(nomor)} as nomor_angka, n.kab, n.kec, n.desa, "
+        "k.jumlah as kec_jumlah, k.di as kec_di, d.jumlah as desa_jumlah, d.di as desa_di "
+        f"from _nama_{i} as n inner join _up_{i} as u on u._baris = n._baris "
+        f"left join _kec_{i} as k on k.k_kec = n.k_kec and k.k_kab is not distinct from n.k_kab "
+        f"left join _desa_{i} as d on d.k_desa = n.k_desa and d.k_kab is not distinct from "
+        "n.k_kab and d.k_kec is not distinct from n.k_kec "
+        "and d.kode_kec is not distinct from coalesce(n.kode_kec_tulis, "
+        "case when k.jumlah = 1 then k.kode end)"
+    )
+    failures = []
+    if need_kec:
+        where_kab = (
+            "' di kabupaten ' || kab" if "kabupaten" in found else "': tidak ada di wilayah'"
+        )
+        failures += [
+            ("kecamatan", "kec", "kec is null", "'wajib diisi'")
+            if "kode_kecamatan" in derived
+            else None,
+            (
+                "kecamatan",
+                "kec",
+                "kec is not null and kec_jumlah = 0",
+                f"'nama kecamatan tidak dikenal' || {where_kab}",
+            ),
+            (
+                "kecamatan",
+                "kec",
+                "kec_jumlah > 1",
+                "'nama kecamatan ambigu: ada di ' || kec_jumlah || ' kabupaten (' || kec_di || "
+                "'); tambahkan kolom kabupaten'",
+            ),
+        ]
+    if need_desa:
+        unknown_desa = (
+            "'nama desa/kelurahan tidak dikenal di kecamatan ' || kec"
+            if "kecamatan" in found
+            else "'nama desa/kelurahan tidak dikenal: tidak ada di wilayah'"
+        )
+        ok_kec = "(kec is null or kec_jumlah = 1)"
+        failures += [
+            ("desa", "desa", "desa is null and kode_desa is null", "'wajib diisi'")
+            if "kode_desa" in derived or "kode_tps" in derived
+            else None,
+            ("desa", "desa", f"desa is not null and desa_jumlah = 0 and {ok_kec}", unknown_desa),
+            (
+                "desa",
+                "desa",
+                f"desa_jumlah > 1 and {ok_kec}",
+                "'nama desa/kelurahan ambigu: ada di ' || desa_jumlah || ' tempat (kecamatan ' "
+                "|| desa_di || '); tambahkan kolom kecamatan'"
+                if "kecamatan" not in found
+                else "'nama desa/kelurahan ambigu: ada ' || desa_jumlah || ' desa/kelurahan "
+                "bernama sama di kecamatan ini; pakai kolom kode_desa'",
+            ),
+        ]
+    if "kode_tps" in derived:
+        failures += [
+            ("nomor_tps", "nomor", "nomor is null and kode_desa is not null", "'wajib diisi'"),
+            (
+                "nomor_tps",
+                "nomor",
+                "nomor is not null and nomor_angka is null "
+                "and not regexp_full_match(nomor, '[0-9]{13}')",
+                "'nomor TPS tidak dapat dibaca; tulis angkanya saja, misalnya 1 atau 001'",
+            ),
+        ]
+    for failure in failures:
+        if failure is None:
+            continue
+        column, value, condition, message = failure
+        con.execute(
+            f"insert into _temuan select {round_}, $galat, $tabel, $kolom, "  # noqa: S608
+            f"{message}, _baris + {offset}, {value}, nextval('_urut') from _tempat_{i} "
+            f"where {condition} order by _baris",
+            {"galat": ERROR, "tabel": name, "kolom": column},
+        )
+
+
+def column_expression(
+    table: str, derived: dict[str, str], column: schema.Column, found: dict[str, int]
+) -> str:
+    """The text of one contract column for the rows of one file (`u`: its `_up_<i>`, `p`: its
+    `_tempat_<i>`)."""
+    if column.name in found:
+        value = f"u.c{found[column.name]}"
+        if column.kind == schema.DATE:
+            value = serial_date(value)
+        if table == "tps" and column.name == "nomor_tps":
+            value = f"coalesce({tps_number(value)}, {value})"
+        return value
+    if column.name == "kode_tps" and column.name in derived:
+        return (
+            "case when regexp_full_match(p.nomor, '[0-9]{13}') then p.nomor "
+            "when p.kode_desa is not null and p.nomor_angka is not null then "
+            "replace(p.kode_desa, '.', '') || lpad(p.nomor_angka, 3, '0') end"
+        )
+    if column.name in derived:
+        return f"p.{column.name}"
+    return "cast(null as varchar)"

@@ -1,0 +1,250 @@
+"""The Impor Data page's pieces: the preview of an import and the list of versions.
+
+Session-state keys (one each, documented here):
+- `PREVIEW_KEY`: (signature, importer.Preview, upload folder) of the files on screen; a new
+  signature (other files, table, mode, sheet, live version) prepares a new preview.
+- `UPLOADER_KEY`: a counter in the uploader's key, so that a commit starts with an empty one.
+- `MESSAGE_KEY`: the result of the last commit or restore, shown once after the rerun.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import weakref
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from kesiapan import importer, labels, privacy, schema, versions
+
+PREVIEW_KEY = "_impor_pratinjau"
+UPLOADER_KEY = "_impor_unggah_ke"
+MESSAGE_KEY = "_impor_pesan"
+VERSIONS_SHOWN = 12
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TABLE_CHOICES = ("otomatis", *schema.TABLE_NAMES)
+
+
+def table_label(choice: str) -> str:
+    return "Kenali otomatis" if choice == "otomatis" else schema.TABLES[choice].label or choice
+
+
+def _to_disk(files: list) -> tuple[Path, list[importer.Upload]]:
+    """The uploaded bytes as files (DuckDB and openpyxl read paths), under their own names."""
+    folder = Path(tempfile.mkdtemp(prefix="kesiapan-unggah-"))
+    uploads = []
+    for number, file in enumerate(files):
+        safe = re.sub(r"[^\w.-]+", "_", file.name) or "berkas"
+        path = folder / f"{number}-{safe}"
+        path.write_bytes(file.getvalue())
+        uploads.append(importer.Upload(path, file.name))
+    return folder, uploads
+
+
+def forget_preview() -> None:
+    held = st.session_state.pop(PREVIEW_KEY, None)
+    if held:
+        _, preview, folder = held
+        preview.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def current_preview(
+    folder: Path, files: list, table: str, mode: str, sheets: dict[str, str]
+) -> importer.Preview:
+    """The preview of these files, prepared once (with a progress bar) and kept."""
+    signature = (
+        tuple((f.file_id, f.name) for f in files),
+        table,
+        mode,
+        tuple(sorted(sheets.items())),
+        versions.current(folder) if folder.is_dir() else None,
+    )
+    held = st.session_state.get(PREVIEW_KEY)
+    if held and held[0] == signature:
+        return held[1]
+    forget_preview()
+    bar = st.progress(0.0, text="Membaca berkas…")
+    upload_folder, uploads = _to_disk(files)
+    preview = importer.prepare(
+        folder,
+        uploads,
+        mode=mode,
+        table=None if table == "otomatis" else table,
+        sheets=sheets,
+        progress=lambda fraction, text: bar.progress(min(fraction, 1.0), text=f"{text}…"),
+    )
+    bar.empty()
+    # A session that ends without a commit (tab closed) leaves no uploaded bytes behind.
+    weakref.finalize(preview, shutil.rmtree, upload_folder, True)
+    st.session_state[PREVIEW_KEY] = (signature, preview, upload_folder)
+    return preview
+
+
+def _problem_frame(problems: list) -> pd.DataFrame:
+    rows = []
+    for p in problems:
+        value = p.nilai
+        if p.kolom == "nik":
+            value = privacy.mask_nik(value)
+        elif p.kolom in privacy.PHONE_COLUMNS:
+            value = privacy.mask_phone(value)
+        rows.append(
+            {
+                "Berkas": p.berkas,
+                "Baris": p.baris,
+                "Kolom": p.kolom or "",
+                "Tertulis": value or "",
+                "Pesan": p.pesan,
+            }
+        )
+    return pd.DataFrame(rows, columns=["Berkas", "Baris", "Kolom", "Tertulis", "Pesan"])
+
+
+def _kinds_frame(preview: importer.Preview, level: str) -> pd.DataFrame:
+    rows = [
+        {
+            "Berkas": k["berkas"],
+            "Kolom": k["kolom"] or "",
+            "Pesan": k["pesan"],
+            "Jumlah": labels.angka(k["jumlah"]),
+        }
+        for k in preview.kinds
+        if k["tingkat"] == level
+    ]
+    return pd.DataFrame(rows, columns=["Berkas", "Kolom", "Pesan", "Jumlah"])
+
+
+def _files_frame(preview: importer.Preview) -> pd.DataFrame:
+    rows = []
+    for f in preview.files:
+        rows.append(
+            {
+                "Berkas": f.name,
+                "Tabel": f.table or "–",
+                "Lembar": f.sheet or "–",
+                "Baris judul": f.header_row,
+                "Dibaca": labels.angka(f.rows_read),
+                "Diterima": labels.angka(f.rows_accepted) if f.ok else "–",
+                "Ditolak": labels.angka(f.rows_rejected),
+                "Ditambah": labels.angka(f.added),
+                "Dihapus": labels.angka(f.removed),
+                "Diubah": labels.angka(f.changed),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def changes_text(report: importer.FileReport) -> str:
+    """'no_hp 3, jabatan 1'."""
+    return ", ".join(f"{c} {labels.angka(n)}" for c, n in report.changed_columns.items())
+
+
+def _problems(preview: importer.Preview, level: str, problems: list, key: str) -> None:
+    by_kind, by_row = st.tabs(["Per jenis", "Per baris"])
+    with by_kind:
+        st.dataframe(
+            _kinds_frame(preview, level), hide_index=True, width="stretch", key=f"{key}_jenis"
+        )
+    with by_row:
+        frame = _problem_frame(problems)
+        st.dataframe(frame, hide_index=True, width="stretch", key=f"{key}_baris")
+        if len(problems) < (preview.error_count if level == "galat" else preview.warning_count):
+            st.caption(
+                f"Ditampilkan paling banyak {importer.EXAMPLES} baris per jenis; "
+                "semua baris yang ditolak ada di berkas Excel di bawah."
+            )
+
+
+def draw_preview(preview: importer.Preview) -> None:
+    """Rows read and accepted, what will change, the errors and warnings, the rejects."""
+    cols = st.columns(4)
+    cols[0].metric("Baris dibaca", labels.angka(preview.rows_read), border=True)
+    cols[1].metric("Baris diterima", labels.angka(preview.rows_accepted), border=True)
+    cols[2].metric("Galat", labels.angka(preview.error_count), border=True)
+    cols[3].metric("Peringatan", labels.angka(preview.warning_count), border=True)
+    mode = importer.MODES[preview.mode]
+    st.caption(
+        f"Perubahan dihitung jika disimpan ({mode}); baris bergalat tidak ikut disimpan. "
+        "Berkas bisa memuat kolom tambahan: kolom yang tidak dikenal tidak dipakai."
+    )
+    st.dataframe(_files_frame(preview), hide_index=True, width="stretch", key="impor_berkas")
+    for f in preview.files:
+        if not f.ok:
+            continue
+        with st.expander(f"Cara {f.name} dibaca"):
+            covered = f", kecamatan {', '.join(f.covered)}" if f.covered else ""
+            st.markdown(
+                f"{f.description}; tabel **{f.table}**, judul kolom di baris {f.header_row}"
+                f"{covered}."
+            )
+            mapping = ", ".join(f"{h} → {c}" for h, c in f.columns.items())
+            st.markdown(f"Kolom: {mapping}.")
+            if f.derived:
+                made = ", ".join(f"{code} dari {place}" for code, place in f.derived.items())
+                st.markdown(f"Disusun dari nama wilayah: {made}.")
+            if f.unused:
+                st.markdown(f"Kolom yang tidak dipakai: {', '.join(f.unused)}")
+            if f.changed_columns:
+                st.markdown(f"Baris yang diubah, per kolom: {changes_text(f)}.")
+            sample = pd.DataFrame(preview.sample_rows(f.index))
+            if not sample.empty:
+                st.caption("Sepuluh baris pertama seperti akan disimpan (NIK dan HP disamarkan):")
+                st.dataframe(
+                    privacy.masked(sample).fillna(""),
+                    hide_index=True,
+                    width="stretch",
+                    key=f"contoh_{f.index}",
+                )
+    if preview.errors:
+        st.subheader("Galat")
+        _problems(preview, "galat", preview.errors, "galat")
+    if preview.warnings:
+        st.subheader("Peringatan")
+        st.caption("Peringatan tidak menghalangi penyimpanan; baris-barisnya tetap disimpan.")
+        _problems(preview, "peringatan", preview.warnings, "peringatan")
+    for f in preview.files:
+        if f.rows_rejected:
+            st.download_button(
+                f"Unduh {labels.angka(f.rows_rejected)} baris yang ditolak dari {f.name} (Excel)",
+                lambda index=f.index: preview.rejects_xlsx(index),
+                file_name=f"{Path(f.name).stem}-ditolak.xlsx",
+                mime=XLSX_MIME,
+                key=f"tolakan_{f.index}",
+                icon=":material/download:",
+            )
+
+
+def draw_versions(folder: Path, who: str) -> str | None:
+    """The versions, newest first, each with a restore button; the version asked for."""
+    made = versions.versions(folder) if folder.is_dir() else []
+    if not made:
+        st.info("Belum ada versi: dataset ini belum pernah diimpor.", icon=":material/info:")
+        return None
+    chosen = None
+    for version in made[:VERSIONS_SHOWN]:
+        with st.container(border=True):
+            text, action = st.columns([5, 1], vertical_alignment="center")
+            record = version.record
+            status = " · **aktif**" if version.live else ""
+            text.markdown(
+                f"**Versi {version.name}**{status} · {versions.when(record)} · "
+                f"oleh {record.get('oleh', '–')}  \n{versions.summary(record)}"
+            )
+            if not version.live and action.button(
+                "Pulihkan",
+                key=f"pulihkan_{version.name}",
+                disabled=not who,
+                help="Aktifkan lagi versi ini" if who else "Isi nama petugas dulu",
+                icon=":material/history:",
+            ):
+                chosen = version.name
+    if len(made) > VERSIONS_SHOWN:
+        st.caption(
+            f"{labels.angka(len(made) - VERSIONS_SHOWN)} versi yang lebih lama: "
+            "lihat `python -m kesiapan versions`."
+        )
+    return chosen

@@ -1,0 +1,1168 @@
+"""Import: the files people receive, checked against the contract, then a new dataset version.
+
+One implementation for the Impor Data page and `python -m kesiapan import`:
+
+1. `prepare(folder, uploads, …)` reads each file as text (`upload_reader`), finds its table (by
+   file name, else by its columns) and its header row, maps headers with the contract's aliases
+   plus the ones exports really use, and turns place names (kecamatan, desa, TPS number) into
+   codes against `wilayah`. The current dataset and the uploaded rows meet in one DuckDB: the
+   store types them (`store._create_typed`, one SQL expression per kind) and the contract's
+   checks run on the candidate (`checks`), every offending row kept, not only the first ones.
+   Rows with an error are set aside and the checks run again until nothing new appears (a
+   dropped TPS leaves its members pointing nowhere). Nothing is written to the dataset.
+2. `commit(preview, …)` writes a new version (the changed tables as Parquet, the rest shared
+   with the live version), keeps the originals and the rejected rows, records who did what and
+   switches (`versions`).
+
+Row numbers in every message are those of the uploaded file. Internally an uploaded row of file
+i is `_baris = i * STRIDE + row` and a row of the current dataset `row - BASE_OFFSET`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from kesiapan import checks, import_columns, schema, store, upload_reader, versions
+from kesiapan.problems import ERROR, WARNING, Problem
+
+STRIDE = 10**9
+# Tables that rows of other tables point to: dropping one of their rows can leave others
+# pointing nowhere, so the checks run again (kpps, bimtek_hadir, supervisi rows cannot).
+REFERENCED = {"wilayah", "tps", "bimtek_sesi"}
+BASE_OFFSET = 10**12
+EXAMPLES = 100  # messages shown per kind of problem; the rest are counted
+MAX_ROUNDS = 6
+# `_temuan.putaran`: what the reader and the place names found (0), the checks' rounds (1…),
+# the current data checked alone (-2) and the import's new errors on current rows (-1).
+READER_ROUND, BASELINE_ROUND, NEW_ON_CURRENT = 0, -2, -1
+MODES = {
+    "ganti": "ganti seluruh tabel",
+    "perbarui": "perbarui hanya kecamatan yang ada di berkas",
+}
+EXCEL_MAX_ROWS = 1_048_575  # a sheet's rows below the header
+CURRENT_BERKAS = "{table} (data sekarang)"
+TOO_WIDE = (
+    "baris ini berisi lebih banyak kolom daripada baris judul; mungkin ada pemisah (koma atau "
+    "titik koma) di dalam nilai tanpa tanda kutip"
+)
+# Same words as checks.run uses for a NIK the reader saw as an Excel number.
+NUMERIC_NIK = (
+    "NIK tersimpan sebagai angka Excel: Excel hanya menyimpan 15 digit, "
+    "digit ke-16 bisa hilang; simpan kolom NIK sebagai teks"
+)
+
+# Rows that are "the same row" when comparing the current table with the new one.
+KEYS: dict[str, tuple[str, ...]] = {
+    "wilayah": ("kode_desa",),
+    "tps": ("kode_tps",),
+    "kpps": ("nik", "kode_tps"),
+    "bimtek_sesi": ("kode_sesi",),
+    "bimtek_hadir": ("kode_sesi", "nik"),
+    "supervisi": tuple(c.name for c in schema.TABLES["supervisi"].columns),
+}
+Progress = Callable[[float, str], None]
+
+
+class ImportRefused(Exception):
+    """A commit that may not happen; the message is for people (Indonesian)."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file given to the import: where its bytes are, and the name it was uploaded with."""
+
+    path: Path
+    name: str
+
+
+@dataclass
+class FileReport:
+    """What the preview says about one uploaded file."""
+
+    index: int
+    name: str
+    sha256: str
+    size: int
+    kind: str | None = None
+    description: str = ""
+    table: str | None = None
+    sheet: str | None = None
+    sheets: tuple[str, ...] = ()
+    needs_sheet: bool = False
+    header_row: int | None = None
+    headers: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # header as written → column
+    unused: list[str] = field(default_factory=list)
+    derived: dict[str, str] = field(default_factory=dict)  # code column → place column
+    rows_read: int = 0
+    rows_rejected: int = 0
+    covered: list[str] = field(default_factory=list)  # kecamatan names, mode perbarui
+    added: int = 0
+    removed: int = 0
+    changed: int = 0
+    changed_columns: dict[str, int] = field(default_factory=dict)
+    fatal: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    suffix: str = ""
+
+    @property
+    def rows_accepted(self) -> int:
+        return self.rows_read - self.rows_rejected
+
+    @property
+    def ok(self) -> bool:
+        return not self.fatal
+
+
+@dataclass
+class Preview:
+    """Everything the person sees before deciding; holds the candidate for `commit`."""
+
+    folder: Path
+    base_version: str | None
+    base_folder: Path | None
+    mode: str
+    uploads: list[Upload]
+    files: list[FileReport]
+    errors: list[Problem]
+    warnings: list[Problem]
+    blocking: list[Problem]  # errors that dropping rows cannot cure
+    error_count: int
+    warning_count: int
+    kinds: list[dict[str, object]]
+    con: duckdb.DuckDBPyConnection
+    work: Path
+    tables: dict[str, list[int]]  # table → indexes of the files that fill it
+
+    @property
+    def rejected_rows(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_accepted(self) -> int:
+        return sum(f.rows_accepted for f in self.files if f.ok)
+
+    def refusal(self, drop_errors: bool) -> str | None:
+        """Why `commit` would refuse (None: it may go ahead)."""
+        if versions.is_bundled_sample(self.folder):
+            return (
+                "data/sample adalah dataset contoh bawaan dan tidak diubah oleh impor; salin dulu "
+                "ke folder lain (mis. cp -r data/sample data/kerja) lalu impor ke sana"
+            )
+        if not self.files or not any(f.ok for f in self.files):
+            return "tidak ada berkas yang dapat dimuat"
+        if self.blocking:
+            return (
+                f"{len(self.blocking)} galat tidak dapat diatasi dengan membuang baris: "
+                "perbaiki berkasnya lalu unggah lagi"
+            )
+        if self.rejected_rows and not drop_errors:
+            return (
+                f"{self.rejected_rows} baris bergalat: perbaiki berkasnya, atau buang baris-baris "
+                "itu (disimpan di berkas tolakan)"
+            )
+        empty = [f.name for f in self.files if f.ok and f.rows_accepted == 0]
+        if empty:
+            return f"tidak ada baris yang dapat diterima dari {', '.join(empty)}"
+        return None
+
+    def rejects_table(self, index: int) -> tuple[list[str], list[tuple[object, ...]]]:
+        """The rejected rows of one file as written, with their row number and reason."""
+        report = self.files[index]
+        width = len(report.headers)
+        cells = ", ".join(f"u.c{i}" for i in range(width))
+        reason = (
+            "string_agg(coalesce('kolom ' || t.kolom || ': ', '') || t.pesan || "
+            "coalesce(' (tertulis \"' || t.nilai || '\")', ''), '; ' order by t.urut)"
+        )
+        rows = self.con.execute(
+            f"select u._baris, {cells}, {reason} from _up_{index} as u "  # noqa: S608
+            "inner join _tolak as r on r.baris = u._baris + $offset "
+            "inner join _temuan as t on t.baris = r.baris and t.tingkat = $galat "
+            f"group by u._baris, {cells} order by u._baris",
+            {"offset": index * STRIDE, "galat": ERROR},
+        ).fetchall()
+        headers = ["baris"] + [h.strip() or f"kolom {i + 1}" for i, h in enumerate(report.headers)]
+        return [*headers, "alasan"], rows
+
+    def rejects_xlsx(self, index: int) -> bytes:
+        """The rejected rows of one file as an Excel workbook (column `alasan` says why)."""
+        headers, rows = self.rejects_table(index)
+        return _workbook(headers, rows[:EXCEL_MAX_ROWS])
+
+    def sample_rows(self, index: int, limit: int = 10) -> list[dict[str, object]]:
+        """The first rows of one file as they will be stored (contract columns, text)."""
+        report = self.files[index]
+        if not report.ok or report.table is None:
+            return []
+        columns = [c.name for c in schema.TABLES[report.table].columns]
+        cursor = self.con.execute(
+            f"select _baris % {STRIDE} as baris, {', '.join(columns)} "  # noqa: S608
+            f"from _unggah_{report.table} where _baris // {STRIDE} = $i order by _baris limit $n",
+            {"i": index, "n": limit},
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def close(self) -> None:
+        _discard(self.con, self.work)
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    version: str
+    previous: str | None
+    rejects: list[Path]
+    record: dict[str, object]
+
+
+def _discard(con: duckdb.DuckDBPyConnection, work: Path) -> None:
+    con.close()
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# -- the store's and the checks' own machinery, used as they are ----------------------------------
+# Everything this module needs from kesiapan.store and kesiapan.checks beyond their public API.
+def _store_load_text(con: duckdb.DuckDBPyConnection, path: Path, table: schema.Table) -> None:
+    """The store's reader: `_raw_<table>` (canonical columns as text, `_baris`) from a file."""
+    headers, _ = store._load_source(con, path, table)
+    store._create_raw(con, table, headers)
+
+
+def _store_type(con: duckdb.DuckDBPyConnection, table: schema.Table) -> None:
+    """The typed table `<table>` from `_raw_<table>`, by the store's one expression per kind."""
+    store._create_typed(con, table)
+
+
+def _store_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The shared definitions the checks use (active members at a date, …)."""
+    store._create_macros(con, precomputed=False)
+
+
+def _store_drop_text(con: duckdb.DuckDBPyConnection) -> None:
+    store._drop_sources(con)
+
+
+class _Capture(checks._Checker):
+    """The contract's checks keeping every offending row in `_temuan`, not the first few."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, round_: int) -> None:
+        super().__init__(con, {name: name for name in schema.TABLE_NAMES})
+        self.round = round_
+
+    def add(
+        self,
+        level: str,
+        table: str,
+        column: str | None,
+        message: str,
+        sql: str,
+        params: dict[str, object] | None = None,
+    ) -> None:
+        # The check's own words, inlined: a statement with parameters costs ten times more
+        # to run here, and these are the checks' constants, not anybody's input.
+        values = ", ".join(_literal(v) for v in (self.round, level, table, column, message))
+        self.con.execute(
+            f"insert into _temuan select {values}, cast(f._b as bigint), "  # noqa: S608
+            f"cast(f._n as varchar), nextval('_urut') from ({sql}) as f(_b, _n)",
+            params or None,
+        )
+
+
+def _literal(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+CHECK_STEPS = ("nilai", "kode ganda", "rujukan kode", "peringatan")
+
+
+def _run_checks(
+    con: duckdb.DuckDBPyConnection,
+    round_: int,
+    as_of: date,
+    voting_day: date,
+    warnings: bool,
+    progress: Callable[[int, str], None] = lambda step, text: None,
+) -> None:
+    capture = _Capture(con, round_)
+    groups = [checks._value_checks, checks._key_checks, checks._reference_checks]
+    for step, (run, name) in enumerate(zip(groups, CHECK_STEPS, strict=False)):
+        progress(step, name)
+        run(capture)
+    if warnings:
+        progress(3, CHECK_STEPS[3])
+        checks._warnings(capture, as_of, voting_day)
+
+
+# -- reading each file -------------------------------------------------------------------------
+def _read_file(
+    con: duckdb.DuckDBPyConnection,
+    report: FileReport,
+    upload: Upload,
+    forced_table: str | None,
+    sheet: str | None,
+    work: Path,
+    progress: Progress,
+) -> None:
+    name = upload.name
+    try:
+        source = upload_reader.open_source(upload.path, name)
+    except upload_reader.ReadError as exc:
+        report.fatal.append(Problem(ERROR, name, None, None, None, str(exc)))
+        return
+    report.kind, report.sheets = source.kind, source.sheets
+    report.notes += [Problem(WARNING, name, None, None, None, note) for note in source.notes]
+    by_name = import_columns.tables_by_name(name)
+    candidates = [forced_table] if forced_table else (by_name or list(schema.TABLE_NAMES))
+    try:
+        chosen, rows = _choose_sheet(source, sheet, candidates, report)
+    except upload_reader.ReadError as exc:
+        report.fatal.append(Problem(ERROR, name, None, None, None, str(exc)))
+        return
+    if report.fatal:
+        return
+    report.sheet = chosen
+    if not rows:
+        where = f"lembar '{chosen}'" if chosen else "berkas ini"
+        report.fatal.append(Problem(ERROR, name, None, None, None, f"{where} tidak berisi data"))
+        return
+    table, header_row, headers, problem = import_columns.find_header(rows, candidates)
+    if table is None:
+        report.fatal.append(Problem(ERROR, name, None, None, None, str(problem)))
+        return
+    report.table, report.header_row = table, header_row
+    while headers and not headers[-1].strip():
+        headers = headers[:-1]
+    report.headers = headers
+    matching = import_columns.matching_table(table)
+    found = schema.match_headers(matching, headers)
+    report.derived = import_columns.derivable(table, found)
+    report.columns = {headers[p]: c for c, p in sorted(found.items(), key=lambda i: i[1])}
+    report.unused = [h for i, h in enumerate(headers) if h.strip() and i not in found.values()]
+    _header_notes(report, matching, found)
+    if report.fatal:
+        return
+    numeric = {found["nik"]} if "nik" in found else set()
+    report.rows_read = upload_reader.load(
+        con,
+        f"_up_{report.index}",
+        source,
+        chosen,
+        header_row,
+        len(headers),
+        numeric,
+        work,
+        lambda f, text: progress(f, f"{text} {name}"),
+    )
+    report.description = source.describe()
+    if report.rows_read == 0:
+        report.fatal.append(
+            Problem(
+                ERROR,
+                name,
+                header_row,
+                None,
+                None,
+                "tidak ada baris data di bawah baris judul",
+            )
+        )
+
+
+def _choose_sheet(
+    source: upload_reader.Source, sheet: str | None, candidates: list[str], report: FileReport
+) -> tuple[str | None, list[tuple[int, list[str]]]]:
+    """The sheet to read (asked for, the only one, or the only one holding a table)."""
+    if source.kind != "xlsx":
+        return None, upload_reader.peek(source)
+    if sheet is not None or len(source.sheets) == 1:
+        chosen = sheet if sheet is not None else source.sheets[0]
+        return chosen, upload_reader.peek(source, chosen)
+    fitting, first_filled = [], None
+    for name in source.sheets:
+        rows = upload_reader.peek(source, name)
+        if rows and first_filled is None:
+            first_filled = (name, rows)
+        if any(import_columns.score(t, cells)[0] for t in candidates for _, cells in rows):
+            fitting.append((name, rows))
+    if len(fitting) == 1:
+        return fitting[0]
+    if len(fitting) > 1:
+        report.needs_sheet = True
+        names = ", ".join(n for n, _ in fitting)
+        report.fatal.append(
+            Problem(
+                ERROR,
+                report.name,
+                None,
+                None,
+                None,
+                f"berkas ini punya beberapa lembar berisi tabel ({names}); pilih satu lembar",
+            )
+        )
+        return None, []
+    return first_filled if first_filled else (source.sheets[0], [])
+
+
+def _header_notes(report: FileReport, matching: schema.Table, found: dict[str, int]) -> None:
+    """Missing required columns (fatal) and columns named twice (a warning)."""
+    for problem in store._header_problems(matching, report.name, report.headers):
+        if problem.kolom in report.derived:
+            continue
+        message = problem.pesan
+        if problem.kolom == "kode_tps" and ("desa" in found or "kode_desa" in found):
+            message += (
+                "; untuk menyusunnya dari nama wilayah perlu juga kolom nomor TPS (No TPS atau TPS)"
+            )
+        elif problem.kolom == "kode_tps" and "nomor_tps" in found:
+            message += (
+                "; untuk menyusunnya dari nomor TPS perlu juga kolom desa/kelurahan "
+                "(atau kode_desa)"
+            )
+        report.fatal.append(dataclasses.replace(problem, baris=report.header_row, pesan=message))
+    keys = {}
+    for column in matching.columns:
+        for alias in (column.name, *column.aliases):
+            keys.setdefault(schema.header_key(alias), column.name)
+    for position, header in enumerate(report.headers):
+        column = keys.get(schema.header_key(header))
+        if column is not None and found.get(column) != position:
+            first = report.headers[found[column]]
+            report.notes.append(
+                Problem(
+                    WARNING,
+                    report.name,
+                    report.header_row,
+                    column,
+                    header,
+                    f"kolom ini diabaikan: {column} sudah dibaca dari kolom '{first}'",
+                )
+            )
+
+
+# -- from text to the contract's columns ----------------------------------------------------------
+def _uploaded_rows(con: duckdb.DuckDBPyConnection, reports: list[FileReport], table: str) -> None:
+    """`_unggah_<table>`: the rows of every file for `table` in the contract's columns."""
+    parts = []
+    for report in reports:
+        found = schema.match_headers(import_columns.matching_table(table), report.headers)
+        uses_places = bool(report.derived)
+        if uses_places:
+            import_columns.resolve_places(
+                con,
+                report.index,
+                table,
+                report.headers,
+                report.derived,
+                report.index * STRIDE,
+                READER_ROUND,
+            )
+        columns = [
+            f"{import_columns.column_expression(table, report.derived, c, found)} as {c.name}"
+            for c in schema.TABLES[table].columns
+        ]
+        origin = [
+            f"{('p.' + {'nomor_tps': 'nomor', 'desa': 'desa', 'kecamatan': 'kec'}[place])} "
+            f"as _asal_{code}"
+            for code, place in report.derived.items()
+        ]
+        origin += [
+            f"cast(null as varchar) as _asal_{code}"
+            for code in import_columns.DERIVED_FROM
+            if code not in report.derived
+        ]
+        join = (
+            f" left join _tempat_{report.index} as p on p._baris = u._baris" if uses_places else ""
+        )
+        parts.append(
+            f"select u._baris + {report.index * STRIDE} as _baris, {', '.join(columns)}, "  # noqa: S608
+            f"u._lebih, u._angka, {', '.join(origin)} from _up_{report.index} as u{join}"
+        )
+    con.execute(f"create or replace view _unggah_{table} as " + " union all ".join(parts))
+
+
+def _kecamatan_of(table: str, source: str) -> str:
+    """(_baris, kec) for the rows of `source` (text columns of `table`), by the candidate's
+    own areas: a member's TPS lies in a desa, which lies in a kecamatan."""
+    cols = {c.name: c for c in schema.TABLES[table].columns}
+
+    def typed(column: str) -> str:
+        return store.typed_expression(cols[column], f"r.{column}")
+
+    desa_kec = (
+        "(select kode_desa, min(kode_kecamatan) as kode_kecamatan from wilayah group by kode_desa)"
+    )
+    if table in ("wilayah", "bimtek_sesi", "supervisi"):
+        return f"select r._baris, {typed('kode_kecamatan')} as kec from {source} as r"  # noqa: S608
+    if table == "tps":
+        return (
+            f"select r._baris, w.kode_kecamatan as kec from {source} as r "  # noqa: S608
+            f"left join {desa_kec} as w on w.kode_desa = {typed('kode_desa')}"
+        )
+    if table == "kpps":
+        return (
+            f"select r._baris, w.kode_kecamatan as kec from {source} as r left join "  # noqa: S608
+            "(select kode_tps, min(kode_desa) as kode_desa from tps group by kode_tps) as t "
+            f"on t.kode_tps = {typed('kode_tps')} left join {desa_kec} as w "
+            "on w.kode_desa = t.kode_desa"
+        )
+    return (
+        f"select r._baris, s.kode_kecamatan as kec from {source} as r left join "  # noqa: S608
+        "(select kode_sesi, min(kode_kecamatan) as kode_kecamatan from bimtek_sesi "
+        f"group by kode_sesi) as s on s.kode_sesi = {typed('kode_sesi')}"
+    )
+
+
+def _use(con: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
+    """Make `_raw_<table>` the candidate's rows (`_calon`) or the current ones (`_basis`), as a
+    table (every check reads it), and type it."""
+    kind = con.execute(
+        "select table_type from information_schema.tables where table_name = $n",
+        {"n": f"_raw_{table}"},
+    ).fetchall()
+    if kind:
+        con.execute(f"drop {'view' if kind[0][0] == 'VIEW' else 'table'} _raw_{table}")
+    if source == "_basis":
+        con.execute(f"create view _raw_{table} as select * from _basis_{table}")  # noqa: S608
+    else:
+        con.execute(f"create table _raw_{table} as select * from _calon_{table}")  # noqa: S608
+    _store_type(con, schema.TABLES[table])
+
+
+def _candidate(con: duckdb.DuckDBPyConnection, table: str, mode: str) -> list[str]:
+    """`_raw_<table>` of the candidate: the new rows (without rejected ones) and, in mode
+    perbarui, the current rows of the kecamatan the file does not cover. Returns the names of
+    the covered kecamatan."""
+    cols = ", ".join(c.name for c in schema.TABLES[table].columns)
+    new = (
+        f"select _baris, {cols} from _unggah_{table} as u where not exists "  # noqa: S608
+        f"(select 1 from _tolak as r where r.baris = u._baris)"
+    )
+    if mode == "ganti":
+        con.execute(
+            f"create or replace table _lingkup_{table} as select _baris from _basis_{table}"  # noqa: S608
+        )
+        con.execute(f"create or replace view _calon_{table} as {new}")
+        return []
+    con.execute(
+        f"create or replace table _cakupan_{table} as select distinct kec from "  # noqa: S608
+        f"({_kecamatan_of(table, f'_unggah_{table}')}) where kec is not null"
+    )
+    con.execute(
+        f"create or replace table _lingkup_{table} as select _baris from "  # noqa: S608
+        f"({_kecamatan_of(table, f'_basis_{table}')}) "
+        f"where kec in (select kec from _cakupan_{table})"
+    )
+    con.execute(
+        f"create or replace view _calon_{table} as select _baris, {cols} from _basis_{table} "  # noqa: S608
+        f"where _baris not in (select _baris from _lingkup_{table}) union all {new}"
+    )
+    names = con.execute(
+        "select coalesce(min(w.kecamatan), c.kec) from _cakupan_" + table + " as c "  # noqa: S608
+        "left join wilayah as w on w.kode_kecamatan = c.kec group by c.kec order by c.kec"
+    ).fetchall()
+    return [str(n[0]) for n in names]
+
+
+def _changes(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, int, int, dict[str, int]]:
+    """Rows added, removed and changed, and the changed rows per column: the current rows in
+    scope against the accepted new ones, by the table's key, values compared once typed
+    (24/01/2024 = 2024-01-24, KPPS 1 = ketua)."""
+    columns = schema.TABLES[table].columns
+    key = KEYS[table]
+
+    def side(source: str, where: str) -> str:
+        typed = {c.name: store.typed_expression(c, f"r.{c.name}") for c in columns}
+        keys = ", ".join(f"{typed[k]} as k_{k}" for k in key)
+        value = "struct_pack(" + ", ".join(f"{c} := {e}" for c, e in typed.items()) + ")"
+        part = ", ".join(f"{typed[k]}" for k in key)
+        return (
+            f"select {keys}, {value} as v, row_number() over (partition by {part} "  # noqa: S608
+            f"order by r._baris) as n from {source} as r where {where}"
+        )
+
+    old = side(f"_basis_{table}", f"r._baris in (select _baris from _lingkup_{table})")  # noqa: S608
+    new = side(
+        f"_unggah_{table}", "not exists (select 1 from _tolak as t where t.baris = r._baris)"
+    )
+    on = " and ".join(f"o.k_{k} = b.k_{k}" for k in key)
+    both = "o.n is not null and b.n is not null"
+    per_column = ", ".join(
+        f"count(*) filter (where {both} and o.v.{c.name} is distinct from b.v.{c.name})"
+        for c in columns
+    )
+    added, removed, changed, *counts = con.execute(
+        f"select count(*) filter (where o.n is null), count(*) filter (where b.n is null), "  # noqa: S608
+        f"count(*) filter (where {both} and o.v is distinct from b.v), {per_column} "
+        f"from ({old}) as o full outer join ({new}) as b on {on} and o.n = b.n"
+    ).fetchall()[0]
+    by_column = {c.name: int(n) for c, n in zip(columns, counts, strict=True) if n}
+    return int(added), int(removed), int(changed), by_column
+
+
+def _missing_columns(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
+    """A column the file does not have empties it in the rows the file replaces: say so."""
+    assert report.table is not None
+    found = schema.match_headers(import_columns.matching_table(report.table), report.headers)
+    for column in schema.TABLES[report.table].columns:
+        if column.name in found or column.name in report.derived:
+            continue
+        filled = con.execute(
+            f"select count(*) from _basis_{report.table} where _baris in "  # noqa: S608
+            f"(select _baris from _lingkup_{report.table}) "
+            f"and nullif(trim({column.name}), '') is not null"
+        ).fetchall()[0][0]
+        if filled:
+            report.notes.append(
+                Problem(
+                    WARNING,
+                    report.name,
+                    report.header_row,
+                    column.name,
+                    None,
+                    f"kolom ini tidak ada di berkas: isinya di {filled:,} baris data sekarang "
+                    "akan dikosongkan".replace(",", "."),
+                )
+            )
+
+
+# -- preparing ------------------------------------------------------------------------------------
+def _base_folder(folder: Path) -> Path | None:
+    if not folder.is_dir():
+        return None
+    live = store.resolve_folder(folder)
+    return live if versions.table_files(live) else None
+
+
+def _load_base(con: duckdb.DuckDBPyConnection, base: Path | None, progress: Progress) -> None:
+    """`_basis_<table>`: the live version's rows as text, numbered below zero."""
+    for step, name in enumerate(schema.TABLE_NAMES):
+        table = schema.TABLES[name]
+        progress(step / len(schema.TABLE_NAMES), f"Membaca data sekarang: {name}")
+        path = store.find_table_file(base, name)[0] if base else None
+        cols = ", ".join(c.name for c in table.columns)
+        if path is None:
+            nulls = ", ".join(f"cast(null as varchar) as {c.name}" for c in table.columns)
+            con.execute(
+                f"create or replace table _basis_{name} as "
+                f"select cast(null as bigint) as _baris, {nulls} where false"
+            )
+            continue
+        _store_load_text(con, path, table)
+        con.execute(
+            f"create or replace table _basis_{name} as select _baris - {BASE_OFFSET} "  # noqa: S608
+            f"as _baris, {cols} from _raw_{name}"
+        )
+    _store_drop_text(con)
+
+
+def _dates(con: duckdb.DuckDBPyConnection, base: Path | None) -> tuple[date, date]:
+    _, last = con.execute(store.query_text("tanggal_data")).fetchall()[0]
+    as_of = last or date.today()
+    config = store._read_config(base, []) if base else store.DatasetConfig()
+    return as_of, config.hari_pemungutan or as_of
+
+
+def prepare(
+    folder: Path,
+    uploads: list[Upload],
+    mode: str = "ganti",
+    table: str | None = None,
+    sheets: dict[str, str] | None = None,
+    progress: Progress | None = None,
+) -> Preview:
+    """Read and check `uploads` against the live dataset of `folder`; write nothing there."""
+    report_progress = progress or (lambda fraction, text: None)
+    if mode not in MODES:
+        raise ValueError(f"cara memuat tidak dikenal: {mode}")
+    work = Path(tempfile.mkdtemp(prefix="kesiapan-impor-"))
+    # A database file in the work folder and the store's memory budget: a national roster and
+    # the current dataset beside it spill to disk instead of filling the machine's memory.
+    con = duckdb.connect(str(work / "impor.duckdb"))
+    con.execute("set enable_progress_bar = false")
+    con.execute(f"set memory_limit = '{store.BUILD_MEMORY_LIMIT}'")
+    con.execute(f"set temp_directory = '{_sql_path(work / 'duckdb')}'")
+    con.execute(
+        "create table _temuan (putaran integer, tingkat varchar, tabel varchar, kolom varchar, "
+        "pesan varchar, baris bigint, nilai varchar, urut bigint)"
+    )
+    con.execute("create sequence _urut")
+    con.execute("create table _tolak (tabel varchar, baris bigint)")
+    base = _base_folder(folder)
+    reports: list[FileReport] = []
+    share = 0.3 / max(len(uploads), 1)
+    for index, upload in enumerate(uploads):
+        size = upload.path.stat().st_size
+        report = FileReport(index, upload.name, sha256_of(upload.path), size)
+        report.suffix = Path(upload.name).suffix.lower()
+        wanted_sheet = (sheets or {}).get(upload.name)
+        _read_file(
+            con,
+            report,
+            upload,
+            table,
+            wanted_sheet,
+            work,
+            lambda f, t, i=index: report_progress(i * share + f * share, t),
+        )
+        reports.append(report)
+    _load_base(con, base, lambda f, t: report_progress(0.3 + 0.2 * f, t))
+    by_table: dict[str, list[int]] = {}
+    for report in reports:
+        if report.ok and report.table:
+            by_table.setdefault(report.table, []).append(report.index)
+    report_progress(0.5, "Mencocokkan wilayah dan menyusun tabel")
+    covered: dict[str, list[str]] = {}
+    for name in schema.TABLE_NAMES:
+        if name in by_table:
+            _uploaded_rows(con, [reports[i] for i in by_table[name]], name)
+            covered[name] = _candidate(con, name, mode)
+        _use(con, name, "_calon" if name in by_table else "_basis")
+    _store_macros(con)
+    _reader_findings(con, by_table)
+    final = _check_rounds(con, by_table, base, report_progress)
+    _new_errors_on_current_rows(con, by_table, base, final)
+    for name, indexes in by_table.items():
+        report_progress(0.9, f"Menghitung perubahan tabel {name}")
+        added, removed, changed, by_column = _changes(con, name)
+        first = reports[indexes[0]]
+        first.added, first.removed, first.changed = added, removed, changed
+        first.changed_columns = by_column
+        for i in indexes:
+            reports[i].covered = covered.get(name, [])
+            _missing_columns(con, reports[i])
+    rejected = dict(
+        con.execute(
+            f"select baris // {STRIDE}, count(*) from _tolak group by all"  # noqa: S608
+        ).fetchall()
+    )
+    for report in reports:
+        report.rows_rejected = int(rejected.get(report.index, 0))
+    report_progress(1.0, "Selesai")
+    preview = _preview(con, folder, base, mode, uploads, reports, by_table, final, work)
+    # A preview left behind (a browser tab closed mid-way) still frees its work folder.
+    weakref.finalize(preview, _discard, con, work)
+    return preview
+
+
+def _reader_findings(con: duckdb.DuckDBPyConnection, by_table: dict[str, list[int]]) -> None:
+    """What the reader saw: rows wider than the header (an unquoted separator in a value)
+    and NIKs that were Excel numbers."""
+    for name in by_table:
+        con.execute(
+            f"insert into _temuan select {READER_ROUND}, $galat, $tabel, null, $pesan, _baris, "  # noqa: S608
+            f"null, nextval('_urut') from _unggah_{name} where _lebih is not null order by _baris",
+            {
+                "galat": ERROR,
+                "tabel": name,
+                "pesan": TOO_WIDE,
+            },
+        )
+        if any(c.name == "nik" for c in schema.TABLES[name].columns):
+            con.execute(
+                f"insert into _temuan select {READER_ROUND}, $peringatan, $tabel, 'nik', $pesan, "  # noqa: S608
+                f"_baris, null, nextval('_urut') from _unggah_{name} where _angka order by _baris",
+                {"peringatan": WARNING, "tabel": name, "pesan": NUMERIC_NIK},
+            )
+
+
+def _settle_derived(con: duckdb.DuckDBPyConnection, by_table: dict[str, list[int]], r: int) -> None:
+    """Findings on a code made from names: none where a name already failed (that error says
+    it), else shown against the column the person wrote, with what it became."""
+    for name in by_table:
+        derived_columns = [
+            c
+            for c in import_columns.DERIVED_FROM
+            if c in {c.name for c in schema.TABLES[name].columns}
+        ]
+        for code in derived_columns:
+            place = import_columns.DERIVED_FROM[code]
+            con.execute(
+                "delete from _temuan as t where t.putaran = $r and t.tabel = $tabel "
+                "and t.kolom = $code and exists (select 1 from _temuan as f "
+                "where f.putaran = $reader and f.tabel = $tabel and f.baris = t.baris "
+                "and f.kolom in ('kabupaten', 'kecamatan', 'desa', 'nomor_tps'))",
+                {"r": r, "tabel": name, "code": code, "reader": READER_ROUND},
+            )
+            con.execute(
+                f"update _temuan as t set kolom = $place, nilai = u._asal_{code} || ' → ' || "  # noqa: S608
+                f"coalesce(t.nilai, '') from _unggah_{name} as u where t.putaran = $r "
+                f"and t.tabel = $tabel and t.kolom = $code and u._baris = t.baris "
+                f"and u._asal_{code} is not null",
+                {"r": r, "tabel": name, "code": code, "place": place},
+            )
+
+
+def _check_rounds(
+    con: duckdb.DuckDBPyConnection,
+    by_table: dict[str, list[int]],
+    base: Path | None,
+    progress: Progress,
+) -> int:
+    """Check, set aside the rows with errors, check again until nothing new; the last round."""
+    round_ = 1
+    while True:
+        # The first round is the long one; later ones only re-check what dropping changed.
+        start, span = (0.55, 0.3) if round_ == 1 else (0.85, 0.04)
+
+        def step(
+            number: int, name: str, r: int = round_, a: float = start, b: float = span
+        ) -> None:
+            progress(a + b * number / 4, f"Memeriksa {name} (putaran {r})")
+
+        as_of, voting_day = _dates(con, base)
+        _run_checks(con, round_, as_of, voting_day, warnings=True, progress=step)
+        _settle_derived(con, by_table, round_)
+        # A row wider than its header has its values shifted: only that is worth saying.
+        con.execute(
+            "delete from _temuan where putaran = $r and (tabel, baris) in (select (tabel, baris) "
+            "from _temuan where putaran = $reader and pesan = $wide)",
+            {"r": round_, "reader": READER_ROUND, "wide": TOO_WIDE},
+        )
+        new = con.execute(
+            "insert into _tolak select distinct tabel, baris from _temuan where putaran in "
+            "($reader, $r) and tingkat = $galat and baris >= 0 and (tabel, baris) not in "
+            "(select (tabel, baris) from _tolak) returning tabel",
+            {"r": round_, "reader": READER_ROUND, "galat": ERROR},
+        ).fetchall()
+        if not {t for (t,) in new} & REFERENCED or round_ >= MAX_ROUNDS:
+            return round_
+        round_ += 1
+        for name in schema.TABLE_NAMES:
+            if name in by_table:
+                _use(con, name, "_calon")
+
+
+def _new_errors_on_current_rows(
+    con: duckdb.DuckDBPyConnection, by_table: dict[str, list[int]], base: Path | None, final: int
+) -> int:
+    """Errors the import causes on rows already loaded (a removed TPS still has members): they
+    block, as no dropping of uploaded rows cures them. Errors the current data had already
+    are left to the Data page. Marks them `putaran = -1`; returns how many."""
+    current = con.execute(
+        "select count(*) from _temuan where putaran = $r and tingkat = $galat and baris < 0",
+        {"r": final, "galat": ERROR},
+    ).fetchall()[0][0]
+    if not current:
+        return 0
+    # The same checks on the current data alone, then compare; then back to the candidate.
+    for source in ("_basis", "_calon"):
+        for name in schema.TABLE_NAMES:
+            if name in by_table:
+                _use(con, name, source)
+        if source == "_basis":
+            as_of, voting_day = _dates(con, base)
+            _run_checks(con, BASELINE_ROUND, as_of, voting_day, warnings=False)
+    con.execute(
+        "update _temuan as t set putaran = $new where t.putaran = $r and t.tingkat = $galat "
+        "and t.baris < 0 and not exists (select 1 from _temuan as o where o.putaran = $old "
+        "and o.tabel = t.tabel and o.baris = t.baris and o.kolom is not distinct from t.kolom "
+        "and o.pesan = t.pesan)",
+        {"r": final, "galat": ERROR, "new": NEW_ON_CURRENT, "old": BASELINE_ROUND},
+    )
+    return int(
+        con.execute(
+            "select count(*) from _temuan where putaran = $new", {"new": NEW_ON_CURRENT}
+        ).fetchall()[0][0]
+    )
+
+
+def _preview(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    base: Path | None,
+    mode: str,
+    uploads: list[Upload],
+    reports: list[FileReport],
+    by_table: dict[str, list[int]],
+    final: int,
+    work: Path,
+) -> Preview:
+    names = {r.index: r.name for r in reports}
+    # Errors of uploaded rows from every round; new errors on current rows; the last round's
+    # warnings on uploaded rows.
+    selections = {
+        "galat": f"(tingkat = 'galat' and baris >= 0 and putaran >= {READER_ROUND}) "
+        f"or putaran = {NEW_ON_CURRENT}",
+        "peringatan": f"tingkat = 'peringatan' and baris >= 0 "  # noqa: S608
+        f"and putaran in ({READER_ROUND}, {final}) "
+        "and baris not in (select baris from _tolak)",
+    }
+    lists: dict[str, list[Problem]] = {}
+    counts: dict[str, int] = {}
+    kinds: list[dict[str, object]] = []
+    for level, where in selections.items():
+        rows = con.execute(
+            f"""
+            with t as (
+                select tingkat, tabel, kolom, pesan, nilai, urut, putaran,
+                    case when baris < 0 then -1 else baris // {STRIDE} end as berkas_i,
+                    case when baris < 0 then baris + {BASE_OFFSET} else baris % {STRIDE} end
+                        as nomor
+                from _temuan
+                where {where}
+            ),
+            ranked as (
+                select *,
+                    row_number() over (partition by berkas_i, tabel, kolom, pesan
+                        order by nomor, urut) as n,
+                    count(*) over (partition by berkas_i, tabel, kolom, pesan) as jumlah,
+                    min(urut) over (partition by berkas_i, tabel, kolom, pesan) as pertama
+                from t
+            )
+            select berkas_i, tabel, nomor, kolom, nilai, pesan, n, jumlah, pertama
+            from ranked where n <= {EXAMPLES}
+            order by berkas_i < 0, berkas_i, nomor, urut
+            """  # noqa: S608
+        ).fetchall()
+        problems, summary = [], {}
+        for berkas_i, tabel, nomor, kolom, nilai, pesan, _n, jumlah, pertama in rows:
+            berkas = CURRENT_BERKAS.format(table=tabel) if berkas_i < 0 else names[berkas_i]
+            problems.append(Problem(level, berkas, int(nomor), kolom, nilai, pesan))
+            summary[(berkas_i, berkas, kolom, pesan)] = (int(jumlah), int(pertama))
+        for (_, berkas, kolom, pesan), (jumlah, _) in summary.items():
+            if jumlah > EXAMPLES:
+                more = f"{jumlah - EXAMPLES:,}".replace(",", ".")
+                problems.append(
+                    Problem(level, berkas, None, kolom, None, f"{pesan} — dan {more} baris lain")
+                )
+        ordered = sorted(summary.items(), key=lambda item: (item[0][0], item[1][1]))
+        kinds += [
+            {"tingkat": level, "berkas": b, "kolom": k, "pesan": p, "jumlah": n}
+            for (_, b, k, p), (n, _) in ordered
+        ]
+        lists[level] = problems
+        counts[level] = sum(n for n, _ in summary.values())
+    fatal = [p for r in reports for p in r.fatal]
+    notes = [p for r in reports for p in r.notes]
+    blocking = fatal + [p for p in lists["galat"] if p.berkas.endswith("(data sekarang)")]
+    return Preview(
+        folder=folder,
+        base_version=versions.current(folder) if folder.is_dir() else None,
+        base_folder=base,
+        mode=mode,
+        uploads=uploads,
+        files=reports,
+        errors=fatal + lists["galat"],
+        warnings=notes + lists["peringatan"],
+        blocking=blocking,
+        error_count=len(fatal) + counts["galat"],
+        warning_count=len(notes) + counts["peringatan"],
+        kinds=[
+            {
+                "tingkat": p.tingkat,
+                "berkas": p.berkas,
+                "kolom": p.kolom,
+                "pesan": p.pesan,
+                "jumlah": 1,
+            }
+            for p in fatal + notes
+        ]
+        + kinds,
+        con=con,
+        work=work,
+        tables=by_table,
+    )
+
+
+# -- committing ------------------------------------------------------------------------------------
+def _workbook(headers: list[str], rows: list[tuple[object, ...]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Ditolak")
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for text in headers:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def commit(
+    preview: Preview, drop_errors: bool, who: str, progress: Progress | None = None
+) -> CommitResult:
+    """Write the candidate as the new live version (see the module docstring)."""
+    report_progress = progress or (lambda fraction, text: None)
+    reason = preview.refusal(drop_errors)
+    if reason:
+        raise ImportRefused(reason)
+    who = who.strip()
+    if not who:
+        raise ImportRefused("isi nama petugas yang mengimpor")
+    folder = preview.folder
+    with versions.lock(folder):
+        if versions.current(folder) != preview.base_version:
+            raise ImportRefused(
+                "dataset berubah sejak pratinjau dibuat (impor atau pemulihan lain); "
+                "periksa ulang berkasnya"
+            )
+        base_version = versions.adopt_plain(folder, who)
+        base = store.resolve_folder(folder) if base_version else None
+        name = versions.next_name(folder)
+        partial = folder / store.VERSIONS_DIR / f"{versions.TEMP_PREFIX}{name}"
+        partial.mkdir(parents=True)
+        report_progress(0.05, "Menyimpan berkas asli")
+        originals = _keep_originals(preview)
+        versions.checkpoint("asli")
+        written = _write_tables(preview, partial, report_progress)
+        if base is not None:
+            for path in base.iterdir():
+                stem = path.stem.lower()
+                if (
+                    path.is_file()
+                    and not path.name.startswith(".")
+                    and path.name != versions.RECORD_FILE
+                    and stem not in written
+                ):
+                    versions.link_or_copy(path, partial / path.name)
+        rejects = _write_rejects(preview, folder, name) if drop_errors else {}
+        record = _record(preview, name, base_version, who, originals, rejects)
+        (partial / versions.RECORD_FILE).write_text(
+            json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        for path in partial.iterdir():
+            versions.fsync_file(path)
+        versions.fsync_dir(partial)
+        versions.checkpoint("versi_lengkap")
+        os.rename(partial, folder / store.VERSIONS_DIR / name)
+        versions.fsync_dir(folder / store.VERSIONS_DIR)
+        versions.checkpoint("sebelum_current")
+        versions.switch(folder, name)
+        versions.checkpoint("setelah_current")
+        versions.append_history(folder, record)
+    report_progress(1.0, f"Versi {name} aktif")
+    return CommitResult(name, base_version, [folder / p for p in rejects.values()], record)
+
+
+def _keep_originals(preview: Preview) -> dict[int, str]:
+    """Each uploaded file byte for byte, named by its sha256 (the same file is kept once)."""
+    target = preview.folder / versions.ORIGINALS_DIR
+    target.mkdir(exist_ok=True)
+    kept = {}
+    for report, upload in zip(preview.files, preview.uploads, strict=True):
+        name = f"{report.sha256}{report.suffix}"
+        path = target / name
+        if not path.exists():
+            partial = target / f".{name}.{os.getpid()}.tmp"
+            shutil.copyfile(upload.path, partial)
+            versions.fsync_file(partial)
+            os.replace(partial, path)
+        kept[report.index] = f"{versions.ORIGINALS_DIR}/{name}"
+    versions.fsync_dir(target)
+    return kept
+
+
+def _write_tables(preview: Preview, partial: Path, progress: Progress) -> set[str]:
+    for step, name in enumerate(preview.tables):
+        progress(0.1 + 0.8 * step / len(preview.tables), f"Menulis tabel {name}")
+        columns = ", ".join(c.name for c in schema.TABLES[name].columns)
+        path = partial / f"{name}.parquet"
+        preview.con.execute(
+            # The candidate as it stands: current rows kept, new rows less the rejected ones.
+            f"copy (select {columns} from _calon_{name} order by _baris) to "  # noqa: S608
+            f"'{_sql_path(path)}' (format parquet)"
+        )
+        versions.checkpoint("versi_sebagian")
+    return set(preview.tables)
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _write_rejects(preview: Preview, folder: Path, version: str) -> dict[int, str]:
+    target = folder / versions.REJECTS_DIR
+    written = {}
+    for report in preview.files:
+        if not report.rows_rejected:
+            continue
+        target.mkdir(exist_ok=True)
+        stem = re.sub(r"[^\w.-]+", "_", Path(report.name).stem)
+        name = f"{version}-{stem}-ditolak.xlsx"
+        partial = target / f".{name}.tmp"
+        partial.write_bytes(preview.rejects_xlsx(report.index))
+        versions.fsync_file(partial)
+        os.replace(partial, target / name)
+        written[report.index] = f"{versions.REJECTS_DIR}/{name}"
+    if written:
+        versions.fsync_dir(target)
+    return written
+
+
+def _record(
+    preview: Preview,
+    name: str,
+    base_version: str | None,
+    who: str,
+    originals: dict[int, str],
+    rejects: dict[int, str],
+) -> dict[str, object]:
+    files = []
+    for report in preview.files:
+        files.append(
+            {
+                "nama": report.name,
+                "sha256": report.sha256,
+                "ukuran": report.size,
+                "asli": originals[report.index],
+                "tabel": report.table,
+                "lembar": report.sheet,
+                "baris_judul": report.header_row,
+                "baris_dibaca": report.rows_read,
+                "baris_diterima": report.rows_accepted,
+                "baris_ditolak": report.rows_rejected,
+                "ditambah": report.added,
+                "dihapus": report.removed,
+                "diubah": report.changed,
+                "kecamatan": report.covered,
+                "tolakan": rejects.get(report.index),
+            }
+        )
+    return {
+        "versi": name,
+        "aksi": "impor",
+        "waktu": versions.now(),
+        "oleh": who,
+        "dasar": base_version,
+        "cara": preview.mode,
+        "berkas": files,
+    }

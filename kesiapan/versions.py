@@ -1,0 +1,296 @@
+"""Versions of an imported dataset folder: each import writes a new version, then switches.
+
+    DIR/
+      versions/0001/ …     each a complete plain dataset folder (the six tables, dataset.toml)
+      CURRENT              the live version's name ("0003"), replaced atomically
+      originals/           every uploaded file byte for byte, named by its sha256
+      rejects/             rows dropped by an import, with the reason, per version
+      history.jsonl        one JSON record per import and per restore, appended
+
+A version folder is never changed once its name is in `versions/`: a new version is written
+under a temporary name, synced, renamed, and only then named in CURRENT (`os.replace`), so a
+reader sees wholly the old or wholly the new version whatever happens mid-write. A plain folder
+(six files, no `versions/`) keeps working as it is; its first import turns it into version 0001
+and writes the import as 0002. No Streamlit and no DuckDB here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from kesiapan import schema
+from kesiapan.store import CACHE_PREFIX, CURRENT_FILE, VERSIONS_DIR, resolve_folder
+
+ORIGINALS_DIR = "originals"
+REJECTS_DIR = "rejects"
+HISTORY_FILE = "history.jsonl"
+LOCK_FILE = ".kunci-impor"
+RECORD_FILE = "impor.json"  # in each version folder: the record of the import that made it
+VERSION_RE = re.compile(r"[0-9]{4,}")
+TEMP_PREFIX = ".baru-"
+CONFIG_FILE = "dataset.toml"
+LOCK_TIMEOUT = 60.0  # seconds to wait for another import or restore to finish
+BUNDLED_SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+# Tests only: "<step>:<marker file>" makes the process write the marker at that step of a commit
+# and wait there, so a test can kill it mid-commit (tests/importer/test_atomic.py).
+PAUSE_ENV = "KESIAPAN_UJI_TAHAN"
+LAYOUT = {VERSIONS_DIR, CURRENT_FILE, ORIGINALS_DIR, REJECTS_DIR, HISTORY_FILE}
+
+
+class VersionError(Exception):
+    """A version operation that cannot be done; the message is for people (Indonesian)."""
+
+
+@dataclass(frozen=True)
+class Version:
+    name: str
+    record: dict[str, object]
+    live: bool
+
+
+def checkpoint(step: str) -> None:
+    """A named point in a commit where a test may stop the process (see PAUSE_ENV)."""
+    spec = os.environ.get(PAUSE_ENV, "")
+    wanted, _, marker = spec.partition(":")
+    if spec and wanted == step:
+        Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+        while True:
+            time.sleep(1)
+
+
+def is_bundled_sample(folder: Path) -> bool:
+    return folder.resolve() == BUNDLED_SAMPLE.resolve()
+
+
+def current(folder: Path) -> str | None:
+    """The live version's name, or None for a plain (never imported) folder."""
+    live = resolve_folder(folder) if folder.is_dir() else folder
+    return live.name if live != folder else None
+
+
+def table_files(folder: Path) -> list[Path]:
+    """The files that make a plain dataset: the six tables and dataset.toml."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and (
+            p.name.lower() == CONFIG_FILE
+            or (p.stem.lower() in schema.TABLE_NAMES and p.suffix.lower() in schema.FILE_SUFFIXES)
+        )
+    )
+
+
+def history(folder: Path) -> list[dict[str, object]]:
+    path = folder / HISTORY_FILE
+    if not path.exists():
+        return []
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        with contextlib.suppress(json.JSONDecodeError):
+            # A line cut short by a crash is skipped, not fatal.
+            records.append(json.loads(line))
+    return records
+
+
+def versions(folder: Path) -> list[Version]:
+    """Every version an import made (newest first), with the record that made it."""
+    live = current(folder)
+    made = [r for r in history(folder) if r.get("aksi") in ("awal", "impor")]
+    record_path = folder / VERSIONS_DIR / str(live) / RECORD_FILE
+    if live and live not in {str(r["versi"]) for r in made} and record_path.exists():
+        # Live, but its line in history.jsonl was lost (the process died right after the
+        # switch); the next import or restore writes it back (`_repair`).
+        made.append(json.loads(record_path.read_text(encoding="utf-8")))
+    existing = {p.name for p in (folder / VERSIONS_DIR).glob("*") if VERSION_RE.fullmatch(p.name)}
+    return [
+        Version(str(r["versi"]), r, str(r["versi"]) == live)
+        for r in reversed(made)
+        if str(r["versi"]) in existing
+    ]
+
+
+def now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+@contextlib.contextmanager
+def lock(folder: Path) -> Iterator[None]:
+    """One import or restore at a time per dataset folder (other processes wait)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / LOCK_FILE).open("a") as handle:
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise VersionError(
+                        "impor atau pemulihan lain sedang berjalan pada dataset ini; "
+                        "coba lagi sebentar lagi"
+                    ) from None
+                time.sleep(0.2)
+        try:
+            _repair(folder)
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _repair(folder: Path) -> None:
+    """Clean up after a commit that died: its half-written version folder goes; a live version
+    whose record did not reach history.jsonl gets it back from the version folder."""
+    for partial in (folder / VERSIONS_DIR).glob(f"{TEMP_PREFIX}*"):
+        shutil.rmtree(partial, ignore_errors=True)
+    live = current(folder)
+    if live and live not in {str(r.get("versi")) for r in history(folder)}:
+        record_path = folder / VERSIONS_DIR / live / RECORD_FILE
+        if record_path.exists():
+            append_history(folder, json.loads(record_path.read_text(encoding="utf-8")))
+
+
+def append_history(folder: Path, record: dict[str, object]) -> None:
+    with (folder / HISTORY_FILE).open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def next_name(folder: Path) -> str:
+    names = [p.name for p in (folder / VERSIONS_DIR).glob("*") if VERSION_RE.fullmatch(p.name)]
+    return f"{max((int(n) for n in names), default=0) + 1:04d}"
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_file(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Versions share unchanged files: nothing ever writes into a version's file in place."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def switch(folder: Path, name: str) -> None:
+    """Make `name` the live version: the one atomic step of a commit or a restore."""
+    temporary = folder / f"{CURRENT_FILE}.{os.getpid()}.tmp"
+    with temporary.open("w", encoding="utf-8") as handle:
+        handle.write(name + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, folder / CURRENT_FILE)
+    fsync_dir(folder)
+
+
+def adopt_plain(folder: Path, who: str) -> str | None:
+    """Turn a plain dataset folder into version 0001 (its files moved, byte for byte); None
+    when the folder holds no table. Call under `lock`."""
+    if (folder / VERSIONS_DIR).is_dir() and current(folder):
+        return current(folder)
+    files = table_files(folder)
+    if not files:
+        return None
+    name = next_name(folder)
+    partial = folder / VERSIONS_DIR / f"{TEMP_PREFIX}{name}"
+    partial.mkdir(parents=True)
+    extras = [
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() == ".geojson" and not p.name.startswith(".")
+    ]
+    for path in [*files, *extras]:
+        link_or_copy(path, partial / path.name)
+    record = {
+        "versi": name,
+        "aksi": "awal",
+        "waktu": now(),
+        "oleh": who,
+        "berkas": [p.name for p in files],
+    }
+    (partial / RECORD_FILE).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    fsync_dir(partial)
+    os.rename(partial, folder / VERSIONS_DIR / name)
+    fsync_dir(folder / VERSIONS_DIR)
+    switch(folder, name)
+    append_history(folder, record)
+    # The files now live in the version; left at the top they would look editable. The store's
+    # cache of the plain folder is of no use any more either.
+    for path in [*files, *folder.glob(f"{CACHE_PREFIX}*")]:
+        path.unlink(missing_ok=True)
+    return name
+
+
+def restore(folder: Path, name: str, who: str) -> str:
+    """Make an earlier version live again; returns the version that was live before."""
+    with lock(folder):
+        made = {v.name for v in versions(folder)}
+        if name not in made:
+            listed = ", ".join(sorted(made)) or "belum ada"
+            raise VersionError(f"versi {name} tidak ada; versi yang ada: {listed}")
+        before = current(folder)
+        if before == name:
+            raise VersionError(f"versi {name} sudah aktif")
+        switch(folder, name)
+        append_history(
+            folder,
+            {"versi": name, "aksi": "pulihkan", "waktu": now(), "oleh": who, "dari": before},
+        )
+        return str(before)
+
+
+def dataset_files(folder: Path) -> dict[str, bytes]:
+    """The live dataset's files and bytes (tables and dataset.toml), for comparisons."""
+    live = resolve_folder(folder)
+    return {p.name: p.read_bytes() for p in table_files(live)}
+
+
+def when(record: dict[str, object]) -> str:
+    """'28 November 2026 13.05' from a record's time."""
+    from kesiapan import labels
+
+    try:
+        moment = datetime.fromisoformat(str(record.get("waktu")))
+    except ValueError:
+        return str(record.get("waktu", "-"))
+    return f"{labels.tanggal(moment.date())} {moment:%H.%M}"
+
+
+def summary(record: dict[str, object]) -> str:
+    """One line saying what a version holds, for the version list."""
+    from kesiapan import labels
+
+    if record.get("aksi") == "awal":
+        return "versi awal: berkas yang sudah ada di folder"
+    parts = []
+    for item in record.get("berkas", []):  # type: ignore[union-attr]
+        text = f"{item['nama']} → {item['tabel']}: {labels.angka(item['baris_diterima'])} diterima"
+        if item.get("baris_ditolak"):
+            text += f", {labels.angka(item['baris_ditolak'])} ditolak"
+        parts.append(text)
+    covered = sorted({k for item in record.get("berkas", []) for k in item.get("kecamatan", [])})  # type: ignore[union-attr]
+    mode = f" (perbarui kecamatan {', '.join(covered)})" if record.get("cara") == "perbarui" else ""
+    return "; ".join(parts) + mode

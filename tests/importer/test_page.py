@@ -1,0 +1,139 @@
+"""The Impor Data page in AppTest: upload, preview, drop rows, commit, restore; choosing a
+sheet; the bundled sample left alone; the dashboard on the new version without a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kesiapan import importer, versions
+from tests.conftest import ROOT, SAMPLE
+from tests.importer.conftest import CORPUS, ROSTER
+
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _page(monkeypatch: pytest.MonkeyPatch, folder: Path, name: str = "impor") -> AppTest:
+    monkeypatch.setenv("KESIAPAN_DATA", str(folder))
+    return AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=90).run()
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _rows(at: AppTest, level: str = "galat") -> list[dict]:
+    """The problem list, row by row ("Per baris"), of errors or warnings."""
+    tables = [d.value for d in at.dataframe if "Tertulis" in d.value.columns]
+    return tables[0 if level == "galat" else -1].to_dict("records")
+
+
+def _upload(at: AppTest, name: str, content: bytes, mime: str) -> AppTest:
+    at.file_uploader[0].set_value((name, content, mime))
+    return at.run()
+
+
+def test_upload_preview_drop_commit_and_restore(monkeypatch, base: Path) -> None:
+    at = _page(monkeypatch, base)
+    assert not at.exception
+    assert at.title[0].value == "Impor Data"
+    assert "Batas ukuran per berkas 200 MB (setelan server.maxUploadSize" in at.caption[0].value
+    assert [i.value for i in at.info] == [
+        "Pilih satu berkas atau lebih; pratinjau muncul setelah berkas dibaca.",
+        "Belum ada versi: dataset ini belum pernah diimpor.",
+    ]
+
+    bad = CORPUS / "kpps_nik_15_digit.csv"
+    at = _upload(at, bad.name, bad.read_bytes(), CSV)
+    assert not at.exception
+    assert _metrics(at) == {
+        "Baris dibaca": "2",
+        "Baris diterima": "1",
+        "Galat": "1",
+        "Peringatan": "0",
+    }
+    rows = _rows(at)
+    # The NIK is masked on screen (contract §4); its row and column are named.
+    assert rows == [
+        {
+            "Berkas": "kpps_nik_15_digit.csv",
+            "Baris": 3,
+            "Kolom": "nik",
+            "Tertulis": "3527•••••••3008",
+            "Pesan": "NIK harus 16 digit angka",
+        }
+    ]
+    (download,) = at.get("download_button")
+    assert download.label == "Unduh 1 baris yang ditolak dari kpps_nik_15_digit.csv (Excel)"
+    save = at.button(key="impor_simpan")
+    assert save.disabled
+    assert at.caption[-1].value.startswith("Belum dapat disimpan: 1 baris bergalat")
+
+    at.text_input(key="impor_petugas").input("Siti Nurhayati").run()
+    assert at.button(key="impor_simpan").disabled
+    at.checkbox(key="impor_buang").check().run()
+    assert not at.button(key="impor_simpan").disabled
+    at.button(key="impor_simpan").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [
+        "Tersimpan sebagai versi 0002; dasbor kini memakai versi ini."
+    ]
+    assert versions.current(base) == "0002"
+    assert (base / "rejects" / "0002-kpps_nik_15_digit-ditolak.xlsx").exists()
+    assert at.file_uploader[0].key == "impor_berkas_1"  # an empty uploader after the commit
+    entries = [m.value for m in at.markdown if m.value.startswith("**Versi")]
+    assert entries[0].startswith("**Versi 0002** · **aktif** · ")
+    assert entries[0].endswith("oleh Siti Nurhayati  \nkpps_nik_15_digit.csv → kpps: "
+                               "1 diterima, 1 ditolak")  # fmt: skip
+    assert entries[1].startswith("**Versi 0001** · ")
+
+    at.button(key="pulihkan_0001").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [
+        "Versi 0001 aktif lagi (sebelumnya 0002); dasbor kini memakai versi ini."
+    ]
+    assert versions.current(base) == "0001"
+    assert versions.history(base)[-1]["oleh"] == "Siti Nurhayati"
+
+
+def test_a_workbook_with_several_tables_asks_for_the_sheet(monkeypatch, base: Path) -> None:
+    at = _page(monkeypatch, base)
+    workbook = CORPUS / "rekap_kpps_dua_lembar.xlsx"
+    at = _upload(at, workbook.name, workbook.read_bytes(), XLSX)
+    assert _rows(at)[0]["Pesan"] == (
+        "berkas ini punya beberapa lembar berisi tabel (Torjun, Sampang); pilih satu lembar"
+    )
+    choice = at.selectbox(key=f"impor_lembar_{workbook.name}")
+    assert choice.label == "Lembar yang dibaca dari rekap_kpps_dua_lembar.xlsx"
+    assert choice.options == ["Torjun", "Sampang"]
+    at = choice.select("Sampang").run()
+    assert not at.exception
+    assert _metrics(at)["Baris diterima"] == "1"
+    assert _metrics(at)["Galat"] == "0"
+
+
+def test_the_bundled_sample_is_not_offered_for_import(monkeypatch) -> None:
+    at = _page(monkeypatch, SAMPLE)
+    assert not at.exception
+    assert at.info[0].value.startswith("Dataset contoh bawaan (data/sample) tidak diubah")
+    assert len(at.file_uploader) == 0
+
+
+def test_the_dashboard_shows_a_new_version_without_a_restart(monkeypatch, base, write) -> None:
+    overview = _page(monkeypatch, base, "overview")
+    before = {m.label: m.delta for m in overview.metric}
+    assert before["KPPS terlatih"].startswith("dari 6 KPPS aktif")
+    # Torjun's PPK sends its roster: two members instead of five.
+    path = write("kpps_torjun.csv", ROSTER)
+    preview = importer.prepare(base, [importer.Upload(path, path.name)], mode="perbarui")
+    try:
+        importer.commit(preview, drop_errors=False, who="Uji")
+    finally:
+        preview.close()
+    overview.run()
+    assert not overview.exception
+    after = {m.label: m.delta for m in overview.metric}
+    assert after["KPPS terlatih"].startswith("dari 3 KPPS aktif")

@@ -1,0 +1,214 @@
+"""A real XLSX uploaded through the Impor Data page in Chromium: preview, drop two rows, save,
+restore. The server runs on a free port over a temporary copy of data/sample, never the sample
+itself (conventions of tests/browser: Debian's Chromium, server log and screenshots in
+test-results/: impor-1-kosong, impor-2-pratinjau, impor-3-tersimpan, impor-4-dipulihkan)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from kesiapan import versions
+from kesiapan.loadtest import (
+    DESKTOP,
+    IDLE_JS,
+    free_port,
+    healthy,
+    start_server,
+    stop_server,
+    tail,
+)
+from tests.conftest import ROOT
+
+RESULTS = ROOT / "test-results"
+WAIT_MS = 60_000
+START_TIMEOUT = 90.0
+HEADING = "Impor Data"
+# Words of ours that slipped through in English (Streamlit's own uploader text excepted).
+ENGLISH = re.compile(r"\b(None|NaN|nan|null|undefined|Error|Warning|Select|Download|Upload)\b")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    import shutil
+
+    folder = tmp_path_factory.mktemp("impor") / "sampel"
+    shutil.copytree(ROOT / "data" / "sample", folder, ignore=shutil.ignore_patterns(".kesiapan-*"))
+    RESULTS.mkdir(exist_ok=True)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    log_path = RESULTS / (f"server-impor-{worker}.log" if worker else "server-impor.log")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        process = start_server(folder, port, log)
+        try:
+            deadline = time.monotonic() + START_TIMEOUT
+            while not healthy(url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"Streamlit did not start; {log_path}:\n{tail(log_path)}")
+                time.sleep(0.25)
+            yield url, folder
+        finally:
+            stop_server(process)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: Browser) -> Browser:
+    return chromium
+
+
+def _workbook(sample: Path, path: Path) -> int:
+    """Torjun's roster from its PPK, as Excel: title rows, real dates, NIK as text, and two
+    mistakes (a NIK one digit short, a role that does not exist) and three new phone numbers.
+    Returns the number of members."""
+    with (sample / "kpps.csv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["kode_tps"].startswith("352702")]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "KPPS Torjun"
+    sheet.append(["DAFTAR ANGGOTA KPPS KECAMATAN TORJUN"])
+    sheet.append(["Pemilu 2024"])
+    sheet.append([])
+    sheet.append(
+        ["No", "NIK", "Nama Lengkap", "L/P", "Tgl Lahir", "No HP", "Kode TPS", "Jabatan",
+         "Tgl SK", "Tgl Berhenti", "Alasan Berhenti"]
+    )  # fmt: skip
+
+    def day(text: str) -> date | None:
+        return date.fromisoformat(text) if text else None
+
+    for number, row in enumerate(rows, start=1):
+        phone = row["no_hp"] or None
+        if number in (10, 11, 12):  # three members with a new phone number
+            phone = "081399990000"
+        sheet.append(
+            [
+                number,
+                row["nik"],
+                row["nama"],
+                row["jenis_kelamin"],
+                day(row["tanggal_lahir"]),
+                phone,
+                row["kode_tps"],
+                row["jabatan"],
+                day(row["tanggal_sk"]),
+                day(row["tanggal_berhenti"]),
+                row["alasan_berhenti"] or None,
+            ]
+        )
+    sheet["B7"] = str(sheet["B7"].value)[:-1]  # row 7: a digit short
+    sheet["H9"] = "Sekretaris"  # row 9
+    book.save(path)
+    return len(rows)
+
+
+def _idle(page: Page) -> None:
+    page.evaluate("() => { window.__kesiapanBusyAt = performance.now(); }")
+    page.wait_for_function(
+        IDLE_JS, arg={"quietMs": 800, "heading": HEADING}, polling=100, timeout=WAIT_MS
+    )
+
+
+def _no_error(page: Page) -> None:
+    boxes = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
+    assert boxes.count() == 0, boxes.all_inner_texts()
+
+
+def _shot(page: Page, name: str) -> None:
+    """The whole page (Streamlit scrolls inside stMain, so the viewport grows to it)."""
+    size = page.viewport_size
+    assert size is not None
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, 900), 8000)})
+    try:
+        _idle(page)
+        page.screenshot(path=RESULTS / f"{name}.png", full_page=True)
+    finally:
+        page.set_viewport_size(size)
+
+
+def _english(page: Page) -> list[str]:
+    main = page.get_by_test_id("stMain")
+    text = main.inner_text()
+    uploader = main.get_by_test_id("stFileUploaderDropzone").all_inner_texts()
+    for streamlit_text in uploader:  # Streamlit's own words, not configurable
+        text = text.replace(streamlit_text, "")
+    return sorted(set(ENGLISH.findall(text)))
+
+
+def test_upload_an_xlsx_through_the_page(server, browser: Browser, tmp_path: Path) -> None:
+    url, folder = server
+    workbook = tmp_path / "KPPS Torjun dari PPK.xlsx"
+    members = _workbook(folder, workbook)
+    context = browser.new_context(viewport=DESKTOP, locale="id-ID", timezone_id="Asia/Jakarta")
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    try:
+        # From the front page through the sidebar, as people arrive.
+        page.goto(url)
+        expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text(
+            "Ringkasan kesiapan KPPS"
+        )
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=HEADING).click()
+        expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text(HEADING)
+        expect(page).to_have_url(re.compile(r"/impor-data"))
+        _idle(page)
+        _no_error(page)
+        _shot(page, "impor-1-kosong")
+
+        page.get_by_text("perbarui hanya kecamatan yang ada di berkas").click()
+        _idle(page)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(workbook)
+        metrics = page.get_by_test_id("stMetric")
+        expect(metrics.filter(has_text="Galat")).to_contain_text("2")
+        _idle(page)
+        _no_error(page)
+        expect(metrics.filter(has_text="Baris dibaca")).to_contain_text(
+            f"{members:,}".replace(",", ".")
+        )
+        expect(metrics.filter(has_text="Baris diterima")).to_contain_text(
+            f"{members - 2:,}".replace(",", ".")
+        )
+        main = page.get_by_test_id("stMain")
+        expect(main).to_contain_text("KPPS Torjun dari PPK.xlsx")
+        expect(
+            page.get_by_role("button", name=re.compile("Unduh 2 baris yang ditolak"))
+        ).to_be_visible()
+        page.get_by_text("Cara KPPS Torjun dari PPK.xlsx dibaca").click()
+        expect(main).to_contain_text("Baris yang diubah, per kolom: no_hp 3.")
+        page.get_by_role("tab", name="Per baris").first.click()
+        _idle(page)
+        assert _english(page) == []
+        _shot(page, "impor-2-pratinjau")
+
+        page.get_by_label("Nama petugas").fill("Siti Nurhayati")
+        page.get_by_label("Nama petugas").press("Enter")
+        _idle(page)
+        page.get_by_text(re.compile(r"Buang 2 baris bergalat")).click()
+        _idle(page)
+        page.get_by_role("button", name="Simpan sebagai versi baru").click()
+        expect(page.get_by_text("Tersimpan sebagai versi 0002")).to_be_visible()
+        _idle(page)
+        _no_error(page)
+        assert versions.current(folder) == "0002"
+        assert len(list((folder / "rejects").glob("0002-*-ditolak.xlsx"))) == 1
+        expect(main).to_contain_text("Versi 0002 · aktif")
+        _shot(page, "impor-3-tersimpan")
+
+        page.get_by_role("button", name="Pulihkan").first.click()
+        expect(page.get_by_text("Versi 0001 aktif lagi (sebelumnya 0002)")).to_be_visible()
+        _idle(page)
+        _no_error(page)
+        assert versions.current(folder) == "0001"
+        _shot(page, "impor-4-dipulihkan")
+    finally:
+        context.close()
