@@ -21,7 +21,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 run: $(VENV)/.runtime
-	KESIAPAN_DATA=$(DATA) $(BIN)/streamlit run app.py --server.port $(PORT) \
+	KESIAPAN_DATA=$(DATA) $(BIN)/python -m kesiapan.serve --server.port $(PORT) \
 		--browser.gatherUsageStats false
 
 lint: $(VENV)/.dev

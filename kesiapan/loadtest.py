@@ -165,13 +165,12 @@ def healthy(url: str) -> bool:
 
 
 def streamlit_command(port: int) -> list[str]:
-    """`streamlit run app.py` on 127.0.0.1:PORT: headless, no file watcher, no usage stats."""
-    script = Path(sys.executable).with_name("streamlit")  # .venv/bin/streamlit in the venv
-    program = [str(script)] if script.exists() else [sys.executable, "-m", "streamlit"]
+    """The dashboard as `make run` starts it (kesiapan.serve), on 127.0.0.1:PORT: headless, no
+    file watcher, no usage stats."""
     return [
-        *program,
-        "run",
-        "app.py",
+        sys.executable,
+        "-m",
+        "kesiapan.serve",
         "--server.port",
         str(port),
         "--server.address",

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from kesiapan.loadtest import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -58,3 +62,25 @@ def sample_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "sample"
     shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns(".kesiapan-*"))
     return folder
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium through Playwright, one for the whole run: Playwright's sync API
+    cannot be started twice in one process, and the browser, export and import tests all
+    need it. Missing Chromium fails (never skips): CI installs it."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}. The browser tests need Debian's Chromium: "
+            "`apt-get install chromium` (see .ci/run). Playwright's own browser download "
+            "is not used.",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -16,12 +16,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 # The server and Chromium helpers are shared with the load check (`python -m kesiapan loadtest`).
 from kesiapan.loadtest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
     free_port,
     healthy,
@@ -90,28 +88,9 @@ def fresh_server() -> Iterator[str]:
         yield url
 
 
-def require_chromium() -> None:
-    """Fail (never skip): CI installs Chromium, so its absence is a broken setup."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}. The browser tests need Debian's Chromium: "
-            "`apt-get install chromium` (see .ci/run). Playwright's own browser download "
-            "is not used.",
-            pytrace=False,
-        )
-
-
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    require_chromium()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+def browser(chromium: Browser) -> Browser:
+    return chromium
 
 
 @pytest.hookimpl(wrapper=True)

@@ -6,102 +6,56 @@ that path."""
 from __future__ import annotations
 
 import io
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from tests.conftest import ROOT, SAMPLE
+from kesiapan.loadtest import (
+    free_port,
+    healthy,
+    start_server,
+    stop_server,
+    tail,
+)
+from tests.conftest import SAMPLE
 from tests.exports.conftest import read_workbook
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PORTS = range(8700, 8800)
 START_TIMEOUT_S = 60
 WAIT_MS = 60_000
 
 
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            if sock.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError("no free port in 8700–8799")
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.read().strip() == b"ok"
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
-    port = _free_port()
+    """The dashboard as `make run` starts it, on the sample (kesiapan.loadtest's helpers)."""
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path_factory.mktemp("server") / "server.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
     with log.open("wb") as output:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**os.environ, "KESIAPAN_DATA": str(SAMPLE)},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        process = start_server(SAMPLE, port, output)
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
-        while not _healthy(url):
-            assert process.poll() is None, log.read_text(errors="replace")
-            assert time.monotonic() < deadline, log.read_text(errors="replace")
+        while not healthy(url):
+            assert process.poll() is None, tail(log)
+            assert time.monotonic() < deadline, tail(log)
             time.sleep(0.3)
         yield url
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop_server(process)
 
 
 @pytest.fixture(scope="module")
-def page(server: str) -> Iterator[Page]:
-    assert CHROMIUM.exists(), "Debian's chromium is needed (apt-get install chromium)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            accept_downloads=True, viewport={"width": 1400, "height": 900}
-        )
-        page = context.new_page()
-        page.set_default_timeout(WAIT_MS)
-        page.goto(f"{server}/?tanggal=2024-01-28")
-        yield page
-        browser.close()
+def page(server: str, chromium: Browser) -> Iterator[Page]:
+    context = chromium.new_context(accept_downloads=True, viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(f"{server}/?tanggal=2024-01-28")
+    yield page
+    context.close()
 
 
 def _download(page: Page, label: str, index: int = 0) -> tuple[str, bytes]:
