@@ -26,6 +26,7 @@ The server helpers and the idle check are shared with the browser tests (tests/b
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import importlib.util
 import json
@@ -335,7 +336,12 @@ def run(
         # The outer bound is a safety net only: every wait inside already ends by the deadline,
         # and clean-up after it is bounded by CANCEL_GRACE_S and CLOSE_TIMEOUT_S.
         limit = timeout_s + CANCEL_GRACE_S + CLOSE_TIMEOUT_S + 5
-        asyncio.run(asyncio.wait_for(_drive(state, data_dir, choices), timeout=limit))
+        # A thread of its own: the caller may already run an event loop (Playwright's sync
+        # API does, in the test suite), and asyncio.run refuses to nest.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
+            worker.submit(
+                asyncio.run, asyncio.wait_for(_drive(state, data_dir, choices), timeout=limit)
+            ).result()
     except TimeoutError:
         state.deadline_hit = True
         state.error(0, "semua", f"uji beban tidak berhenti dalam {limit:.0f} dtk; dihentikan")
