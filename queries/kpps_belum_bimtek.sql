@@ -21,6 +21,19 @@ belum as (
         $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[]
     ) as w on a.kode_desa = w.kode_desa
     where a.tanggal_bimtek is null
+    -- Cut before counting absences: a page shows the first rows of a national list.
+    order by a.kode_tps asc, a.jabatan = 'ketua' desc, a.nama asc, a.nik asc
+    limit $batas::bigint
+),
+
+absen as (
+    -- Only the NIKs listed: a national count of every absence would cost more than the list.
+    select
+        s.nik,
+        count(*) as kali_absen
+    from sesi_absen($as_of::date) as s
+    where s.nik in (select b.nik from belum as b)
+    group by s.nik
 )
 
 select
@@ -39,6 +52,5 @@ select
     coalesce(ab.kali_absen, 0) as kali_absen
 from belum as b
 inner join tps on b.kode_tps = tps.kode_tps
-left join kali_absen($as_of::date) as ab on b.nik = ab.nik
+left join absen as ab on b.nik = ab.nik
 order by b.kode_tps asc, b.jabatan = 'ketua' desc, b.nama asc, b.nik asc
-limit $batas::bigint

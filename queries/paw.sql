@@ -68,9 +68,10 @@ final as (
         p.nik as nik_pengganti,
         p.nama as nama_pengganti,
         p.tanggal_sk as tanggal_sk_pengganti,
+        -- Trained at D: a first Bimtek on or before D (not a lookup among every NIK).
         case
             when p.nik is not null
-                then p.nik in (select l.nik from nik_terlatih($as_of::date) as l)
+                then coalesce(p.tanggal_bimtek_pertama <= $as_of::date, false)
         end as pengganti_terlatih
     from berhenti as b
     inner join tps_dipilih as t on b.kode_tps = t.kode_tps

@@ -104,3 +104,11 @@ def test_one_kabupaten(mini, rows):
 
 def test_filter_matching_nothing(mini):
     assert len(mini.query("kpps_belum_bimtek", as_of=D2, desa=["35.27.02.2999"])) == 0
+
+
+def test_batas_keeps_the_first_rows_of_the_list(mini, rows):
+    # The list cut to two rows is the uncut list's first two, with the same absence counts.
+    whole = rows(mini.query("kpps_belum_bimtek", as_of=D1))
+    assert len(whole) > 2
+    assert rows(mini.query("kpps_belum_bimtek", as_of=D1, batas=2)) == whole[:2]
+    assert rows(mini.query("kpps_belum_bimtek", as_of=D1, batas=0)) == []
