@@ -450,3 +450,16 @@ def headline(
         help=help or None,
         border=True,
     )
+
+
+def start(title: str) -> tuple[Page, pd.Series]:
+    """A page's head: the title, the view's caption and the area's totals (`ringkasan_total`);
+    stops the page with a plain sentence when the filters match no area."""
+    view = page()
+    st.title(title)
+    st.caption(view.caption())
+    total = view.query("ringkasan_total")
+    if total.empty:
+        empty(f"Tidak ada wilayah yang cocok dengan filter ({view.area_name()}).")
+        st.stop()
+    return view, total.iloc[0]

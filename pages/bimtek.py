@@ -7,15 +7,7 @@ from kesiapan import charts, labels, ui
 MAX_SESSIONS_CHARTED = 40  # beyond this one bar per session no longer reads
 MAX_NAMES_SHOWN = 1000  # a national list has hundreds of thousands; nobody reads past this
 
-page = ui.page()
-st.title("Cakupan Bimtek")
-st.caption(page.caption())
-
-total = page.query("ringkasan_total")
-if total.empty:
-    ui.empty(f"Tidak ada wilayah yang cocok dengan filter ({page.area_name()}).")
-    st.stop()
-row = total.iloc[0]
+page, row = ui.start("Cakupan Bimtek")
 cols = st.columns(3)
 ui.headline(cols[0], "KPPS terlatih", row.kpps_terlatih, row.kpps_aktif, "KPPS aktif")
 ui.headline(cols[1], "Belum Bimtek", row.kpps_aktif - row.kpps_terlatih, row.kpps_aktif, "KPPS")

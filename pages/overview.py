@@ -4,15 +4,7 @@ import streamlit as st
 
 from kesiapan import charts, labels, ui
 
-page = ui.page()
-st.title("Ringkasan kesiapan KPPS")
-st.caption(page.caption())
-
-total = page.query("ringkasan_total")
-if total.empty:
-    ui.empty(f"Tidak ada wilayah yang cocok dengan filter ({page.area_name()}).")
-    st.stop()
-row = total.iloc[0]
+page, row = ui.start("Ringkasan kesiapan KPPS")
 
 cols = st.columns(4)
 ui.headline(cols[0], "TPS siap", row.tps_siap, row.tps, "TPS")

@@ -4,15 +4,7 @@ import streamlit as st
 
 from kesiapan import charts, labels, ui
 
-page = ui.page()
-st.title("Kekurangan Petugas TPS")
-st.caption(page.caption())
-
-total = page.query("ringkasan_total")
-if total.empty:
-    ui.empty(f"Tidak ada wilayah yang cocok dengan filter ({page.area_name()}).")
-    st.stop()
-row = total.iloc[0]
+page, row = ui.start("Kekurangan Petugas TPS")
 cols = st.columns(4)
 ui.headline(cols[0], "Kurang petugas", row.tps_kurang_petugas, row.tps, "TPS")
 ui.headline(cols[1], "Tanpa ketua", row.tps_tanpa_ketua, row.tps, "TPS")

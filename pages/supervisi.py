@@ -4,19 +4,11 @@ import streamlit as st
 
 from kesiapan import charts, labels, ui
 
-page = ui.page()
-st.title("Supervisi Bimtek")
-st.caption(page.caption())
-
+page, total = ui.start("Supervisi Bimtek")
 per_kecamatan = page.query("supervisi_kecamatan")
-if per_kecamatan.empty:
-    ui.empty(f"Tidak ada wilayah yang cocok dengan filter ({page.area_name()}).")
-    st.stop()
 visits = page.query("supervisi_kunjungan")
 sessions = page.query("supervisi_sesi")
 desa = page.query("supervisi_desa")
-
-total = page.query("ringkasan_total").iloc[0]
 cols = st.columns(4)
 cols[0].metric("Kunjungan", labels.angka(total.kunjungan_supervisi), border=True)
 ui.headline(cols[1], "Sesi disupervisi", total.sesi_disupervisi, total.sesi_bimtek, "sesi")
