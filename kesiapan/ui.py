@@ -169,22 +169,28 @@ masked = privacy.masked
 
 
 def for_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """Words instead of codes: status and jabatan labels, dates in Indonesian."""
+    """Words instead of codes: status and jabatan labels, dates in Indonesian, a dash for a
+    blank (st.dataframe prints "None" for a missing value whatever the Styler says)."""
     out = frame.copy()
     for column in out.columns:
+        values = out[column]
         if column == "status" or column.endswith("_status"):
-            out[column] = out[column].map(lambda s: STATUS_WORDS.get(s, s))
+            out[column] = values.map(lambda s: STATUS_WORDS.get(s, s))
         elif column.startswith("jabatan"):
-            out[column] = out[column].map(lambda j: j.capitalize() if isinstance(j, str) else j)
+            out[column] = values.map(lambda j: j.capitalize() if isinstance(j, str) else j)
         elif column.startswith("alasan"):
-            out[column] = out[column].map(lambda a: labels.kalimat(a) if isinstance(a, str) else a)
-        elif pd.api.types.is_bool_dtype(out[column]):
+            out[column] = values.map(lambda a: labels.kalimat(a) if isinstance(a, str) else a)
+        elif pd.api.types.is_bool_dtype(values):
             # Words, not checkboxes: next to a selectable row a checkbox reads as a control.
-            out[column] = out[column].map(lambda b: "–" if pd.isna(b) else ("Ya" if b else "Tidak"))
-        elif pd.api.types.is_datetime64_any_dtype(out[column]):
-            out[column] = out[column].map(
-                lambda d: labels.tanggal(d.date()) if not pd.isna(d) else ""
-            )
+            out[column] = values.map(lambda b: "–" if pd.isna(b) else ("Ya" if b else "Tidak"))
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            out[column] = values.map(lambda d: "–" if pd.isna(d) else labels.tanggal(d.date()))
+        elif values.hasnans and pd.api.types.is_numeric_dtype(values):
+            # Text from here on: the blank must read as a dash, the numbers as Indonesian ones.
+            number = labels.persen if _is_share(column) else labels.angka
+            out[column] = values.map(lambda v, f=number: "–" if pd.isna(v) else f(v))
+        if out[column].hasnans:
+            out[column] = out[column].astype(object).where(out[column].notna(), "–")
     return out
 
 
@@ -319,6 +325,8 @@ def styled(shown: pd.DataFrame, raw: pd.DataFrame) -> object:
     for column in shown.columns:
         if column not in raw.columns or pd.api.types.is_bool_dtype(raw[column]):
             continue
+        if not pd.api.types.is_numeric_dtype(shown[column]):
+            continue  # already text (for_display wrote a blank as a dash)
         if _is_share(column):
             formats[column] = labels.persen
         elif pd.api.types.is_integer_dtype(raw[column]) and column != "nomor_tps":
@@ -345,7 +353,7 @@ def table(
     event = st.dataframe(
         styled(shown, frame[columns]),
         hide_index=True,
-        column_config=column_config(frame[columns]),
+        column_config=column_config(shown),
         key=key,
         width="stretch",
         height=table_height(len(shown)),
@@ -380,7 +388,7 @@ def status_table(
         lambda v: f"background-color: {colors.get(v, '')}; color: white; font-weight: 600",
         subset=["kesiapan"],
     )
-    config = column_config(frame[columns])
+    config = column_config(shown)
     config["kesiapan"] = st.column_config.TextColumn("Kesiapan")
     event = st.dataframe(
         table_style,
