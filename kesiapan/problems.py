@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ERROR = "galat"
 WARNING = "peringatan"
@@ -16,6 +16,10 @@ class Problem:
     kolom: str | None
     nilai: str | None
     pesan: str
+    # The area of the row (its desa, or its kecamatan when that is all it names), so that a
+    # view limited to an area scope lists only its own rows' problems; None for a problem
+    # without a row or a row that cannot be placed. Not part of a problem's identity.
+    kode_wilayah: str | None = field(default=None, compare=False)
 
     @property
     def is_error(self) -> bool:

@@ -4,10 +4,16 @@ Every file is first read as text only (DuckDB's CSV sniffer would turn codes and
 integers), into `_raw_<table>` with canonical column names and the spreadsheet row number
 `_baris`. The typed table `<table>` is derived from it by one SQL expression per value kind,
 and the checks of contract §3 compare the two to name every value that could not be read.
+
+A dataset may be limited to an area scope (`Dataset.scoped`, `cakupan`): codes of any level
+(`35`, `35.27`, `35.27.02`, `35.27.02.2001`). Every query applies it in SQL (`$cakupan`, see
+`queries/macros/wilayah_dipilih.sql`), below whatever filters the caller passes, and the
+problems of the checks are limited to the rows in it.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import re
@@ -28,13 +34,21 @@ QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 MACROS_DIR = QUERIES_DIR / "macros"
 BUILD_DIR = QUERIES_DIR / "build"
 CACHE_PREFIX = ".kesiapan-"
-CACHE_FORMAT = "1"  # bump when the store's layout changes in a way the hashed files don't show
+CACHE_FORMAT = "2"  # bump when the store's layout changes in a way the hashed files don't show
 # DuckDB spills to disk beyond this while building, so a national roster fits a small machine.
 BUILD_MEMORY_LIMIT = os.environ.get("KESIAPAN_BUILD_MEMORY", "1GB")
 AREA_PARAMS = ("kabupaten", "kecamatan", "desa")
 DEFAULT_SEATS = 7
+# An area scope code: provinsi 35, kabupaten 35.27, kecamatan 35.27.02, desa 35.27.02.2001.
+# Always used with fullmatch (`$` alone would also accept a trailing newline).
+SCOPE_CODE = re.compile(r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")
+# The one query file that runs without the scope: the dataset's span of dates, which only picks
+# the default dates (the same for everyone).
+UNSCOPED_QUERIES = frozenset({"tanggal_data"})
+HEADER_ROW = 1  # a problem on the header row concerns the whole file, like one without a row
 
 _PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_SQL_COMMENT = re.compile(r"--[^\n]*")
 _BLANK = "nullif(trim({c}), '')"
 # Spellings accepted for `hadir` (contract §1), compared after lower() and trim().
 HADIR_TRUE = ("ya", "hadir", "y", "1", "true", "✓", "v")
@@ -197,6 +211,9 @@ class Dataset:
     results and the precomputed history of every TPS and desa; later opens only attach it,
     read-only. `precomputed=False` reads the files into memory and answers every query
     straight from the typed tables: the reference the precomputed store is checked against.
+
+    `cakupan` is the area scope (None: unrestricted, as `open` returns it; an empty tuple:
+    nothing). `scoped` gives a view of the same store limited to a scope.
     """
 
     def __init__(
@@ -214,6 +231,8 @@ class Dataset:
         self.problems = problems
         self.config = config
         self.precomputed = precomputed
+        self.cakupan: tuple[str, ...] | None = None
+        self._all_problems = problems
         self.first_date, self.default_as_of = self._date_range()
 
     # -- opening ---------------------------------------------------------------------------
@@ -231,6 +250,17 @@ class Dataset:
             _load(con, folder, config)
         problems += _stored_problems(con)
         return cls(folder, con, _stored_sources(con, folder), problems, config, precomputed)
+
+    def scoped(self, cakupan: tuple[str, ...] | None) -> Dataset:
+        """A view of this dataset (same connection, nothing reloaded) whose queries, problems,
+        errors and warnings are limited to the area scope `cakupan`. A view is never wider than
+        the one it is made from: the scopes are intersected, and None keeps the current one.
+        Raises ValueError for a code that is not `35`, `35.27`, `35.27.02` or `35.27.02.2001`."""
+        scope = _intersect_scopes(self.cakupan, validate_scope(cakupan))
+        view = copy.copy(self)
+        view.cakupan = scope
+        view.problems = [p for p in self._all_problems if problem_in_scope(p, scope)]
+        return view
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -251,16 +281,23 @@ class Dataset:
         batas: int | None = None,
     ) -> pd.DataFrame:
         """Run `queries/<name>.sql` with the as-of date and area filters (None = no filter);
-        `batas` caps the rows of the name lists that take it."""
+        `batas` caps the rows of the name lists that take it. The area scope `self.cakupan`
+        applies below the filters: a filter outside it finds nothing."""
         sql = query_text(name)
+        scope = validate_scope(self.cakupan)  # again: the attribute may have been set directly
+        used = set(_PARAM_RE.findall(_SQL_COMMENT.sub("", sql)))
+        if scope is not None and "cakupan" not in used and name not in UNSCOPED_QUERIES:
+            # Fail closed: a query file that ignores the scope must not run in a scoped view.
+            raise RuntimeError(f"query {name} tidak menerapkan cakupan wilayah ($cakupan)")
         values: dict[str, object] = {
             "as_of": as_of or self.default_as_of,
             "kabupaten": _as_list(kabupaten),
             "kecamatan": _as_list(kecamatan),
             "desa": _as_list(desa),
             "batas": batas,
+            "cakupan": _as_list(scope),
         }
-        params = {p: values[p] for p in sorted(set(_PARAM_RE.findall(sql)))}
+        params = {p: values[p] for p in sorted(used)}
         cursor = self._con.cursor()
         try:
             return cursor.execute(sql, params).df()
@@ -268,7 +305,11 @@ class Dataset:
             cursor.close()
 
     def table_rows(self, table: str) -> int:
-        return self.sources[table].rows
+        """Rows of an input table; in a scoped view, the rows in the scope (`data_tabel`)."""
+        if self.cakupan is None:
+            return self.sources[table].rows
+        counts = self.query("data_tabel")
+        return int(counts.loc[counts["tabel"] == table, "baris"].iloc[0])
 
     def _date_range(self) -> tuple[date, date]:
         first, last = self._con.execute(query_text("tanggal_data")).fetchone()
@@ -347,23 +388,40 @@ def _load(con: duckdb.DuckDBPyConnection, folder: Path, config: DatasetConfig) -
     )
     con.execute(
         "create or replace table _masalah (urutan integer, tingkat varchar, berkas varchar, "
-        "baris bigint, kolom varchar, nilai varchar, pesan varchar)"
+        "baris bigint, kolom varchar, nilai varchar, pesan varchar, tabel varchar, "
+        "kode_wilayah varchar)"
     )
+    table_of_file = {file: name for name, file in file_names.items()}
     if problems:
         con.executemany(
-            "insert into _masalah values (?, ?, ?, ?, ?, ?, ?)",
+            "insert into _masalah values (?, ?, ?, ?, ?, ?, ?, ?, null)",
             [
-                (i, p.tingkat, p.berkas, p.baris, p.kolom, p.nilai, p.pesan)
+                (
+                    i,
+                    p.tingkat,
+                    p.berkas,
+                    p.baris,
+                    p.kolom,
+                    p.nilai,
+                    p.pesan,
+                    table_of_file.get(p.berkas) if p.baris is not None else None,
+                )
                 for i, p in enumerate(problems)
             ],
         )
+    # Each problem's row placed in its area (queries/macros/wilayah_baris.sql).
+    con.execute(
+        "update _masalah as m set kode_wilayah = w.kode_wilayah from wilayah_baris() as w "
+        "where w.tabel = m.tabel and w._baris = m.baris"
+    )
     con.execute("create or replace table _sumber (tabel varchar, berkas varchar, baris bigint)")
     con.executemany("insert into _sumber values (?, ?, ?)", sources)
 
 
 def _stored_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
     rows = con.execute(
-        "select tingkat, berkas, baris, kolom, nilai, pesan from _masalah order by urutan"
+        "select tingkat, berkas, baris, kolom, nilai, pesan, kode_wilayah from _masalah "
+        "order by urutan"
     ).fetchall()
     return [Problem(*row) for row in rows]
 
@@ -450,6 +508,59 @@ def _build_cache(folder: Path, cache: Path, config: DatasetConfig) -> None:
     for old in cache.parent.glob(f"{stem}*"):
         if old != cache and old.suffix in (".duckdb", ".wal"):
             old.unlink(missing_ok=True)
+
+
+def validate_scope(cakupan: tuple[str, ...] | list[str] | None) -> tuple[str, ...] | None:
+    """The scope as a sorted tuple of distinct codes, none inside another (None: unrestricted;
+    empty: nothing). ValueError for anything but a list of codes like 35, 35.27, 35.27.02 or
+    35.27.02.2001: a scope code never reaches SQL unchecked (and only ever as a parameter)."""
+    if cakupan is None:
+        return None
+    if isinstance(cakupan, str | bytes) or not isinstance(cakupan, tuple | list):
+        raise ValueError(f"cakupan wilayah harus berupa daftar kode, bukan {cakupan!r}")
+    for code in cakupan:
+        if not isinstance(code, str) or not SCOPE_CODE.fullmatch(code):
+            raise ValueError(
+                f"kode cakupan wilayah tidak sah: {code!r}; tulis seperti 35 (provinsi), "
+                "35.27 (kabupaten/kota), 35.27.02 (kecamatan) atau 35.27.02.2001 (desa/kelurahan)"
+            )
+    return _tidy_scope(cakupan)
+
+
+def in_scope(kode: str | None, cakupan: tuple[str, ...] | None) -> bool:
+    """Whether an area code lies in the scope: equal to one of its codes or under one (the rule
+    of queries/macros/dalam_cakupan.sql, so 35.2 never takes in 35.27)."""
+    if cakupan is None:
+        return True
+    return kode is not None and any(kode == c or kode.startswith(c + ".") for c in cakupan)
+
+
+def problem_in_scope(problem: Problem, cakupan: tuple[str, ...] | None) -> bool:
+    """A problem without a data row (a missing file or column, a count of further rows) is
+    shown to every scope; one about a row only when the row's area lies in the scope."""
+    if cakupan is None or problem.baris is None or problem.baris == HEADER_ROW:
+        return True
+    return in_scope(problem.kode_wilayah, cakupan)
+
+
+def _tidy_scope(codes: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Distinct codes, sorted, without those inside another (35.27 is part of 35)."""
+    unique = set(codes)
+    return tuple(sorted(c for c in unique if not any(c != o and in_scope(c, (o,)) for o in unique)))
+
+
+def _intersect_scopes(
+    current: tuple[str, ...] | None, new: tuple[str, ...] | None
+) -> tuple[str, ...] | None:
+    """The area both scopes cover: each code of one that lies inside the other (codes nest,
+    so of two overlapping codes one is inside the other). None is no restriction."""
+    if current is None:
+        return new
+    if new is None:
+        return current
+    return _tidy_scope(
+        [c for c in new if in_scope(c, current)] + [c for c in current if in_scope(c, new)]
+    )
 
 
 def _as_list(values: list[str] | tuple[str, ...] | None) -> list[str] | None:

@@ -1,19 +1,27 @@
--- Bimtek sessions of the kecamatan in scope: roll call and attendance against capacity at
--- $as_of (sessions after it are listed with zero counts). $kabupaten, $kecamatan, $desa:
--- lists of codes, NULL = no filter; counts cover everyone on the session's roll call.
+-- Bimtek sessions of the kecamatan in scope: roll call and attendance against capacity at $as_of
+-- (sessions after it are listed with zero counts). $kabupaten, $kecamatan, $desa: lists of codes,
+-- NULL = no filter; counts cover everyone on the session's roll call. $cakupan: the user's area
+-- scope (codes of any level; NULL = unrestricted, empty = nothing). A session belongs to its
+-- kecamatan, so a desa scope sees those of its kecamatan; `disupervisi` counts only visits in the
+-- scope (macros/kunjungan_dalam_cakupan.sql).
 with
 
 kecamatan_dipilih as (
     select distinct
         kode_kecamatan,
         kecamatan
-    from wilayah_dipilih($kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[])
+    from wilayah_dipilih(
+        $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[], $cakupan::varchar[]
+    )
 ),
 
 disupervisi as (
     select distinct v.kode_sesi
     from supervisi as v
-    where v.tanggal <= $as_of::date and v.kode_sesi is not null
+    where
+        v.tanggal <= $as_of::date
+        and v.kode_sesi is not null
+        and kunjungan_dalam_cakupan(v.kode_kecamatan, v.kode_desa, $cakupan::varchar[])
 ),
 
 final as (

@@ -1,6 +1,7 @@
 -- Active members of the TPS in scope as of $as_of, with whether each is trained and when first.
--- $kabupaten, $kecamatan, $desa: lists of codes, NULL = no filter;
--- $batas: at most this many rows (NULL = all).
+-- $kabupaten, $kecamatan, $desa: lists of codes, NULL = no filter; $batas: at most this many rows
+-- (NULL = all). $cakupan: the user's area scope (codes of any level; NULL = unrestricted, empty =
+-- nothing).
 select
     w.kode_kecamatan,
     w.kecamatan,
@@ -17,7 +18,9 @@ select
     a.tanggal_bimtek as tanggal_bimtek_pertama
 from anggota_aktif($as_of::date) as a
 inner join
-    wilayah_dipilih($kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[]) as w
+    wilayah_dipilih(
+        $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[], $cakupan::varchar[]
+    ) as w
     on a.kode_desa = w.kode_desa
 inner join tps on a.kode_tps = tps.kode_tps
 order by a.kode_tps asc, a.jabatan = 'ketua' desc, a.nama, a.nik asc

@@ -1,6 +1,7 @@
--- Active members in scope not trained as of $as_of, by name, with their TPS.
--- $kabupaten, $kecamatan, $desa: lists of codes, NULL = no filter;
--- $batas: at most this many rows (NULL = all).
+-- Active members in scope not trained as of $as_of, by name, with their TPS. $kabupaten,
+-- $kecamatan, $desa: lists of codes, NULL = no filter; $batas: at most this many rows (NULL =
+-- all). $cakupan: the user's area scope (codes of any level; NULL = unrestricted, empty =
+-- nothing).
 with
 
 belum as (
@@ -18,7 +19,7 @@ belum as (
         a.no_hp
     from anggota_aktif($as_of::date) as a
     inner join wilayah_dipilih(
-        $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[]
+        $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[], $cakupan::varchar[]
     ) as w on a.kode_desa = w.kode_desa
     where a.tanggal_bimtek is null
     -- Cut before counting absences: a page shows the first rows of a national list.

@@ -1,6 +1,7 @@
 -- Replacements (PAW) in the TPS in scope as of $as_of: each member who stopped, paired in
 -- order with the members appointed in the same TPS on or after its first stop, and whether
 -- the replacement is trained. $kabupaten, $kecamatan, $desa: lists of codes, NULL = no filter.
+-- $cakupan: the user's area scope (codes of any level; NULL = unrestricted, empty = nothing).
 with
 
 tps_dipilih as (
@@ -13,7 +14,7 @@ tps_dipilih as (
         t.nomor_tps
     from tps as t
     inner join wilayah_dipilih(
-        $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[]
+        $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[], $cakupan::varchar[]
     ) as w on t.kode_desa = w.kode_desa
 ),
 
@@ -21,7 +22,7 @@ kpps_dipilih as (
     select k.*
     from kpps_paw() as k
     inner join wilayah_dipilih(
-        $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[]
+        $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[], $cakupan::varchar[]
     ) as w on k.kode_desa = w.kode_desa
 ),
 

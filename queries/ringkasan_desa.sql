@@ -1,5 +1,6 @@
 -- Readiness summary (contract §2) per desa/kelurahan in scope, as of $as_of; visits are
 -- those naming the desa. $kabupaten, $kecamatan, $desa: lists of codes, NULL = no filter.
+-- $cakupan: the user's area scope (codes of any level; NULL = unrestricted, empty = nothing).
 select
     kode_kecamatan,
     kecamatan,
@@ -18,6 +19,11 @@ select
     kunjungan_supervisi
 from
     ringkasan_area(
-        $as_of::date, $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[], 'desa'
+        $as_of::date,
+        $kabupaten::varchar[],
+        $kecamatan::varchar[],
+        $desa::varchar[],
+        $cakupan::varchar[],
+        'desa'
     )
 order by kode_desa

@@ -1,5 +1,6 @@
 -- Readiness summary (contract §2) per kabupaten in scope, as of $as_of.
 -- $as_of: the date D; $kabupaten, $kecamatan, $desa: lists of codes, NULL = no filter.
+-- $cakupan: the user's area scope (codes of any level; NULL = unrestricted, empty = nothing).
 select
     kode_area as kode_kabupaten,
     nama_area as kabupaten,
@@ -20,6 +21,11 @@ select
     desa_dikunjungi
 from
     ringkasan_area(
-        $as_of::date, $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[], 'kabupaten'
+        $as_of::date,
+        $kabupaten::varchar[],
+        $kecamatan::varchar[],
+        $desa::varchar[],
+        $cakupan::varchar[],
+        'kabupaten'
     )
 order by kode_kabupaten

@@ -1,6 +1,7 @@
 -- Readiness summary (contract §2) of the whole area in scope as one row (no row when nothing
 -- is in scope), with its number of kecamatan and of kecamatan visited.
 -- $as_of: the date D; $kabupaten, $kecamatan, $desa: lists of codes, NULL = no filter.
+-- $cakupan: the user's area scope (codes of any level; NULL = unrestricted, empty = nothing).
 select
     jumlah_kecamatan as kecamatan,
     desa,
@@ -21,5 +22,10 @@ select
     kecamatan_dikunjungi
 from
     ringkasan_area(
-        $as_of::date, $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[], 'total'
+        $as_of::date,
+        $kabupaten::varchar[],
+        $kecamatan::varchar[],
+        $desa::varchar[],
+        $cakupan::varchar[],
+        'total'
     )

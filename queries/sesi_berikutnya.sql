@@ -1,13 +1,16 @@
--- The next Bimtek session after $as_of of each kecamatan in scope (session columns NULL when
--- none is planned) and how many sessions it still has after $as_of.
--- $kabupaten, $kecamatan, $desa: lists of codes, NULL = no filter.
+-- The next Bimtek session after $as_of of each kecamatan in scope (session columns NULL when none
+-- is planned) and how many sessions it still has after $as_of. $kabupaten, $kecamatan, $desa:
+-- lists of codes, NULL = no filter. $cakupan: the user's area scope (codes of any level; NULL =
+-- unrestricted, empty = nothing). A desa scope sees its kecamatan's sessions.
 with
 
 kecamatan_dipilih as (
     select distinct
         kode_kecamatan,
         kecamatan
-    from wilayah_dipilih($kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[])
+    from wilayah_dipilih(
+        $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[], $cakupan::varchar[]
+    )
 ),
 
 sesi_mendatang as (

@@ -1,5 +1,6 @@
 -- Supervision per desa/kelurahan in scope as of $as_of: visits naming it and the latest one.
 -- $kabupaten, $kecamatan, $desa: lists of codes, NULL = no filter.
+-- $cakupan: the user's area scope (codes of any level; NULL = unrestricted, empty = nothing).
 with
 
 kunjungan_per_desa as (
@@ -22,6 +23,9 @@ select
     coalesce(v.kunjungan, 0) as kunjungan,
     v.kunjungan_terakhir,
     v.kunjungan is not null as dikunjungi
-from wilayah_dipilih($kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[]) as w
+from
+    wilayah_dipilih(
+        $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[], $cakupan::varchar[]
+    ) as w
 left join kunjungan_per_desa as v on w.kode_desa = v.kode_desa
 order by w.kode_desa

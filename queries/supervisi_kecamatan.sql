@@ -1,11 +1,15 @@
--- Supervision per kecamatan in scope as of $as_of: visits, sessions and desa visited, and
--- days since the last visit. $kabupaten, $kecamatan, $desa: lists of codes, NULL = no filter;
--- with a desa filter only visits naming a desa in scope count.
+-- Supervision per kecamatan in scope as of $as_of: visits, sessions and desa visited, and days
+-- since the last visit. $kabupaten, $kecamatan, $desa: lists of codes, NULL = no filter; with a
+-- desa filter only visits naming a desa in scope count. $cakupan: the user's area scope (codes of
+-- any level; NULL = unrestricted, empty = nothing). Visits outside it never count (also not for
+-- sesi_disupervisi).
 with
 
 dipilih as (
     select *
-    from wilayah_dipilih($kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[])
+    from wilayah_dipilih(
+        $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[], $cakupan::varchar[]
+    )
 ),
 
 kecamatan_dipilih as (
@@ -23,6 +27,7 @@ kunjungan as (
     where
         v.tanggal <= $as_of::date
         and ($desa::varchar[] is null or list_contains($desa::varchar[], v.kode_desa))
+        and kunjungan_dalam_cakupan(v.kode_kecamatan, v.kode_desa, $cakupan::varchar[])
 ),
 
 kunjungan_per_kecamatan as (
@@ -44,7 +49,10 @@ sesi_per_kecamatan as (
         count(*) filter (
             where s.kode_sesi in (
                 select v.kode_sesi from supervisi as v
-                where v.tanggal <= $as_of::date and v.kode_sesi is not null
+                where
+                    v.tanggal <= $as_of::date
+                    and v.kode_sesi is not null
+                    and kunjungan_dalam_cakupan(v.kode_kecamatan, v.kode_desa, $cakupan::varchar[])
             )
         ) as sesi_disupervisi
     from bimtek_sesi as s

@@ -1,11 +1,15 @@
--- Supervision visits dated on or before $as_of in scope, with a point for the map (the desa
--- named, else the middle of the kecamatan's desa). $kabupaten, $kecamatan, $desa: lists of
--- codes, NULL = no filter; with a desa filter only visits naming a desa in scope.
+-- Supervision visits dated on or before $as_of in scope, with a point for the map (the desa named,
+-- else the middle of the kecamatan's desa). $kabupaten, $kecamatan, $desa: lists of codes, NULL =
+-- no filter; with a desa filter only visits naming a desa in scope. $cakupan: the user's area
+-- scope (codes of any level; NULL = unrestricted, empty = nothing). A visit is in it when the area
+-- it names (its desa, else its kecamatan) is.
 with
 
 dipilih as (
     select *
-    from wilayah_dipilih($kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[])
+    from wilayah_dipilih(
+        $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[], $cakupan::varchar[]
+    )
 ),
 
 kecamatan_dipilih as (
@@ -45,4 +49,5 @@ left join titik_kecamatan as t on v.kode_kecamatan = t.kode_kecamatan
 where
     v.tanggal <= $as_of::date
     and ($desa::varchar[] is null or list_contains($desa::varchar[], v.kode_desa))
+    and kunjungan_dalam_cakupan(v.kode_kecamatan, v.kode_desa, $cakupan::varchar[])
 order by v.tanggal, v.kode_kecamatan, v.pengawas

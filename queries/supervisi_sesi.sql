@@ -1,12 +1,16 @@
--- Bimtek sessions held by $as_of in the kecamatan in scope, and who supervised each.
--- $kabupaten, $kecamatan, $desa: lists of codes, NULL = no filter.
+-- Bimtek sessions held by $as_of in the kecamatan in scope, and who supervised each. $kabupaten,
+-- $kecamatan, $desa: lists of codes, NULL = no filter. $cakupan: the user's area scope (codes of
+-- any level; NULL = unrestricted, empty = nothing). A desa scope sees its kecamatan's sessions;
+-- only visits in the scope count.
 with
 
 kecamatan_dipilih as (
     select distinct
         kode_kecamatan,
         kecamatan
-    from wilayah_dipilih($kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[])
+    from wilayah_dipilih(
+        $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[], $cakupan::varchar[]
+    )
 ),
 
 kunjungan_per_sesi as (
@@ -15,7 +19,10 @@ kunjungan_per_sesi as (
         count(*) as kunjungan,
         string_agg(distinct v.pengawas, '; ' order by v.pengawas) as pengawas
     from supervisi as v
-    where v.tanggal <= $as_of::date and v.kode_sesi is not null
+    where
+        v.tanggal <= $as_of::date
+        and v.kode_sesi is not null
+        and kunjungan_dalam_cakupan(v.kode_kecamatan, v.kode_desa, $cakupan::varchar[])
     group by v.kode_sesi
 )
 

@@ -1,4 +1,5 @@
--- Every desa/kelurahan with its kecamatan, kabupaten and provinsi, for the area filters.
+-- Every desa/kelurahan in the user's area scope with its kecamatan, kabupaten and provinsi, for
+-- the area filters. $cakupan: that scope (NULL = every desa, empty = none).
 select
     kode_provinsi,
     provinsi,
@@ -9,5 +10,5 @@ select
     kode_desa,
     desa,
     jenis
-from wilayah
+from wilayah_dipilih(null, null, null, $cakupan::varchar[])
 order by kode_desa

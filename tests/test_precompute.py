@@ -48,6 +48,29 @@ def _views(data: Dataset) -> list[dict[str, object]]:
     return views
 
 
+def _scopes(data: Dataset) -> list[tuple[str, ...]]:
+    """Two area scopes: a kabupaten (a kecamatan when there is only one kabupaten), and a
+    kecamatan with a desa of another kecamatan (whose sessions it shares, not its visits)."""
+    areas = data.query("wilayah_daftar")
+    kabupaten = sorted(areas["kode_kabupaten"].unique())
+    kecamatan = sorted(areas["kode_kecamatan"].unique())
+    desa = sorted(areas["kode_desa"].unique())
+    first = (kabupaten[-1],) if len(kabupaten) > 1 else (kecamatan[1],)
+    return [first, (kecamatan[0], desa[-1])]
+
+
+def _compare(stored: Dataset, direct: Dataset, views: list[dict[str, object]]) -> int:
+    compared = 0
+    for name in query_names():
+        for view in [{}] if name in PARAMETERLESS else views:
+            left = stored.query(name, **view)
+            right = direct.query(name, **view)
+            obj = f"{name} {view} cakupan={stored.cakupan}"
+            pd.testing.assert_frame_equal(left, right, check_dtype=False, obj=obj)
+            compared += len(left)
+    return compared
+
+
 @pytest.mark.parametrize("folder_name", ["sample", "jatim"])
 def test_every_query_agrees_with_the_reference(folder_name: str, jatim_small: Path) -> None:
     folder = Path("data/sample") if folder_name == "sample" else jatim_small
@@ -55,15 +78,18 @@ def test_every_query_agrees_with_the_reference(folder_name: str, jatim_small: Pa
     direct = Dataset.open(folder, precomputed=False)
     assert stored.precomputed and not direct.precomputed
     assert stored.problems == direct.problems
+    assert [p.kode_wilayah for p in stored.problems] == [p.kode_wilayah for p in direct.problems]
     assert (stored.first_date, stored.default_as_of) == (direct.first_date, direct.default_as_of)
-    compared = 0
-    for name in query_names():
-        for view in [{}] if name in PARAMETERLESS else _views(stored):
-            left = stored.query(name, **view)
-            right = direct.query(name, **view)
-            pd.testing.assert_frame_equal(left, right, check_dtype=False, obj=f"{name} {view}")
-            compared += len(left)
-    assert compared > 10_000
+    views = _views(stored)
+    everything = _compare(stored, direct, views)
+    assert everything > 10_000
+    # The same under two area scopes, with the same filters (inside the scopes and outside),
+    # on the dates within the data.
+    inner = [v for v in views if stored.first_date <= v["as_of"] <= stored.default_as_of]
+    for scope in _scopes(stored):
+        scoped_stored, scoped_direct = stored.scoped(scope), direct.scoped(scope)
+        assert scoped_stored.problems == scoped_direct.problems
+        assert 1_000 < _compare(scoped_stored, scoped_direct, inner) < everything, scope
 
 
 def test_store_is_built_once_and_rebuilt_when_a_file_changes(tmp_path: Path) -> None:

@@ -44,6 +44,8 @@ def test_nik_of_fifteen_digits_is_an_error_naming_file_row_and_column(small: Pat
     assert str(dataset.errors[0]) == (
         'kpps.csv, baris 4, kolom nik: NIK harus 16 digit angka (tertulis "352702030388000")'
     )
+    # The row's area (its TPS's desa) rides along for scoped views; it is not part of equality.
+    assert dataset.errors[0].kode_wilayah == "35.27.02.2002"
 
 
 @pytest.mark.parametrize(
@@ -143,6 +145,8 @@ def test_missing_column_and_missing_file(small: Path) -> None:
         "tps.csv, baris 1, kolom kode_desa: kolom wajib 'kode_desa' tidak ditemukan di baris judul",
         "supervisi.csv: berkas tabel supervisi tidak ada (CSV, XLSX atau Parquet) di folder data",
     ]
+    # Neither names a data row (the header is row 1), so neither has an area.
+    assert [p.kode_wilayah for p in dataset.errors[:2]] == [None, None]
     # Queries still run on what is there: the TPS cannot be placed, so no TPS is in scope.
     assert dataset.query("ringkasan_kecamatan")["tps"].tolist() == [0]
 

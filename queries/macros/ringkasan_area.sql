@@ -1,9 +1,11 @@
 -- The §2 summary for every area of one level ('kabupaten', 'kecamatan' or 'desa') in scope,
 -- or one row for the whole scope ('total').
 -- Sessions and visits belong to kecamatan; at desa level a visit counts for the desa it names.
--- With a desa filter only visits naming a desa in scope count.
+-- With a desa filter only visits naming a desa in scope count. cakupan: the area scope (see
+-- wilayah_dipilih); a visit counts only when the area it names (its desa, else its kecamatan)
+-- lies in the scope, also for sesi_disupervisi.
 create or replace macro ringkasan_area(
-    as_of, pilih_kabupaten, pilih_kecamatan, pilih_desa, tingkat
+    as_of, pilih_kabupaten, pilih_kecamatan, pilih_desa, cakupan, tingkat
 ) as table
     with
 
@@ -22,7 +24,7 @@ create or replace macro ringkasan_area(
                 when 'kecamatan' then w.kecamatan
                 else w.desa
             end as nama_area
-        from wilayah_dipilih(pilih_kabupaten, pilih_kecamatan, pilih_desa) as w
+        from wilayah_dipilih(pilih_kabupaten, pilih_kecamatan, pilih_desa, cakupan) as w
     ),
 
     area as (
@@ -67,6 +69,7 @@ create or replace macro ringkasan_area(
         where
             v.tanggal <= as_of
             and (pilih_desa is null or list_contains(pilih_desa, v.kode_desa))
+            and kunjungan_dalam_cakupan(v.kode_kecamatan, v.kode_desa, cakupan)
     ),
 
     sesi_per_area as (
@@ -76,7 +79,10 @@ create or replace macro ringkasan_area(
             count(*) filter (
                 where s.kode_sesi in (
                     select v.kode_sesi from supervisi as v
-                    where v.tanggal <= as_of and v.kode_sesi is not null
+                    where
+                        v.tanggal <= as_of
+                        and v.kode_sesi is not null
+                        and kunjungan_dalam_cakupan(v.kode_kecamatan, v.kode_desa, cakupan)
                 )
             ) as sesi_disupervisi
         from bimtek_sesi as s
