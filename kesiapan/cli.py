@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kesiapan import cli_akses
 from kesiapan.problems import DatasetError, Problem
 
 if TYPE_CHECKING:
@@ -109,6 +110,9 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     _add_import_commands(commands)  # issue 7: import, versions, restore
+    cli_akses.add_commands(commands)  # issue 5: users, audit
+    for command in ("report", "actions", "briefing", "import", "restore"):
+        cli_akses.add_user_option(commands.choices[command])
 
     sample = commands.add_parser(
         "sample", help="tulis dataset contoh", description="Tulis dataset contoh (sintetis)."
@@ -164,10 +168,15 @@ def _report(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"kesalahan: {exc}", file=sys.stderr)
         return 2
+    codes = [c for values in filters.values() for c in values or []]
+    user = cli_akses.account(args)
+    if _outside(user, codes):
+        return 2
     dataset = Dataset.open(args.data)
     if not _usable(dataset, args.data):
         return 1
-    codes = [c for values in filters.values() for c in values or []]
+    if user is not None:
+        dataset = dataset.scoped(user.cakupan)
     frame = report.report_table(dataset, args.level, args.as_of, codes)
     try:
         report.write(frame, args.format, args.output, sys.stdout.buffer)
@@ -177,9 +186,26 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _outside(user: object, codes: list[str]) -> bool:
+    """True (and says so) when --area names an area outside the --pengguna account's scope."""
+    from kesiapan import akses
+
+    if user is None:
+        return False
+    outside = [c for c in codes if not akses.in_scope(c, user.cakupan)]  # type: ignore[attr-defined]
+    if outside:
+        print(
+            f"kesalahan: wilayah {', '.join(outside)} di luar cakupan akun {user.username}",  # type: ignore[attr-defined]
+            file=sys.stderr,
+        )
+    return bool(outside)
+
+
 def _scope(args: argparse.Namespace) -> tuple[Dataset, Scope] | int:
-    """The dataset and the view that --area and --as-of choose, or the exit code."""
-    from kesiapan import report
+    """The dataset and the view that --area, --as-of and --pengguna choose, or the exit code."""
+    from dataclasses import replace
+
+    from kesiapan import akses, report
     from kesiapan.exports import Scope
     from kesiapan.store import Dataset
 
@@ -188,10 +214,17 @@ def _scope(args: argparse.Namespace) -> tuple[Dataset, Scope] | int:
     except ValueError as exc:
         print(f"kesalahan: {exc}", file=sys.stderr)
         return 2
+    user = cli_akses.account(args)
+    if _outside(user, args.area or []):
+        return 2
     dataset = Dataset.open(args.data)
     if not _usable(dataset, args.data):
         return 1
-    return dataset, Scope.of(dataset, args.as_of, **filters)
+    if user is None:
+        return dataset, Scope.of(dataset, args.as_of, **filters)
+    dataset = dataset.scoped(user.cakupan)
+    scope = Scope.of(dataset, args.as_of, **filters)
+    return dataset, replace(scope, tampil=akses.tampil(user))
 
 
 def _actions(args: argparse.Namespace) -> int:
@@ -213,6 +246,17 @@ def _actions(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"kesalahan: tidak dapat menulis {args.out}: {exc.strerror}", file=sys.stderr)
         return 1
+    if scope.tampil.nama or scope.tampil.pribadi:  # the packs name people: into the audit log
+        from kesiapan import akses, audit
+
+        audit.record(
+            akses.akses_folder(args.data),
+            audit.UNDUH,
+            cli_akses.actor(cli_akses.account(args)),
+            berkas=[str(p) for p in paths],
+            filter=scope.area_name(),
+            tanggal=scope.as_of.isoformat(),
+        )
     for pack in packs:
         counts = " · ".join(
             f"{labels.angka(n)} {name[0].lower() + name[1:] if name[1].islower() else name}"
@@ -365,16 +409,28 @@ def _progress_printer() -> object:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kesiapan import importer, labels
+    from kesiapan import akses, audit, importer, labels
 
     missing = [str(p) for p in args.files if not p.is_file()]
     if missing:
         print(f"kesalahan: berkas tidak ditemukan: {', '.join(missing)}", file=sys.stderr)
         return 2
+    user = cli_akses.account(args)
+    if user is not None and not user.boleh(akses.IMPOR):
+        print(
+            f"kesalahan: akun {user.username} ({user.peran}) tidak boleh mengimpor", file=sys.stderr
+        )
+        return 2
     uploads = [importer.Upload(p, p.name) for p in args.files]
     sheets = {u.name: args.sheet for u in uploads} if args.sheet else None
     preview = importer.prepare(
-        args.data, uploads, args.mode, args.table, sheets, _progress_printer()
+        args.data,
+        uploads,
+        args.mode,
+        args.table,
+        sheets,
+        _progress_printer(),
+        cakupan=user.cakupan if user is not None else None,
     )
     try:
         for report in preview.files:
@@ -396,9 +452,19 @@ def _import(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
             return 1
-        result = importer.commit(preview, args.drop_errors, args.who or _default_who())
+        who = args.who or (f"{user.nama} ({user.username})" if user else _default_who())
+        result = importer.commit(preview, args.drop_errors, who)
     finally:
         preview.close()
+    audit.record(
+        akses.akses_folder(args.data),
+        audit.IMPOR,
+        cli_akses.actor(user),
+        versi=result.version,
+        berkas=[str(p) for p in args.files],
+        cara=args.mode,
+        cakupan=list(user.cakupan) if user is not None and user.cakupan is not None else None,
+    )
     before = f"sebelumnya {result.previous}" if result.previous else "dataset baru"
     print(f"Tersimpan: versi {result.version} sekarang aktif ({before}).")
     for path in result.rejects:
@@ -462,15 +528,31 @@ def _versions(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from kesiapan import versions
+    from kesiapan import akses, audit, versions
 
     if not args.data.is_dir():
         print(f"kesalahan: folder data tidak ditemukan: {args.data}", file=sys.stderr)
         return 1
+    user = cli_akses.account(args)
+    if user is not None and (not user.boleh(akses.IMPOR) or user.cakupan is not None):
+        print(
+            f"kesalahan: pemulihan mengganti data semua wilayah; akun {user.username} tidak "
+            "boleh memulihkan (hanya akun tanpa batas wilayah dengan izin impor)",
+            file=sys.stderr,
+        )
+        return 2
     name = args.version.strip()
     if name.isdigit():
         name = f"{int(name):04d}"
-    before = versions.restore(args.data, name, args.who or _default_who())
+    who = args.who or (f"{user.nama} ({user.username})" if user else _default_who())
+    before = versions.restore(args.data, name, who)
+    audit.record(
+        akses.akses_folder(args.data),
+        audit.PULIHKAN,
+        cli_akses.actor(user),
+        versi=name,
+        sebelumnya=before,
+    )
     print(f"Versi {name} aktif lagi (sebelumnya {before}).")
     return 0
 
@@ -536,6 +618,8 @@ def main(argv: list[str] | None = None) -> int:
             return _bench(args)
         if args.perintah in IMPORT_COMMANDS:  # issue 7
             return _run_import_command(args)
+        if args.perintah in cli_akses.COMMANDS:  # issue 5
+            return cli_akses.run(args)
         if args.perintah == "loadtest":
             return _loadtest(args)
         return _sample(args)

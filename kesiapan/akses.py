@@ -1,0 +1,394 @@
+"""Accounts, roles and area scope (issue 5): who may see which rows, and how unmasked.
+
+A deployment's accounts live in `<akses folder>/pengguna.json` (env `KESIAPAN_AKSES`, default
+`<data folder>/akses`) beside the append-only audit log (`kesiapan.audit`). Built-in accounts
+carry an argon2id password hash; accounts signed in through OpenID Connect are found by their
+e-mail. No Streamlit here: the sign-in screen (`kesiapan.masuk`), the command line
+(`python -m kesiapan users …`) and the tests all use these functions.
+
+Roles and what they may do (`PERAN`); one permission, `data_pribadi`, decides whether NIK,
+phone numbers and birth dates are shown unmasked, and `nama` whether member names are. A user
+may be granted either on top of the role's own (`izin`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from kesiapan import privacy
+
+AKSES_ENV = "KESIAPAN_AKSES"
+AKSES_DIR = "akses"
+USERS_FILE = "pengguna.json"
+LOCK_FILE = ".kunci-pengguna"
+FORMAT = 1
+
+# Permissions.
+BACA = "baca"  # read the dashboard for the scope (every role)
+EKSPOR = "ekspor"  # download tables, lists, the action pack
+NAMA = "nama"  # member names unmasked
+DATA_PRIBADI = "data_pribadi"  # NIK, phone, birth date unmasked (UU 27/2022)
+IMPOR = "impor"  # import and restore data for the scope
+KELOLA = "kelola"  # manage accounts
+IZIN = {
+    BACA: "membaca dasbor untuk wilayahnya",
+    EKSPOR: "mengunduh tabel, daftar dan paket tindak lanjut",
+    NAMA: "melihat nama anggota KPPS",
+    DATA_PRIBADI: "melihat NIK, nomor HP dan tanggal lahir tanpa disamarkan",
+    IMPOR: "mengimpor dan memulihkan data wilayahnya",
+    KELOLA: "mengelola akun pengguna",
+}
+PERAN: dict[str, frozenset[str]] = {
+    "komisioner": frozenset({BACA}),
+    "analis": frozenset({BACA, EKSPOR, NAMA}),
+    "operator": frozenset({BACA, NAMA, IMPOR}),
+    "admin": frozenset(IZIN),
+}
+PERAN_LABEL = {
+    "komisioner": "Komisioner",
+    "analis": "Analis",
+    "operator": "Operator",
+    "admin": "Admin",
+}
+
+USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{2,31}")
+# Area codes: provinsi 35, kabupaten 35.27, kecamatan 35.27.02, desa 35.27.02.2001.
+CODE_RE = re.compile(r"[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?")
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 256
+MAX_FAILURES = 5  # wrong passwords in a row before the account locks
+LOCKOUT = timedelta(minutes=15)
+
+_HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified when the user name is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = _HASHER.hash("kesiapan-kpps-bukan-sandi")
+
+
+class AksesError(ValueError):
+    """A request the accounts cannot take: the message is Indonesian and names the field."""
+
+
+@dataclass(frozen=True)
+class Pengguna:
+    username: str
+    nama: str
+    peran: str
+    wilayah: tuple[str, ...] = ()  # empty: the whole dataset (admin only)
+    email: str | None = None
+    izin_tambahan: frozenset[str] = field(default_factory=frozenset)
+    aktif: bool = True
+    sandi: str | None = None  # argon2 hash; None: signs in through OpenID Connect only
+    gagal: int = 0
+    terkunci_sampai: str | None = None
+    dibuat: str | None = None
+    demo: bool = False  # the visitor of the bundled sample (never an account in the file)
+
+    @property
+    def izin(self) -> frozenset[str]:
+        return PERAN[self.peran] | self.izin_tambahan
+
+    def boleh(self, izin: str) -> bool:
+        return izin in self.izin
+
+    @property
+    def cakupan(self) -> tuple[str, ...] | None:
+        """The area codes every query is limited to; None: unrestricted (an admin without
+        codes). Any other role without codes sees nothing (never everything)."""
+        if not self.wilayah:
+            return None if self.peran == "admin" or self.demo else ()
+        return self.wilayah
+
+    def terkunci(self, now: datetime | None = None) -> bool:
+        if not self.terkunci_sampai:
+            return False
+        return (now or datetime.now()) < datetime.fromisoformat(self.terkunci_sampai)
+
+    def public(self) -> dict[str, object]:
+        """The record without secrets, for listings."""
+        return {
+            "username": self.username,
+            "nama": self.nama,
+            "peran": self.peran,
+            "wilayah": list(self.wilayah),
+            "email": self.email,
+            "izin_tambahan": sorted(self.izin_tambahan),
+            "aktif": self.aktif,
+            "terkunci_sampai": self.terkunci_sampai,
+        }
+
+
+# The visitor of the bundled sample when no account is configured: sees everything of the
+# sample (made-up people), may download, never unmasked personal data, never imports.
+DEMO = Pengguna("demo", "Pengunjung demo", "analis", demo=True)
+
+
+def tampil(user: Pengguna) -> privacy.Tampil:
+    """What the account may see unmasked, on screen and in every file it downloads."""
+    return privacy.Tampil(nama=user.boleh(NAMA), pribadi=user.boleh(DATA_PRIBADI))
+
+
+def akses_folder(data_folder: Path) -> Path:
+    configured = os.environ.get(AKSES_ENV)
+    return Path(configured) if configured else Path(data_folder) / AKSES_DIR
+
+
+def check_codes(codes: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Area codes as given (`35.27`), validated; duplicates and codes inside another dropped."""
+    cleaned: list[str] = []
+    for code in codes:
+        code = str(code).strip()
+        if not CODE_RE.fullmatch(code):
+            raise AksesError(
+                f'kode wilayah "{code}" tidak sah: tulis seperti 35 (provinsi), 35.27 '
+                "(kabupaten), 35.27.02 (kecamatan) atau 35.27.02.2001 (desa)"
+            )
+        cleaned.append(code)
+    kept = [c for c in cleaned if not any(c != o and c.startswith(o + ".") for o in cleaned)]
+    return tuple(dict.fromkeys(sorted(kept)))
+
+
+def in_scope(code: str, cakupan: tuple[str, ...] | None) -> bool:
+    """Whether an area code (of any level) lies inside the scope."""
+    if cakupan is None:
+        return True
+    return any(code == c or code.startswith(c + ".") for c in cakupan)
+
+
+# -- the users file -------------------------------------------------------------------------
+def _path(folder: Path) -> Path:
+    return folder / USERS_FILE
+
+
+def load(folder: Path) -> dict[str, Pengguna]:
+    """Every account of the deployment (an absent file: none)."""
+    path = _path(folder)
+    if not path.exists():
+        return {}
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return {name: _from_record(name, record) for name, record in raw["pengguna"].items()}
+    except (ValueError, KeyError, TypeError) as exc:
+        # A damaged file must not open the app to everybody: refuse loudly.
+        raise AksesError(f"berkas akun {path} rusak: {exc}") from exc
+
+
+def configured(folder: Path) -> bool:
+    """Whether the deployment has any account at all (active or not)."""
+    return _path(folder).exists() and bool(load(folder))
+
+
+def _from_record(name: str, r: dict[str, object]) -> Pengguna:
+    peran = str(r["peran"])
+    if peran not in PERAN:
+        raise KeyError(f"peran tidak dikenal untuk {name}: {peran}")
+    return Pengguna(
+        username=name,
+        nama=str(r.get("nama") or name),
+        peran=peran,
+        wilayah=check_codes(list(r.get("wilayah") or [])),  # type: ignore[arg-type]
+        email=(str(r["email"]).lower() if r.get("email") else None),
+        izin_tambahan=frozenset(str(i) for i in r.get("izin_tambahan") or []) & set(IZIN),  # type: ignore[union-attr]
+        aktif=bool(r.get("aktif", True)),
+        sandi=str(r["sandi"]) if r.get("sandi") else None,
+        gagal=int(r.get("gagal", 0)),  # type: ignore[call-overload]
+        terkunci_sampai=str(r["terkunci_sampai"]) if r.get("terkunci_sampai") else None,
+        dibuat=str(r["dibuat"]) if r.get("dibuat") else None,
+    )
+
+
+def _to_record(user: Pengguna) -> dict[str, object]:
+    record = user.public()
+    del record["username"]
+    record.update(sandi=user.sandi, gagal=user.gagal, dibuat=user.dibuat)
+    return record
+
+
+@contextlib.contextmanager
+def _editing(folder: Path) -> Iterator[dict[str, Pengguna]]:
+    """The accounts under an exclusive lock; written back atomically (temp file, fsync,
+    rename) when the block ends without an exception."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK_FILE, "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        users = load(folder)
+        yield users
+        payload = {
+            "format": FORMAT,
+            "pengguna": {name: _to_record(u) for name, u in sorted(users.items())},
+        }
+        temp = folder / f".{USERS_FILE}.baru"
+        with open(temp, "w", encoding="utf-8") as out:
+            json.dump(payload, out, ensure_ascii=False, indent=2)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, 0o600)
+        os.replace(temp, _path(folder))
+
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AksesError(f"kata sandi terlalu pendek: paling sedikit {MIN_PASSWORD} karakter")
+    if len(password) > MAX_PASSWORD:
+        raise AksesError(f"kata sandi terlalu panjang: paling banyak {MAX_PASSWORD} karakter")
+    if len(set(password)) < 4:
+        raise AksesError("kata sandi terlalu mudah ditebak: pakai lebih banyak karakter berbeda")
+
+
+def add(
+    folder: Path,
+    username: str,
+    *,
+    peran: str,
+    wilayah: list[str] | tuple[str, ...],
+    nama: str | None = None,
+    email: str | None = None,
+    password: str | None = None,
+    izin_tambahan: list[str] | tuple[str, ...] = (),
+) -> Pengguna:
+    """A new account. Built-in accounts need a password; OIDC-only accounts need an e-mail."""
+    username = username.strip().lower()
+    if not USERNAME_RE.fullmatch(username):
+        raise AksesError(
+            f'nama pengguna "{username}" tidak sah: 3–32 huruf kecil, angka, titik, garis bawah '
+            "atau tanda hubung, diawali huruf atau angka"
+        )
+    if peran not in PERAN:
+        raise AksesError(f'peran "{peran}" tidak dikenal: pilih {", ".join(PERAN)}')
+    codes = check_codes(wilayah)
+    if not codes and peran != "admin":
+        raise AksesError(f"peran {peran} wajib diberi wilayah (mis. --wilayah 35.27)")
+    unknown = sorted(set(izin_tambahan) - set(IZIN))
+    if unknown:
+        raise AksesError(f'izin "{unknown[0]}" tidak dikenal: pilih {", ".join(IZIN)}')
+    if email is not None:
+        email = email.strip().lower()
+        if not EMAIL_RE.fullmatch(email):
+            raise AksesError(f'alamat surel "{email}" tidak sah')
+    if password is None and email is None:
+        raise AksesError("akun perlu kata sandi (akun bawaan) atau surel (masuk lewat SSO)")
+    if password is not None:
+        check_password(password)
+    with _editing(folder) as users:
+        if username in users:
+            raise AksesError(f'nama pengguna "{username}" sudah ada')
+        if email and any(u.email == email for u in users.values()):
+            raise AksesError(f'surel "{email}" sudah dipakai akun lain')
+        user = Pengguna(
+            username=username,
+            nama=(nama or username).strip(),
+            peran=peran,
+            wilayah=codes,
+            email=email,
+            izin_tambahan=frozenset(izin_tambahan),
+            sandi=_HASHER.hash(password) if password is not None else None,
+            dibuat=_now(),
+        )
+        users[username] = user
+    return user
+
+
+def set_active(folder: Path, username: str, active: bool) -> Pengguna:
+    with _editing(folder) as users:
+        if username not in users:
+            raise AksesError(f'nama pengguna "{username}" tidak ada')
+        users[username] = replace(users[username], aktif=active, gagal=0, terkunci_sampai=None)
+        return users[username]
+
+
+def set_password(folder: Path, username: str, password: str) -> Pengguna:
+    check_password(password)
+    with _editing(folder) as users:
+        if username not in users:
+            raise AksesError(f'nama pengguna "{username}" tidak ada')
+        users[username] = replace(
+            users[username], sandi=_HASHER.hash(password), gagal=0, terkunci_sampai=None
+        )
+        return users[username]
+
+
+@dataclass(frozen=True)
+class Hasil:
+    """The outcome of a sign-in attempt: the user, or why not (Indonesian)."""
+
+    pengguna: Pengguna | None
+    alasan: str | None = None
+    terkunci: bool = False  # this attempt locked the account
+
+
+WRONG = "nama pengguna atau kata sandi salah"
+
+
+def sign_in(folder: Path, username: str, password: str, now: datetime | None = None) -> Hasil:
+    """Check a built-in account's password, counting failures and locking the account after
+    `MAX_FAILURES` in a row for `LOCKOUT`. The same words for a wrong name and a wrong
+    password, so the screen does not tell which accounts exist."""
+    now = now or datetime.now()
+    username = username.strip().lower()
+    if len(password) > MAX_PASSWORD or not USERNAME_RE.fullmatch(username):
+        return Hasil(None, WRONG)
+    with _editing(folder) as users:
+        user = users.get(username)
+        if user is None or user.sandi is None:
+            _verify(_DUMMY_HASH, password)
+            return Hasil(None, WRONG)
+        if user.terkunci(now):
+            until = datetime.fromisoformat(user.terkunci_sampai or "").strftime("%H.%M")
+            return Hasil(
+                None, f"akun terkunci karena salah kata sandi berulang; coba lagi pukul {until}"
+            )
+        if not _verify(user.sandi, password):
+            failures = user.gagal + 1
+            locked = failures >= MAX_FAILURES
+            until = (now + LOCKOUT).isoformat(timespec="seconds") if locked else None
+            users[username] = replace(user, gagal=0 if locked else failures, terkunci_sampai=until)
+            if locked:
+                return Hasil(
+                    None, f"{WRONG}; akun dikunci {int(LOCKOUT.total_seconds() // 60)} menit", True
+                )
+            return Hasil(None, WRONG)
+        if not user.aktif:
+            return Hasil(None, "akun ini dinonaktifkan; hubungi admin")
+        if _HASHER.check_needs_rehash(user.sandi):
+            user = replace(user, sandi=_HASHER.hash(password))
+        users[username] = replace(user, gagal=0, terkunci_sampai=None)
+        return Hasil(users[username])
+
+
+def _verify(hashed: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(hashed, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def active_user(folder: Path, username: str) -> Pengguna | None:
+    """The account of a signed-in session, read again on every run so that disabling an
+    account or changing its scope takes effect at once."""
+    user = load(folder).get(username)
+    return user if user is not None and user.aktif else None
+
+
+def by_email(folder: Path, email: str | None) -> Pengguna | None:
+    if not email:
+        return None
+    email = email.strip().lower()
+    for user in load(folder).values():
+        if user.email == email and user.aktif:
+            return user
+    return None
