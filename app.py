@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kesiapan import filters, labels, ui
+from kesiapan import akses, filters, labels, masuk, ui
 
 # URL paths deliberately differ from the file names in pages/: a link straight to a page on a
 # freshly started server would otherwise be served by Streamlit's folder-based routing,
@@ -23,10 +23,18 @@ st.set_page_config(
     initial_sidebar_state="auto",
 )
 
-folder = str(ui.data_folder())
-data = ui.dataset(folder)
-areas = ui.page().areas
+# Who is looking (kesiapan.masuk); the navigation is built before the sign-in form so that a
+# link to a page (/supervisi-bimtek?kec=…) still opens that page once signed in.
+sesi = masuk.find(ui.data_folder())
 
+impor = st.Page(
+    "pages/impor.py",
+    title="Impor Data",
+    icon=":material/upload_file:",
+    url_path="impor-data",
+    # Listed only for roles that import; the page's own guard refuses the others by URL.
+    visibility="visible" if sesi and sesi.boleh(akses.IMPOR) else "hidden",
+)
 pages = st.navigation(
     [
         st.Page("pages/overview.py", title="Ringkasan", icon=":material/dashboard:", default=True),
@@ -51,17 +59,24 @@ pages = st.navigation(
         st.Page(
             "pages/data.py", title="Data", icon=":material/database:", url_path=URL_PATHS["data"]
         ),
-        st.Page(
-            "pages/impor.py",
-            title="Impor Data",
-            icon=":material/upload_file:",
-            url_path="impor-data",
-        ),
-    ]
+        impor,
+    ],
+    position="sidebar" if sesi else "hidden",
 )
+if sesi is None:
+    masuk.sign_in_screen(ui.data_folder())
+view = ui.page()  # the data, limited to the viewer's area scope
+data, areas = view.data, view.areas
+if sesi.demo:
+    st.info(
+        "Mode demo: data contoh rekaan Kabupaten Sampang, tanpa akun. Data nyata hanya "
+        "terbuka setelah masuk.",
+        icon=":material/science:",
+    )
 
 with st.sidebar:
-    st.markdown(f"**{data.config.nama or 'Kesiapan KPPS'}**")
+    st.text(data.config.nama or "Kesiapan KPPS")
+    masuk.account_box(sesi, areas)
     filters.draw(areas, data.first_date, data.default_as_of, data.default_as_of)
     st.caption(f"Data terakhir: {labels.tanggal(data.default_as_of)}")
     if data.errors:
@@ -69,5 +84,8 @@ with st.sidebar:
             f"Dataset memuat {labels.angka(len(data.errors))} galat; lihat halaman Data.",
             icon=":material/warning:",
         )
+
+for message in st.session_state.pop(masuk.DENIED_KEY, []):
+    st.error(message, icon=":material/block:")
 
 pages.run()

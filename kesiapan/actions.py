@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kesiapan import exports, labels, privacy, theme
+from kesiapan import exports, labels, theme
 
 SHEET_SUMMARY = "Ringkasan"
 SHEET_TPS = "TPS belum siap"
@@ -230,7 +230,7 @@ def workbook(actions: KecamatanActions) -> bytes:
     """The PPK's workbook: the summary sheet first, then one sheet per list."""
     scope = actions.scope
     lines = scope.filter_lines()
-    masked_lines = [*lines, privacy.MASKED_NOTE]
+    masked_lines = [*lines, *([scope.tampil.note] if scope.tampil.note else [])]
     book = exports.new_workbook()
     title = f"Daftar tindakan PPK Kecamatan {actions.nama}"
     summary = exports.add_table_sheet(
@@ -262,7 +262,7 @@ def workbook(actions: KecamatanActions) -> bytes:
         ),
     ]
     for name, frame, columns, sheet_lines, empty in sheets:
-        table = exports.export_frame(frame, columns, areas, top="desa")
+        table = exports.export_frame(frame, columns, areas, top="desa", tampil=scope.tampil)
         count = f"Jumlah baris: {labels.angka(len(table))}"
         exports.add_table_sheet(
             book, name, table, f"{name} — Kecamatan {actions.nama}", [*sheet_lines, count], empty

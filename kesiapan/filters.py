@@ -9,13 +9,14 @@ with `drill()`: widget state cannot change once the widget is drawn, so the requ
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from kesiapan import labels
+from kesiapan import labels, masuk
 
 KABUPATEN_KEY = "f_kabupaten"  # list of kode_kabupaten; empty = all
 KECAMATAN_KEY = "f_kecamatan"  # list of kode_kecamatan; empty = all
@@ -24,6 +25,11 @@ DATE_KEY = "f_tanggal"  # datetime.date, the as-of date D
 PENDING_KEY = "_f_drill"  # {"kecamatan": [...]} or {"desa": [...]}, applied by draw()
 
 URL_PARAMS = {KABUPATEN_KEY: "kab", KECAMATAN_KEY: "kec", DESA_KEY: "desa"}
+_CODE_COLUMNS = {
+    KABUPATEN_KEY: "kode_kabupaten",
+    KECAMATAN_KEY: "kode_kecamatan",
+    DESA_KEY: "kode_desa",
+}
 URL_DATE = "tanggal"
 # A desa list for a whole country would be tens of thousands of options; offer desa only
 # once a kecamatan (or a small kabupaten) narrows it.
@@ -50,24 +56,42 @@ class Filters:
     def is_filtered(self) -> bool:
         return bool(self.kabupaten or self.kecamatan or self.desa)
 
-    def describe(self, areas: pd.DataFrame) -> str:
-        """'Kecamatan Torjun, Sampang' style text of the area in scope, for captions."""
+    def describe(self, areas: pd.DataFrame, markdown: bool = False) -> str:
+        """'Kecamatan Torjun, Sampang' style text of the area in scope, for captions;
+        `markdown`: the area names escaped (they come from the data files)."""
         if self.desa:
-            names = _names(areas, "kode_desa", "desa", self.desa)
+            names = _names(areas, "kode_desa", "desa", self.desa, markdown)
             return f"Desa/Kel. {names}"
         if self.kecamatan:
-            return f"Kecamatan {_names(areas, 'kode_kecamatan', 'kecamatan', self.kecamatan)}"
+            names = _names(areas, "kode_kecamatan", "kecamatan", self.kecamatan, markdown)
+            return f"Kecamatan {names}"
         if self.kabupaten:
-            return f"Kabupaten {_names(areas, 'kode_kabupaten', 'kabupaten', self.kabupaten)}"
+            names = _names(areas, "kode_kabupaten", "kabupaten", self.kabupaten, markdown)
+            return f"Kabupaten {names}"
         kabupaten = areas["kabupaten"].drop_duplicates()
         if len(kabupaten) == 1:
-            return f"Kabupaten {kabupaten.iloc[0]}"
+            name = str(kabupaten.iloc[0])
+            return f"Kabupaten {labels.polos(name) if markdown else name}"
         return "Semua wilayah"
 
 
-def _names(areas: pd.DataFrame, code_col: str, name_col: str, codes: tuple[str, ...]) -> str:
+def shown_code(code: str) -> str:
+    """A code from a link as it may be echoed back: digits and dots only, 20 at most (a link
+    can carry any text, and it is shown on screen)."""
+    return re.sub(r"[^0-9.]", "", code)[:20] or "?"
+
+
+def _names(
+    areas: pd.DataFrame,
+    code_col: str,
+    name_col: str,
+    codes: tuple[str, ...],
+    markdown: bool = False,
+) -> str:
     lookup = areas.drop_duplicates(code_col).set_index(code_col)[name_col]
-    names = [str(lookup.get(code, code)) for code in codes]
+    names = [str(lookup[code]) if code in lookup.index else shown_code(code) for code in codes]
+    if markdown:
+        names = [labels.polos(name) for name in names]
     if len(names) > 3:
         return f"{', '.join(names[:3])} dan {len(names) - 3} lainnya"
     return ", ".join(names)
@@ -118,17 +142,28 @@ def _keep_valid(key: str, options: list[str]) -> None:
     st.session_state[key] = [c for c in st.session_state.get(key, []) if c in allowed]
 
 
-def _init(first: date, last: date, default: date) -> None:
+def _init(areas: pd.DataFrame, first: date, last: date, default: date) -> None:
     for key, param in URL_PARAMS.items():
         if key not in st.session_state:
-            st.session_state[key] = _from_url(param)
+            codes = _from_url(param)
+            known = set(areas[_CODE_COLUMNS[key]])
+            refused = [c for c in codes if c not in known]
+            if refused:
+                # Issue 5: a link to an area outside the viewer's scope (or none at all) shows
+                # nothing of it; the data layer would return no row of it anyway.
+                shown = ", ".join(shown_code(c) for c in refused[:3])
+                masuk.deny(
+                    f"Wilayah pada tautan ({param}={shown}) tidak ada atau di luar cakupan akun "
+                    "Anda; filter itu diabaikan."
+                )
+            st.session_state[key] = [c for c in codes if c in known]
     if DATE_KEY not in st.session_state:
         st.session_state[DATE_KEY] = _url_date(first, last) or default
 
 
 def draw(areas: pd.DataFrame, first: date, last: date, default: date) -> Filters:
     """The sidebar filters (call inside `with st.sidebar`), kept in the URL; returns them."""
-    _init(first, last, default)
+    _init(areas, first, last, default)
     _apply_drill(areas)
     lookup = {
         "kode_kabupaten": areas.drop_duplicates("kode_kabupaten").set_index("kode_kabupaten"),
@@ -223,8 +258,9 @@ def current(default: date) -> Filters:
 
 
 def caption(filters: Filters, areas: pd.DataFrame, voting_day: date | None) -> str:
-    """'Kabupaten Sampang · posisi 28 Januari 2024 · H-17 menuju hari pemungutan suara'."""
-    parts = [filters.describe(areas), f"posisi {labels.tanggal(filters.as_of)}"]
+    """'Kabupaten Sampang · posisi 28 Januari 2024 · H-17 menuju hari pemungutan suara', as
+    Markdown (area names escaped)."""
+    parts = [filters.describe(areas, markdown=True), f"posisi {labels.tanggal(filters.as_of)}"]
     countdown = labels.hitung_mundur(filters.as_of, voting_day)
     if countdown:
         parts.append(f"{countdown} menuju hari pemungutan suara")

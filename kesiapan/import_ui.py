@@ -9,6 +9,7 @@ Session-state keys (one each, documented here):
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -26,6 +27,8 @@ MESSAGE_KEY = "_impor_pesan"
 VERSIONS_SHOWN = 12
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLE_CHOICES = ("otomatis", *schema.TABLE_NAMES)
+MAX_TEMP_NAME = 100  # characters of an upload's name kept in its temporary file's name
+MAX_SUFFIX = 10
 
 
 def table_label(choice: str) -> str:
@@ -37,8 +40,12 @@ def _to_disk(files: list) -> tuple[Path, list[importer.Upload]]:
     folder = Path(tempfile.mkdtemp(prefix="kesiapan-unggah-"))
     uploads = []
     for number, file in enumerate(files):
-        safe = re.sub(r"[^\w.-]+", "_", file.name) or "berkas"
-        path = folder / f"{number}-{safe}"
+        # A name from the browser can be anything: ASCII only, and short enough for any file
+        # system (openpyxl wants the suffix kept).
+        safe = re.sub(r"[^\w.-]+", "_", file.name, flags=re.ASCII) or "berkas"
+        stem, suffix = os.path.splitext(safe)
+        suffix = suffix[:MAX_SUFFIX]
+        path = folder / f"{number}-{stem[: MAX_TEMP_NAME - len(suffix)]}{suffix}"
         path.write_bytes(file.getvalue())
         uploads.append(importer.Upload(path, file.name))
     return folder, uploads
@@ -53,10 +60,17 @@ def forget_preview() -> None:
 
 
 def current_preview(
-    folder: Path, files: list, table: str, mode: str, sheets: dict[str, str]
+    folder: Path,
+    files: list,
+    table: str,
+    mode: str,
+    sheets: dict[str, str],
+    cakupan: tuple[str, ...] | None = None,
 ) -> importer.Preview:
-    """The preview of these files, prepared once (with a progress bar) and kept."""
+    """The preview of these files, prepared once (with a progress bar) and kept; `cakupan`:
+    the importing account's area codes (issue 5), None for an unrestricted one."""
     signature = (
+        cakupan,
         tuple((f.file_id, f.name) for f in files),
         table,
         mode,
@@ -76,6 +90,7 @@ def current_preview(
         table=None if table == "otomatis" else table,
         sheets=sheets,
         progress=lambda fraction, text: bar.progress(min(fraction, 1.0), text=f"{text}…"),
+        cakupan=cakupan,
     )
     bar.empty()
     # A session that ends without a commit (tab closed) leaves no uploaded bytes behind.
@@ -175,19 +190,25 @@ def draw_preview(preview: importer.Preview) -> None:
     for f in preview.files:
         if not f.ok:
             continue
-        with st.expander(f"Cara {f.name} dibaca"):
-            covered = f", kecamatan {', '.join(f.covered)}" if f.covered else ""
+        # File names, headers and place names come from the upload: escaped (labels.polos).
+        with st.expander(f"Cara {labels.polos(f.name)} dibaca"):
+            covered = f", kecamatan {labels.polos(', '.join(f.covered))}" if f.covered else ""
             st.markdown(
-                f"{f.description}; tabel **{f.table}**, judul kolom di baris {f.header_row}"
-                f"{covered}."
+                f"{f.description}; tabel **{f.table}**, judul kolom di baris "
+                f"{f.header_row}{covered}."
             )
-            mapping = ", ".join(f"{h} → {c}" for h, c in f.columns.items())
+            mapping = ", ".join(
+                f"{labels.polos(h)} → {labels.polos(c)}" for h, c in f.columns.items()
+            )
             st.markdown(f"Kolom: {mapping}.")
             if f.derived:
-                made = ", ".join(f"{code} dari {place}" for code, place in f.derived.items())
+                made = ", ".join(
+                    f"{labels.polos(code)} dari {labels.polos(place)}"
+                    for code, place in f.derived.items()
+                )
                 st.markdown(f"Disusun dari nama wilayah: {made}.")
             if f.unused:
-                st.markdown(f"Kolom yang tidak dipakai: {', '.join(f.unused)}")
+                st.markdown(f"Kolom yang tidak dipakai: {labels.polos(', '.join(f.unused))}")
             if f.changed_columns:
                 st.markdown(f"Baris yang diubah, per kolom: {changes_text(f)}.")
             sample = pd.DataFrame(preview.sample_rows(f.index))
@@ -209,7 +230,8 @@ def draw_preview(preview: importer.Preview) -> None:
     for f in preview.files:
         if f.rows_rejected:
             st.download_button(
-                f"Unduh {labels.angka(f.rows_rejected)} baris yang ditolak dari {f.name} (Excel)",
+                f"Unduh {labels.angka(f.rows_rejected)} baris yang ditolak dari "
+                f"{labels.polos(f.name)} (Excel)",
                 lambda index=f.index: preview.rejects_xlsx(index),
                 file_name=f"{Path(f.name).stem}-ditolak.xlsx",
                 mime=XLSX_MIME,
@@ -218,7 +240,7 @@ def draw_preview(preview: importer.Preview) -> None:
             )
 
 
-def draw_versions(folder: Path, who: str) -> str | None:
+def draw_versions(folder: Path, who: str, may_restore: bool = True) -> str | None:
     """The versions, newest first, each with a restore button; the version asked for."""
     made = versions.versions(folder) if folder.is_dir() else []
     if not made:
@@ -231,14 +253,18 @@ def draw_versions(folder: Path, who: str) -> str | None:
             record = version.record
             status = " · **aktif**" if version.live else ""
             text.markdown(
-                f"**Versi {version.name}**{status} · {versions.when(record)} · "
-                f"oleh {record.get('oleh', '–')}  \n{versions.summary(record)}"
+                f"**Versi {version.name}**{status} · {labels.polos(versions.when(record))} · "
+                f"oleh {labels.polos(str(record.get('oleh', '–')))}  \n"
+                f"{labels.polos(versions.summary(record))}"
             )
             if not version.live and action.button(
                 "Pulihkan",
                 key=f"pulihkan_{version.name}",
-                disabled=not who,
-                help="Aktifkan lagi versi ini" if who else "Isi nama petugas dulu",
+                disabled=not who or not may_restore,
+                help="Aktifkan lagi versi ini"
+                if may_restore
+                else "Pemulihan mengganti data semua wilayah: hanya untuk akun tanpa batas "
+                "wilayah (admin)",
                 icon=":material/history:",
             ):
                 chosen = version.name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pandas as pd
@@ -172,3 +173,15 @@ PAW_STATUS_LABELS = {
 def kalimat(text: str) -> str:
     """First letter upper case, the rest as written ('sesi Bimtek' → 'Sesi Bimtek', 'TPS')."""
     return text[:1].upper() + text[1:]
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&])")
+# Markdown ends a line at CR as well as LF; a new line could start a heading, list or quote.
+_LINE_BREAK = re.compile(r"\r\n|[\r\n]")
+
+
+def polos(text: str) -> str:
+    """A value from the data (a name, a file's column) as plain text inside Markdown: every
+    character Markdown would act on is escaped, so `**x**`, `[a](b)`, `<b>` or `&lt;` show as
+    typed, and line breaks become spaces."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _LINE_BREAK.sub(" ", text))

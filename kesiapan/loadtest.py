@@ -33,6 +33,8 @@ import json
 import math
 import os
 import re
+import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -44,6 +46,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
+
+from kesiapan import akses
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
@@ -63,6 +67,7 @@ DESKTOP = {"width": 1400, "height": 900}  # wide enough that the sidebar starts 
 
 STEPS = ("buka", "filter", "halaman")
 RINGKASAN = "Ringkasan kesiapan KPPS"
+LOAD_USER = "uji-beban"
 RINGKASAN_READY = {"heading": RINGKASAN, "needCharts": True}
 BIMTEK_LINK, BIMTEK_HEADING, BIMTEK_PATH = "Cakupan Bimtek", "Cakupan Bimtek", "/cakupan-bimtek"
 
@@ -185,10 +190,18 @@ def streamlit_command(port: int) -> list[str]:
     ]
 
 
-def start_server(data_dir: Path | str, port: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
+def start_server(
+    data_dir: Path | str, port: int, log: IO[bytes], env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     """The dashboard on `data_dir`, output to `log`, in its own process group so that
-    `stop_server` reaches it and every child it starts."""
-    env = {**os.environ, "KESIAPAN_DATA": str(data_dir), "PYTHONUNBUFFERED": "1"}
+    `stop_server` reaches it and every child it starts; `env` is added to the environment
+    (KESIAPAN_AKSES, STREAMLIT_SECRETS_FILES, …)."""
+    env = {
+        **os.environ,
+        "KESIAPAN_DATA": str(data_dir),
+        "PYTHONUNBUFFERED": "1",
+        **(env or {}),
+    }
     return subprocess.Popen(
         streamlit_command(port),
         cwd=ROOT,
@@ -252,6 +265,10 @@ class _Run:
     errors: list[dict[str, Any]] = field(default_factory=list)
     external: set[str] = field(default_factory=set)  # URLs requested outside the server
     cpu_s: dict[str, float | None] = field(default_factory=dict)
+    # Issue 5: a server this run starts gets one account of its own; every session signs in
+    # with it as part of `buka` (user name, password).
+    account: tuple[str, str] | None = None
+    accounts_dir: Path | None = None
 
     @property
     def deadline(self) -> float:
@@ -348,6 +365,8 @@ def run(
     finally:
         if state.process is not None:
             stop_server(state.process)
+        if state.accounts_dir is not None:
+            shutil.rmtree(state.accounts_dir, ignore_errors=True)
     if temporary_log and state.log_path is not None and not state.errors:
         # A temporary log is kept only when it may explain an error.
         state.log_path.unlink(missing_ok=True)
@@ -386,8 +405,20 @@ async def _serve_and_load(
         assert state.log_path is not None
         state.port = free_port()
         state.base_url = f"http://127.0.0.1:{state.port}"
+        state.accounts_dir = Path(tempfile.mkdtemp(prefix="kesiapan-loadtest-akses-"))
+        state.account = (LOAD_USER, secrets.token_urlsafe(18))
+        akses.add(
+            state.accounts_dir,
+            LOAD_USER,
+            peran="admin",  # the whole dataset, as the figures were measured before sign-in
+            wilayah=[],
+            nama="Uji beban",
+            password=state.account[1],
+        )
         with state.log_path.open("wb") as log:
-            state.process = start_server(data_dir, state.port, log)
+            state.process = start_server(
+                data_dir, state.port, log, {akses.AKSES_ENV: str(state.accounts_dir)}
+            )
         if not await _wait_healthy(state):
             _not_started(state, records, "server belum siap")
             return
@@ -616,6 +647,11 @@ async def _step(
 def _open_ringkasan(state: _Run, page: Page) -> Callable[[], Awaitable[None]]:
     async def action() -> None:
         await page.goto(f"{state.base_url}/", timeout=_ms(state.remaining()))
+        if state.account is not None:
+            name, password = state.account
+            await page.get_by_label("Nama pengguna").fill(name, timeout=_ms(state.remaining()))
+            await page.get_by_label("Kata sandi").fill(password, timeout=_ms(state.remaining()))
+            await page.get_by_role("button", name="Masuk").click(timeout=_ms(state.remaining()))
 
     return action
 

@@ -1,16 +1,43 @@
-"""Contract §4: personal data (NIK, phone numbers) masked the same way on screen and in files.
+"""Contract §4: personal data (NIK, phone numbers, birth dates) masked the same way on screen
+and in files, and member names too for roles that may not see them (issue 5).
 
-No Streamlit here: the pages, the exports and the command line all use these functions.
+What a viewer may see unmasked is a `Tampil`; `kesiapan.akses` decides it from the role. No
+Streamlit here: the pages, the exports and the command line all use these functions.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 
 MASK = "•"
 # Columns holding a NIK start with "nik" (nik, nik_berhenti, nik_pengganti); phones are no_hp.
 PHONE_COLUMNS = ("no_hp",)
+BIRTH_COLUMNS = ("tanggal_lahir",)
 MASKED_NOTE = "NIK dan nomor HP disamarkan (UU 27/2022 tentang Pelindungan Data Pribadi)."
+NAMES_MASKED_NOTE = (
+    "Nama, NIK dan nomor HP disamarkan (UU 27/2022 tentang Pelindungan Data Pribadi)."
+)
+
+
+@dataclass(frozen=True)
+class Tampil:
+    """What a viewer may see as it is: member names, and personal data (NIK, phone, birth
+    date). The default is what every screen showed before roles: names, personal data masked."""
+
+    nama: bool = True
+    pribadi: bool = False
+
+    @property
+    def note(self) -> str | None:
+        """The line a file or screen carries about what it masks."""
+        if self.pribadi:
+            return None if self.nama else "Nama anggota disamarkan."
+        return MASKED_NOTE if self.nama else NAMES_MASKED_NOTE
+
+
+BAWAAN = Tampil()
 
 
 def mask_nik(nik: object) -> str:
@@ -27,25 +54,61 @@ def mask_phone(phone: object) -> str:
     return phone[:4] + MASK * max(len(phone) - 7, 0) + phone[-3:] if len(phone) > 7 else MASK * 3
 
 
+def mask_name(name: object) -> str:
+    """The first letter of each word: Fathor Rosyid → F••••• R•••••."""
+    if not isinstance(name, str) or not name:
+        return ""
+    return " ".join(w[0] + MASK * (len(w) - 1) for w in name.split())
+
+
+def mask_birth(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else MASK * 10
+
+
 def personal_columns(frame: pd.DataFrame) -> list[str]:
     """The columns of a frame that carry personal data to be masked."""
-    return [c for c in frame.columns if c.startswith("nik") or c in PHONE_COLUMNS]
+    return [
+        c for c in frame.columns if c.startswith("nik") or c in PHONE_COLUMNS or c in BIRTH_COLUMNS
+    ]
 
 
-def masked(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with personal data masked (NIK, phone) for display and download."""
+def name_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns of a frame naming KPPS members (nama, nama_berhenti, nama_pengganti)."""
+    return [c for c in frame.columns if c == "nama" or c.startswith("nama_")]
+
+
+def masked(frame: pd.DataFrame, tampil: Tampil = BAWAAN) -> pd.DataFrame:
+    """A copy with what `tampil` may not see masked, for display and download."""
     out = frame.copy()
-    for column in personal_columns(out):
-        mask = mask_phone if column in PHONE_COLUMNS else mask_nik
-        out[column] = out[column].map(mask)
+    if not tampil.pribadi:
+        for column in personal_columns(out):
+            if column in PHONE_COLUMNS:
+                out[column] = out[column].map(mask_phone)
+            elif column in BIRTH_COLUMNS:
+                out[column] = out[column].map(mask_birth)
+            else:
+                out[column] = out[column].map(mask_nik)
+    if not tampil.nama:
+        for column in name_columns(out):
+            out[column] = out[column].map(mask_name)
     return out
 
 
-def mask_value(column: str | None, value: str | None) -> str | None:
+def reveals(frame: pd.DataFrame, tampil: Tampil) -> bool:
+    """Whether the frame, shown to `tampil`, carries names or personal data unmasked: such a
+    download goes into the audit log."""
+    return bool(
+        (tampil.nama and name_columns(frame)) or (tampil.pribadi and personal_columns(frame))
+    )
+
+
+def mask_value(column: str | None, value: str | None, tampil: Tampil = BAWAAN) -> str | None:
     """A value quoted in a check's message, masked when its column holds personal data (a
-    birth date too: contract §4)."""
-    if value is None or column is None:
+    birth date too: contract §4) or a name the viewer may not see."""
+    if value is None or column is None or (tampil.pribadi and not column.startswith("nama")):
         return value
+    if column == "nama" or column.startswith("nama_"):
+        return value if tampil.nama else mask_name(value)
     if column.startswith("nik"):
         return mask_nik(value)
     if column in PHONE_COLUMNS:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kesiapan import exports, labels, privacy
+from kesiapan import akses, audit, exports, labels, masuk, privacy
 from kesiapan import filters as flt
 from kesiapan.store import Dataset, resolve_folder
 
@@ -49,6 +49,7 @@ def _open_version(folder: str) -> Dataset:
 @st.cache_data(ttl=600, max_entries=512, show_spinner=False)
 def _query(
     folder: str,
+    cakupan: tuple[str, ...] | None,
     name: str,
     as_of: date | None,
     kabupaten: tuple[str, ...] | None,
@@ -56,13 +57,18 @@ def _query(
     desa: tuple[str, ...] | None,
     batas: int | None = None,
 ) -> pd.DataFrame:
-    return dataset(folder).query(
-        name,
-        as_of=as_of,
-        kabupaten=list(kabupaten) if kabupaten else None,
-        kecamatan=list(kecamatan) if kecamatan else None,
-        desa=list(desa) if desa else None,
-        batas=batas,
+    # Issue 5: the viewer's area codes are applied in the data layer, below every filter.
+    return (
+        dataset(folder)
+        .scoped(cakupan)
+        .query(
+            name,
+            as_of=as_of,
+            kabupaten=list(kabupaten) if kabupaten else None,
+            kecamatan=list(kecamatan) if kecamatan else None,
+            desa=list(desa) if desa else None,
+            batas=batas,
+        )
     )
 
 
@@ -80,15 +86,28 @@ def kecamatan_geojson(folder: str) -> dict | None:
 @dataclass(frozen=True)
 class Page:
     folder: str
-    data: Dataset
+    data: Dataset  # already limited to the viewer's area scope
     filters: flt.Filters
     areas: pd.DataFrame
+    sesi: masuk.Sesi
+
+    @property
+    def tampil(self) -> privacy.Tampil:
+        """What this viewer may see unmasked."""
+        return akses.tampil(self.sesi.pengguna)
+
+    def masked(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return privacy.masked(frame, self.tampil)
+
+    def boleh(self, izin: str) -> bool:
+        return self.sesi.boleh(izin)
 
     def query(self, name: str, **overrides: object) -> pd.DataFrame:
         """A query with this view's filters (any of them overridden by keyword)."""
         args = {**self.filters.args(), **overrides}
         frame = _query(
             self.folder,
+            self.data.cakupan,
             name,
             args["as_of"],
             _tuple(args["kabupaten"]),
@@ -126,6 +145,7 @@ class Page:
             voting_day=config.hari_pemungutan,
             bimtek_start=config.bimtek_mulai,
             bimtek_end=config.bimtek_selesai,
+            tampil=self.tampil,
         )
 
     def areas_summary(self) -> tuple[pd.DataFrame, str, str, str]:
@@ -154,18 +174,19 @@ def _tuple(values: object) -> tuple[str, ...] | None:
 
 
 def page() -> Page:
-    """The context of the page being drawn (app.py has drawn the filters already)."""
+    """The context of the page being drawn (app.py has drawn the filters already). Without a
+    signed-in viewer this draws the sign-in screen and stops the page (kesiapan.masuk)."""
+    sesi = masuk.current(data_folder())
     folder = str(resolve_folder(data_folder()))  # issue 7: query caches keyed by version
-    data = dataset(folder)
-    areas = _query(folder, "wilayah_daftar", None, None, None, None)
-    return Page(folder, data, flt.current(data.default_as_of), areas)
+    data = dataset(folder).scoped(sesi.pengguna.cakupan)
+    areas = _query(folder, data.cakupan, "wilayah_daftar", None, None, None, None)
+    return Page(folder, data, flt.current(data.default_as_of), areas, sesi)
 
 
 # -- tables ------------------------------------------------------------------------------------
 # Personal data is masked in one place for screens and files alike (kesiapan.privacy).
 mask_nik = privacy.mask_nik
 mask_phone = privacy.mask_phone
-masked = privacy.masked
 
 
 def for_display(frame: pd.DataFrame) -> pd.DataFrame:
@@ -213,27 +234,56 @@ TABLE_TITLES = {
 }
 
 
-def _download_buttons(files: exports.TableFiles, key: str) -> None:
-    """Excel and CSV of one table; the files are written only when a button is pressed."""
+def _download_buttons(files: exports.TableFiles, key: str, view: Page) -> None:
+    """Excel and CSV of one table; the files are written only when a button is pressed, and a
+    file that names people unmasked is written into the audit log as it is made."""
     row = st.container(horizontal=True, gap="small")
-    row.download_button(
-        "Unduh Excel",
-        files.xlsx,
-        file_name=f"{files.stem}.xlsx",
-        mime=exports.XLSX_MIME,
-        key=f"{key}_xlsx",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    row.download_button(
-        "Unduh CSV",
-        files.csv,
-        file_name=f"{files.stem}.csv",
-        mime=exports.CSV_MIME,
-        key=f"{key}_csv",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    for label, kind, make, mime in (
+        ("Unduh Excel", "xlsx", files.xlsx, exports.XLSX_MIME),
+        ("Unduh CSV", "csv", files.csv, exports.CSV_MIME),
+    ):
+        row.download_button(
+            label,
+            _audited(view, f"{files.stem}.{kind}", files.table, make),
+            file_name=f"{files.stem}.{kind}",
+            mime=mime,
+            key=f"{key}_{kind}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+
+
+def _audited(
+    view: Page,
+    file_name: str,
+    table: Callable[[], pd.DataFrame] | None,
+    make: Callable[[], bytes],
+) -> Callable[[], bytes]:
+    """`make`, writing first who downloads what into the audit log when the file carries
+    names or personal data the viewer sees unmasked (`table`: the rows it holds; None: the
+    file always names people, as the action pack does)."""
+    sesi, tampil, filters = view.sesi, view.tampil, view.area_name()
+
+    def run() -> bytes:
+        data = make()
+        rows = None
+        if table is not None:
+            frame = table()
+            if not privacy.reveals(frame, tampil):
+                return data
+            rows = len(frame)
+        elif not tampil.nama and not tampil.pribadi:
+            return data
+        sesi.catat(
+            audit.UNDUH,
+            berkas=file_name,
+            filter=filters,
+            tanggal=view.filters.as_of.isoformat(),
+            baris=rows,
+        )
+        return data
+
+    return run
 
 
 def _source(
@@ -255,9 +305,11 @@ def table_downloads(
 ) -> None:
     """Downloads of a table as shown, with the area hierarchy, the filters and the date."""
     view = page()
+    if not view.boleh(akses.EKSPOR):
+        return  # issue 5: downloads are for roles with the export permission
     source, notes = _source(frame, view)
     title = title or TABLE_TITLES.get(key, key)
-    _download_buttons(exports.TableFiles(source, columns, title, view.scope(), notes), key)
+    _download_buttons(exports.TableFiles(source, columns, title, view.scope(), notes), key, view)
 
 
 def report_downloads(view: Page) -> None:
@@ -283,9 +335,16 @@ def report_downloads(view: Page) -> None:
         disabled=chromium is None,
         help=why,
     )
+    if not view.boleh(akses.EKSPOR):
+        return  # the action pack lists people: for roles with the export permission
     row.download_button(
         "Unduh paket aksi PPK (ZIP)",
-        lambda: actions.zip_bytes(actions.collect(data, scope)),
+        _audited(
+            view,
+            actions.zip_name(scope),
+            None,
+            lambda: actions.zip_bytes(actions.collect(data, scope)),
+        ),
         file_name=actions.zip_name(scope),
         mime=exports.ZIP_MIME,
         key="unduh_paket_aksi",
@@ -468,6 +527,7 @@ def start(title: str) -> tuple[Page, pd.Series]:
     st.caption(view.caption())
     total = view.query("ringkasan_total")
     if total.empty:
-        empty(f"Tidak ada wilayah yang cocok dengan filter ({view.area_name()}).")
+        where = view.filters.describe(view.areas, markdown=True)  # names from the data escaped
+        empty(f"Tidak ada wilayah yang cocok dengan filter ({where}).")
         st.stop()
     return view, total.iloc[0]

@@ -36,7 +36,7 @@ else:
 st.subheader("Sesi Bimtek: kehadiran dan kapasitas")
 sessions = page.query("bimtek_sesi_kehadiran")
 if sessions.empty:
-    ui.empty(f"Belum ada sesi Bimtek di {page.area_name()}.")
+    ui.empty(f"Belum ada sesi Bimtek di {labels.polos(page.area_name())}.")
 else:
     if len(sessions) <= MAX_SESSIONS_CHARTED:
         st.plotly_chart(charts.sessions_capacity(sessions), key="sesi", theme=None)
@@ -83,9 +83,9 @@ if page.single_kecamatan or page.filters.desa:
     )
 
 st.subheader("KPPS yang belum mengikuti Bimtek")
-untrained = ui.masked(page.query("kpps_belum_bimtek", batas=MAX_NAMES_SHOWN))
+untrained = page.masked(page.query("kpps_belum_bimtek", batas=MAX_NAMES_SHOWN))
 if untrained.empty:
-    ui.empty(f"Semua KPPS aktif di {page.area_name()} sudah mengikuti Bimtek.")
+    ui.empty(f"Semua KPPS aktif di {labels.polos(page.area_name())} sudah mengikuti Bimtek.")
 else:
     columns = [
         "kecamatan",
@@ -105,5 +105,6 @@ else:
         else f" · {labels.angka(MAX_NAMES_SHOWN)} pertama ditampilkan; pilih kecamatan untuk "
         "daftar lengkapnya"
     )
-    st.caption(f"{labels.angka(total_untrained)} orang{shown} · NIK dan nomor HP disamarkan.")
+    masked = page.tampil.note
+    st.caption(f"{labels.angka(total_untrained)} orang{shown}" + (f" · {masked}" if masked else ""))
     ui.table(untrained, columns, key="belum_bimtek")

@@ -8,7 +8,9 @@ from kesiapan import labels, privacy, schema, ui
 page = ui.page()
 config = page.data.config
 st.title("Data")
-st.caption(f"{config.nama or 'Dataset tanpa nama'} · folder {page.folder}")
+st.caption(
+    f"{labels.polos(config.nama or 'Dataset tanpa nama')} · folder {labels.polos(page.folder)}"
+)
 
 cols = st.columns(3)
 cols[0].metric("Tanggal data terakhir", labels.tanggal(page.data.default_as_of))
@@ -31,8 +33,8 @@ if not problems:
 else:
     errors, warnings = len(page.data.errors), len(page.data.warnings)
     st.caption(
-        f"{labels.angka(errors)} galat · {labels.angka(warnings)} peringatan · "
-        "nilai data pribadi disamarkan"
+        f"{labels.angka(errors)} galat · {labels.angka(warnings)} peringatan"
+        + ("" if page.tampil.pribadi else " · nilai data pribadi disamarkan")
     )
     frame = pd.DataFrame(
         [
@@ -41,7 +43,7 @@ else:
                 "berkas": p.berkas,
                 "baris": p.baris,
                 "kolom": p.kolom,
-                "nilai": privacy.mask_value(p.kolom, p.nilai),
+                "nilai": privacy.mask_value(p.kolom, p.nilai, page.tampil),
                 "pesan": labels.kalimat(p.pesan),
             }
             for p in problems

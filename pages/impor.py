@@ -2,10 +2,19 @@
 
 import streamlit as st
 
-from kesiapan import import_ui, importer, ui, versions
+from kesiapan import akses, audit, import_ui, importer, labels, masuk, ui, versions
 
+page = ui.page()
 folder = ui.data_folder()
 st.title("Impor Data")
+if versions.is_bundled_sample(folder):
+    ui.empty(
+        "Dataset contoh bawaan (data/sample) tidak diubah oleh impor. Salin dulu ke folder lain "
+        "lalu jalankan dasbor dengan KESIAPAN_DATA=folder-itu untuk mengimpor."
+    )
+    st.stop()
+masuk.require(page.sesi, akses.IMPOR, "halaman Impor Data")
+user, cakupan = page.sesi.pengguna, page.data.cakupan
 limit = st.get_option("server.maxUploadSize")
 st.caption(
     "Muat berkas CSV atau Excel (daftar KPPS dari SIAKBA, daftar hadir Bimtek dari PPK, catatan "
@@ -16,13 +25,13 @@ st.caption(
 if message := st.session_state.pop(import_ui.MESSAGE_KEY, None):
     st.success(message, icon=":material/check_circle:")
 
-who = st.text_input("Nama petugas", key="impor_petugas", placeholder="dicatat di riwayat impor")
-if versions.is_bundled_sample(folder):
-    ui.empty(
-        "Dataset contoh bawaan (data/sample) tidak diubah oleh impor. Salin dulu ke folder lain "
-        "lalu jalankan dasbor dengan KESIAPAN_DATA=folder-itu untuk mengimpor."
+who = f"{user.nama} ({user.username})"  # written into the version's history record
+if cakupan is not None:
+    st.info(
+        f"Akun Anda hanya dapat mengubah data {masuk.scope_words(user, page.areas)}: baris di "
+        "luar wilayah itu ditolak, dan data wilayah lain tetap seperti sekarang.",
+        icon=":material/shield:",
     )
-    st.stop()
 
 st.subheader("Berkas")
 round_ = st.session_state.setdefault(import_ui.UPLOADER_KEY, 0)
@@ -36,7 +45,12 @@ table = left.selectbox(
     "Tabel tujuan", import_ui.TABLE_CHOICES, format_func=import_ui.table_label, key="impor_tabel"
 )
 mode = right.radio(
-    "Cara memuat", list(importer.MODES), format_func=importer.MODES.get, key="impor_cara"
+    "Cara memuat",
+    list(importer.MODES),
+    format_func=lambda m: (
+        "ganti seluruh data di wilayah akun" if m == "ganti" and cakupan else importer.MODES[m]
+    ),
+    key="impor_cara",
 )
 if not files:
     import_ui.forget_preview()
@@ -47,11 +61,11 @@ else:
         choice = st.session_state.get(f"impor_lembar_{f.name}")
         if choice:
             sheets[f.name] = choice
-    preview = import_ui.current_preview(folder, files, table, mode, sheets)
+    preview = import_ui.current_preview(folder, files, table, mode, sheets, cakupan)
     for f in preview.files:
         if f.needs_sheet or f.name in sheets:
             st.selectbox(
-                f"Lembar yang dibaca dari {f.name}",
+                f"Lembar yang dibaca dari {labels.polos(f.name)}",
                 f.sheets,
                 index=None,
                 placeholder="Pilih lembar",
@@ -66,7 +80,7 @@ else:
             "dibuang disimpan di berkas tolakan)",
             key="impor_buang",
         )
-    reason = preview.refusal(drop) or (None if who.strip() else "isi nama petugas dulu")
+    reason = preview.refusal(drop)
     if st.button(
         "Simpan sebagai versi baru",
         type="primary",
@@ -79,8 +93,15 @@ else:
             result = importer.commit(preview, drop, who, lambda f, t: bar.progress(f, text=t))
         except (importer.ImportRefused, versions.VersionError) as exc:
             bar.empty()
-            st.error(f"Tidak disimpan: {exc}.", icon=":material/block:")
+            st.error(f"Tidak disimpan: {labels.polos(str(exc))}.", icon=":material/block:")
         else:
+            page.sesi.catat(
+                audit.IMPOR,
+                versi=result.version,
+                berkas=[f.name for f in preview.files],
+                cara=mode,
+                cakupan=list(cakupan) if cakupan is not None else None,
+            )
             import_ui.forget_preview()
             st.session_state[import_ui.UPLOADER_KEY] += 1
             st.session_state[import_ui.MESSAGE_KEY] = (
@@ -88,16 +109,18 @@ else:
             )
             st.rerun()
     if reason:
-        st.caption(f"Belum dapat disimpan: {reason}.")
+        st.caption(f"Belum dapat disimpan: {labels.polos(reason)}.")
 
 st.subheader("Versi dataset")
-wanted = import_ui.draw_versions(folder, who.strip())
-if wanted:
+# A restore swaps the whole dataset: only for accounts without an area limit.
+wanted = import_ui.draw_versions(folder, who, may_restore=cakupan is None)
+if wanted and cakupan is None:
     try:
-        before = versions.restore(folder, wanted, who.strip())
+        before = versions.restore(folder, wanted, who)
     except versions.VersionError as exc:
-        st.error(f"Tidak dipulihkan: {exc}.", icon=":material/block:")
+        st.error(f"Tidak dipulihkan: {labels.polos(str(exc))}.", icon=":material/block:")
     else:
+        page.sesi.catat(audit.PULIHKAN, versi=wanted, sebelumnya=before)
         import_ui.forget_preview()
         st.session_state[import_ui.MESSAGE_KEY] = (
             f"Versi {wanted} aktif lagi (sebelumnya {before}); dasbor kini memakai versi ini."

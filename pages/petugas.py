@@ -18,7 +18,7 @@ ui.drill_from_chart(charts.status_by_area(summary, name_col, code_col), "status"
 st.subheader("TPS dengan kursi kosong atau tanpa ketua")
 gaps = page.query("tps_kekurangan")
 if gaps.empty:
-    ui.empty(f"Semua TPS di {page.area_name()} lengkap dan punya ketua.")
+    ui.empty(f"Semua TPS di {labels.polos(page.area_name())} lengkap dan punya ketua.")
 else:
     st.caption("Terburuk di atas. Pilih satu TPS untuk melihat anggotanya.")
     columns = [
@@ -38,8 +38,8 @@ else:
     if event.selection.rows:
         chosen = gaps.iloc[event.selection.rows[0]]
         members = page.query("kpps_aktif_tps", desa=[chosen.kode_desa])
-        members = ui.masked(members[members["kode_tps"] == chosen.kode_tps])
-        st.markdown(f"**Anggota aktif TPS {chosen.nomor_tps:03d} {chosen.desa}**")
+        members = page.masked(members[members["kode_tps"] == chosen.kode_tps])
+        st.markdown(f"**Anggota aktif TPS {chosen.nomor_tps:03d} {labels.polos(chosen.desa)}**")
         if members.empty:
             ui.empty("TPS ini belum punya anggota aktif.")
         else:
@@ -50,10 +50,10 @@ else:
             )
 
 st.subheader("Penggantian antar waktu (PAW)")
-paw = ui.masked(page.query("paw"))
+paw = page.masked(page.query("paw"))
 if paw.empty:
     until = labels.tanggal(page.filters.as_of)
-    ui.empty(f"Belum ada KPPS yang berhenti di {page.area_name()} sampai {until}.")
+    ui.empty(f"Belum ada KPPS yang berhenti di {labels.polos(page.area_name())} sampai {until}.")
 else:
     st.plotly_chart(charts.paw_timeline(paw), key="paw", theme=None)
     columns = [

@@ -34,7 +34,7 @@ with right:
 st.subheader("Kunjungan per hari menurut lembaga")
 if visits.empty:
     until = labels.tanggal(page.filters.as_of)
-    ui.empty(f"Belum ada kunjungan supervisi di {page.area_name()} sampai {until}.")
+    ui.empty(f"Belum ada kunjungan supervisi di {labels.polos(page.area_name())} sampai {until}.")
 else:
     st.plotly_chart(charts.visits_timeline(visits), key="linimasa", theme=None)
 

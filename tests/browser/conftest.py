@@ -8,6 +8,7 @@ used. A missing Chromium fails the run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
@@ -27,6 +28,7 @@ from kesiapan.loadtest import (
     stop_server,
     tail,
 )
+from tests.oidc_idp import OidcProvider
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "test-results"
@@ -38,35 +40,10 @@ expect.set_options(timeout=WAIT_MS)
 _REPORT = pytest.StashKey[pytest.TestReport]()
 
 
-@contextmanager
-def running_server(log_name: str) -> Iterator[str]:
-    """`streamlit run app.py` on the bundled sample and a free port, until the block ends;
+def running_server(log_name: str) -> contextlib.AbstractContextManager[str]:
+    """`python -m kesiapan.serve` on the bundled sample and a free port, until the block ends;
     yields its base URL (`http://127.0.0.1:PORT`) once /_stcore/health answers."""
-    RESULTS.mkdir(exist_ok=True)
-    log_path = RESULTS / log_name
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        process = start_server("data/sample", port, log)
-        try:
-            deadline = time.monotonic() + SERVER_START_TIMEOUT
-            while not healthy(url):
-                if process.poll() is not None:
-                    pytest.fail(
-                        f"Streamlit exited with code {process.returncode} before it was "
-                        f"healthy; {log_path}:\n{tail(log_path)}",
-                        pytrace=False,
-                    )
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"Streamlit not healthy at {url} after {SERVER_START_TIMEOUT:.0f} s; "
-                        f"{log_path}:\n{tail(log_path)}",
-                        pytrace=False,
-                    )
-                time.sleep(0.25)
-            yield url
-        finally:
-            stop_server(process)
+    return dashboard_server(ROOT / "data" / "sample", log_name)
 
 
 def _log_name(stem: str) -> str:
@@ -136,3 +113,52 @@ def open_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Call
 def page(open_page: Callable[..., Page]) -> Page:
     """A desktop-sized page (1400×900)."""
     return open_page()
+
+
+# -- a server on a dataset of the test's own, with extra environment (sign-in tests) --------
+
+
+@contextmanager
+def dashboard_server(
+    data_dir: Path,
+    log_name: str,
+    *,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """Like `running_server`, on `data_dir` and with `env` added to the server's environment
+    (e.g. KESIAPAN_AKSES, STREAMLIT_SECRETS_FILES); `port` when the caller had to know it
+    before the start (an OIDC redirect_uri names it). Yields the base URL once healthy."""
+    RESULTS.mkdir(exist_ok=True)
+    log_path = RESULTS / log_name
+    port = port or free_port()
+    url = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        process = start_server(data_dir, port, log, env)
+        try:
+            deadline = time.monotonic() + SERVER_START_TIMEOUT
+            while not healthy(url):
+                if process.poll() is not None:
+                    pytest.fail(
+                        f"Streamlit exited with code {process.returncode} before it was "
+                        f"healthy; {log_path}:\n{tail(log_path)}",
+                        pytrace=False,
+                    )
+                if time.monotonic() > deadline:
+                    pytest.fail(
+                        f"Streamlit not healthy at {url} after {SERVER_START_TIMEOUT:.0f} s; "
+                        f"{log_path}:\n{tail(log_path)}",
+                        pytrace=False,
+                    )
+                time.sleep(0.25)
+            yield url
+        finally:
+            stop_server(process)
+
+
+@pytest.fixture
+def idp() -> Iterator[OidcProvider]:
+    """A local OpenID Connect provider (tests/oidc_idp.py) on 127.0.0.1 for one test; it
+    signs in `idp.identity`, which the test may change before the browser goes there."""
+    with OidcProvider() as provider:
+        yield provider

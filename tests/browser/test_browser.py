@@ -23,13 +23,13 @@ PAGES = [
     ("supervisi", "/supervisi-bimtek", "Supervisi Bimtek", True),
     ("data", "/tentang-data", "Data", False),
 ]
+# The demo visitor of the bundled sample: Impor Data is only listed for roles that import.
 NAVIGATION = [
     "Ringkasan",
     "Cakupan Bimtek",
     "Kekurangan Petugas",
     "Supervisi",
     "Data",
-    "Impor Data",
 ]
 TORJUN, SAMPANG = "35.27.02", "35.27.03"
 

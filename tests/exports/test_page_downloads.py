@@ -66,9 +66,9 @@ def offered(monkeypatch) -> dict[str, object]:
     files: dict[str, object] = {}
     draw = ui._download_buttons
 
-    def record(table_files, key):
+    def record(table_files, key, view):
         files[key] = table_files
-        draw(table_files, key)
+        draw(table_files, key, view)
 
     monkeypatch.setattr(ui, "_download_buttons", record)
     monkeypatch.setenv("KESIAPAN_DATA", str(SAMPLE))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from kesiapan import exports, labels, privacy
@@ -201,4 +202,11 @@ def test_masking_is_the_same_on_screen_and_in_files() -> None:
     assert privacy.mask_phone("081234567890") == "0812•••••890"
     assert privacy.mask_phone("0812") == "•••"
     assert (privacy.mask_nik(None), privacy.mask_phone(float("nan"))) == ("", "")
-    assert ui.mask_nik is privacy.mask_nik and ui.masked is privacy.masked
+    assert ui.mask_nik is privacy.mask_nik
+    # Issue 5: screens mask through the viewer's Page.masked, files through the Scope's tampil,
+    # both with privacy.masked; names too for a role that may not see them.
+    member = pd.DataFrame({"nama": ["Moh. Hasan"], "nik": ["3527020101900001"], "no_hp": [None]})
+    hidden = privacy.masked(member, privacy.Tampil(nama=False, pribadi=False))
+    assert hidden.iloc[0].tolist() == ["M••• H••••", "3527••••••••0001", ""]
+    shown = privacy.masked(member, privacy.Tampil(nama=True, pribadi=True))
+    assert shown.iloc[0].tolist() == ["Moh. Hasan", "3527020101900001", None]

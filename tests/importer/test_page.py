@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kesiapan import importer, versions
+from kesiapan import akses, importer, labels, masuk, versions
 from tests.conftest import ROOT, SAMPLE
 from tests.importer.conftest import CORPUS, ROSTER
 
@@ -17,8 +17,17 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _page(monkeypatch: pytest.MonkeyPatch, folder: Path, name: str = "impor") -> AppTest:
+    """The page signed in as Siti, an admin (issue 5); the bundled sample as its demo."""
     monkeypatch.setenv("KESIAPAN_DATA", str(folder))
-    return AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=90).run()
+    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=90)
+    if folder != SAMPLE:
+        accounts = folder.parent / "akses"
+        monkeypatch.setenv(akses.AKSES_ENV, str(accounts))
+        if not akses.load(accounts):
+            akses.add(accounts, "siti", peran="admin", wilayah=[], nama="Siti Nurhayati",
+                      password="sandi-rahasia-2024")  # fmt: skip
+        at.session_state[masuk.SESSION_KEY] = "siti"
+    return at.run()
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
@@ -67,12 +76,14 @@ def test_upload_preview_drop_commit_and_restore(monkeypatch, base: Path) -> None
         }
     ]
     (download,) = at.get("download_button")
-    assert download.label == "Unduh 1 baris yang ditolak dari kpps_nik_15_digit.csv (Excel)"
+    # Labels are Markdown: the file name, as uploaded, is escaped (labels.polos).
+    assert download.label == (
+        f"Unduh 1 baris yang ditolak dari {labels.polos('kpps_nik_15_digit.csv')} (Excel)"
+    )
     save = at.button(key="impor_simpan")
     assert save.disabled
     assert at.caption[-1].value.startswith("Belum dapat disimpan: 1 baris bergalat")
 
-    at.text_input(key="impor_petugas").input("Siti Nurhayati").run()
     assert at.button(key="impor_simpan").disabled
     at.checkbox(key="impor_buang").check().run()
     assert not at.button(key="impor_simpan").disabled
@@ -86,8 +97,10 @@ def test_upload_preview_drop_commit_and_restore(monkeypatch, base: Path) -> None
     assert at.file_uploader[0].key == "impor_berkas_1"  # an empty uploader after the commit
     entries = [m.value for m in at.markdown if m.value.startswith("**Versi")]
     assert entries[0].startswith("**Versi 0002** · **aktif** · ")
-    assert entries[0].endswith("oleh Siti Nurhayati  \nkpps_nik_15_digit.csv → kpps: "
-                               "1 diterima, 1 ditolak")  # fmt: skip
+    assert entries[0].endswith(
+        "oleh Siti Nurhayati \\(siti\\)  \n"
+        + labels.polos("kpps_nik_15_digit.csv → kpps: 1 diterima, 1 ditolak")
+    )
     assert entries[1].startswith("**Versi 0001** · ")
 
     at.button(key="pulihkan_0001").click().run()
@@ -96,7 +109,7 @@ def test_upload_preview_drop_commit_and_restore(monkeypatch, base: Path) -> None
         "Versi 0001 aktif lagi (sebelumnya 0002); dasbor kini memakai versi ini."
     ]
     assert versions.current(base) == "0001"
-    assert versions.history(base)[-1]["oleh"] == "Siti Nurhayati"
+    assert versions.history(base)[-1]["oleh"] == "Siti Nurhayati (siti)"
 
 
 def test_a_workbook_with_several_tables_asks_for_the_sheet(monkeypatch, base: Path) -> None:
@@ -107,7 +120,7 @@ def test_a_workbook_with_several_tables_asks_for_the_sheet(monkeypatch, base: Pa
         "berkas ini punya beberapa lembar berisi tabel (Torjun, Sampang); pilih satu lembar"
     )
     choice = at.selectbox(key=f"impor_lembar_{workbook.name}")
-    assert choice.label == "Lembar yang dibaca dari rekap_kpps_dua_lembar.xlsx"
+    assert choice.label == f"Lembar yang dibaca dari {labels.polos('rekap_kpps_dua_lembar.xlsx')}"
     assert choice.options == ["Torjun", "Sampang"]
     at = choice.select("Sampang").run()
     assert not at.exception
