@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -460,8 +461,9 @@ def _chart_rows(figures: Figures) -> tuple[pd.DataFrame, str]:
     return rows.head(MAX_CHART_ROWS), note
 
 
-def kecamatan_geojson(folder: Path | None) -> dict | None:
-    """Kecamatan boundaries: the dataset's own file, else the bundled reference ones."""
+def kecamatan_geojson(folder: Path | None, kecamatan: Collection[str] | None = None) -> dict | None:
+    """Kecamatan boundaries: the dataset's own file, else the bundled reference ones; only
+    those of `kecamatan` (codes) when given, so a map shows the viewer's areas alone."""
     candidates = sorted(REFERENCE_DIR.glob(f"*/{GEOJSON_NAME}"))
     if folder is not None:
         candidates.insert(0, Path(folder) / GEOJSON_NAME)
@@ -469,6 +471,9 @@ def kecamatan_geojson(folder: Path | None) -> dict | None:
     for path in candidates:
         if path.exists():
             features += json.loads(path.read_text(encoding="utf-8"))["features"]
+    if kecamatan is not None:
+        wanted = set(kecamatan)
+        features = [f for f in features if f["properties"].get("kode_kecamatan") in wanted]
     return {"type": "FeatureCollection", "features": features} if features else None
 
 
@@ -610,7 +615,9 @@ def print_pdf(document: str, chromium: str | None = None) -> bytes:
 def pdf(dataset: object, scope: Scope, chromium: str | None = None) -> bytes:
     """The briefing of `scope` as PDF bytes."""
     figures = collect(dataset, scope)
-    geojson = kecamatan_geojson(getattr(dataset, "folder", None))
+    geojson = kecamatan_geojson(
+        getattr(dataset, "folder", None), set(scope.areas["kode_kecamatan"])
+    )
     return print_pdf(render_html(figures, geojson), chromium)
 
 

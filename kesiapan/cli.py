@@ -173,10 +173,10 @@ def _report(args: argparse.Namespace) -> int:
     if _outside(user, codes):
         return 2
     dataset = Dataset.open(args.data)
+    if user is not None:  # the account's own area: its errors only, as its Data page lists
+        dataset = dataset.scoped(user.cakupan)
     if not _usable(dataset, args.data):
         return 1
-    if user is not None:
-        dataset = dataset.scoped(user.cakupan)
     frame = report.report_table(dataset, args.level, args.as_of, codes)
     try:
         report.write(frame, args.format, args.output, sys.stdout.buffer)
@@ -218,11 +218,12 @@ def _scope(args: argparse.Namespace) -> tuple[Dataset, Scope] | int:
     if _outside(user, args.area or []):
         return 2
     dataset = Dataset.open(args.data)
+    if user is not None:
+        dataset = dataset.scoped(user.cakupan)
     if not _usable(dataset, args.data):
         return 1
     if user is None:
         return dataset, Scope.of(dataset, args.as_of, **filters)
-    dataset = dataset.scoped(user.cakupan)
     scope = Scope.of(dataset, args.as_of, **filters)
     return dataset, replace(scope, tampil=akses.tampil(user))
 

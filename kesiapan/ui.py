@@ -6,7 +6,6 @@ figure; nothing here aggregates: it maps codes to words and formats for display.
 
 from __future__ import annotations
 
-import json
 import os
 import zlib
 from collections.abc import Callable
@@ -23,8 +22,6 @@ from kesiapan.store import Dataset, resolve_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data" / "sample"
-REFERENCE_DIR = ROOT / "data" / "referensi"
-GEOJSON_NAME = "kecamatan.geojson"
 STATUS_WORDS = {**labels.STATUS_LABELS, **labels.PAW_STATUS_LABELS}
 # DataFrame.attrs key of a list cut to its first `batas` rows by Page.query: how to fetch it whole.
 CAPPED = "kesiapan_dibatasi"
@@ -72,15 +69,12 @@ def _query(
     )
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def kecamatan_geojson(folder: str) -> dict | None:
-    """Kecamatan boundaries: the dataset's own file, else the bundled reference ones."""
-    candidates = [Path(folder) / GEOJSON_NAME, *sorted(REFERENCE_DIR.glob(f"*/{GEOJSON_NAME}"))]
-    features = []
-    for path in candidates:
-        if path.exists():
-            features += json.loads(path.read_text(encoding="utf-8"))["features"]
-    return {"type": "FeatureCollection", "features": features} if features else None
+@st.cache_data(max_entries=16, show_spinner=False)
+def kecamatan_geojson(folder: str, kecamatan: tuple[str, ...]) -> dict | None:
+    """The boundaries of these kecamatan (kesiapan.briefing reads them for the PDF too)."""
+    from kesiapan import briefing
+
+    return briefing.kecamatan_geojson(Path(folder), kecamatan)
 
 
 @dataclass(frozen=True)
@@ -124,6 +118,12 @@ class Page:
                 "rows": len(frame),
             }
         return frame
+
+    def geojson(self) -> dict | None:
+        """The boundaries of the kecamatan in the viewer's scope (all of the dataset's when
+        unrestricted), for the maps."""
+        codes = tuple(sorted(self.areas["kode_kecamatan"].unique()))
+        return kecamatan_geojson(self.folder, codes)
 
     def caption(self) -> str:
         return flt.caption(self.filters, self.areas, self.data.config.hari_pemungutan)

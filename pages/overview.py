@@ -21,7 +21,7 @@ summary, name_col, code_col, level = page.areas_summary()
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Peta cakupan Bimtek per kecamatan")
-    geojson = ui.kecamatan_geojson(page.folder)
+    geojson = page.geojson()
     if geojson is None:
         ui.empty("Batas kecamatan untuk dataset ini belum tersedia.")
     else:

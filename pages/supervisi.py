@@ -20,7 +20,7 @@ ui.headline(
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Peta kunjungan")
-    geojson = ui.kecamatan_geojson(page.folder)
+    geojson = page.geojson()
     if geojson is None:
         ui.empty("Batas kecamatan untuk dataset ini belum tersedia.")
     else:
