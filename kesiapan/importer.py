@@ -14,6 +14,10 @@ One implementation for the Impor Data page and `python -m kesiapan import`:
    with the live version), keeps the originals and the rejected rows, records who did what and
    switches (`versions`).
 
+With an area scope (`cakupan`, an operator's account), uploaded rows whose area lies outside
+it are errors, both modes replace only the current rows inside it, and `commit` checks again,
+on the tables it wrote, that every row outside the scope is exactly as it was.
+
 Row numbers in every message are those of the uploaded file. Internally an uploaded row of file
 i is `_baris = i * STRIDE + row` and a row of the current dataset `row - BASE_OFFSET`.
 """
@@ -54,6 +58,7 @@ MODES = {
     "perbarui": "perbarui hanya kecamatan yang ada di berkas",
 }
 EXCEL_MAX_ROWS = 1_048_575  # a sheet's rows below the header
+REJECTS_STEM_MAX = 60  # characters of the uploaded name kept in a rejects file's name
 CURRENT_BERKAS = "{table} (data sekarang)"
 TOO_WIDE = (
     "baris ini berisi lebih banyak kolom daripada baris judul; mungkin ada pemisah (koma atau "
@@ -75,6 +80,21 @@ KEYS: dict[str, tuple[str, ...]] = {
     "supervisi": tuple(c.name for c in schema.TABLES["supervisi"].columns),
 }
 Progress = Callable[[float, str], None]
+
+# An account's area scope: province `35`, kabupaten `35.27`, kecamatan `35.27.02` or desa
+# `35.27.02.2001`. A code is inside when it equals one of them or starts with it and a dot.
+SCOPE_PATTERN = re.compile(r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")
+SCOPE_LENGTHS = (2, 5, 8, 13)  # the lengths SCOPE_PATTERN allows
+OUTSIDE = "di luar cakupan akun Anda ({cakupan})"
+UNKNOWN_AREA = (
+    "wilayah baris ini tidak dapat ditentukan, jadi tidak dapat dipastikan berada dalam "
+    "cakupan akun Anda ({cakupan})"
+)
+# "nama ini berbeda dengan yang tercatat untuk 35.27 (Sampang); nama wilayah di luar …"
+ABOVE_SCOPE_NAME = (
+    "nama ini berbeda dengan yang tercatat untuk ",
+    "nama wilayah di luar cakupan akun Anda ({cakupan}) tidak dapat diubah",
+)
 
 
 class ImportRefused(Exception):
@@ -147,6 +167,7 @@ class Preview:
     con: duckdb.DuckDBPyConnection
     work: Path
     tables: dict[str, list[int]]  # table → indexes of the files that fill it
+    cakupan: tuple[str, ...] | None = None  # the account's area scope; None: unrestricted
 
     @property
     def rejected_rows(self) -> int:
@@ -341,6 +362,9 @@ def _read_file(
         report.fatal.append(Problem(ERROR, name, None, None, None, str(exc)))
         return
     report.kind, report.sheets = source.kind, source.sheets
+    # The stored original's suffix: the kind read from the content, never the uploaded name's
+    # (which may be 300 characters long or hold a NUL or a newline).
+    report.suffix = f".{source.kind}"
     report.notes += [Problem(WARNING, name, None, None, None, note) for note in source.notes]
     by_name = import_columns.tables_by_name(name)
     candidates = [forced_table] if forced_table else (by_name or list(schema.TABLE_NAMES))
@@ -373,17 +397,21 @@ def _read_file(
     if report.fatal:
         return
     numeric = {found["nik"]} if "nik" in found else set()
-    report.rows_read = upload_reader.load(
-        con,
-        f"_up_{report.index}",
-        source,
-        chosen,
-        header_row,
-        len(headers),
-        numeric,
-        work,
-        lambda f, text: progress(f, f"{text} {name}"),
-    )
+    try:
+        report.rows_read = upload_reader.load(
+            con,
+            f"_up_{report.index}",
+            source,
+            chosen,
+            header_row,
+            len(headers),
+            numeric,
+            work,
+            lambda f, text: progress(f, f"{text} {name}"),
+        )
+    except upload_reader.ReadError as exc:  # damaged, or a record too long, below the first rows
+        report.fatal.append(Problem(ERROR, name, None, None, None, str(exc)))
+        return
     report.description = source.describe()
     if report.rows_read == 0:
         report.fatal.append(
@@ -542,6 +570,240 @@ def _kecamatan_of(table: str, source: str) -> str:
     )
 
 
+# -- area scope ----------------------------------------------------------------------------------
+def validate_scope(cakupan: tuple[str, ...] | list[str] | None) -> tuple[str, ...] | None:
+    """The scope as a tuple of distinct codes (None: unrestricted); ValueError for a code that
+    is not `35`, `35.27`, `35.27.02` or `35.27.02.2001`, or for an empty scope."""
+    if cakupan is None:
+        return None
+    if isinstance(cakupan, str):
+        raise ValueError(f"cakupan wilayah harus berupa daftar kode, bukan satu teks: '{cakupan}'")
+    codes: list[str] = []
+    for code in cakupan:
+        if not isinstance(code, str) or not SCOPE_PATTERN.fullmatch(code):
+            raise ValueError(
+                f"kode cakupan wilayah tidak sah: '{code}'; tulis seperti 35 (provinsi), "
+                "35.27 (kabupaten/kota), 35.27.02 (kecamatan) atau 35.27.02.2001 (desa/kelurahan)"
+            )
+        if code not in codes:
+            codes.append(code)
+    if not codes:
+        raise ValueError(
+            "cakupan wilayah akun kosong: akun operator perlu paling sedikit satu kode wilayah"
+        )
+    return tuple(codes)
+
+
+def in_scope(kode: str, cakupan: tuple[str, ...] | None) -> bool:
+    """Whether an area code lies in the scope (the same rule as the import's SQL)."""
+    if cakupan is None:
+        return True
+    return any(kode == c or kode.startswith(c + ".") for c in cakupan)
+
+
+def _scope_text(cakupan: tuple[str, ...]) -> str:
+    return ", ".join(cakupan)
+
+
+def _create_scope(con: duckdb.DuckDBPyConnection, cakupan: tuple[str, ...]) -> None:
+    """`_akun_cakupan` (the codes, filled as parameters) and `_dalam_cakupan(kode)`: true
+    inside, false outside, NULL for a NULL code."""
+    con.execute("create or replace temp table _akun_cakupan (kode varchar primary key)")
+    con.executemany("insert into _akun_cakupan values (?)", [[c] for c in cakupan])
+    # A code is inside when one of its leading parts is a scope code: only these lengths can be.
+    parts = " or ".join(
+        f"(left(k, {n}) in (select kode from _akun_cakupan) "  # noqa: S608
+        f"and (length(k) = {n} or substr(k, {n + 1}, 1) = '.'))"
+        for n in SCOPE_LENGTHS
+    )
+    con.execute(
+        f"create or replace temp macro _dalam_cakupan(k) as "
+        f"case when k is null then null else {parts} end"
+    )
+
+
+@dataclass(frozen=True)
+class _ScopeRule:
+    """One way a row can leave the scope: `inside` is SQL over the row `r` (typed columns) and
+    its lookups `t` (TPS) and `s` (session), true inside, false outside, NULL when unknown."""
+
+    column: str
+    inside: str
+    message: str
+
+
+def _above(level: str, what: str) -> _ScopeRule:
+    # A larger area than the scope (Sampang for an operator of Torjun) is fine as long as it is
+    # the desa's own: else the row would put the desa in somebody else's figures.
+    return _ScopeRule(
+        f"kode_{level}",
+        f"_dalam_cakupan(r.kode_{level}) or "
+        f"coalesce(starts_with(r.kode_desa, r.kode_{level} || '.'), false)",
+        f"{what} ini {OUTSIDE} dan kode_desa baris ini tidak terletak di dalamnya",
+    )
+
+
+SESSION_OUTSIDE = f"sesi ini untuk kecamatan {OUTSIDE}"
+SCOPE_RULES: dict[str, tuple[_ScopeRule, ...]] = {
+    "wilayah": (
+        _ScopeRule("kode_desa", "_dalam_cakupan(r.kode_desa)", f"desa/kelurahan ini {OUTSIDE}"),
+        _above("kecamatan", "kecamatan"),
+        _above("kabupaten", "kabupaten/kota"),
+        _above("provinsi", "provinsi"),
+    ),
+    "tps": (
+        _ScopeRule("kode_desa", "_dalam_cakupan(r.kode_desa)", f"desa/kelurahan TPS ini {OUTSIDE}"),
+    ),
+    "kpps": (_ScopeRule("kode_tps", "t.dalam", f"TPS ini {OUTSIDE}"),),
+    # A session serves a whole kecamatan: an operator of one desa only is not in charge of it.
+    "bimtek_sesi": (
+        _ScopeRule(
+            "kode_kecamatan", "_dalam_cakupan(r.kode_kecamatan)", f"kecamatan sesi ini {OUTSIDE}"
+        ),
+    ),
+    "bimtek_hadir": (_ScopeRule("kode_sesi", "s.dalam", SESSION_OUTSIDE),),
+    # A visit belongs to its desa when it names one (then its kecamatan must be the desa's or
+    # inside), else to its kecamatan; the session it observed counts for that session's
+    # kecamatan (`sesi_disupervisi`), so it must be inside too.
+    "supervisi": (
+        _ScopeRule(
+            "kode_desa",
+            "case when r.kode_desa is null then true else _dalam_cakupan(r.kode_desa) end",
+            f"desa/kelurahan ini {OUTSIDE}",
+        ),
+        _ScopeRule(
+            "kode_kecamatan",
+            "_dalam_cakupan(r.kode_kecamatan) or "
+            "coalesce(starts_with(r.kode_desa, r.kode_kecamatan || '.'), false)",
+            f"kecamatan ini {OUTSIDE}",
+        ),
+        _ScopeRule(
+            "kode_sesi", "case when r.kode_sesi is null then true else s.dalam end", SESSION_OUTSIDE
+        ),
+    ),
+}
+
+
+def _typed_rows(table: str, source: str) -> str:
+    """`source` (text columns of `table`, `_baris`) with its columns typed, as a subquery."""
+    columns = ", ".join(
+        f"{store.typed_expression(c, f'r.{c.name}')} as {c.name}"
+        for c in schema.TABLES[table].columns
+    )
+    return f"(select r._baris, {columns} from {source} as r)"  # noqa: S608
+
+
+def _scope_sql(table: str, rows: str, tps: str, sessions: str) -> str:
+    """Per row of `rows` (typed columns of `table`): `luar`, the first rule it breaks (1-based),
+    `tak_tentu`, the first rule it cannot be judged by, and `nilai`, each rule's column value.
+    `tps` and `sessions` are typed `tps` and `bimtek_sesi` rows to look areas up in."""
+    rules = SCOPE_RULES[table]
+    # A code written twice with different areas is inside only when all of them are.
+    lookups = {
+        "t": f"(select kode_tps, case when count(*) > count(kode_desa) then null else "  # noqa: S608
+        f"bool_and(_dalam_cakupan(kode_desa)) end as dalam from {tps} "
+        "where kode_tps is not null group by kode_tps)",
+        "s": f"(select kode_sesi, case when count(*) > count(kode_kecamatan) then null else "  # noqa: S608
+        f"bool_and(_dalam_cakupan(kode_kecamatan)) end as dalam from {sessions} "
+        "where kode_sesi is not null group by kode_sesi)",
+    }
+    joins = ""
+    if table == "kpps":
+        joins = f" left join {lookups['t']} as t on t.kode_tps = r.kode_tps"
+    if table in ("bimtek_hadir", "supervisi"):
+        joins = f" left join {lookups['s']} as s on s.kode_sesi = r.kode_sesi"
+    outside = " ".join(f"when not ({rule.inside}) then {i}" for i, rule in enumerate(rules, 1))
+    unknown = " ".join(f"when ({rule.inside}) is null then {i}" for i, rule in enumerate(rules, 1))
+    values = ", ".join(f"cast(r.{rule.column} as varchar)" for rule in rules)
+    return (
+        f"select r._baris, case {outside} end as luar, case {unknown} end as tak_tentu, "  # noqa: S608
+        f"[{values}] as nilai from {rows} as r{joins}"
+    )
+
+
+def _base_scope_sql(table: str) -> str:
+    """`_scope_sql` of the current rows, their areas looked up in the current data."""
+    return _scope_sql(
+        table,
+        _typed_rows(table, f"_basis_{table}"),
+        _typed_rows("tps", "_basis_tps"),
+        _typed_rows("bimtek_sesi", "_basis_bimtek_sesi"),
+    )
+
+
+def _scope_checks(
+    con: duckdb.DuckDBPyConnection,
+    by_table: dict[str, list[int]],
+    round_: int,
+    cakupan: tuple[str, ...],
+) -> None:
+    """Errors on the uploaded rows outside the scope, and on those whose area cannot be told
+    (unless they have another error already: that one says what to fix)."""
+    text = _scope_text(cakupan)
+    for name in by_table:
+        rules = SCOPE_RULES[name]
+        uploaded = f"(select * from {name} where _baris >= 0)"  # noqa: S608
+        con.execute(
+            "create or replace temp table _cakupan_baris as "
+            + _scope_sql(name, uploaded, "tps", "bimtek_sesi")
+        )
+        params: dict[str, object] = {
+            "r": round_,
+            "galat": ERROR,
+            "tabel": name,
+            "kolom": [rule.column for rule in rules],
+            "pesan": [rule.message.format(cakupan=text) for rule in rules],
+        }
+        con.execute(
+            "insert into _temuan select $r, $galat, $tabel, ($kolom)[luar], ($pesan)[luar], "
+            "_baris, nilai[luar], nextval('_urut') from _cakupan_baris where luar is not null "
+            "order by _baris",
+            params,
+        )
+        con.execute(
+            "insert into _temuan select $r, $galat, $tabel, ($kolom)[tak_tentu], $tak, "
+            "c._baris, nilai[tak_tentu], nextval('_urut') from _cakupan_baris as c "
+            "where c.luar is null and c.tak_tentu is not null and not exists (select 1 "
+            "from _temuan as f where f.tabel = $tabel and f.baris = c._baris "
+            "and f.tingkat = $galat and f.putaran in ($reader, $r)) order by c._baris",
+            {
+                **{k: v for k, v in params.items() if k != "pesan"},
+                "tak": UNKNOWN_AREA.format(cakupan=text),
+                "reader": READER_ROUND,
+            },
+        )
+        if name == "wilayah":
+            _scope_names(con, round_, text)
+
+
+def _scope_names(con: duckdb.DuckDBPyConnection, round_: int, text: str) -> None:
+    """A desa inside the scope may not rename the larger areas around it (its province, its
+    kabupaten for an operator of a kecamatan): their names are everybody's."""
+    start, end = ABOVE_SCOPE_NAME
+    for level in ("provinsi", "kabupaten", "kecamatan"):
+        code = store.typed_expression(
+            schema.TABLES["wilayah"].column(f"kode_{level}"), f"b.kode_{level}"
+        )
+        con.execute(
+            f"insert into _temuan select $r, $galat, 'wilayah', $kolom, $awal || r.kode_{level} "  # noqa: S608
+            f"|| ' (' || n.nama || '); ' || $akhir, r._baris, r.{level}, nextval('_urut') "
+            f"from wilayah as r inner join (select {code} as kode, min(trim(b.{level})) as nama, "
+            f"list(distinct trim(b.{level})) as semua from _basis_wilayah as b group by 1) as n "
+            f"on n.kode = r.kode_{level} where r._baris >= 0 "
+            f"and not coalesce(_dalam_cakupan(r.kode_{level}), false) "
+            f"and not list_contains(n.semua, trim(r.{level})) "
+            "and r._baris in (select _baris from _cakupan_baris where luar is null) "
+            "order by r._baris",
+            {
+                "r": round_,
+                "galat": ERROR,
+                "kolom": level,
+                "awal": start,
+                "akhir": end.format(cakupan=text),
+            },
+        )
+
+
 def _use(con: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
     """Make `_raw_<table>` the candidate's rows (`_calon`) or the current ones (`_basis`), as a
     table (every check reads it), and type it."""
@@ -558,29 +820,55 @@ def _use(con: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
     _store_type(con, schema.TABLES[table])
 
 
-def _candidate(con: duckdb.DuckDBPyConnection, table: str, mode: str) -> list[str]:
+def _candidate(
+    con: duckdb.DuckDBPyConnection, table: str, mode: str, cakupan: tuple[str, ...] | None
+) -> list[str]:
     """`_raw_<table>` of the candidate: the new rows (without rejected ones) and, in mode
-    perbarui, the current rows of the kecamatan the file does not cover. Returns the names of
-    the covered kecamatan."""
+    perbarui, the current rows of the kecamatan the file does not cover; with a scope, the
+    current rows outside it (or whose area cannot be told) too, in either mode. Returns the
+    names of the covered kecamatan."""
     cols = ", ".join(c.name for c in schema.TABLES[table].columns)
     new = (
         f"select _baris, {cols} from _unggah_{table} as u where not exists "  # noqa: S608
         f"(select 1 from _tolak as r where r.baris = u._baris)"
     )
+    inside = ""
+    if cakupan is not None:
+        # The current rows the account may replace, judged by the current data's own areas.
+        con.execute(
+            f"create or replace table _dalam_basis_{table} as select _baris from "  # noqa: S608
+            f"({_base_scope_sql(table)}) where luar is null and tak_tentu is null"
+        )
+        inside = f" and _baris in (select _baris from _dalam_basis_{table})"  # noqa: S608
     if mode == "ganti":
         con.execute(
-            f"create or replace table _lingkup_{table} as select _baris from _basis_{table}"  # noqa: S608
+            f"create or replace table _lingkup_{table} as select _baris from _basis_{table} "  # noqa: S608
+            f"where true{inside}"
         )
-        con.execute(f"create or replace view _calon_{table} as {new}")
+        if cakupan is None:
+            con.execute(f"create or replace view _calon_{table} as {new}")
+        else:
+            con.execute(
+                f"create or replace view _calon_{table} as select _baris, {cols} "  # noqa: S608
+                f"from _basis_{table} where _baris not in (select _baris from _lingkup_{table}) "
+                f"union all {new}"
+            )
         return []
+    # With a scope, a kecamatan wholly outside it is not "covered": its rows stay as they are.
+    overlap = (
+        " and (_dalam_cakupan(kec) or exists (select 1 from _akun_cakupan as a "
+        "where starts_with(a.kode, kec || '.')))"
+        if cakupan is not None
+        else ""
+    )
     con.execute(
         f"create or replace table _cakupan_{table} as select distinct kec from "  # noqa: S608
-        f"({_kecamatan_of(table, f'_unggah_{table}')}) where kec is not null"
+        f"({_kecamatan_of(table, f'_unggah_{table}')}) where kec is not null{overlap}"
     )
     con.execute(
         f"create or replace table _lingkup_{table} as select _baris from "  # noqa: S608
         f"({_kecamatan_of(table, f'_basis_{table}')}) "
-        f"where kec in (select kec from _cakupan_{table})"
+        f"where kec in (select kec from _cakupan_{table}){inside}"
     )
     con.execute(
         f"create or replace view _calon_{table} as select _baris, {cols} from _basis_{table} "  # noqa: S608
@@ -699,11 +987,16 @@ def prepare(
     table: str | None = None,
     sheets: dict[str, str] | None = None,
     progress: Progress | None = None,
+    *,
+    cakupan: tuple[str, ...] | None = None,
 ) -> Preview:
-    """Read and check `uploads` against the live dataset of `folder`; write nothing there."""
+    """Read and check `uploads` against the live dataset of `folder`; write nothing there.
+
+    `cakupan`: the area codes the account may change (see `validate_scope`); None for all."""
     report_progress = progress or (lambda fraction, text: None)
     if mode not in MODES:
         raise ValueError(f"cara memuat tidak dikenal: {mode}")
+    cakupan = validate_scope(cakupan)
     work = Path(tempfile.mkdtemp(prefix="kesiapan-impor-"))
     # A database file in the work folder and the store's memory budget: a national roster and
     # the current dataset beside it spill to disk instead of filling the machine's memory.
@@ -717,13 +1010,17 @@ def prepare(
     )
     con.execute("create sequence _urut")
     con.execute("create table _tolak (tabel varchar, baris bigint)")
+    if cakupan is not None:
+        _create_scope(con, cakupan)
     base = _base_folder(folder)
     reports: list[FileReport] = []
     share = 0.3 / max(len(uploads), 1)
     for index, upload in enumerate(uploads):
         size = upload.path.stat().st_size
-        report = FileReport(index, upload.name, sha256_of(upload.path), size)
-        report.suffix = Path(upload.name).suffix.lower()
+        # A file over the upload limit is not hashed (reading it all would cost what the limit
+        # saves): `_read_file` refuses it, and a refused file is never stored.
+        digest = sha256_of(upload.path) if _within_upload_limit(size) else ""
+        report = FileReport(index, upload.name, digest, size)
         wanted_sheet = (sheets or {}).get(upload.name)
         _read_file(
             con,
@@ -745,11 +1042,11 @@ def prepare(
     for name in schema.TABLE_NAMES:
         if name in by_table:
             _uploaded_rows(con, [reports[i] for i in by_table[name]], name)
-            covered[name] = _candidate(con, name, mode)
+            covered[name] = _candidate(con, name, mode, cakupan)
         _use(con, name, "_calon" if name in by_table else "_basis")
     _store_macros(con)
     _reader_findings(con, by_table)
-    final = _check_rounds(con, by_table, base, report_progress)
+    final = _check_rounds(con, by_table, base, report_progress, cakupan)
     _new_errors_on_current_rows(con, by_table, base, final)
     for name, indexes in by_table.items():
         report_progress(0.9, f"Menghitung perubahan tabel {name}")
@@ -769,9 +1066,19 @@ def prepare(
         report.rows_rejected = int(rejected.get(report.index, 0))
     report_progress(1.0, "Selesai")
     preview = _preview(con, folder, base, mode, uploads, reports, by_table, final, work)
+    preview.cakupan = cakupan
     # A preview left behind (a browser tab closed mid-way) still frees its work folder.
     weakref.finalize(preview, _discard, con, work)
     return preview
+
+
+def _within_upload_limit(size: int) -> bool:
+    """Whether a file of `size` bytes is within upload_reader's limit (KESIAPAN_MAKS_UNGGAH_MB);
+    False for an invalid setting too (`open_source` then says what is wrong with it)."""
+    try:
+        return size <= upload_reader.upload_limit_mb() * upload_reader.MB
+    except upload_reader.ReadError:
+        return False
 
 
 def _reader_findings(con: duckdb.DuckDBPyConnection, by_table: dict[str, list[int]]) -> None:
@@ -827,6 +1134,7 @@ def _check_rounds(
     by_table: dict[str, list[int]],
     base: Path | None,
     progress: Progress,
+    cakupan: tuple[str, ...] | None = None,
 ) -> int:
     """Check, set aside the rows with errors, check again until nothing new; the last round."""
     round_ = 1
@@ -841,6 +1149,9 @@ def _check_rounds(
 
         as_of, voting_day = _dates(con, base)
         _run_checks(con, round_, as_of, voting_day, warnings=True, progress=step)
+        if cakupan is not None:
+            # Before _settle_derived: a TPS code made from names is shown as the names written.
+            _scope_checks(con, by_table, round_, cakupan)
         _settle_derived(con, by_table, round_)
         # A row wider than its header has its values shifted: only that is worth saying.
         con.execute(
@@ -1000,6 +1311,8 @@ def _workbook(headers: list[str], rows: list[tuple[object, ...]]) -> bytes:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    from kesiapan.exports import FORMULA_START, keep_text, xlsx_value
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Ditolak")
     sheet.freeze_panes = "A2"
@@ -1011,7 +1324,15 @@ def _workbook(headers: list[str], rows: list[tuple[object, ...]]) -> bytes:
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        sheet.append(list(row))
+        cells: list[object] = []
+        for value in row:
+            value = xlsx_value(value)  # control characters openpyxl refuses become U+FFFD
+            if isinstance(value, str) and value.startswith(FORMULA_START):
+                cell = WriteOnlyCell(sheet, value=value)
+                keep_text(cell)  # an uploaded "=…" stays text, as in every export
+                value = cell
+            cells.append(value)
+        sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -1040,30 +1361,46 @@ def commit(
         name = versions.next_name(folder)
         partial = folder / store.VERSIONS_DIR / f"{versions.TEMP_PREFIX}{name}"
         partial.mkdir(parents=True)
-        report_progress(0.05, "Menyimpan berkas asli")
-        originals = _keep_originals(preview)
-        versions.checkpoint("asli")
-        written = _write_tables(preview, partial, report_progress)
-        if base is not None:
-            for path in base.iterdir():
-                stem = path.stem.lower()
-                if (
-                    path.is_file()
-                    and not path.name.startswith(".")
-                    and path.name != versions.RECORD_FILE
-                    and stem not in written
-                ):
-                    versions.link_or_copy(path, partial / path.name)
-        rejects = _write_rejects(preview, folder, name) if drop_errors else {}
-        record = _record(preview, name, base_version, who, originals, rejects)
-        (partial / versions.RECORD_FILE).write_text(
-            json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8"
-        )
-        for path in partial.iterdir():
-            versions.fsync_file(path)
-        versions.fsync_dir(partial)
-        versions.checkpoint("versi_lengkap")
-        os.rename(partial, folder / store.VERSIONS_DIR / name)
+        # Whatever fails from here to the rename (a refusal, a full disk, a bug) takes the half-
+        # written version folder and this commit's rejects files with it: the live version stays
+        # as it was. A base adopted just above (adopt_plain: the plain folder turned into version
+        # 0001) stays: it holds the same data and the next import would adopt it anyway (that
+        # import needs a new preview, as the live version is then 0001 instead of none).
+        rejects: dict[int, str] = {}
+        try:
+            report_progress(0.05, "Menyimpan berkas asli")
+            originals = _keep_originals(preview)
+            versions.checkpoint("asli")
+            written = _write_tables(preview, partial, report_progress)
+            if preview.cakupan is not None:
+                report_progress(0.9, "Memeriksa data di luar cakupan akun")
+                _verify_outside_scope(preview, partial)
+            if base is not None:
+                for path in base.iterdir():
+                    stem = path.stem.lower()
+                    if (
+                        path.is_file()
+                        and not path.name.startswith(".")
+                        and path.name != versions.RECORD_FILE
+                        and stem not in written
+                    ):
+                        versions.link_or_copy(path, partial / path.name)
+            if drop_errors:
+                _write_rejects(preview, folder, name, rejects)
+            record = _record(preview, name, base_version, who, originals, rejects)
+            (partial / versions.RECORD_FILE).write_text(
+                json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8"
+            )
+            for path in partial.iterdir():
+                versions.fsync_file(path)
+            versions.fsync_dir(partial)
+            versions.checkpoint("versi_lengkap")
+            os.rename(partial, folder / store.VERSIONS_DIR / name)
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            for path in rejects.values():  # named after a version that never came
+                (folder / path).unlink(missing_ok=True)
+            raise
         versions.fsync_dir(folder / store.VERSIONS_DIR)
         versions.checkpoint("sebelum_current")
         versions.switch(folder, name)
@@ -1105,27 +1442,88 @@ def _write_tables(preview: Preview, partial: Path, progress: Progress) -> set[st
     return set(preview.tables)
 
 
+def _verify_outside_scope(preview: Preview, partial: Path) -> None:
+    """Defence in depth: each table written must hold every row of the base version outside the
+    scope (or of unknown area) unchanged, and no other such row; ImportRefused otherwise. The
+    base is the snapshot `prepare` read (`commit` has checked that the version is still live);
+    the candidate is read back from the files just written, areas looked up in each side's own
+    TPS and sessions."""
+    assert preview.cakupan is not None
+    con = preview.con
+    for name in preview.tables:
+        path = partial / f"{name}.parquet"
+        con.execute(
+            f"create or replace table _kontrol_{name} as select row_number() over () "  # noqa: S608
+            f"as _baris, * from read_parquet('{_sql_path(path)}')"
+        )
+
+    def written(table: str) -> str:
+        return f"_kontrol_{table}" if table in preview.tables else f"_basis_{table}"
+
+    differing = []
+    for name in preview.tables:
+        cols = ", ".join(c.name for c in schema.TABLES[name].columns)
+        candidate = _scope_sql(
+            name,
+            _typed_rows(name, f"_kontrol_{name}"),
+            _typed_rows("tps", written("tps")),
+            _typed_rows("bimtek_sesi", written("bimtek_sesi")),
+        )
+        sides = {
+            "b": (f"_basis_{name}", _base_scope_sql(name)),
+            "c": (f"_kontrol_{name}", candidate),
+        }
+        outside = {
+            key: f"select {cols} from {source} where _baris not in (select _baris from "  # noqa: S608
+            f"({scope}) where luar is null and tak_tentu is null)"
+            for key, (source, scope) in sides.items()
+        }
+        (count,) = con.execute(
+            f"select count(*) from (({outside['b']} except all {outside['c']}) "  # noqa: S608
+            f"union all ({outside['c']} except all {outside['b']}))"
+        ).fetchall()[0]
+        if count:
+            differing.append(f"{name} ({count:,} baris)".replace(",", "."))
+    if differing:
+        raise ImportRefused(
+            "impor dibatalkan dan dataset tidak diubah: data di luar cakupan akun Anda "
+            f"({_scope_text(preview.cakupan)}) akan berubah di tabel {', '.join(differing)}; "
+            "laporkan kejadian ini kepada admin"
+        )
+
+
 def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _write_rejects(preview: Preview, folder: Path, version: str) -> dict[int, str]:
+def _write_rejects(preview: Preview, folder: Path, version: str, written: dict[int, str]) -> None:
+    """Each file's rejected rows as rejects/<version>-<stem>-ditolak.xlsx, entered in `written`
+    (file index → path in the dataset folder) as soon as it is there, so that a failing commit
+    can take them away again."""
     target = folder / versions.REJECTS_DIR
-    written = {}
     for report in preview.files:
         if not report.rows_rejected:
             continue
         target.mkdir(exist_ok=True)
-        stem = re.sub(r"[^\w.-]+", "_", Path(report.name).stem)
+        # The uploaded name is only a hint here: ASCII letters, digits, '.', '-' and '_', cut
+        # short (a 300-character name is no file name); a second file of the same stem is
+        # numbered rather than overwriting the first.
+        stem = re.sub(r"[^\w.-]+", "_", Path(report.name).stem, flags=re.ASCII)
+        stem = stem[:REJECTS_STEM_MAX] or "berkas"
         name = f"{version}-{stem}-ditolak.xlsx"
+        if f"{versions.REJECTS_DIR}/{name}" in written.values():
+            name = f"{version}-{stem}-{report.index + 1}-ditolak.xlsx"
         partial = target / f".{name}.tmp"
-        partial.write_bytes(preview.rejects_xlsx(report.index))
-        versions.fsync_file(partial)
-        os.replace(partial, target / name)
+        try:
+            partial.write_bytes(preview.rejects_xlsx(report.index))
+            versions.fsync_file(partial)
+            os.replace(partial, target / name)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         written[report.index] = f"{versions.REJECTS_DIR}/{name}"
     if written:
         versions.fsync_dir(target)
-    return written
 
 
 def _record(
@@ -1157,12 +1555,16 @@ def _record(
                 "tolakan": rejects.get(report.index),
             }
         )
-    return {
+    record: dict[str, object] = {
         "versi": name,
         "aksi": "impor",
         "waktu": versions.now(),
         "oleh": who,
         "dasar": base_version,
         "cara": preview.mode,
-        "berkas": files,
     }
+    if preview.cakupan is not None:
+        # Only with a scope: an unrestricted import's record stays as it always was.
+        record["cakupan"] = list(preview.cakupan)
+    record["berkas"] = files
+    return record
