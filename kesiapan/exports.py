@@ -85,6 +85,11 @@ NOTE_COLOR = "555555"
 CSV_SHARE_DECIMALS = 4
 SHEET_NAME_MAX = 31  # Excel's limit
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# Formula injection: a spreadsheet runs a CSV cell starting with one of these as a formula (a
+# name "=HYPERLINK(…)" in the roster would become a link); a leading apostrophe keeps it text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Control characters an XLSX cell cannot hold (openpyxl refuses to write them).
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def header(column: str, series: pd.Series | None = None) -> str:
@@ -114,6 +119,8 @@ class Scope:
     voting_day: date | None = None
     bimtek_start: date | None = None
     bimtek_end: date | None = None
+    # What the viewer may see unmasked (issue 5); every file of this scope masks the rest.
+    tampil: privacy.Tampil = privacy.BAWAAN
 
     @classmethod
     def of(
@@ -329,12 +336,13 @@ def export_frame(
     columns: Sequence[str] | None = None,
     areas: AreaIndex | pd.DataFrame | None = None,
     top: str = "provinsi",
+    tampil: privacy.Tampil = privacy.BAWAAN,
 ) -> pd.DataFrame:
     """The table as it is written to a file: the area hierarchy first (when `areas` is given and
     the frame names an area), then the chosen columns; personal data masked, codes turned into
     words, whole-number columns as integers. Column names stay the query's names."""
     columns = list(columns if columns is not None else frame.columns)
-    source = privacy.masked(frame)
+    source = privacy.masked(frame, tampil)
     parts = []
     area = hierarchy(source, areas, top) if areas is not None else pd.DataFrame(index=frame.index)
     if len(area.columns):
@@ -363,14 +371,47 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     for column in out.columns:
         if is_share(column) and pd.api.types.is_numeric_dtype(out[column]):
             out[column] = out[column].round(CSV_SHARE_DECIMALS)
-        elif out[column].dtype == object:
-            out[column] = out[column].map(lambda v: v.isoformat() if isinstance(v, date) else v)
+        elif out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
+            out[column] = out[column].map(_csv_cell)
     headers = [header(c, frame[c]) for c in frame.columns]
     text = out.to_csv(index=False, sep=";", header=headers, decimal=",", lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 
+def _csv_cell(value: object) -> object:
+    """Dates as ISO text; text a spreadsheet would run as a formula behind an apostrophe
+    (numbers are never text here, so -1 stays a number)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return csv_text(value)
+
+
+def csv_text(value: object) -> object:
+    """A CSV cell a spreadsheet will not run: text starting with FORMULA_START behind an
+    apostrophe; anything else (numbers too) as it is. Shared by every CSV the app writes."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 # -- Excel -------------------------------------------------------------------------------------
+def xlsx_value(value: object) -> object:
+    """A value as an XLSX cell can hold it: NULL as empty, text without control characters."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, str):
+        return _XLSX_ILLEGAL.sub("\ufffd", value)
+    return value
+
+
+def keep_text(cell: object) -> None:
+    """openpyxl writes a str starting with '=' as a formula: a cell of text stays text.
+    Shared by every XLSX the app writes."""
+    value = cell.value  # type: ignore[attr-defined]
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # type: ignore[attr-defined]
+
+
 def sheet_name(text: str) -> str:
     return _SHEET_FORBIDDEN.sub(" ", text)[:SHEET_NAME_MAX].strip() or "Data"
 
@@ -429,18 +470,22 @@ def add_table_sheet(
     from openpyxl.utils import get_column_letter
 
     sheet = workbook.create_sheet(sheet_name(name))  # type: ignore[attr-defined]
-    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    title_cell = sheet.cell(row=1, column=1, value=xlsx_value(title))
+    title_cell.font = Font(bold=True, size=14)
+    keep_text(title_cell)
     notes = list(lines)
     if frame.empty and empty_message:
         notes.append(empty_message)
     for number, line in enumerate(notes, start=2):
-        sheet.cell(row=number, column=1, value=line).font = Font(size=10, color=NOTE_COLOR)
+        note_cell = sheet.cell(row=number, column=1, value=xlsx_value(line))
+        note_cell.font = Font(size=10, color=NOTE_COLOR)
+        keep_text(note_cell)
     # One empty row, then the header; rows are counted, never read back from the sheet
     # (an appended empty row does not count in sheet.max_row).
     header_row = len(notes) + 3
     headers = [header(c, frame[c]) for c in frame.columns]
     for index, text in enumerate(headers, start=1):
-        sheet.cell(row=header_row, column=index, value=text)
+        keep_text(sheet.cell(row=header_row, column=index, value=xlsx_value(text)))
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor=HEADER_FILL)
     rule = Border(bottom=Side(style="thin", color="888888"))
@@ -454,8 +499,12 @@ def add_table_sheet(
     fills: dict[str, PatternFill] = {}
     row = header_row
     for record in frame.itertuples(index=False, name=None):
-        sheet.append([None if _is_missing(v) else v for v in record])
+        values = [xlsx_value(v) for v in record]
+        sheet.append(values)
         row += 1  # sheet.max_row scans every row: counting keeps a big sheet linear
+        for index, value in enumerate(values):
+            if isinstance(value, str) and value.startswith("="):
+                sheet.cell(row=row, column=index + 1).data_type = "s"  # text, not a formula
         for index, (number_format, is_colored) in enumerate(zip(formats, colored, strict=True)):
             if number_format is None and not is_colored:
                 continue
@@ -508,8 +557,9 @@ def workbook_bytes(workbook: object) -> bytes:
 def table_lines(scope: Scope, frame: pd.DataFrame, notes: Sequence[str] = ()) -> list[str]:
     """The filter lines, the row count and, when the table names people, the masking note."""
     lines = [*scope.filter_lines(), f"Jumlah baris: {labels.angka(len(frame))}", *notes]
-    if privacy.personal_columns(frame):
-        lines.append(privacy.MASKED_NOTE)
+    note = scope.tampil.note
+    if note and (privacy.personal_columns(frame) or privacy.name_columns(frame)):
+        lines.append(note)
     return lines
 
 
@@ -544,8 +594,13 @@ class TableFiles:
         return self.scope.file_stem(self.title)
 
     def table(self) -> pd.DataFrame:
+        return self._table
+
+    @cached_property
+    def _table(self) -> pd.DataFrame:
+        # Once per object: the audit log counts the rows of the file being made (issue 5).
         frame = self.frame() if callable(self.frame) else self.frame
-        return export_frame(frame, self.columns, self.scope.area_index)
+        return export_frame(frame, self.columns, self.scope.area_index, tampil=self.scope.tampil)
 
     def xlsx(self) -> bytes:
         return excel(self.table(), self.title, self.scope, notes=self.notes)
