@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kesiapan.store import Dataset
+from kesiapan.exports import csv_text, keep_text
+from kesiapan.store import SCOPE_CODE, Dataset
 
 LEVEL_QUERIES = {
     "kabupaten": "ringkasan_kabupaten",
@@ -32,21 +33,32 @@ TPS_COLUMNS = [
 FORMATS = ("csv", "json", "xlsx")
 COVERAGE_DECIMALS = 4
 _AREA_PARAM_BY_DEPTH = {2: "kabupaten", 3: "kecamatan", 4: "desa"}
+_SHOWN_MAX = 40  # characters of a refused --area value in the message
 
 
 def area_filters(codes: list[str] | None) -> dict[str, list[str] | None]:
-    """Sort area codes into the kabupaten/kecamatan/desa filters by their depth (`35.27.02`)."""
+    """Sort area codes into the kabupaten/kecamatan/desa filters by their depth (`35.27.02`).
+
+    Every code must have the shape of a kabupaten, kecamatan or desa code (store.SCOPE_CODE,
+    whole string): anything else raises ValueError before a query sees it."""
     filters: dict[str, list[str] | None] = {"kabupaten": None, "kecamatan": None, "desa": None}
     for code in codes or []:
         code = code.strip()
         param = _AREA_PARAM_BY_DEPTH.get(len(code.split(".")))
-        if param is None:
+        if param is None or not SCOPE_CODE.fullmatch(code):
             raise ValueError(
-                f"kode wilayah '{code}' tidak dikenal: pakai kode kabupaten (35.27), "
+                f"kode wilayah '{_shown(code)}' tidak dikenal: pakai kode kabupaten (35.27), "
                 "kecamatan (35.27.02) atau desa (35.27.02.2001)"
             )
         filters[param] = [*(filters[param] or []), code]
     return filters
+
+
+def _shown(code: str) -> str:
+    """A refused code as it can be printed: control and invisible characters escaped (repr),
+    cut to a few dozen characters."""
+    text = repr(code)[1:-1]
+    return text if len(text) <= _SHOWN_MAX else text[:_SHOWN_MAX] + "…"
 
 
 def report_table(
@@ -88,7 +100,9 @@ def render(frame: pd.DataFrame, fmt: str) -> bytes:
         text = json.dumps(records(frame), ensure_ascii=False, indent=2)
         return (text + "\n").encode("utf-8")
     if fmt == "csv":
-        plain = pd.DataFrame(records(frame), columns=frame.columns)
+        # Text a spreadsheet would run as a formula goes behind an apostrophe (exports' rule).
+        rows = [{c: csv_text(v) for c, v in record.items()} for record in records(frame)]
+        plain = pd.DataFrame(rows, columns=frame.columns)
         buffer = io.StringIO()
         plain.to_csv(buffer, index=False, lineterminator="\n")
         return buffer.getvalue().encode("utf-8")
@@ -108,8 +122,10 @@ def _xlsx(frame: pd.DataFrame) -> bytes:
     sheet.append(list(frame.columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for record in records(frame):
+    for row, record in enumerate(records(frame), start=2):
         sheet.append(list(record.values()))
+        for index in range(1, len(record) + 1):
+            keep_text(sheet.cell(row=row, column=index))  # a name starting with '=' stays text
     sheet.freeze_panes = "A2"
     for index, column in enumerate(frame.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, len(column) + 2)

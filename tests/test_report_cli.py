@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from kesiapan import report
 from tests.conftest import ROOT, SAMPLE
 
 REFERENCE = ROOT / "data" / "referensi" / "sampang"
@@ -116,6 +117,7 @@ def test_dataset_with_errors_exits_non_zero_in_indonesian(small: Path) -> None:
         (["--data", "data/sample", "--level", "provinsi"], "pilihan tidak dikenal"),
         (["--data", "data/sample", "--format", "xlsx"], "format xlsx perlu --output"),
         (["--data", "data/sample", "--area", "35.27.02.2001.1"], "kode wilayah"),
+        (["--data", "data/sample", "--area", "35.27' or '1'='1"], "kode wilayah '35.27' or"),
     ],
 )
 def test_usage_mistakes_get_indonesian_messages(args: list[str], message: str) -> None:
@@ -123,6 +125,42 @@ def test_usage_mistakes_get_indonesian_messages(args: list[str], message: str) -
     assert result.returncode in (1, 2)
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_area_codes_are_sorted_by_level() -> None:
+    assert report.area_filters([" 35.27 ", "35.27.02", "35.27.01", "35.27.02.2001"]) == {
+        "kabupaten": ["35.27"],
+        "kecamatan": ["35.27.02", "35.27.01"],
+        "desa": ["35.27.02.2001"],
+    }
+    assert report.area_filters(None) == {"kabupaten": None, "kecamatan": None, "desa": None}
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        ("35", "35"),  # a province: no --area level
+        ("3527", "3527"),
+        ("35.2", "35.2"),
+        ("35.27.2", "35.27.2"),
+        ("35.27.02.201", "35.27.02.201"),
+        ("35.27.02.2001.1", "35.27.02.2001.1"),
+        ("35.27x", "35.27x"),
+        ("35.27' or '1'='1", "35.27' or '1'='1"),
+        ("35.27\n35.26", "35.27\\n35.26"),
+        ("35.27\x00' --", "35.27\\x00' --"),
+        ("\uff13\uff15.\uff12\uff17", "\uff13\uff15.\uff12\uff17"),  # full-width digits
+        ("35.27\u202e", "35.27\\u202e"),
+        ("35.27'" + "a" * 9994, "35.27'" + "a" * 34 + "…"),
+    ],
+)
+def test_a_malformed_area_code_is_refused_and_shown_safely(code: str, shown: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        report.area_filters(["35.27", code])
+    assert str(raised.value) == (
+        f"kode wilayah '{shown}' tidak dikenal: pakai kode kabupaten (35.27), kecamatan (35.27.02) "
+        "atau desa (35.27.02.2001)"
+    )
 
 
 def _reference_tps() -> dict[str, int]:
