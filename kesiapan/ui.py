@@ -6,6 +6,7 @@ figure; nothing here aggregates: it maps codes to words and formats for display.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import zlib
 from collections.abc import Callable
@@ -125,11 +126,29 @@ class Page:
         codes = tuple(sorted(self.areas["kode_kecamatan"].unique()))
         return kecamatan_geojson(self.folder, codes)
 
+    @property
+    def shown(self) -> flt.Filters:
+        """The filters as words and files name the view: without a filter, an account limited
+        to areas of one level is named by them ("Kecamatan Torjun, Sampang"), not by the
+        kabupaten they lie in (the query itself is scoped either way)."""
+        codes = self.data.cakupan
+        if self.filters.is_filtered or not codes:
+            return self.filters
+        depth = {len(code.split(".")) for code in codes}
+        level = (
+            {2: "kabupaten", 3: "kecamatan", 4: "desa"}.get(depth.pop())
+            if len(depth) == 1
+            else None
+        )
+        if level is None:
+            return self.filters
+        return dataclasses.replace(self.filters, **{level: tuple(codes)})
+
     def caption(self) -> str:
-        return flt.caption(self.filters, self.areas, self.data.config.hari_pemungutan)
+        return flt.caption(self.shown, self.areas, self.data.config.hari_pemungutan)
 
     def area_name(self) -> str:
-        return self.filters.describe(self.areas)
+        return self.shown.describe(self.areas)
 
     def scope(self) -> exports.Scope:
         """This view for the files it downloads (kesiapan.exports)."""
@@ -137,9 +156,9 @@ class Page:
         return exports.Scope(
             as_of=self.filters.as_of,
             areas=self.areas,
-            kabupaten=self.filters.kabupaten,
-            kecamatan=self.filters.kecamatan,
-            desa=self.filters.desa,
+            kabupaten=self.shown.kabupaten,
+            kecamatan=self.shown.kecamatan,
+            desa=self.shown.desa,
             dataset_name=config.nama,
             data_as_of=self.data.default_as_of,
             voting_day=config.hari_pemungutan,

@@ -128,6 +128,8 @@ def test_komisioner_sees_names_masked_and_no_downloads(deployment: Path) -> None
     at = _app("kom")
     at.switch_page("pages/bimtek.py").run()
     assert not at.exception
+    # Named by the account's own area, not by the kabupaten it lies in.
+    assert at.caption[0].value.startswith("Kecamatan Torjun · posisi 27 Januari 2024")
     shown = list(at.dataframe[-1].value["nama"])
     # Torjun at D = 2024-01-27: A9 Zainal Arifin (absent at S5) and B6 Yuliana (only absent)
     # are the untrained ones (fixture README), both masked.
