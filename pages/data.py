@@ -3,14 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from kesiapan import labels, privacy, schema, ui
+from kesiapan import akses, labels, privacy, schema, ui
 
 page = ui.page()
 config = page.data.config
 st.title("Data")
-st.caption(
-    f"{labels.polos(config.nama or 'Dataset tanpa nama')} · folder {labels.polos(page.folder)}"
-)
+where = f" · folder {labels.polos(page.folder)}" if page.boleh(akses.KELOLA) else ""  # admins
+st.caption(f"{labels.polos(config.nama or 'Dataset tanpa nama')}{where}")
 
 cols = st.columns(3)
 cols[0].metric("Tanggal data terakhir", labels.tanggal(page.data.default_as_of))
