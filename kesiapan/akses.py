@@ -26,7 +26,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from kesiapan import privacy
+from kesiapan import privacy, store
 
 AKSES_ENV = "KESIAPAN_AKSES"
 AKSES_DIR = "akses"
@@ -63,8 +63,9 @@ PERAN_LABEL = {
 }
 
 USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{2,31}")
-# Area codes: provinsi 35, kabupaten 35.27, kecamatan 35.27.02, desa 35.27.02.2001.
-CODE_RE = re.compile(r"[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?")
+# Area codes: provinsi 35, kabupaten 35.27, kecamatan 35.27.02, desa 35.27.02.2001; the one
+# rule of the data layer, which applies them (kesiapan.store).
+CODE_RE = store.SCOPE_CODE
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
@@ -155,15 +156,10 @@ def check_codes(codes: list[str] | tuple[str, ...]) -> tuple[str, ...]:
                 "(kabupaten), 35.27.02 (kecamatan) atau 35.27.02.2001 (desa)"
             )
         cleaned.append(code)
-    kept = [c for c in cleaned if not any(c != o and c.startswith(o + ".") for o in cleaned)]
-    return tuple(dict.fromkeys(sorted(kept)))
+    return store.validate_scope(cleaned) or ()  # sorted, none inside another
 
 
-def in_scope(code: str, cakupan: tuple[str, ...] | None) -> bool:
-    """Whether an area code (of any level) lies inside the scope."""
-    if cakupan is None:
-        return True
-    return any(code == c or code.startswith(c + ".") for c in cakupan)
+in_scope = store.in_scope  # whether an area code (of any level) lies inside a scope
 
 
 # -- the users file -------------------------------------------------------------------------
@@ -172,16 +168,28 @@ def _path(folder: Path) -> Path:
 
 
 def load(folder: Path) -> dict[str, Pengguna]:
-    """Every account of the deployment (an absent file: none)."""
+    """Every account of the deployment (an absent file: none). Every page run asks (a few
+    times), so the parsed file is kept until the file changes (it is only ever replaced)."""
     path = _path(folder)
-    if not path.exists():
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
         return {}
+    stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    held = _LOADED.get(path)
+    if held is not None and held[0] == stamp:
+        return dict(held[1])
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        return {name: _from_record(name, record) for name, record in raw["pengguna"].items()}
+        users = {name: _from_record(name, record) for name, record in raw["pengguna"].items()}
     except (ValueError, KeyError, TypeError) as exc:
         # A damaged file must not open the app to everybody: refuse loudly.
         raise AksesError(f"berkas akun {path} rusak: {exc}") from exc
+    _LOADED[path] = (stamp, users)
+    return dict(users)
+
+
+_LOADED: dict[Path, tuple[tuple[int, int, int], dict[str, Pengguna]]] = {}
 
 
 def configured(folder: Path) -> bool:

@@ -83,7 +83,7 @@ Progress = Callable[[float, str], None]
 
 # An account's area scope: province `35`, kabupaten `35.27`, kecamatan `35.27.02` or desa
 # `35.27.02.2001`. A code is inside when it equals one of them or starts with it and a dot.
-SCOPE_PATTERN = re.compile(r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")
+SCOPE_PATTERN = store.SCOPE_CODE  # one rule for area codes (kesiapan.store)
 SCOPE_LENGTHS = (2, 5, 8, 13)  # the lengths SCOPE_PATTERN allows
 OUTSIDE = "di luar cakupan akun Anda ({cakupan})"
 UNKNOWN_AREA = (
@@ -594,11 +594,7 @@ def validate_scope(cakupan: tuple[str, ...] | list[str] | None) -> tuple[str, ..
     return tuple(codes)
 
 
-def in_scope(kode: str, cakupan: tuple[str, ...] | None) -> bool:
-    """Whether an area code lies in the scope (the same rule as the import's SQL)."""
-    if cakupan is None:
-        return True
-    return any(kode == c or kode.startswith(c + ".") for c in cakupan)
+in_scope = store.in_scope  # the same rule as the import's SQL and the store's
 
 
 def _scope_text(cakupan: tuple[str, ...]) -> str:
