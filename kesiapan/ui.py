@@ -7,6 +7,7 @@ figure; nothing here aggregates: it maps codes to words and formats for display.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import zlib
 from collections.abc import Callable
@@ -275,24 +276,20 @@ def _download_buttons(files: exports.TableFiles, key: str, view: Page) -> None:
 def _audited(
     view: Page,
     file_name: str,
-    table: Callable[[], pd.DataFrame] | None,
+    table: Callable[[], pd.DataFrame],
     make: Callable[[], bytes],
 ) -> Callable[[], bytes]:
     """`make`, writing first who downloads what into the audit log when the file carries
-    names or personal data the viewer sees unmasked (`table`: the rows it holds; None: the
-    file always names people, as the action pack does)."""
+    names or personal data the viewer sees unmasked (`table`: the rows naming people it
+    holds)."""
     sesi, tampil, filters = view.sesi, view.tampil, view.area_name()
 
     def run() -> bytes:
         data = make()
-        rows = None
-        if table is not None:
-            frame = table()
-            if not privacy.reveals(frame, tampil):
-                return data
-            rows = len(frame)
-        elif not tampil.nama and not tampil.pribadi:
+        frame = table()
+        if not privacy.reveals(frame, tampil):
             return data
+        rows = len(frame)
         sesi.catat(
             audit.UNDUH,
             berkas=file_name,
@@ -356,13 +353,14 @@ def report_downloads(view: Page) -> None:
     )
     if not view.boleh(akses.EKSPOR):
         return  # the action pack lists people: for roles with the export permission
+    packs = functools.cache(lambda: actions.collect(data, scope))  # once per click
     row.download_button(
         "Unduh paket aksi PPK (ZIP)",
         _audited(
             view,
             actions.zip_name(scope),
-            None,
-            lambda: actions.zip_bytes(actions.collect(data, scope)),
+            lambda: _named_rows([f for p in packs() for f in (p.untrained, p.paw)]),
+            lambda: actions.zip_bytes(packs()),
         ),
         file_name=actions.zip_name(scope),
         mime=exports.ZIP_MIME,
@@ -372,6 +370,12 @@ def report_downloads(view: Page) -> None:
         help="Satu berkas Excel per kecamatan: TPS belum siap, KPPS dan PAW belum Bimtek "
         "dengan sesi berikutnya, desa dan sesi yang belum disupervisi.",
     )
+
+
+def _named_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The lists of an action pack that name people, as one frame (for the audit log)."""
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 ROW_HEIGHT = 35  # st.dataframe's default row height in pixels

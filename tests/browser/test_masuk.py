@@ -98,5 +98,18 @@ def test_download_of_names_is_written_into_the_audit_log(
         assert (entry["peristiwa"], entry["pengguna"], entry["baris"]) == ("unduh", "rina", 2)
         assert entry["filter"] == "Kecamatan Torjun"
         assert entry["berkas"].endswith(".xlsx")
+        # The action pack: Torjun's two untrained members plus one PAW awaiting Bimtek
+        # (Fatimah, A6, replaced by Zainal Arifin, A9): 3 rows naming people.
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Ringkasan").click()
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Unduh paket aksi PPK (ZIP)").click()
+        assert info.value.suggested_filename.endswith(".zip")
+        entry = audit.read(folder)[-1]
+        assert (entry["peristiwa"], entry["baris"], entry["filter"]) == (
+            "unduh",
+            3,
+            "Kecamatan Torjun",
+        )
+        assert entry["berkas"] == info.value.suggested_filename
     finally:
         context.close()
