@@ -166,7 +166,27 @@ def _limit_text(column: schema.Column) -> str:
     return f"paling besar {fmt(column.maximum)}"  # type: ignore[arg-type]
 
 
+# Two rows serve at the same time when their periods [tanggal_sk, tanggal_berhenti) overlap
+# (blank: from the start, still serving); `a` and `b` are kpps rows.
+_OVERLAP = (
+    "coalesce(a.tanggal_sk, date '0001-01-01') < coalesce(b.tanggal_berhenti, "
+    "date '9999-12-31') and coalesce(b.tanggal_sk, date '0001-01-01') < "
+    "coalesce(a.tanggal_berhenti, date '9999-12-31')"
+)
+
+
 def _key_checks(check: _Checker) -> None:
+    # Contract §3: a row pasted twice would count one member twice in its TPS.
+    check.add(
+        ERROR,
+        "kpps",
+        "nik",
+        "NIK yang sama tercatat dua kali sebagai KPPS aktif di TPS yang sama (baris ganda); "
+        "hapus salah satunya",
+        "select distinct b._baris, b.nik from kpps as a inner join kpps as b "
+        f"on a.nik = b.nik and a._baris < b._baris and a.kode_tps = b.kode_tps and {_OVERLAP} "
+        "where regexp_full_match(b.nik, '[0-9]{16}') order by b._baris",
+    )
     for table in schema.TABLES.values():
         if table.key is None:
             continue
@@ -234,6 +254,11 @@ def _reference_checks(check: _Checker) -> None:
     )
 
 
+# A TPS-level warning points at the TPS's first member row; in an import, at the first uploaded
+# one (the current data's rows are numbered below zero), so that the file's row is named.
+_FIRST_ROW = "coalesce(min({t}_baris) filter (where {t}_baris >= 0), min({t}_baris))"
+
+
 def _warnings(check: _Checker, as_of: date, voting_day: date) -> None:
     check.add(
         WARNING,
@@ -241,17 +266,15 @@ def _warnings(check: _Checker, as_of: date, voting_day: date) -> None:
         "nik",
         "NIK yang sama aktif di dua TPS pada waktu yang sama",
         "select b._baris, b.nik from kpps as a inner join kpps as b "
-        "on a.nik = b.nik and a._baris < b._baris and a.kode_tps <> b.kode_tps "
-        "and coalesce(a.tanggal_sk, date '0001-01-01') < coalesce(b.tanggal_berhenti, "
-        "date '9999-12-31') and coalesce(b.tanggal_sk, date '0001-01-01') < "
-        "coalesce(a.tanggal_berhenti, date '9999-12-31') order by b._baris",
+        f"on a.nik = b.nik and a._baris < b._baris and a.kode_tps <> b.kode_tps and {_OVERLAP} "
+        "order by b._baris",
     )
     check.add(
         WARNING,
         "kpps",
         "kode_tps",
         "TPS ini punya lebih banyak KPPS aktif daripada kebutuhan kursinya (per tanggal data)",
-        "select min(k._baris), k.kode_tps from kpps_aktif($as_of) as k "
+        f"select {_FIRST_ROW.format(t='k.')}, k.kode_tps from kpps_aktif($as_of) as k "
         "inner join tps as t on t.kode_tps = k.kode_tps "
         "group by k.kode_tps, t.kebutuhan_kpps having count(*) > t.kebutuhan_kpps "
         "order by k.kode_tps",
@@ -262,8 +285,8 @@ def _warnings(check: _Checker, as_of: date, voting_day: date) -> None:
         "kpps",
         "jabatan",
         "TPS ini punya dua ketua aktif (per tanggal data)",
-        "select min(_baris), kode_tps from kpps_aktif($as_of) where jabatan = 'ketua' "
-        "group by kode_tps having count(*) > 1 order by kode_tps",
+        f"select {_FIRST_ROW.format(t='')}, kode_tps from kpps_aktif($as_of) "
+        "where jabatan = 'ketua' group by kode_tps having count(*) > 1 order by kode_tps",
         {"as_of": as_of},
     )
     check.add(

@@ -350,8 +350,25 @@ def _add_import_commands(commands: argparse._SubParsersAction) -> None:
     load.add_argument(
         "--mode",
         choices=tuple(importer.MODES),
-        default="ganti",
-        help="ganti: seluruh tabel diganti; perbarui: hanya kecamatan yang ada di berkas",
+        default=importer.UPDATE,
+        help=(
+            "perbarui (bawaan): tambah baris baru dan perbarui baris yang sudah ada (dikenali "
+            "dari NIK + TPS, kode sesi + NIK, kode TPS, …), tidak ada yang dihapus; "
+            "ganti-bagian: berkas ini daftar lengkap sesi/TPS yang disebutnya, jadi baris lain "
+            "dari sesi/TPS itu dihapus; ganti: seluruh tabel diganti isi berkas (khusus admin). "
+            "Penghapusan perlu --konfirmasi-hapus"
+        ),
+    )
+    load.add_argument(
+        "--konfirmasi-hapus",
+        action="store_true",
+        help="setujui penghapusan baris yang didaftar pratinjau (tanpa ini tak ada yang disimpan)",
+    )
+    load.add_argument(
+        "--daftar-perubahan",
+        type=Path,
+        metavar="BERKAS.xlsx",
+        help="tulis daftar lengkap baris yang akan dihapus dan nilai yang akan diubah (xlsx/csv)",
     )
     load.add_argument(
         "--drop-errors",
@@ -410,7 +427,7 @@ def _progress_printer() -> object:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kesiapan import akses, audit, importer, labels
+    from kesiapan import akses, audit, import_report, importer, labels, privacy
 
     missing = [str(p) for p in args.files if not p.is_file()]
     if missing:
@@ -420,6 +437,13 @@ def _import(args: argparse.Namespace) -> int:
     if user is not None and not user.boleh(akses.IMPOR):
         print(
             f"kesalahan: akun {user.username} ({user.peran}) tidak boleh mengimpor", file=sys.stderr
+        )
+        return 2
+    if args.mode == importer.REPLACE_TABLE and user is not None and not user.boleh(akses.KELOLA):
+        print(
+            f"kesalahan: --mode ganti (mengganti seluruh tabel) hanya untuk admin; akun "
+            f"{user.username} ({user.peran}) dapat memakai --mode perbarui atau ganti-bagian",
+            file=sys.stderr,
         )
         return 2
     uploads = [importer.Upload(p, p.name) for p in args.files]
@@ -433,16 +457,21 @@ def _import(args: argparse.Namespace) -> int:
         _progress_printer(),
         cakupan=user.cakupan if user is not None else None,
     )
+    tampil = akses.tampil(user) if user is not None else privacy.Tampil(nama=True, pribadi=True)
     try:
         for report in preview.files:
-            _print_file(report, preview.mode)
+            _print_file(report)
         if preview.errors:
             _print_problems(preview.errors, f"Galat ({labels.angka(preview.error_count)}):")
         if preview.warnings:
             _print_problems(
                 preview.warnings, f"Peringatan ({labels.angka(preview.warning_count)}):"
             )
-        reason = preview.refusal(args.drop_errors)
+        _print_removals(preview, tampil)
+        if args.daftar_perubahan:
+            import_report.write_changes(preview, tampil, args.daftar_perubahan)
+            print(f"Daftar perubahan ditulis ke {args.daftar_perubahan}")
+        reason = preview.refusal(args.drop_errors, args.konfirmasi_hapus)
         if reason:
             print(f"Tidak disimpan: {reason}.", file=sys.stderr)
             if any(f.needs_sheet for f in preview.files):
@@ -452,9 +481,18 @@ def _import(args: argparse.Namespace) -> int:
                     "Jalankan lagi dengan --drop-errors untuk membuang baris-baris itu.",
                     file=sys.stderr,
                 )
+            elif preview.rows_removed and not args.konfirmasi_hapus:
+                print(
+                    "Periksa baris yang akan dihapus di atas (daftar lengkapnya: "
+                    "--daftar-perubahan BERKAS.xlsx); bila memang itu yang dimaksud, jalankan "
+                    "lagi dengan --konfirmasi-hapus.",
+                    file=sys.stderr,
+                )
             return 1
         who = args.who or (f"{user.nama} ({user.username})" if user else _default_who())
-        result = importer.commit(preview, args.drop_errors, who)
+        result = importer.commit(
+            preview, args.drop_errors, who, confirm_removal=args.konfirmasi_hapus
+        )
     finally:
         preview.close()
     audit.record(
@@ -464,6 +502,7 @@ def _import(args: argparse.Namespace) -> int:
         versi=result.version,
         berkas=[str(p) for p in args.files],
         cara=args.mode,
+        dihapus=preview.rows_removed,
         cakupan=list(user.cakupan) if user is not None and user.cakupan is not None else None,
     )
     before = f"sebelumnya {result.previous}" if result.previous else "dataset baru"
@@ -473,8 +512,11 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_file(report: object, mode: str) -> None:
-    from kesiapan import labels
+REMOVALS_PRINTED = 20  # rows to be removed listed on the terminal; the file has them all
+
+
+def _print_file(report: object) -> None:
+    from kesiapan import import_report, labels
 
     r = report  # importer.FileReport
     where = [f"tabel {r.table}"] if r.table else []
@@ -488,23 +530,33 @@ def _print_file(report: object, mode: str) -> None:
     )
     if not r.ok:
         return
+    if r.about:
+        print(f"  berkas ini tentang: {r.about}")
     print(
         f"  dibaca {labels.angka(r.rows_read)} baris · diterima {labels.angka(r.rows_accepted)}"
         f" · ditolak {labels.angka(r.rows_rejected)}"
     )
-    scope = "seluruh tabel" if mode == "ganti" else "kecamatan " + (", ".join(r.covered) or "-")
-    print(
-        f"  jika disimpan ({scope}): {labels.angka(r.added)} ditambah, "
-        f"{labels.angka(r.removed)} dihapus, {labels.angka(r.changed)} diubah"
-    )
+    print(f"  jika disimpan: {import_report.outcome(r)}")
     if r.changed_columns:
-        changed = ", ".join(f"{c} {labels.angka(n)}" for c, n in r.changed_columns.items())
-        print(f"  baris yang diubah, per kolom: {changed}")
-    mapped = ", ".join(f"{h} → {c}" for h, c in r.columns.items() if h != c)
-    if mapped:
-        print(f"  judul kolom dibaca sebagai: {mapped}")
-    if r.unused:
-        print(f"  kolom tidak dipakai: {', '.join(r.unused)}")
+        print(f"  baris yang diubah, per kolom: {import_report.changed_text(r)}")
+    for line in import_report.reading_lines(r):
+        print(f"  {line}")
+
+
+def _print_removals(preview: object, tampil: object) -> None:
+    from kesiapan import import_report, labels
+
+    for table, count in preview.removed_by_table().items():  # type: ignore[attr-defined]
+        frame = import_report.removal_display(preview, table, tampil)  # type: ignore[arg-type]
+        print(
+            f"PERHATIAN: {labels.angka(count)} baris {table} yang tersimpan akan DIHAPUS:",
+            file=sys.stderr,
+        )
+        shown = frame.head(REMOVALS_PRINTED)
+        for row in shown.itertuples(index=False):
+            print("  " + " · ".join(str(v) for v in row if v not in ("", None)), file=sys.stderr)
+        if len(frame) > len(shown):
+            print(f"  … dan {labels.angka(len(frame) - len(shown))} baris lain", file=sys.stderr)
 
 
 def _versions(args: argparse.Namespace) -> int:

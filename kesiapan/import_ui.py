@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kesiapan import importer, labels, privacy, schema, versions
+from kesiapan import audit, import_report, importer, labels, privacy, schema, versions
 
 PREVIEW_KEY = "_impor_pratinjau"
 UPLOADER_KEY = "_impor_unggah_ke"
@@ -29,6 +29,58 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLE_CHOICES = ("otomatis", *schema.TABLE_NAMES)
 MAX_TEMP_NAME = 100  # characters of an upload's name kept in its temporary file's name
 MAX_SUFFIX = 10
+REMOVALS_SHOWN = 200  # rows to be removed or changed listed on the page; the file has them all
+
+
+MODE_LABELS = {
+    importer.UPDATE: "Tambah dan perbarui (tidak ada yang dihapus)",
+    importer.REPLACE_PART: "Ganti isi sesi/TPS yang ada di berkas",
+    importer.REPLACE_TABLE: "Ganti seluruh tabel (khusus admin)",
+}
+MODES_HELP = (
+    "**Tambah dan perbarui**: baris baru ditambahkan dan baris yang sudah ada diperbarui "
+    "(dikenali dari NIK dan TPS, kode sesi dan NIK, kode TPS, …); tidak ada yang dihapus. "
+    "Pakai ini untuk daftar hadir satu sesi, daftar KPPS satu desa, kunjungan satu hari.  \n"
+    "**Ganti isi sesi/TPS**: berkas ini daftar lengkap sesi atau TPS yang disebutnya; baris "
+    "tersimpan dari sesi/TPS itu yang tidak ada di berkas dihapus (setelah Anda periksa dan "
+    "setujui).  \n**Ganti seluruh tabel**: isi tabel diganti isi berkas (khusus admin)."
+)
+
+
+def mode_label(mode: str) -> str:
+    return MODE_LABELS[mode]
+
+
+def saved_message(preview: importer.Preview, result: importer.CommitResult) -> str:
+    done = ", ".join(import_report.outcome(f) for f in preview.files if f.ok)
+    return f"Tersimpan sebagai versi {result.version} ({done}); dasbor kini memakai versi ini."
+
+
+def changes_download(preview: importer.Preview, page, key: str) -> None:
+    """The full list of rows to be removed and values to be changed, masked for the viewer;
+    a list that names people unmasked is written into the audit log when it is made."""
+    tampil = page.tampil
+
+    def make() -> bytes:
+        data = import_report.changes_workbook(preview, tampil)
+        if tampil.nama or tampil.pribadi:
+            page.sesi.catat(
+                audit.UNDUH,
+                berkas="daftar-perubahan-impor.xlsx",
+                filter="impor",
+                baris=preview.rows_removed + sum(f.changed for f in preview.files),
+            )
+        return data
+
+    st.download_button(
+        "Unduh daftar lengkap perubahan (Excel)",
+        make,
+        file_name="daftar-perubahan-impor.xlsx",
+        mime=XLSX_MIME,
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 
 def table_label(choice: str) -> str:
@@ -139,23 +191,22 @@ def _files_frame(preview: importer.Preview) -> pd.DataFrame:
         rows.append(
             {
                 "Berkas": f.name,
-                "Tabel": f.table or "–",
-                "Lembar": f.sheet or "–",
-                "Baris judul": f.header_row,
+                "Tabel": table_label(f.table) if f.table else "–",
+                "Tentang": f.about or "–",
                 "Dibaca": labels.angka(f.rows_read),
                 "Diterima": labels.angka(f.rows_accepted) if f.ok else "–",
                 "Ditolak": labels.angka(f.rows_rejected),
-                "Ditambah": labels.angka(f.added),
-                "Dihapus": labels.angka(f.removed),
-                "Diubah": labels.angka(f.changed),
+                "Baru": labels.angka(f.added),
+                "Diperbarui": labels.angka(f.changed),
+                "Tetap": labels.angka(f.unchanged),
             }
         )
     return pd.DataFrame(rows)
 
 
 def changes_text(report: importer.FileReport) -> str:
-    """'no_hp 3, jabatan 1'."""
-    return ", ".join(f"{c} {labels.angka(n)}" for c, n in report.changed_columns.items())
+    """'No. HP 3, Jabatan 1'."""
+    return import_report.changed_text(report)
 
 
 def _problems(preview: importer.Preview, level: str, problems: list, key: str) -> None:
@@ -174,52 +225,119 @@ def _problems(preview: importer.Preview, level: str, problems: list, key: str) -
             )
 
 
-def draw_preview(preview: importer.Preview) -> None:
-    """Rows read and accepted, what will change, the errors and warnings, the rejects."""
+def _file_summary(preview: importer.Preview, f: importer.FileReport, tampil) -> None:
+    """One file: what it is about, how it was read, what saving it would do."""
+    with st.container(border=True):
+        table = table_label(f.table) if f.table else "tabel tidak dikenali"
+        st.markdown(f"**{labels.polos(f.name)}** → {labels.polos(table)}")
+        if not f.ok:
+            st.caption("Berkas ini tidak dapat dimuat; lihat galat di bawah.")
+            return
+        read = [f.description]
+        if f.sheet:
+            read.append(f"lembar {f.sheet}")
+        read.append(f"judul kolom di baris {f.header_row}")
+        lines = []
+        if f.about:
+            lines.append(f"Tentang: {f.about}")
+        lines.append(f"Dibaca: {', '.join(read)}")
+        lines.append(
+            f"Baris: {labels.angka(f.rows_read)} dibaca, {labels.angka(f.rows_accepted)} "
+            f"diterima, {labels.angka(f.rows_rejected)} ditolak"
+        )
+        lines.append(f"Jika disimpan: {import_report.outcome(f)}")
+        if f.changed_columns:
+            lines.append(f"Nilai yang diperbarui, per kolom: {changes_text(f)}")
+        st.markdown("  \n".join(labels.polos(line) for line in lines))
+        readings = import_report.reading_lines(f)
+        if readings:
+            st.markdown("\n".join(f"- {labels.polos(line)}" for line in readings))
+        with st.expander("Kolom dan contoh baris"):
+            mapping = ", ".join(
+                f"{labels.polos(h)} → {labels.polos(import_report.column_label(c))}"
+                for h, c in f.columns.items()
+            )
+            st.markdown(f"Kolom: {mapping}.")
+            if f.unused:
+                st.markdown(f"Kolom yang tidak dipakai: {labels.polos(', '.join(f.unused))}")
+            sample = pd.DataFrame(preview.sample_rows(f.index))
+            if not sample.empty:
+                st.caption("Sepuluh baris pertama seperti akan disimpan:")
+                shown = privacy.masked(sample, tampil).fillna("")
+                shown.columns = [import_report.column_label(c) for c in shown.columns]
+                st.dataframe(shown, hide_index=True, width="stretch", key=f"contoh_{f.index}")
+
+
+def draw_removals(preview: importer.Preview, tampil, download) -> bool:
+    """The rows the import would remove, in a warning nobody can miss, with the full list to
+    download; the confirmation checkbox. Returns whether the person confirmed."""
+    if not preview.rows_removed:
+        return False
+    counts = ", ".join(
+        f"{labels.angka(n)} baris {table_label(t)}" for t, n in preview.removed_by_table().items()
+    )
+    st.error(
+        f"**Impor ini akan MENGHAPUS {counts} dari data yang tersimpan.** Baris-baris itu "
+        f"tidak ada lagi di berkas, dan cara memuat yang dipilih "
+        f"({import_report.mode_text(preview.mode, None)}) menghapusnya. Periksa daftarnya; bila "
+        "bukan itu yang dimaksud, pilih **tambah dan perbarui**, yang tidak menghapus apa pun.",
+        icon=":material/delete_forever:",
+    )
+    for table in preview.removed_by_table():
+        frame = import_report.removal_display(preview, table, tampil)
+        st.caption(
+            f"Baris {labels.polos(table_label(table))} yang akan dihapus "
+            f"({labels.angka(len(frame))}):"
+        )
+        st.dataframe(
+            frame.head(REMOVALS_SHOWN), hide_index=True, width="stretch", key=f"impor_hapus_{table}"
+        )
+        if len(frame) > REMOVALS_SHOWN:
+            st.caption(
+                f"Ditampilkan {labels.angka(REMOVALS_SHOWN)} baris pertama; daftar lengkapnya "
+                "ada di berkas unduhan."
+            )
+    download("impor_unduh_hapus")
+    return st.checkbox(
+        f"Saya sudah memeriksa daftar ini dan setuju {counts} dihapus",
+        key="impor_konfirmasi_hapus",
+    )
+
+
+def draw_changes(preview: importer.Preview, tampil) -> None:
+    """The values the import would change, per table (before → after)."""
+    for table in preview.tables:
+        frame = import_report.changes_display(preview, table, tampil)
+        if frame.empty:
+            continue
+        with st.expander(
+            f"Nilai {table_label(table)} yang akan diperbarui ({labels.angka(len(frame))})"
+        ):
+            st.dataframe(
+                frame.head(REMOVALS_SHOWN),
+                hide_index=True,
+                width="stretch",
+                key=f"impor_ubah_{table}",
+            )
+
+
+def draw_preview(preview: importer.Preview, tampil=privacy.BAWAAN) -> None:
+    """Rows read and accepted, what each file is about and what saving would do, the errors
+    and warnings, the rejects."""
     cols = st.columns(4)
     cols[0].metric("Baris dibaca", labels.angka(preview.rows_read), border=True)
     cols[1].metric("Baris diterima", labels.angka(preview.rows_accepted), border=True)
     cols[2].metric("Galat", labels.angka(preview.error_count), border=True)
     cols[3].metric("Peringatan", labels.angka(preview.warning_count), border=True)
-    mode = importer.MODES[preview.mode]
     st.caption(
-        f"Perubahan dihitung jika disimpan ({mode}); baris bergalat tidak ikut disimpan. "
-        "Berkas bisa memuat kolom tambahan: kolom yang tidak dikenal tidak dipakai."
+        "Perubahan dihitung jika disimpan; baris bergalat tidak ikut disimpan. Kolom yang tidak "
+        "dikenal tidak dipakai."
     )
-    st.dataframe(_files_frame(preview), hide_index=True, width="stretch", key="impor_berkas")
+    if len(preview.files) > 1:
+        st.dataframe(_files_frame(preview), hide_index=True, width="stretch", key="impor_berkas")
     for f in preview.files:
-        if not f.ok:
-            continue
-        # File names, headers and place names come from the upload: escaped (labels.polos).
-        with st.expander(f"Cara {labels.polos(f.name)} dibaca"):
-            covered = f", kecamatan {labels.polos(', '.join(f.covered))}" if f.covered else ""
-            st.markdown(
-                f"{f.description}; tabel **{f.table}**, judul kolom di baris "
-                f"{f.header_row}{covered}."
-            )
-            mapping = ", ".join(
-                f"{labels.polos(h)} → {labels.polos(c)}" for h, c in f.columns.items()
-            )
-            st.markdown(f"Kolom: {mapping}.")
-            if f.derived:
-                made = ", ".join(
-                    f"{labels.polos(code)} dari {labels.polos(place)}"
-                    for code, place in f.derived.items()
-                )
-                st.markdown(f"Disusun dari nama wilayah: {made}.")
-            if f.unused:
-                st.markdown(f"Kolom yang tidak dipakai: {labels.polos(', '.join(f.unused))}")
-            if f.changed_columns:
-                st.markdown(f"Baris yang diubah, per kolom: {changes_text(f)}.")
-            sample = pd.DataFrame(preview.sample_rows(f.index))
-            if not sample.empty:
-                st.caption("Sepuluh baris pertama seperti akan disimpan (NIK dan HP disamarkan):")
-                st.dataframe(
-                    privacy.masked(sample).fillna(""),
-                    hide_index=True,
-                    width="stretch",
-                    key=f"contoh_{f.index}",
-                )
+        _file_summary(preview, f, tampil)
+    draw_changes(preview, tampil)
     if preview.errors:
         st.subheader("Galat")
         _problems(preview, "galat", preview.errors, "galat")

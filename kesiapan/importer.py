@@ -39,6 +39,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from kesiapan import checks, import_columns, schema, store, upload_reader, versions
 from kesiapan.problems import ERROR, WARNING, Problem
@@ -53,9 +54,14 @@ MAX_ROUNDS = 6
 # `_temuan.putaran`: what the reader and the place names found (0), the checks' rounds (1…),
 # the current data checked alone (-2) and the import's new errors on current rows (-1).
 READER_ROUND, BASELINE_ROUND, NEW_ON_CURRENT = 0, -2, -1
+# Contract §5: by default a file adds and updates rows by their identity and removes nothing;
+# removing rows is an explicit choice (the rows the file's sessions/TPS no longer list, or the
+# whole table), confirmed after the rows to go are shown.
+UPDATE, REPLACE_PART, REPLACE_TABLE = "perbarui", "ganti-bagian", "ganti"
 MODES = {
-    "ganti": "ganti seluruh tabel",
-    "perbarui": "perbarui hanya kecamatan yang ada di berkas",
+    UPDATE: "tambah dan perbarui (tidak ada yang dihapus)",
+    REPLACE_PART: "ganti isi sesi/TPS yang ada di berkas",
+    REPLACE_TABLE: "ganti seluruh tabel (khusus admin)",
 }
 EXCEL_MAX_ROWS = 1_048_575  # a sheet's rows below the header
 REJECTS_STEM_MAX = 60  # characters of the uploaded name kept in a rejects file's name
@@ -70,14 +76,29 @@ NUMERIC_NIK = (
     "digit ke-16 bisa hilang; simpan kolom NIK sebagai teks"
 )
 
-# Rows that are "the same row" when comparing the current table with the new one.
-KEYS: dict[str, tuple[str, ...]] = {
+# Contract §5: what identifies a row of each table, and what a file of it is about. Replacing
+# what a file is about (REPLACE_PART) removes the current rows of the sessions or TPS it names
+# that it no longer lists; where a file can only be about its own rows (None), nothing goes.
+IDENTITY: dict[str, tuple[str, ...]] = {
     "wilayah": ("kode_desa",),
     "tps": ("kode_tps",),
-    "kpps": ("nik", "kode_tps"),
+    "kpps": ("nik", "kode_tps", "tanggal_sk"),
     "bimtek_sesi": ("kode_sesi",),
     "bimtek_hadir": ("kode_sesi", "nik"),
-    "supervisi": tuple(c.name for c in schema.TABLES["supervisi"].columns),
+    "supervisi": ("tanggal", "pengawas", "kode_kecamatan", "kode_desa", "kode_sesi"),
+}
+SUBJECT: dict[str, str | None] = {
+    "wilayah": None,
+    "tps": None,
+    "kpps": "kode_tps",
+    "bimtek_sesi": None,
+    "bimtek_hadir": "kode_sesi",
+    "supervisi": None,
+}
+# "ganti isi …" in the words of each table, for the page and the command line.
+PART_WORDS = {
+    "bimtek_hadir": "seluruh kehadiran sesi yang disebut berkas",
+    "kpps": "seluruh KPPS di TPS yang disebut berkas",
 }
 Progress = Callable[[float, str], None]
 
@@ -95,6 +116,10 @@ ABOVE_SCOPE_NAME = (
     "nama ini berbeda dengan yang tercatat untuk ",
     "nama wilayah di luar cakupan akun Anda ({cakupan}) tidak dapat diubah",
 )
+
+
+def _angka(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
 
 
 class ImportRefused(Exception):
@@ -130,12 +155,17 @@ class FileReport:
     derived: dict[str, str] = field(default_factory=dict)  # code column → place column
     rows_read: int = 0
     rows_rejected: int = 0
-    covered: list[str] = field(default_factory=list)  # kecamatan names, mode perbarui
+    about: str = ""  # what the file is about (contract §5), in words
     added: int = 0
-    removed: int = 0
     changed: int = 0
+    unchanged: int = 0
+    removed: int = 0  # the table's rows to be removed, counted on its first file
+    kept_columns: list[str] = field(default_factory=list)  # optional columns the file lacks
     changed_columns: dict[str, int] = field(default_factory=dict)
     fatal: list[Problem] = field(default_factory=list)
+    # Found once the rows are read (most of an attendance file's NIKs match nobody): the file
+    # is shown, and nothing is saved until it is fixed; dropping rows cannot cure it.
+    refused: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     suffix: str = ""
 
@@ -181,8 +211,21 @@ class Preview:
     def rows_accepted(self) -> int:
         return sum(f.rows_accepted for f in self.files if f.ok)
 
-    def refusal(self, drop_errors: bool) -> str | None:
-        """Why `commit` would refuse (None: it may go ahead)."""
+    @property
+    def rows_removed(self) -> int:
+        """Current rows the import would remove (only in a replacing mode, contract §5)."""
+        return sum(f.removed for f in self.files if f.ok)
+
+    def removed_by_table(self) -> dict[str, int]:
+        return {
+            self.files[i[0]].table or "": self.files[i[0]].removed
+            for i in self.tables.values()
+            if self.files[i[0]].removed
+        }
+
+    def refusal(self, drop_errors: bool, confirm_removal: bool = False) -> str | None:
+        """Why `commit` would refuse (None: it may go ahead). Removing stored rows needs
+        `confirm_removal`: the person has seen which rows go and said so."""
         if versions.is_bundled_sample(self.folder):
             return (
                 "data/sample adalah dataset contoh bawaan dan tidak diubah oleh impor; salin dulu "
@@ -203,7 +246,46 @@ class Preview:
         empty = [f.name for f in self.files if f.ok and f.rows_accepted == 0]
         if empty:
             return f"tidak ada baris yang dapat diterima dari {', '.join(empty)}"
+        if self.rows_removed and not confirm_removal:
+            tables = ", ".join(f"{_angka(n)} baris {t}" for t, n in self.removed_by_table().items())
+            return (
+                f"impor ini akan menghapus {tables} dari data sekarang; periksa daftarnya, lalu "
+                "konfirmasi penghapusannya"
+            )
         return None
+
+    def removal_frame(self, table: str) -> pd.DataFrame:
+        """The stored rows the import would remove, typed, in stored order."""
+        return self.con.execute(
+            f"select b.* exclude (_baris) from {_typed_rows(table, f'_basis_{table}')} as b "  # noqa: S608
+            f"where b._baris in (select _baris from _weg_{table}) order by b._baris"
+        ).df()
+
+    def changes_frame(self, table: str) -> pd.DataFrame:
+        """One row per changed value of a stored row: its identity, the column, the value
+        stored and the value from the file (typed), with the file and row it came from."""
+        columns = [c.name for c in schema.TABLES[table].columns]
+        key = [k for k in IDENTITY[table] if k in columns]
+        names = {r.index: r.name for r in self.files}
+        parts = []
+        for column in columns:
+            frame = self.con.execute(
+                f"select i, c._baris % {STRIDE} as baris, "  # noqa: S608
+                + "".join(f"c.{k} as {k}, " for k in key)
+                + f"o.{column} as sebelum, c.{column} as sesudah from ({_compared(table)}) "
+                f"where paired and c.{column} is distinct from o.{column} order by c._baris"
+            ).df()
+            if frame.empty:
+                continue
+            frame.insert(len(key) + 2, "kolom", column)
+            frame["sebelum"] = frame["sebelum"].astype(object)
+            frame["sesudah"] = frame["sesudah"].astype(object)
+            parts.append(frame)
+        if not parts:
+            return pd.DataFrame(columns=["berkas", "baris", *key, "kolom", "sebelum", "sesudah"])
+        out = pd.concat(parts, ignore_index=True).sort_values(["i", "baris"], kind="stable")
+        out.insert(0, "berkas", out.pop("i").map(names))
+        return out.reset_index(drop=True)
 
     def rejects_table(self, index: int) -> tuple[list[str], list[tuple[object, ...]]]:
         """The rejected rows of one file as written, with their row number and reason."""
@@ -816,127 +898,256 @@ def _use(con: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
     _store_type(con, schema.TABLES[table])
 
 
-def _candidate(
-    con: duckdb.DuckDBPyConnection, table: str, mode: str, cakupan: tuple[str, ...] | None
-) -> list[str]:
-    """`_raw_<table>` of the candidate: the new rows (without rejected ones) and, in mode
-    perbarui, the current rows of the kecamatan the file does not cover; with a scope, the
-    current rows outside it (or whose area cannot be told) too, in either mode. Returns the
-    names of the covered kecamatan."""
-    cols = ", ".join(c.name for c in schema.TABLES[table].columns)
-    new = (
-        f"select _baris, {cols} from _unggah_{table} as u where not exists "  # noqa: S608
-        f"(select 1 from _tolak as r where r.baris = u._baris)"
+def present_columns(report: FileReport) -> set[str]:
+    """The contract columns a file gives a value for: its own headers, the codes made from place
+    names, and every column that must have a value (an accepted row has it, whatever gave it).
+    A column a file does not have keeps its stored value in the rows the file updates."""
+    assert report.table is not None
+    table = schema.TABLES[report.table]
+    names = {c.name for c in table.columns}
+    given = (set(report.columns.values()) | set(report.derived)) & names
+    return given | {c.name for c in table.columns if c.value_required}
+
+
+def _key_columns(table: str, present: list[set[str]]) -> list[str]:
+    """The identity columns rows are matched on: an optional one (`tanggal_sk`, a visit's desa
+    or session) only when every file of the table has it, else stored rows match whatever they
+    hold there (a roster without SK dates still updates the members it lists)."""
+    return [k for k in IDENTITY[table] if all(k in p for p in present)]
+
+
+def _keyed(table: str, source: str, key: list[str]) -> str:
+    """(_baris, k_<key>…, n) of `source`: typed identity values, `n` numbering the rows of one
+    identity so that the n-th stored row pairs with the n-th uploaded one."""
+    columns = {c.name: c for c in schema.TABLES[table].columns}
+    typed = ", ".join(f"{store.typed_expression(columns[k], f'r.{k}')} as k_{k}" for k in key)
+    part = ", ".join(f"k_{k}" for k in key)
+    return (
+        f"select _baris, {part}, row_number() over (partition by {part} "  # noqa: S608
+        f"order by _baris) as n from (select r._baris, {typed} from {source} as r)"
     )
+
+
+def _candidate(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    mode: str,
+    reports: list[FileReport],
+    cakupan: tuple[str, ...] | None,
+) -> None:
+    """`_calon_<table>` (a view, so that every round of checks sees the rows rejected so far):
+    the current rows, each replaced by the uploaded row of the same identity (contract §5;
+    columns the file lacks keep their stored value), the uploaded rows of a new identity, and
+    without the rows to be removed (`_weg_<table>`): none in mode perbarui; in mode
+    ganti-bagian the current rows of the sessions/TPS the accepted rows name that no uploaded
+    row matches; in mode ganti every current row no uploaded row matches. An uploaded row that
+    is rejected keeps its stored row as it is; with a scope only rows inside it can go."""
+    cols = [c.name for c in schema.TABLES[table].columns]
+    present = [present_columns(r) for r in reports]
+    required = {c.name for c in schema.TABLES[table].columns if c.value_required}
+    key = _key_columns(table, present)
+    on = " and ".join(
+        f"u.k_{k} = b.k_{k}" if k in required else f"u.k_{k} is not distinct from b.k_{k}"
+        for k in key
+    )
+    con.execute(
+        f"create or replace table _pasangan_{table} as select u._baris as u, b._baris as b "  # noqa: S608
+        f"from ({_keyed(table, f'_unggah_{table}', key)}) as u "
+        f"inner join ({_keyed(table, f'_basis_{table}', key)}) as b on {on} and u.n = b.n"
+    )
+    accepted = "u._baris not in (select baris from _tolak)"
+
+    def merged(column: str) -> str:
+        have = [r.index for r, p in zip(reports, present, strict=True) if column in p]
+        if len(have) == len(reports):
+            return f"u.{column}"
+        if not have:
+            return f"b.{column}"
+        files = ", ".join(str(i) for i in have)
+        return f"case when u._baris // {STRIDE} in ({files}) then u.{column} else b.{column} end"
+
     inside = ""
     if cakupan is not None:
-        # The current rows the account may replace, judged by the current data's own areas.
+        # The current rows the account may remove, judged by the current data's own areas.
         con.execute(
             f"create or replace table _dalam_basis_{table} as select _baris from "  # noqa: S608
             f"({_base_scope_sql(table)}) where luar is null and tak_tentu is null"
         )
-        inside = f" and _baris in (select _baris from _dalam_basis_{table})"  # noqa: S608
-    if mode == "ganti":
-        con.execute(
-            f"create or replace table _lingkup_{table} as select _baris from _basis_{table} "  # noqa: S608
-            f"where true{inside}"
+        inside = f" and b._baris in (select _baris from _dalam_basis_{table})"  # noqa: S608
+    subject = SUBJECT[table]
+    if mode == UPDATE or (mode == REPLACE_PART and subject is None):
+        removal = " and false"
+    elif mode == REPLACE_PART:
+        column = schema.TABLES[table].column(subject)  # type: ignore[arg-type]
+        removal = (
+            f" and {store.typed_expression(column, f'b.{subject}')} in (select "  # noqa: S608
+            f"{store.typed_expression(column, f'u.{subject}')} from _unggah_{table} as u "
+            f"where {accepted})"
         )
-        if cakupan is None:
-            con.execute(f"create or replace view _calon_{table} as {new}")
-        else:
-            con.execute(
-                f"create or replace view _calon_{table} as select _baris, {cols} "  # noqa: S608
-                f"from _basis_{table} where _baris not in (select _baris from _lingkup_{table}) "
-                f"union all {new}"
-            )
-        return []
-    # With a scope, a kecamatan wholly outside it is not "covered": its rows stay as they are.
-    overlap = (
-        " and (_dalam_cakupan(kec) or exists (select 1 from _akun_cakupan as a "
-        "where starts_with(a.kode, kec || '.')))"
-        if cakupan is not None
-        else ""
-    )
+    else:
+        removal = ""
     con.execute(
-        f"create or replace table _cakupan_{table} as select distinct kec from "  # noqa: S608
-        f"({_kecamatan_of(table, f'_unggah_{table}')}) where kec is not null{overlap}"
+        f"create or replace view _weg_{table} as select b._baris from _basis_{table} as b "  # noqa: S608
+        f"where not exists (select 1 from _pasangan_{table} as p where p.b = b._baris)"
+        f"{inside}{removal}"
     )
+    kept = ", ".join(f"b.{c}" for c in cols)
+    new = ", ".join(f"{merged(c)} as {c}" for c in cols)
     con.execute(
-        f"create or replace table _lingkup_{table} as select _baris from "  # noqa: S608
-        f"({_kecamatan_of(table, f'_basis_{table}')}) "
-        f"where kec in (select kec from _cakupan_{table}){inside}"
+        f"create or replace view _calon_{table} as select b._baris, {kept}, "  # noqa: S608
+        f"b._baris as _letak from _basis_{table} as b where not exists (select 1 from "
+        f"_pasangan_{table} as p where p.b = b._baris and p.u not in (select baris from _tolak)) "
+        f"and b._baris not in (select _baris from _weg_{table}) "
+        f"union all select u._baris, {new}, coalesce(b._baris, u._baris) as _letak "
+        f"from _unggah_{table} as u left join _pasangan_{table} as p on p.u = u._baris "
+        f"left join _basis_{table} as b on b._baris = p.b where {accepted}"
     )
-    con.execute(
-        f"create or replace view _calon_{table} as select _baris, {cols} from _basis_{table} "  # noqa: S608
-        f"where _baris not in (select _baris from _lingkup_{table}) union all {new}"
+
+
+def _compared(table: str) -> str:
+    """The accepted uploaded rows as they would be stored (`c`, typed) beside the stored row
+    they replace (`o`, typed; NULLs for a new row), `i` the file, `paired` whether one was."""
+    uploaded = f"(select * from _calon_{table} where _baris >= 0)"  # noqa: S608
+    return (
+        f"select c._baris // {STRIDE} as i, p.b is not null as paired, c, o "  # noqa: S608
+        f"from {_typed_rows(table, uploaded)} as c "
+        f"left join _pasangan_{table} as p on p.u = c._baris "
+        f"left join {_typed_rows(table, f'_basis_{table}')} as o on o._baris = p.b"
     )
-    names = con.execute(
-        "select coalesce(min(w.kecamatan), c.kec) from _cakupan_" + table + " as c "  # noqa: S608
-        "left join wilayah as w on w.kode_kecamatan = c.kec group by c.kec order by c.kec"
+
+
+def _changes(con: duckdb.DuckDBPyConnection, table: str, reports: list[FileReport]) -> None:
+    """Per file: rows added (a new identity), changed and unchanged (values compared once typed:
+    24/01/2024 = 2024-01-24, KPPS 1 = ketua), and changed rows per column; the rows to be
+    removed are the table's, counted on its first file."""
+    columns = [c.name for c in schema.TABLES[table].columns]
+    differs = [f"c.{c} is distinct from o.{c}" for c in columns]
+    any_differs = " or ".join(differs)
+    per_column = ", ".join(f"count(*) filter (where paired and ({d}))" for d in differs)
+    rows = con.execute(
+        f"select i, count(*) filter (where not paired), "  # noqa: S608
+        f"count(*) filter (where paired and ({any_differs})), "
+        f"count(*) filter (where paired and not ({any_differs})), {per_column} "
+        f"from ({_compared(table)}) group by i"
     ).fetchall()
-    return [str(n[0]) for n in names]
+    by_file = {int(i): rest for i, *rest in rows}
+    for report in reports:
+        added, changed, unchanged, *counts = by_file.get(report.index, [0] * (3 + len(columns)))
+        report.added, report.changed, report.unchanged = int(added), int(changed), int(unchanged)
+        report.changed_columns = {c: int(n) for c, n in zip(columns, counts, strict=True) if n}
+    (removed,) = con.execute(f"select count(*) from _weg_{table}").fetchall()[0]  # noqa: S608
+    reports[0].removed = int(removed)
 
 
-def _changes(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, int, int, dict[str, int]]:
-    """Rows added, removed and changed, and the changed rows per column: the current rows in
-    scope against the accepted new ones, by the table's key, values compared once typed
-    (24/01/2024 = 2024-01-24, KPPS 1 = ketua)."""
-    columns = schema.TABLES[table].columns
-    key = KEYS[table]
+def _kept_columns(report: FileReport) -> None:
+    """The optional columns a file does not have: the rows it updates keep their values."""
+    assert report.table is not None
+    given = present_columns(report)
+    report.kept_columns = [
+        c.name for c in schema.TABLES[report.table].columns if c.name not in given
+    ]
 
-    def side(source: str, where: str) -> str:
-        typed = {c.name: store.typed_expression(c, f"r.{c.name}") for c in columns}
-        keys = ", ".join(f"{typed[k]} as k_{k}" for k in key)
-        value = "struct_pack(" + ", ".join(f"{c} := {e}" for c, e in typed.items()) + ")"
-        part = ", ".join(f"{typed[k]}" for k in key)
-        return (
-            f"select {keys}, {value} as v, row_number() over (partition by {part} "  # noqa: S608
-            f"order by r._baris) as n from {source} as r where {where}"
+
+# Contract §3: an attendance file most of whose NIKs match nobody would record nobody (the
+# Excel-number loss of the 16th digit, or the wrong file): refused as a whole. A few unknown
+# NIKs are only warned about, row by row.
+UNMATCHED_MIN = 3
+
+
+def _unmatched_attendance(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
+    total, unmatched = con.execute(
+        "select count(distinct h.nik), count(distinct h.nik) filter (where not exists "
+        "(select 1 from kpps as k where k.nik = h.nik)) from bimtek_hadir as h "
+        "where h._baris // $stride = $i and h._baris >= 0 and h.nik is not null",
+        {"stride": STRIDE, "i": report.index},
+    ).fetchall()[0]
+    if unmatched >= UNMATCHED_MIN and unmatched * 2 > total:
+        report.refused.append(
+            Problem(
+                ERROR,
+                report.name,
+                None,
+                "nik",
+                None,
+                f"{_angka(unmatched)} dari {_angka(total)} NIK di berkas ini tidak ada di daftar "
+                "KPPS: hampir pasti NIK-nya rusak (disimpan sebagai angka Excel, digit ke-16 "
+                "hilang) atau berkasnya salah; tidak ada yang disimpan dari berkas ini. Simpan "
+                "kolom NIK sebagai teks lalu unggah lagi",
+            )
         )
 
-    old = side(f"_basis_{table}", f"r._baris in (select _baris from _lingkup_{table})")  # noqa: S608
-    new = side(
-        f"_unggah_{table}", "not exists (select 1 from _tolak as t where t.baris = r._baris)"
-    )
-    on = " and ".join(f"o.k_{k} = b.k_{k}" for k in key)
-    both = "o.n is not null and b.n is not null"
-    per_column = ", ".join(
-        f"count(*) filter (where {both} and o.v.{c.name} is distinct from b.v.{c.name})"
-        for c in columns
-    )
-    added, removed, changed, *counts = con.execute(
-        f"select count(*) filter (where o.n is null), count(*) filter (where b.n is null), "  # noqa: S608
-        f"count(*) filter (where {both} and o.v is distinct from b.v), {per_column} "
-        f"from ({old}) as o full outer join ({new}) as b on {on} and o.n = b.n"
-    ).fetchall()[0]
-    by_column = {c.name: int(n) for c, n in zip(columns, counts, strict=True) if n}
-    return int(added), int(removed), int(changed), by_column
+
+ABOUT_SHOWN = 4  # sessions or places named in a file's "about" line; the rest are counted
 
 
-def _missing_columns(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
-    """A column the file does not have empties it in the rows the file replaces: say so."""
-    assert report.table is not None
-    found = schema.match_headers(import_columns.matching_table(report.table), report.headers)
-    for column in schema.TABLES[report.table].columns:
-        if column.name in found or column.name in report.derived:
-            continue
-        filled = con.execute(
-            f"select count(*) from _basis_{report.table} where _baris in "  # noqa: S608
-            f"(select _baris from _lingkup_{report.table}) "
-            f"and nullif(trim({column.name}), '') is not null"
-        ).fetchall()[0][0]
-        if filled:
-            report.notes.append(
-                Problem(
-                    WARNING,
-                    report.name,
-                    report.header_row,
-                    column.name,
-                    None,
-                    f"kolom ini tidak ada di berkas: isinya di {filled:,} baris data sekarang "
-                    "akan dikosongkan".replace(",", "."),
-                )
-            )
+def _listed(items: list[str], noun: str) -> str:
+    """'sesi A, B dan C' / '7 sesi: A, B, C, D dan 3 lain'."""
+    if not items:
+        return ""
+    shown = items[:ABOUT_SHOWN]
+    rest = len(items) - len(shown)
+    if rest:
+        return f"{len(items)} {noun}: {', '.join(shown)} dan {rest} lain"
+    if len(shown) == 1:
+        return f"{noun} {shown[0]}"
+    return f"{noun} {', '.join(shown[:-1])} dan {shown[-1]}"
+
+
+def _about(con: duckdb.DuckDBPyConnection, table: str, report: FileReport) -> str:
+    """What one file is about (contract §5), in words: its sessions with their kecamatan and
+    date, its TPS and desa, its visits' dates; from its accepted rows."""
+    from kesiapan import labels
+
+    rows = (
+        f"(select * from {_typed_rows(table, f'_calon_{table}')} "  # noqa: S608
+        f"where _baris // {STRIDE} = {report.index} and _baris >= 0)"
+    )
+    kec = "(select kode_kecamatan, min(kecamatan) as nama from wilayah group by 1)"
+    desa = "(select kode_desa, min(desa) as nama, min(kecamatan) as kec from wilayah group by 1)"
+    if table == "bimtek_hadir":
+        found = con.execute(
+            f"select r.kode_sesi, min(s.tanggal), min(k.nama) from {rows} as r "  # noqa: S608
+            "left join bimtek_sesi as s on s.kode_sesi = r.kode_sesi "
+            f"left join {kec} as k on k.kode_kecamatan = s.kode_kecamatan "
+            "where r.kode_sesi is not null group by 1 order by 2, 1"
+        ).fetchall()
+        items = [
+            f"{code} ({', '.join(x for x in (name, labels.tanggal(day) if day else None) if x)})"
+            for code, day, name in found
+        ]
+        return _listed(items, "sesi")
+    if table in ("kpps", "tps"):
+        found = con.execute(
+            f"select d.nama, d.kec, count(distinct r.kode_tps) from {rows} as r "  # noqa: S608
+            "left join tps as t on t.kode_tps = r.kode_tps "
+            f"left join {desa} as d on d.kode_desa = {'r' if table == 'tps' else 't'}.kode_desa "
+            "where r.kode_tps is not null group by 1, 2 order by 2, 1"
+        ).fetchall()
+        total = sum(int(n) for *_, n in found)
+        where = _listed([str(name) for name, _, _ in found if name], "desa/kelurahan")
+        kecamatan = _listed(sorted({str(k) for _, k, _ in found if k}), "kecamatan")
+        places = ", ".join(x for x in (where, kecamatan) if x)
+        return f"{labels.angka(total)} TPS" + (f" di {places}" if places else "")
+    if table == "bimtek_sesi":
+        found = con.execute(
+            f"select k.nama, count(*) from {rows} as r left join {kec} as k "  # noqa: S608
+            "on k.kode_kecamatan = r.kode_kecamatan group by 1 order by 1"
+        ).fetchall()
+        total = sum(int(n) for _, n in found)
+        where = _listed([str(n) for n, _ in found if n], "kecamatan")
+        return f"{labels.angka(total)} sesi" + (f" di {where}" if where else "")
+    if table == "supervisi":
+        first, last, total = con.execute(
+            f"select min(tanggal), max(tanggal), count(*) from {rows}"  # noqa: S608
+        ).fetchall()[0]
+        span = f", {labels.rentang(first, last)}" if first else ""
+        return f"{labels.angka(total)} kunjungan{span}"
+    found = con.execute(
+        f"select kecamatan, count(*) from {rows} group by 1 order by 1"  # noqa: S608
+    ).fetchall()
+    total = sum(int(n) for _, n in found)
+    where = _listed([str(n) for n, _ in found if n], "kecamatan")
+    return f"{labels.angka(total)} desa/kelurahan" + (f" di {where}" if where else "")
 
 
 # -- preparing ------------------------------------------------------------------------------------
@@ -979,7 +1190,7 @@ def _dates(con: duckdb.DuckDBPyConnection, base: Path | None) -> tuple[date, dat
 def prepare(
     folder: Path,
     uploads: list[Upload],
-    mode: str = "ganti",
+    mode: str = UPDATE,
     table: str | None = None,
     sheets: dict[str, str] | None = None,
     progress: Progress | None = None,
@@ -1034,11 +1245,11 @@ def prepare(
         if report.ok and report.table:
             by_table.setdefault(report.table, []).append(report.index)
     report_progress(0.5, "Mencocokkan wilayah dan menyusun tabel")
-    covered: dict[str, list[str]] = {}
     for name in schema.TABLE_NAMES:
         if name in by_table:
-            _uploaded_rows(con, [reports[i] for i in by_table[name]], name)
-            covered[name] = _candidate(con, name, mode, cakupan)
+            files = [reports[i] for i in by_table[name]]
+            _uploaded_rows(con, files, name)
+            _candidate(con, name, mode, files, cakupan)
         _use(con, name, "_calon" if name in by_table else "_basis")
     _store_macros(con)
     _reader_findings(con, by_table)
@@ -1046,13 +1257,13 @@ def prepare(
     _new_errors_on_current_rows(con, by_table, base, final)
     for name, indexes in by_table.items():
         report_progress(0.9, f"Menghitung perubahan tabel {name}")
-        added, removed, changed, by_column = _changes(con, name)
-        first = reports[indexes[0]]
-        first.added, first.removed, first.changed = added, removed, changed
-        first.changed_columns = by_column
-        for i in indexes:
-            reports[i].covered = covered.get(name, [])
-            _missing_columns(con, reports[i])
+        files = [reports[i] for i in indexes]
+        _changes(con, name, files)
+        for report in files:
+            report.about = _about(con, name, report)
+            _kept_columns(report)
+    for i in by_table.get("bimtek_hadir", []):
+        _unmatched_attendance(con, reports[i])
     rejected = dict(
         con.execute(
             f"select baris // {STRIDE}, count(*) from _tolak group by all"  # noqa: S608
@@ -1269,7 +1480,7 @@ def _preview(
         ]
         lists[level] = problems
         counts[level] = sum(n for n, _ in summary.values())
-    fatal = [p for r in reports for p in r.fatal]
+    fatal = [p for r in reports for p in (*r.fatal, *r.refused)]
     notes = [p for r in reports for p in r.notes]
     blocking = fatal + [p for p in lists["galat"] if p.berkas.endswith("(data sekarang)")]
     return Preview(
@@ -1335,11 +1546,17 @@ def _workbook(headers: list[str], rows: list[tuple[object, ...]]) -> bytes:
 
 
 def commit(
-    preview: Preview, drop_errors: bool, who: str, progress: Progress | None = None
+    preview: Preview,
+    drop_errors: bool,
+    who: str,
+    progress: Progress | None = None,
+    *,
+    confirm_removal: bool = False,
 ) -> CommitResult:
-    """Write the candidate as the new live version (see the module docstring)."""
+    """Write the candidate as the new live version (see the module docstring); refused when it
+    would remove stored rows without `confirm_removal`."""
     report_progress = progress or (lambda fraction, text: None)
-    reason = preview.refusal(drop_errors)
+    reason = preview.refusal(drop_errors, confirm_removal)
     if reason:
         raise ImportRefused(reason)
     who = who.strip()
@@ -1431,7 +1648,7 @@ def _write_tables(preview: Preview, partial: Path, progress: Progress) -> set[st
         path = partial / f"{name}.parquet"
         preview.con.execute(
             # The candidate as it stands: current rows kept, new rows less the rejected ones.
-            f"copy (select {columns} from _calon_{name} order by _baris) to "  # noqa: S608
+            f"copy (select {columns} from _calon_{name} order by _letak) to "  # noqa: S608
             f"'{_sql_path(path)}' (format parquet)"
         )
         versions.checkpoint("versi_sebagian")
@@ -1544,10 +1761,11 @@ def _record(
                 "baris_dibaca": report.rows_read,
                 "baris_diterima": report.rows_accepted,
                 "baris_ditolak": report.rows_rejected,
+                "tentang": report.about,
                 "ditambah": report.added,
-                "dihapus": report.removed,
                 "diubah": report.changed,
-                "kecamatan": report.covered,
+                "tetap": report.unchanged,
+                "dihapus": report.removed,
                 "tolakan": rejects.get(report.index),
             }
         )

@@ -161,6 +161,15 @@ HEADERS = {
     "baris": "Baris",
     "tanggal_awal": "Tanggal awal",
     "tanggal_akhir": "Tanggal akhir",
+    # The contract columns an import shows (rows to be removed, values to be changed).
+    "tanggal_lahir": "Tanggal lahir",
+    "jumlah_dpt": "DPT",
+    "nilai_pre": "Nilai pre-test",
+    "nilai_post": "Nilai post-test",
+    "lat": "Lintang",
+    "lon": "Bujur",
+    "sebelum": "Sebelum",
+    "sesudah": "Sesudah",
 }
 
 PAW_STATUS_LABELS = {

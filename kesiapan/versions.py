@@ -291,6 +291,18 @@ def summary(record: dict[str, object]) -> str:
         if item.get("baris_ditolak"):
             text += f", {labels.angka(item['baris_ditolak'])} ditolak"
         parts.append(text)
-    covered = sorted({k for item in record.get("berkas", []) for k in item.get("kecamatan", [])})  # type: ignore[union-attr]
-    mode = f" (perbarui kecamatan {', '.join(covered)})" if record.get("cara") == "perbarui" else ""
+    files = record.get("berkas", [])
+    removed = sum(int(item.get("dihapus") or 0) for item in files)  # type: ignore[union-attr]
+    # Versions made before contract §5 said which kecamatan a "perbarui" replaced.
+    covered = sorted({k for item in files for k in item.get("kecamatan", [])})  # type: ignore[union-attr]
+    if covered:
+        mode = f" (ganti kecamatan {', '.join(covered)})"
+    else:
+        words = {
+            "perbarui": "tambah dan perbarui",
+            "ganti-bagian": "ganti isi sesi/TPS",
+            "ganti": "ganti seluruh tabel",
+        }
+        mode = f" ({words.get(str(record.get('cara')), str(record.get('cara')))}"
+        mode += f", {labels.angka(removed)} baris dihapus)" if removed else ")"
     return "; ".join(parts) + mode

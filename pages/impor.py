@@ -44,13 +44,14 @@ left, right = st.columns(2)
 table = left.selectbox(
     "Tabel tujuan", import_ui.TABLE_CHOICES, format_func=import_ui.table_label, key="impor_tabel"
 )
+# Replacing a whole table is an administrator's choice (contract §5).
+modes = [m for m in importer.MODES if m != importer.REPLACE_TABLE or page.boleh(akses.KELOLA)]
 mode = right.radio(
     "Cara memuat",
-    list(importer.MODES),
-    format_func=lambda m: (
-        "ganti seluruh data di wilayah akun" if m == "ganti" and cakupan else importer.MODES[m]
-    ),
+    modes,
+    format_func=import_ui.mode_label,
     key="impor_cara",
+    help=import_ui.MODES_HELP,
 )
 if not files:
     import_ui.forget_preview()
@@ -72,15 +73,20 @@ else:
                 key=f"impor_lembar_{f.name}",
             )
     st.subheader("Pratinjau")
-    import_ui.draw_preview(preview)
+    import_ui.draw_preview(preview, page.tampil)
+    confirmed = import_ui.draw_removals(
+        preview, page.tampil, lambda key: import_ui.changes_download(preview, page, key)
+    )
+    if not preview.rows_removed and any(f.changed for f in preview.files):
+        import_ui.changes_download(preview, page, "impor_unduh_ubah")
     drop = False
     if preview.rejected_rows and not preview.blocking:
         drop = st.checkbox(
             f"Buang {preview.rejected_rows} baris bergalat dan simpan sisanya (baris yang "
-            "dibuang disimpan di berkas tolakan)",
+            "dibuang disimpan di berkas tolakan; data yang tersimpan tidak terhapus karenanya)",
             key="impor_buang",
         )
-    reason = preview.refusal(drop)
+    reason = preview.refusal(drop, confirmed)
     if st.button(
         "Simpan sebagai versi baru",
         type="primary",
@@ -90,7 +96,13 @@ else:
     ):
         bar = st.progress(0.0, text="Menyimpan…")
         try:
-            result = importer.commit(preview, drop, who, lambda f, t: bar.progress(f, text=t))
+            result = importer.commit(
+                preview,
+                drop,
+                who,
+                lambda f, t: bar.progress(f, text=t),
+                confirm_removal=confirmed,
+            )
         except (importer.ImportRefused, versions.VersionError) as exc:
             bar.empty()
             st.error(f"Tidak disimpan: {labels.polos(str(exc))}.", icon=":material/block:")
@@ -100,13 +112,12 @@ else:
                 versi=result.version,
                 berkas=[f.name for f in preview.files],
                 cara=mode,
+                dihapus=preview.rows_removed,
                 cakupan=list(cakupan) if cakupan is not None else None,
             )
             import_ui.forget_preview()
             st.session_state[import_ui.UPLOADER_KEY] += 1
-            st.session_state[import_ui.MESSAGE_KEY] = (
-                f"Tersimpan sebagai versi {result.version}; dasbor kini memakai versi ini."
-            )
+            st.session_state[import_ui.MESSAGE_KEY] = import_ui.saved_message(preview, result)
             st.rerun()
     if reason:
         st.caption(f"Belum dapat disimpan: {labels.polos(reason)}.")

@@ -41,7 +41,7 @@ def test_import_drop_errors_versions_and_restore(base: Path, tmp_path: Path) -> 
         "Tersimpan: versi 0002 sekarang aktif (sebelumnya 0001).",
         f"Baris yang dibuang disimpan di {base}/rejects/0002-Daftar_KPPS_Torjun-ditolak.xlsx",
     ]
-    assert "  jika disimpan (kecamatan Torjun): 2 ditambah, 5 dihapus, 0 diubah" in result.stdout
+    assert "  jika disimpan: 2 baris baru · 0 diperbarui · 0 tetap sama" in result.stdout
 
     listing = cli("versions", "--data", str(base))
     assert listing.returncode == 0
@@ -50,7 +50,7 @@ def test_import_drop_errors_versions_and_restore(base: Path, tmp_path: Path) -> 
     assert lines[1].startswith("* 0002  ")
     assert lines[1].endswith(
         "oleh Siti Nurhayati  Daftar KPPS Torjun.csv → kpps: 2 diterima, 1 ditolak "
-        "(perbarui kecamatan Torjun)"
+        "(tambah dan perbarui)"
     )
     assert lines[2].startswith("  0001  ")
     assert lines[2].endswith("versi awal: berkas yang sudah ada di folder")
@@ -84,6 +84,7 @@ def test_sheet_table_and_plain_folder_messages(base: Path) -> None:
     assert missing.stderr == f"kesalahan: berkas tidak ditemukan: {base / 'tidak-ada.csv'}\n"
     wrong = cli("import", "--data", str(base), workbook, "--mode", "tambah")
     assert wrong.returncode == 2
-    assert "argumen --mode: pilihan tidak dikenal: 'tambah' (pilih dari 'ganti', 'perbarui')" in (
-        wrong.stderr
-    )
+    assert (
+        "argumen --mode: pilihan tidak dikenal: 'tambah' (pilih dari 'perbarui', 'ganti-bagian', "
+        "'ganti')"
+    ) in wrong.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kesiapan import importer
-from tests.importer.conftest import CORPUS, HERE, messages, tree
+from tests.importer.conftest import BASE, CORPUS, HERE, messages, tree
 
 CASES = tomllib.loads((HERE / "cases.toml").read_text(encoding="utf-8"))["case"]
 
@@ -47,16 +47,28 @@ def test_a_bad_file_cannot_be_committed_without_dropping(base: Path, prepared) -
     assert preview.refusal(drop_errors=True) is None
 
 
-def test_errors_on_current_rows_cannot_be_dropped(base: Path, prepared) -> None:
-    """Dropping the bad wilayah row would leave a TPS (and its member) pointing nowhere."""
-    preview = prepared(base, CORPUS / "wilayah_jenis_singkatan.csv")
+def test_errors_on_current_rows_cannot_be_dropped(base: Path, write, prepared) -> None:
+    """Replacing the whole wilayah table with one that lacks a desa would leave its TPS (and
+    its member) pointing nowhere; dropping uploaded rows cannot cure that."""
+    lines = (BASE / "wilayah.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = "".join(line for line in lines if "35.27.03.1001" not in line)
+    preview = prepared(base, write("wilayah.csv", kept), mode="ganti")
     assert [str(p) for p in preview.blocking] == [
         "tps (data sekarang), baris 5, kolom kode_desa: kode tidak dikenal: tidak ada "
         'desa/kelurahan di wilayah (tertulis "35.27.03.1001")'
     ]
-    assert preview.refusal(drop_errors=True) == (
+    assert preview.refusal(drop_errors=True, confirm_removal=True) == (
         "1 galat tidak dapat diatasi dengan membuang baris: perbaiki berkasnya lalu unggah lagi"
     )
+
+
+def test_a_dropped_row_never_removes_the_stored_one(base: Path, prepared) -> None:
+    """A wilayah row rejected for its jenis is dropped: the stored desa stays as it was, even
+    when the file replaces the whole table (contract §5)."""
+    preview = prepared(base, CORPUS / "wilayah_jenis_singkatan.csv", mode="ganti")
+    assert preview.blocking == []
+    assert preview.rows_removed == 0
+    assert preview.refusal(drop_errors=True) is None
 
 
 def test_a_sheet_chosen_by_name(base: Path, prepared) -> None:

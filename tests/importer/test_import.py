@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -13,7 +14,7 @@ import pytest
 
 from kesiapan import importer, versions
 from kesiapan.store import Dataset, resolve_folder
-from tests.importer.conftest import CORPUS, ROSTER, cli, messages
+from tests.importer.conftest import CORPUS, ROSTER, cli, messages, tree
 
 # Torjun's roster from its PPK: Moh. Hasan stays, Siti Aminah's phone number changed, Abdul
 # Rahman is gone, Nur Aini and Ahmad Fauzi stay, and Hendra Wijaya is new (TPS 002).
@@ -38,34 +39,83 @@ def _kpps(folder: Path) -> list[tuple]:
     ).fetchall()
 
 
-def test_update_replaces_only_the_kecamatan_in_the_file(base: Path, write, prepared) -> None:
-    preview = prepared(base, write("kpps_torjun.csv", TORJUN), mode="perbarui")
+def test_update_adds_and_updates_and_removes_nothing(base: Path, write, prepared) -> None:
+    """Contract §5: by default a file adds and updates rows by their identity (NIK + TPS + SK
+    date) and removes nothing, whatever it leaves out."""
+    preview = prepared(base, write("kpps_torjun.csv", TORJUN))
+    assert preview.mode == "perbarui"
     assert messages(preview) == []
     (report,) = preview.files
-    assert report.covered == ["Torjun"]
-    # Same row = same NIK in the same TPS; values compared once typed (12/03/1980 = 1980-03-12,
-    # KPPS 1 = ketua), so only the phone number counts as a change.
-    assert (report.added, report.removed, report.changed) == (1, 1, 1)
+    assert report.about == ("3 TPS di desa/kelurahan Kara dan Torjun, kecamatan Torjun")
+    # Values compared once typed (12/03/1980 = 1980-03-12, KPPS 1 = ketua): only Siti Aminah's
+    # phone number changed; Hendra Wijaya is new; Abdul Rahman, not in the file, stays.
+    assert (report.added, report.changed, report.unchanged, report.removed) == (1, 1, 3, 0)
+    assert report.changed_columns == {"no_hp": 1}
+    assert preview.refusal(drop_errors=False) is None
     result = importer.commit(preview, drop_errors=False, who="Siti")
     assert (result.version, result.previous) == ("0002", "0001")
     assert _kpps(base) == [
         ("3527021203800001", "081231000001", "3527022001001", "ketua"),
+        ("3527022311900003", "081231000003", "3527022001001", "anggota"),
         ("3527024407850002", "081299999999", "3527022001001", "anggota"),
         ("3527021505910007", None, "3527022001002", "ketua"),
         ("3527020101950005", "081231000005", "3527022002001", "anggota"),
         ("3527025502920004", None, "3527022002001", "ketua"),
-        # Kecamatan Sampang was not in the file: its member is kept as it was.
         ("3527031505880006", "081231000006", "3527031001001", "ketua"),
     ]
+
+
+def test_replacing_the_tps_of_the_file_asks_before_removing(base: Path, write, prepared):
+    """Mode ganti-bagian: the file is the complete roster of the TPS it names. Abdul Rahman
+    (TPS 001 of Torjun, not in the file) is the one row to go; the confirmation is needed."""
+    before = tree(base)
+    preview = prepared(base, write("kpps_torjun.csv", TORJUN), mode="ganti-bagian")
+    (report,) = preview.files
+    assert (report.added, report.changed, report.unchanged, report.removed) == (1, 1, 3, 1)
+    removed = preview.removal_frame("kpps")
+    assert list(removed["nik"]) == ["3527022311900003"]
+    assert list(removed["nama"]) == ["Abdul Rahman"]
+    assert preview.refusal(drop_errors=False) == (
+        "impor ini akan menghapus 1 baris kpps dari data sekarang; periksa daftarnya, lalu "
+        "konfirmasi penghapusannya"
+    )
+    with pytest.raises(importer.ImportRefused, match="akan menghapus 1 baris kpps"):
+        importer.commit(preview, drop_errors=False, who="Siti")
+    assert tree(base) == before
+    importer.commit(preview, drop_errors=False, who="Siti", confirm_removal=True)
+    niks = {nik for nik, *_ in _kpps(base)}
+    assert "3527022311900003" not in niks
+    assert "3527031505880006" in niks  # TPS of kecamatan Sampang: not named by the file
 
 
 def test_replace_takes_the_file_as_the_whole_table(base: Path, write, prepared) -> None:
     preview = prepared(base, write("kpps_torjun.csv", TORJUN), mode="ganti")
     (report,) = preview.files
-    assert report.covered == []
-    assert (report.added, report.removed, report.changed) == (1, 2, 1)
-    importer.commit(preview, drop_errors=False, who="Siti")
+    assert (report.added, report.changed, report.removed) == (1, 1, 2)
+    assert sorted(preview.removal_frame("kpps")["nama"]) == ["Abdul Rahman", "Slamet Riyadi"]
+    importer.commit(preview, drop_errors=False, who="Siti", confirm_removal=True)
     assert "3527031505880006" not in {nik for nik, *_ in _kpps(base)}
+
+
+def test_a_column_the_file_lacks_keeps_its_stored_values(base: Path, write, prepared) -> None:
+    """A roster without phone numbers and SK dates updates names and keeps both as stored."""
+    roster = "nik;nama;jenis_kelamin;tanggal_lahir;kode_tps;jabatan\n" + (
+        "3527021203800001;Moh. Hasan Basri;L;12/03/1980;3527022001001;ketua\n"
+    )
+    preview = prepared(base, write("kpps.csv", roster))
+    (report,) = preview.files
+    assert (report.added, report.changed, report.unchanged) == (0, 1, 0)
+    assert report.changed_columns == {"nama": 1}
+    assert report.kept_columns == ["no_hp", "tanggal_sk", "tanggal_berhenti", "alasan_berhenti"]
+    changes = preview.changes_frame("kpps")
+    assert changes[["kolom", "sebelum", "sesudah"]].values.tolist() == [
+        ["nama", "Moh. Hasan", "Moh. Hasan Basri"]
+    ]
+    importer.commit(preview, drop_errors=False, who="Siti")
+    dataset = Dataset.open(base, precomputed=False)
+    assert dataset._con.execute(
+        "select nama, no_hp, tanggal_sk from kpps where nik = '3527021203800001'"
+    ).fetchall() == [("Moh. Hasan Basri", "081231000001", date(2024, 1, 10))]
 
 
 def test_a_commit_keeps_the_original_the_record_and_the_rejected_rows(base: Path, prepared):
@@ -106,7 +156,7 @@ def test_a_commit_keeps_the_original_the_record_and_the_rejected_rows(base: Path
         "aksi": "impor",
         "oleh": "Budi Santoso",
         "dasar": "0001",
-        "cara": "ganti",
+        "cara": "perbarui",
         "berkas": [
             {
                 "nama": "kpps_tps_tidak_ada.csv",
@@ -119,10 +169,11 @@ def test_a_commit_keeps_the_original_the_record_and_the_rejected_rows(base: Path
                 "baris_dibaca": 3,
                 "baris_diterima": 2,
                 "baris_ditolak": 1,
+                "tentang": "1 TPS di desa/kelurahan Torjun, kecamatan Torjun",
                 "ditambah": 2,
-                "dihapus": 6,
                 "diubah": 0,
-                "kecamatan": [],
+                "tetap": 0,
+                "dihapus": 0,
                 "tolakan": "rejects/0002-kpps_tps_tidak_ada-ditolak.xlsx",
             }
         ],

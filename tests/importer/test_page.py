@@ -90,7 +90,8 @@ def test_upload_preview_drop_commit_and_restore(monkeypatch, base: Path) -> None
     at.button(key="impor_simpan").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == [
-        "Tersimpan sebagai versi 0002; dasbor kini memakai versi ini."
+        "Tersimpan sebagai versi 0002 (1 baris baru · 0 diperbarui · 0 tetap sama); dasbor "
+        "kini memakai versi ini."
     ]
     assert versions.current(base) == "0002"
     assert (base / "rejects" / "0002-kpps_nik_15_digit-ditolak.xlsx").exists()
@@ -139,7 +140,7 @@ def test_the_dashboard_shows_a_new_version_without_a_restart(monkeypatch, base, 
     overview = _page(monkeypatch, base, "overview")
     before = {m.label: m.delta for m in overview.metric}
     assert before["KPPS terlatih"].startswith("dari 6 KPPS aktif")
-    # Torjun's PPK sends its roster: two members instead of five.
+    # Torjun's PPK sends two new members for TPS 002: six active become eight.
     path = write("kpps_torjun.csv", ROSTER)
     preview = importer.prepare(base, [importer.Upload(path, path.name)], mode="perbarui")
     try:
@@ -149,4 +150,4 @@ def test_the_dashboard_shows_a_new_version_without_a_restart(monkeypatch, base, 
     overview.run()
     assert not overview.exception
     after = {m.label: m.delta for m in overview.metric}
-    assert after["KPPS terlatih"].startswith("dari 3 KPPS aktif")
+    assert after["KPPS terlatih"].startswith("dari 8 KPPS aktif")

@@ -48,22 +48,19 @@ def test_a_ppk_workbook_with_names_and_quirks_reads_clean(base: Path, tmp_path: 
     path = tmp_path / "Daftar KPPS PPK Torjun.xlsx"
     _ppk_workbook(path)
     preview = prepared(base, path, mode="perbarui")
-    # No errors; the sheet has no phone numbers and no SK dates, and says so.
-    assert messages(preview) == [
-        "peringatan: Daftar KPPS PPK Torjun.xlsx, baris 4, kolom no_hp: kolom ini tidak ada di "
-        "berkas: isinya di 5 baris data sekarang akan dikosongkan",
-        "peringatan: Daftar KPPS PPK Torjun.xlsx, baris 4, kolom tanggal_sk: kolom ini tidak "
-        "ada di berkas: isinya di 6 baris data sekarang akan dikosongkan",
-    ]
+    # No errors; the sheet has no phone numbers and no SK dates: the stored ones are kept.
+    assert messages(preview) == []
     (report,) = preview.files
     assert (report.table, report.sheet, report.header_row) == ("kpps", "Daftar KPPS", 4)
     assert report.sheets == ("Petunjuk", "Daftar KPPS")
     assert report.derived == {"kode_tps": "nomor_tps"}
     assert report.unused == ["No."]
     assert (report.rows_read, report.rows_rejected) == (4, 0)
-    assert report.covered == ["Torjun", "Sampang"]  # by kecamatan code
-    # Torjun had five members and Sampang one: all six are replaced by these four.
-    assert (report.added, report.removed, report.changed) == (4, 6, 0)
+    assert report.about == (
+        "2 TPS di desa/kelurahan Rongtengah dan Torjun, kecamatan Sampang dan Torjun"
+    )
+    # Four new members (contract §5: the six stored ones stay; nothing is removed).
+    assert (report.added, report.removed, report.changed) == (4, 0, 0)
     rows = preview.sample_rows(0)
     assert [r["baris"] for r in rows] == [5, 6, 7, 8]
     assert [r["kode_tps"] for r in rows] == ["3527022001002"] * 3 + ["3527031001001"]

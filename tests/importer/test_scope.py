@@ -68,8 +68,8 @@ def test_a_kecamatan_operator_loads_only_its_own_tps(base: Path, write, prepared
         # Already an error (the TPS does not exist): not reported a second time.
         UNKNOWN_TPS,
     ]
-    # Mode ganti replaces the five members of Torjun; Slamet Riyadi (Sampang) is not touched.
-    assert _counts(preview) == [(3, 2, 2, 5, 0)]
+    # Hendra Wijaya and Dewi Lestari are new; by default nothing is removed (contract §5).
+    assert _counts(preview) == [(3, 2, 2, 0, 0)]
     assert preview.cakupan == ("35.27.02",)
     assert preview.refusal(drop_errors=True) is None
 
@@ -77,14 +77,14 @@ def test_a_kecamatan_operator_loads_only_its_own_tps(base: Path, write, prepared
 def test_a_kabupaten_operator_and_a_scope_of_two_codes(base: Path, write, prepared) -> None:
     sampang = prepared(base, write("kpps.csv", MIXED), cakupan=("35.27",))
     assert messages(sampang) == [_outside(5, "3526022001001", "35.27"), UNKNOWN_TPS]
-    # Every member of kabupaten Sampang is replaced: Slamet Riyadi is gone, Rina Sari comes.
-    assert _counts(sampang) == [(2, 3, 3, 6, 0)]
+    # Rina Sari (kecamatan Sampang) comes too; nobody goes.
+    assert _counts(sampang) == [(2, 3, 3, 0, 0)]
     two = prepared(base, write("kpps_2.csv", MIXED), cakupan=("35.27.02", "35.26"))
     assert [m.replace("kpps_2.csv", "kpps.csv") for m in messages(two)] == [
         _outside(4, "3527031001001", "35.27.02, 35.26"),
         UNKNOWN_TPS,
     ]
-    assert _counts(two) == [(2, 3, 3, 5, 0)]
+    assert _counts(two) == [(2, 3, 3, 0, 0)]
 
 
 def test_without_a_scope_nothing_changes(base: Path, write, prepared) -> None:
@@ -92,7 +92,7 @@ def test_without_a_scope_nothing_changes(base: Path, write, prepared) -> None:
     for options in ({}, {"cakupan": None}):
         preview = prepared(base, write("kpps.csv", MIXED), **options)
         assert messages(preview) == [UNKNOWN_TPS]
-        assert _counts(preview) == [(1, 4, 4, 6, 0)]
+        assert _counts(preview) == [(1, 4, 4, 0, 0)]
         assert preview.cakupan is None
     result = importer.commit(preview, drop_errors=True, who="Admin")
     assert "cakupan" not in result.record
@@ -111,9 +111,16 @@ def test_attendance_at_a_session_of_another_kecamatan(base: Path, write, prepare
         'akun Anda (35.27.02) (tertulis "BT-352703-01")'
     ]
     (report,) = preview.files
-    assert report.covered == ["Torjun"]
-    # Torjun's two roll-call rows give way to Abdul Rahman's; Sampang's row stays.
-    assert _counts(preview) == [(1, 1, 1, 2, 0)]
+    assert report.about == "sesi BT-352702-01 (Torjun, 25 Januari 2024)"
+    # Abdul Rahman's roll call is added; the session's other two rows stay.
+    assert _counts(preview) == [(1, 1, 1, 0, 0)]
+    # As the complete list of Torjun's session, it removes those two; Sampang's row stays.
+    replaced = prepared(base, hadir, mode="ganti-bagian", cakupan=("35.27.02",))
+    assert _counts(replaced) == [(1, 1, 1, 2, 0)]
+    assert sorted(replaced.removal_frame("bimtek_hadir")["nik"]) == [
+        "3527021203800001",
+        "3527024407850002",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -139,12 +146,8 @@ def test_a_session_belongs_to_its_kecamatan(scope, rejected, base, write, prepar
         f'cakupan akun Anda ({scope[0]}) (tertulis "35.27.02")'
         for row in (2, 3)
     ]
-    # Outside the scope, Torjun's session is also kept as it is: the row repeats its code.
-    twice = (
-        "galat: sesi.csv, baris 2, kolom kode_sesi: kode_sesi ganda: sudah dipakai di baris "
-        'sebelumnya (tertulis "BT-352702-01")'
-    )
-    assert messages(preview) == ([twice, *expected] if rejected else [])
+    # Outside the scope, Torjun's stored session is kept as it is.
+    assert messages(preview) == (expected if rejected else [])
     # Accepted, Torjun's session is kept as it was and the new one added.
     assert _counts(preview) == [(2, 0, 0, 0, 0) if rejected else (0, 2, 1, 0, 0)]
 
@@ -221,9 +224,12 @@ def test_an_area_that_cannot_be_told_is_outside(base: Path, write, prepared) -> 
         "jadi tidak dapat dipastikan berada dalam cakupan akun Anda (35.27.02) "
         '(tertulis "3527022003001")'
     ]
-    # Torjun's four other members go, Moh. Hasan stays (his phone number is the same); the
-    # member of the TPS without a desa is kept like Slamet Riyadi's row.
-    assert _counts(preview) == [(1, 1, 0, 4, 0)]
+    # Moh. Hasan is as stored (his phone number is the same); nothing is removed.
+    assert _counts(preview) == [(1, 1, 0, 0, 0)]
+    # Replacing his TPS's roster would remove Siti Aminah and Abdul Rahman; the member of the
+    # TPS without a desa stays, like Slamet Riyadi's row.
+    replaced = prepared(base, roster, mode="ganti-bagian", cakupan=("35.27.02",))
+    assert _counts(replaced) == [(1, 1, 0, 2, 0)]
 
 
 # -- what a commit with a scope writes -----------------------------------------------------------
@@ -243,7 +249,7 @@ def test_replace_keeps_every_row_outside_the_scope_byte_for_byte(base, write, pr
     ]
     # tps: TPS 002 of Torjun removed, TPS 001's voters changed; kpps as in the first test.
     assert _counts(preview) == [(0, 2, 0, 1, 1), (3, 2, 2, 5, 0)]
-    result = importer.commit(preview, drop_errors=True, who="Operator Torjun")
+    result = importer.commit(preview, drop_errors=True, who="Operator Torjun", confirm_removal=True)
 
     base_tps, base_kpps = _csv_rows(BASE / "tps.csv"), _csv_rows(BASE / "kpps.csv")
     outside_tps = [r for r in base_tps if not r[1].startswith("35.27.02.")]
@@ -253,10 +259,11 @@ def test_replace_keeps_every_row_outside_the_scope_byte_for_byte(base, write, pr
         "3527062001001",
         "3526022001001",
     ]
+    # Updated rows keep their place in the table; TPS 002 of desa Torjun is gone.
     assert _live_rows(base, "tps") == [
-        *outside_tps,
         ("3527022001001", "35.27.02.2001", "1", "281", None),
         ("3527022002001", "35.27.02.2002", "1", "250", "3"),
+        *outside_tps,
     ]
     slamet = [r for r in base_kpps if r[5] == "3527031001001"]
     assert [r[1] for r in slamet] == ["Slamet Riyadi"]
@@ -281,21 +288,25 @@ def test_update_never_drops_a_row_outside_the_scope(base: Path, write, prepared)
         "2024-01-10\n"
         "3527034101900009,Rina Sari,P,1990-01-01,,3527031001001,KPPS 2,2024-01-10\n",
     )
-    admin = prepared(base, roster, mode="perbarui")
-    assert admin.files[0].covered == ["Torjun", "Sampang"]
-    assert _counts(admin) == [(0, 3, 1, 4, 0)]  # without a scope Kara and Slamet would go
+    update = prepared(base, roster, mode="perbarui")
+    assert _counts(update) == [(0, 3, 1, 0, 0)]  # by default nobody goes
+    admin = prepared(base, roster, mode="ganti-bagian")
+    assert admin.files[0].about == (
+        "2 TPS di desa/kelurahan Rongtengah dan Torjun, kecamatan Sampang dan Torjun"
+    )
+    assert _counts(admin) == [(0, 3, 1, 2, 0)]  # without a scope Abdul and Slamet would go
 
-    preview = prepared(base, roster, mode="perbarui", cakupan=("35.27.02.2001",))
+    preview = prepared(base, roster, mode="ganti-bagian", cakupan=("35.27.02.2001",))
     assert messages(preview) == [_outside(4, "3527031001001", "35.27.02.2001")]
-    assert preview.files[0].covered == ["Torjun"]
+    assert preview.files[0].about == "1 TPS di desa/kelurahan Torjun, kecamatan Torjun"
     assert _counts(preview) == [(1, 2, 0, 1, 0)]  # only Abdul Rahman goes
-    importer.commit(preview, drop_errors=True, who="Operator Desa Torjun")
+    importer.commit(preview, drop_errors=True, who="Operator Desa Torjun", confirm_removal=True)
     assert [(r[1], r[5]) for r in _live_rows(base, "kpps")] == [
+        ("Moh. Hasan", "3527022001001"),
+        ("Siti Aminah", "3527022001001"),
         ("Nur Aini", "3527022002001"),
         ("Ahmad Fauzi", "3527022002001"),
         ("Slamet Riyadi", "3527031001001"),
-        ("Moh. Hasan", "3527022001001"),
-        ("Siti Aminah", "3527022001001"),
     ]
 
 
@@ -303,7 +314,9 @@ def test_commit_refuses_a_candidate_that_changed_rows_outside(base, write, prepa
     """Defence in depth: were the candidate wrong, the rows written are checked again."""
     preview = prepared(base, write("kpps.csv", MIXED), cakupan=("35.27.02",))
     # A candidate that forgot Slamet Riyadi's row (Sampang) and kept the rejected ones.
-    preview.con.execute("create or replace view _calon_kpps as select * from _unggah_kpps")
+    preview.con.execute(
+        "create or replace view _calon_kpps as select *, _baris as _letak from _unggah_kpps"
+    )
     with pytest.raises(importer.ImportRefused) as refused:
         importer.commit(preview, drop_errors=True, who="Operator Torjun")
     assert str(refused.value) == (
