@@ -171,8 +171,8 @@ def test_upload_an_xlsx_through_the_page(server, browser: Browser, tmp_path: Pat
         _no_error(page)
         _shot(page, "impor-1-kosong")
 
-        page.get_by_text("perbarui hanya kecamatan yang ada di berkas").click()
-        _idle(page)
+        # The default way of loading adds and updates; nothing is removed.
+        expect(page.get_by_text("Tambah dan perbarui (tidak ada yang dihapus)")).to_be_visible()
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(workbook)
         metrics = page.get_by_test_id("stMetric")
         expect(metrics.filter(has_text="Galat")).to_contain_text("2")
@@ -189,8 +189,8 @@ def test_upload_an_xlsx_through_the_page(server, browser: Browser, tmp_path: Pat
         expect(
             page.get_by_role("button", name=re.compile("Unduh 2 baris yang ditolak"))
         ).to_be_visible()
-        page.get_by_text("Cara KPPS Torjun dari PPK.xlsx dibaca").click()
-        expect(main).to_contain_text("Baris yang diubah, per kolom: no_hp 3.")
+        expect(main).to_contain_text("Nilai yang diperbarui, per kolom: No. HP 3")
+        expect(main).not_to_contain_text("MENGHAPUS")
         page.get_by_role("tab", name="Per baris").first.click()
         _idle(page)
         assert _english(page) == []
