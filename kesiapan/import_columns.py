@@ -34,16 +34,43 @@ EXTRA_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "kpps": {
         "nik": ("no nik", "nomor nik", "nik ktp", "nomor induk kependudukan"),
         "nama": ("nama anggota", "nama kpps", "nama petugas"),
-        "jenis_kelamin": ("kelamin", "gender", "jns kelamin", "jns. kelamin"),
-        "no_hp": ("hp", "no. hp", "no handphone", "nomor telepon", "no wa", "no. wa"),
+        "jenis_kelamin": ("kelamin", "gender", "jns kelamin", "jns. kelamin", "lk/pr", "l / p"),
+        "no_hp": (
+            "hp",
+            "no. hp",
+            "no handphone",
+            "nomor telepon",
+            "no wa",
+            "no. wa",
+            "no. telp",
+            "no telp/hp",
+            "no. telp/hp",
+            "no hp/telp",
+            "nomor hp/wa",
+            "no. hp / wa",
+        ),
         "jabatan": ("jabatan kpps", "kedudukan"),
         "tanggal_sk": ("tgl. sk", "tanggal sk", "tmt"),
         "tanggal_berhenti": ("tgl. berhenti",),
         "alasan_berhenti": ("keterangan", "ket", "ket."),
     },
     "bimtek_hadir": {
+        "kode_sesi": ("kode sesi", "sesi bimtek", "kode sesi bimtek"),
         "nik": ("no nik", "nik ktp"),
-        "hadir": ("keterangan", "ket", "status", "absensi", "presensi", "status kehadiran"),
+        "hadir": (
+            "keterangan",
+            "ket",
+            "status",
+            "absensi",
+            "presensi",
+            "status kehadiran",
+            "paraf",
+            "tanda hadir",
+            "ceklis",
+            "checklist",
+            "tanda tangan",
+            "ttd",
+        ),
         "nilai_pre": ("nilai pre test", "nilai pretest", "pre-test"),
         "nilai_post": ("nilai post test", "nilai posttest", "post-test"),
     },
@@ -58,8 +85,8 @@ EXTRA_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "kapasitas": ("kuota", "jumlah peserta"),
     },
     "supervisi": {
-        "temuan": ("hasil", "catatan", "hasil supervisi"),
-        "tindak_lanjut": ("rekomendasi",),
+        "temuan": ("hasil", "catatan", "hasil supervisi", "hasil monitoring", "temuan lapangan"),
+        "tindak_lanjut": ("rekomendasi", "saran", "rekomendasi/tindak lanjut"),
     },
     "wilayah": {},
 }
@@ -81,6 +108,25 @@ PLACE_ALIASES: dict[str, tuple[str, ...]] = {
     "kode_desa": ("kode desa", "kode desa/kelurahan", "kode kel"),
     "nomor_tps": ("no tps", "no. tps", "nomor tps", "tps", "no_tps"),
 }
+# A combined place and birth date ("SAMPANG, 05-01-1994"): its date is the member's birth date.
+BIRTH_PLACE_DATE = "tempat_tanggal_lahir"
+BIRTH_PLACE_DATE_ALIASES = (
+    "tempat, tgl lahir",
+    "tempat, tgl. lahir",
+    "tempat, tanggal lahir",
+    "tempat/tgl lahir",
+    "tempat/tanggal lahir",
+    "tempat tanggal lahir",
+    "tempat tgl lahir",
+    "ttl",
+    "tmp/tgl lahir",
+    "tmp, tgl lahir",
+    "tempat & tanggal lahir",
+)
+_DATE_AT_END = (
+    "([0-9]{1,2}[-/. ][0-9]{1,2}[-/. ][0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    "|[0-9]{1,2}[\\s.-]+\\p{L}+\\.?[\\s.-]+[0-9]{4})\\s*$"
+)
 PLACE_COLUMNS: dict[str, tuple[str, ...]] = {
     "kpps": ("kabupaten", "kecamatan", "desa", "kode_desa", "nomor_tps"),
     "tps": ("kabupaten", "kecamatan", "desa"),
@@ -94,6 +140,8 @@ _PREFIXES = {
     "kecamatan": r"(kecamatan|kec)\b\.?\s*",
     "desa": r"(desa|kelurahan|kel|ds)\b\.?\s*",
 }
+# "P. Mandangin" is "Pulau Mandangin".
+_ISLAND = r"^(p\.\s*|p\s+|pulau\s+)"
 _TPS_NUMBER = r"^(?:tps\s*\.?\s*(?:no\.?\s*)?)?0*([0-9]{1,3})$"
 
 
@@ -106,7 +154,18 @@ def matching_table(name: str) -> schema.Table:
     ]
     for place in PLACE_COLUMNS.get(name, ()):
         columns.append(schema.Column(place, schema.TEXT, False, False, PLACE_ALIASES[place]))
+    if name == "kpps":
+        columns.append(
+            schema.Column(BIRTH_PLACE_DATE, schema.TEXT, False, False, BIRTH_PLACE_DATE_ALIASES)
+        )
     return dataclasses.replace(table, columns=tuple(columns))
+
+
+def combined(name: str, found: dict[str, int]) -> dict[str, str]:
+    """Contract columns read out of a combined column: column → combined column."""
+    if name == "kpps" and "tanggal_lahir" not in found and BIRTH_PLACE_DATE in found:
+        return {"tanggal_lahir": BIRTH_PLACE_DATE}
+    return {}
 
 
 def derivable(name: str, found: dict[str, int]) -> dict[str, str]:
@@ -130,6 +189,7 @@ def score(name: str, cells: list[str]) -> tuple[bool, int, dict[str, int]]:
     found = schema.match_headers(matching_table(name), cells)
     derived = derivable(name, found)
     required = [c.name for c in schema.TABLES[name].columns if c.header_required]
+    derived = {**derived, **combined(name, found)}
     satisfied = all(c in found or c in derived for c in required)
     return satisfied, len(found), found
 
@@ -182,6 +242,8 @@ def find_header(
 def name_key(kind: str, text: str) -> str:
     """Names compared case-, space- and punctuation-insensitively, without 'Kel.'/'Desa'."""
     stripped = f"regexp_replace(lower(trim({text})), '^{_PREFIXES[kind]}', '')"
+    if kind == "desa":
+        stripped = f"regexp_replace({stripped}, '{_ISLAND}', 'pulau ')"
     return f"nullif(regexp_replace({stripped}, '[^\\p{{L}}\\p{{N}}]+', '', 'g'), '')"
 
 
@@ -238,18 +300,41 @@ def resolve_places(
         "from wilayah where kode_desa is not null"
     )
     # Kecamatan by name (and kabupaten, when given), once per distinct spelling.
+    scoped = bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where table_name = '_akun_cakupan'"
+        ).fetchall()[0][0]
+    )
+    in_scope = "_dalam_cakupan(w.{code})" if scoped else "false"
     con.execute(
         f"create or replace temp table _kec_{i} as select n.k_kab, n.k_kec, "  # noqa: S608
         "count(distinct w.kode_kecamatan) as jumlah, min(w.kode_kecamatan) as kode, "
         "min(w.kecamatan) as nama, string_agg(distinct w.kabupaten, ', ' order by w.kabupaten) "
-        f"as di from (select distinct k_kab, k_kec from _nama_{i} where k_kec is not null) as n "
+        "as di, count(distinct w.kode_kecamatan) filter (where "
+        f"{in_scope.format(code='kode_kecamatan')}) as jumlah_cakupan, "
+        "min(w.kode_kecamatan) filter (where "
+        f"{in_scope.format(code='kode_kecamatan')}) as kode_cakupan, "
+        "cast(null as varchar) as saran "
+        f"from (select distinct k_kab, k_kec from _nama_{i} where k_kec is not null) as n "
         "left join _w as w on w.k_kec = n.k_kec and (n.k_kab is null or w.k_kab = n.k_kab) "
         "group by n.k_kab, n.k_kec"
     )
+    # A name found in several places is settled by the account's own area when only one of
+    # them lies inside it.
+    con.execute(
+        f"update _kec_{i} set jumlah = 1, kode = kode_cakupan "  # noqa: S608
+        "where jumlah > 1 and jumlah_cakupan = 1"
+    )
+    suggest = _closest("kecamatan", "n.k_kec", "n.k_kab is null or s.k_kab = n.k_kab")
+    con.execute(f"update _kec_{i} as n set saran = {suggest} where jumlah = 0")  # noqa: S608
     con.execute(
         f"create or replace temp table _desa_{i} as select n.k_kab, n.k_kec, n.kode_kec, "  # noqa: S608
         "n.k_desa, count(distinct w.kode_desa) as jumlah, min(w.kode_desa) as kode, "
-        "string_agg(distinct w.kecamatan, ', ' order by w.kecamatan) as di from ("
+        "string_agg(distinct w.kecamatan, ', ' order by w.kecamatan) as di, "
+        f"count(distinct w.kode_desa) filter (where {in_scope.format(code='kode_desa')}) "
+        f"as jumlah_cakupan, min(w.kode_desa) filter (where {in_scope.format(code='kode_desa')})"
+        " as kode_cakupan, "
+        "cast(null as varchar) as saran from ("
         "select distinct n.k_kab, n.k_kec, coalesce(n.kode_kec_tulis, k.kode) as kode_kec, "
         f"n.k_desa from _nama_{i} as n left join _kec_{i} as k on k.k_kec = n.k_kec "
         "and k.k_kab is not distinct from n.k_kab and k.jumlah = 1 "
@@ -258,13 +343,20 @@ def resolve_places(
         "and (n.k_kab is null or w.k_kab = n.k_kab) "
         "group by n.k_kab, n.k_kec, n.kode_kec, n.k_desa"
     )
+    con.execute(
+        f"update _desa_{i} set jumlah = 1, kode = kode_cakupan "  # noqa: S608
+        "where jumlah > 1 and jumlah_cakupan = 1"
+    )
+    suggest = _closest("desa", "n.k_desa", "n.kode_kec is null or s.kode_kecamatan = n.kode_kec")
+    con.execute(f"update _desa_{i} as n set saran = {suggest} where jumlah = 0")  # noqa: S608
     nomor = text.get("nomor_tps", "cast(null as varchar)")
     con.execute(
         f"create or replace temp table _tempat_{i} as select n._baris, "  # noqa: S608
         "case when k.jumlah = 1 then k.kode end as kode_kecamatan, "
         "coalesce(n.kode_desa_tulis, case when d.jumlah = 1 then d.kode end) as kode_desa, "
         f"{nomor} as nomor, {tps_number(nomor)} as nomor_angka, n.kab, n.kec, n.desa, "
-        "k.jumlah as kec_jumlah, k.di as kec_di, d.jumlah as desa_jumlah, d.di as desa_di "
+        "k.jumlah as kec_jumlah, k.di as kec_di, d.jumlah as desa_jumlah, d.di as desa_di, "
+        "k.saran as kec_saran, d.saran as desa_saran "
         f"from _nama_{i} as n inner join _up_{i} as u on u._baris = n._baris "
         f"left join _kec_{i} as k on k.k_kec = n.k_kec and k.k_kab is not distinct from n.k_kab "
         f"left join _desa_{i} as d on d.k_desa = n.k_desa and d.k_kab is not distinct from "
@@ -285,7 +377,8 @@ def resolve_places(
                 "kecamatan",
                 "kec",
                 "kec is not null and kec_jumlah = 0",
-                f"'nama kecamatan tidak dikenal' || {where_kab}",
+                f"'nama kecamatan tidak dikenal' || {where_kab} || "
+                + _SUGGEST.format(c="kec_saran"),
             ),
             (
                 "kecamatan",
@@ -304,9 +397,15 @@ def resolve_places(
         ok_kec = "(kec is null or kec_jumlah = 1)"
         failures += [
             ("desa", "desa", "desa is null and kode_desa is null", "'wajib diisi'")
-            if "kode_desa" in derived or "kode_tps" in derived
+            if "kode_tps" in derived
+            or ("kode_desa" in derived and schema.TABLES[name].column("kode_desa").value_required)
             else None,
-            ("desa", "desa", f"desa is not null and desa_jumlah = 0 and {ok_kec}", unknown_desa),
+            (
+                "desa",
+                "desa",
+                f"desa is not null and desa_jumlah = 0 and {ok_kec}",
+                f"{unknown_desa} || {_SUGGEST.format(c='desa_saran')}",
+            ),
             (
                 "desa",
                 "desa",
@@ -341,6 +440,19 @@ def resolve_places(
         )
 
 
+SIMILAR_NAME = 0.85  # jaro_winkler_similarity of name keys above which a name is suggested
+_SUGGEST = "coalesce('; mungkin maksudnya ''' || {c} || '''?', '')"
+
+
+def _closest(kind: str, key: str, where: str) -> str:
+    """The real name (of `_w` as s) nearest to `key`, when one is near enough."""
+    own = {"kecamatan": "s.k_kec", "desa": "s.k_desa"}[kind]
+    return (
+        f"(select arg_max(s.{kind}, jaro_winkler_similarity({own}, {key})) from _w as s "  # noqa: S608
+        f"where ({where}) and jaro_winkler_similarity({own}, {key}) >= {SIMILAR_NAME})"
+    )
+
+
 def column_expression(
     table: str, derived: dict[str, str], column: schema.Column, found: dict[str, int]
 ) -> str:
@@ -361,4 +473,12 @@ def column_expression(
         )
     if column.name in derived:
         return f"p.{column.name}"
+    if column.name in combined(table, found):
+        text = f"trim(u.c{found[combined(table, found)[column.name]]})"
+        # The date at the end ("SAMPANG, 05-01-1994"), else what follows the first comma.
+        date_part = (
+            f"coalesce(nullif(regexp_extract({text}, '{_DATE_AT_END}', 1), ''), "
+            f"nullif(trim(regexp_replace({text}, '^[^,]*,', '')), ''), {text})"
+        )
+        return serial_date(date_part)
     return "cast(null as varchar)"

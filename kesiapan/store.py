@@ -51,13 +51,48 @@ _PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _SQL_COMMENT = re.compile(r"--[^\n]*")
 _BLANK = "nullif(trim({c}), '')"
 # Spellings accepted for `hadir` (contract §1), compared after lower() and trim().
-HADIR_TRUE = ("ya", "hadir", "y", "1", "true", "✓", "v")
-HADIR_FALSE = ("tidak", "tidak hadir", "t", "0", "false", "-", "x")
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d")
+# A tick of any common form (contract §3: ✓ ✔ √ v x ☑) means present.
+HADIR_TRUE = ("ya", "hadir", "y", "1", "true", "✓", "✔", "√", "v", "x", "☑", "☒", "✗", "✘")
+HADIR_FALSE = ("tidak", "tidak hadir", "t", "0", "false", "-", "☐")
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d",
+)
+# Month names and abbreviations as offices write them (Indonesian first, English too), read
+# day-first always: "5 JANUARI 1994", "Kamis, 25 Januari 2024", "27 Jan 2024", "3 Agust 2023".
+MONTHS = (
+    ("01", "januari|jan"),
+    ("02", "februari|pebruari|feb|peb|febr"),
+    ("03", "maret|mar|march"),
+    ("04", "april|apr"),
+    ("05", "mei|may"),
+    ("06", "juni|jun|june"),
+    ("07", "juli|jul|july"),
+    ("08", "agustus|agust|agst|agu|agt|aug|august"),
+    ("09", "september|sept|sep"),
+    ("10", "oktober|okt|oct|october"),
+    ("11", "november|nopember|nov|nop"),
+    ("12", "desember|des|dec|december"),
+)
+WEEKDAYS = "senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad"
 
 
 def _sql_list(values: tuple[str, ...]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def _worded_date(v: str) -> str:
+    """A date with its month in words (and maybe a weekday before it) as a timestamp."""
+    text = f"lower({v})"
+    weekdays = WEEKDAYS.replace("'", "''")
+    text = f"regexp_replace({text}, '^\\s*({weekdays})\\s*,?\\s*', '')"
+    for number, names in MONTHS:
+        text = f"regexp_replace({text}, '[\\s./-]+({names})[\\s./-]+', '/{number}/')"
+    return f"case when regexp_matches({v}, '[A-Za-z]') then try_strptime({text}, '%d/%m/%Y') end"
 
 
 def typed_expression(column: schema.Column, raw: str) -> str:
@@ -71,7 +106,7 @@ def typed_expression(column: schema.Column, raw: str) -> str:
         return f"nullif(regexp_replace(trim({raw}), '[\\s''\"]', '', 'g'), '')"
     if kind == schema.DATE:
         formats = ", ".join(f"try_strptime({v}, '{f}')" for f in DATE_FORMATS)
-        return f"cast(coalesce({formats}) as date)"
+        return f"cast(coalesce({formats}, {_worded_date(v)}) as date)"
     if kind == schema.INT:
         return (
             f"case when regexp_full_match({v}, '[+-]?[0-9]+(\\.0*)?')"
@@ -92,8 +127,8 @@ def typed_expression(column: schema.Column, raw: str) -> str:
         )
     if kind == schema.JENIS_KELAMIN:
         return (
-            f"case when {low} in ('l', 'laki-laki', 'laki laki', 'pria') then 'L'"
-            f" when {low} in ('p', 'perempuan', 'wanita') then 'P' end"
+            f"case when {low} in ('l', 'lk', 'laki-laki', 'laki laki', 'laki', 'lelaki', 'pria')"
+            f" then 'L' when {low} in ('p', 'pr', 'perempuan', 'wanita') then 'P' end"
         )
     if kind == schema.JENIS_WILAYAH:
         return f"case when {low} in ('desa', 'kelurahan') then {low} end"

@@ -9,15 +9,15 @@ from tests.importer.conftest import CORPUS, ROSTER, cli
 
 
 def test_import_with_errors_lists_them_and_saves_nothing(base: Path) -> None:
-    result = cli("import", "--data", str(base), str(CORPUS / "kpps_jenis_kelamin_lk_pr.csv"))
+    result = cli("import", "--data", str(base), str(CORPUS / "kpps_nik_notasi_ilmiah.csv"))
     assert result.returncode == 1
-    assert "kpps_jenis_kelamin_lk_pr.csv: tabel kpps, baris judul 1 (CSV, koma, UTF-8)" in (
+    assert "kpps_nik_notasi_ilmiah.csv: tabel kpps, baris judul 1 (CSV, titik koma, UTF-8)" in (
         result.stdout
     )
     assert "  dibaca 2 baris · diterima 0 · ditolak 2" in result.stdout
     assert (
-        "  - kpps_jenis_kelamin_lk_pr.csv, baris 3, kolom jenis_kelamin: jenis kelamin tidak "
-        'dikenal; pakai L atau P (tertulis "PR")' in result.stderr
+        "  - kpps_nik_notasi_ilmiah.csv, baris 3, kolom nik: NIK harus 16 digit angka "
+        '(tertulis "3,52702E+15")' in result.stderr
     )
     assert result.stderr.rstrip().endswith(
         "Tidak disimpan: 2 baris bergalat: perbaiki berkasnya, atau buang baris-baris itu "
