@@ -1,0 +1,166 @@
+"""A kecamatan operator imports one session's daftar hadir through the Impor Data page in
+Chromium and the Ringkasan shows the new figure; replacing the session shows the row to be
+removed in a warning and keeps the save button disabled until the removal is confirmed.
+Screenshots in test-results/: impor-sesi-pratinjau, impor-sesi-hapus(-ponsel)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from kesiapan import akses, labels, versions
+from kesiapan.loadtest import DESKTOP, IDLE_JS, free_port, healthy, start_server, stop_server, tail
+from kesiapan.report import report_table
+from kesiapan.store import Dataset
+from tests.conftest import ROOT
+from tests.importer.test_partial_files import (
+    SESSION,
+    TORJUN,
+    _attendance,
+    _daftar_hadir,
+    _two_absent_untrained,
+)
+
+RESULTS = ROOT / "test-results"
+WAIT_MS = 60_000
+PASSWORD = "sandi-rahasia-2024"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    folder = tmp_path_factory.mktemp("sesi") / "sampel"
+    shutil.copytree(ROOT / "data" / "sample", folder, ignore=shutil.ignore_patterns(".kesiapan-*"))
+    RESULTS.mkdir(exist_ok=True)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    log_path = RESULTS / f"server-impor-sesi{worker}.log"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    accounts = folder.parent / "akses"
+    akses.add(accounts, "budi", peran="operator", wilayah=[TORJUN], nama="Budi", password=PASSWORD)
+    with log_path.open("wb") as log:
+        process = start_server(folder, port, log, {akses.AKSES_ENV: str(accounts)})
+        try:
+            deadline = time.monotonic() + 90
+            while not healthy(url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"Streamlit did not start; {log_path}:\n{tail(log_path)}")
+                time.sleep(0.25)
+            yield url, folder
+        finally:
+            stop_server(process)
+
+
+def _idle(page: Page) -> None:
+    page.evaluate("() => { window.__kesiapanBusyAt = performance.now(); }")
+    page.wait_for_function(
+        IDLE_JS, arg={"quietMs": 800, "heading": "Impor Data"}, polling=100, timeout=WAIT_MS
+    )
+
+
+def _shot(page: Page, name: str) -> None:
+    """The whole page (Streamlit scrolls inside stMain, so the viewport grows to it)."""
+    size = page.viewport_size
+    assert size is not None
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, 900), 8000)})
+    try:
+        _idle(page)
+        page.screenshot(path=RESULTS / f"{name}.png", full_page=True)
+    finally:
+        page.set_viewport_size(size)
+
+
+def _signed_in(browser: Browser, url: str, viewport: dict) -> Page:
+    context = browser.new_context(viewport=viewport, locale="id-ID", timezone_id="Asia/Jakarta")
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_label("Nama pengguna").fill("budi")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text(
+        "Ringkasan kesiapan KPPS"
+    )
+    return page
+
+
+def _to_import(page: Page, url: str) -> None:
+    # Through the sidebar: a built-in sign-in lasts for the tab's session, not a reload.
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Impor Data").click()
+    expect(page).to_have_url(re.compile(r"/impor-data"))
+    expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text("Impor Data")
+    _idle(page)
+
+
+def _trained_in_torjun(folder: Path) -> int:
+    frame = report_table(Dataset.open(folder), "kecamatan", areas=[TORJUN])
+    return int(frame["kpps_terlatih"].iloc[0])
+
+
+def test_an_operator_imports_a_session_and_the_dashboard_shows_it(
+    server, chromium: Browser, tmp_path: Path
+) -> None:
+    url, folder = server
+    rows = _attendance()
+    own = [r for r in rows if r["kode_sesi"] == SESSION]
+    path = _daftar_hadir(tmp_path / "hadir BT-352702-03.csv", own, set(_two_absent_untrained(rows)))
+    before = _trained_in_torjun(folder)
+    page = _signed_in(chromium, url, DESKTOP)
+    try:
+        _to_import(page, url)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
+        main = page.get_by_test_id("stMain")
+        expect(main).to_contain_text(f"Tentang: sesi {SESSION} (Torjun, 26 Januari 2024)")
+        _idle(page)
+        expect(main).to_contain_text(
+            f"Jika disimpan: 0 baris baru · 2 diperbarui · {labels.angka(len(own) - 2)} tetap sama"
+        )
+        expect(main).not_to_contain_text("MENGHAPUS")
+        _shot(page, "impor-sesi-pratinjau")
+        page.get_by_role("button", name="Simpan sebagai versi baru").click()
+        expect(page.get_by_text(re.compile("Tersimpan sebagai versi 0002"))).to_be_visible()
+        assert versions.current(folder) == "0002"
+        assert _trained_in_torjun(folder) == before + 2
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Ringkasan").click()
+        card = page.get_by_test_id("stMetric").filter(has_text="KPPS terlatih")
+        expect(card).to_contain_text(labels.angka(before + 2))
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize(("viewport", "shot"), [(DESKTOP, ""), (PHONE, "-ponsel")])
+def test_replacing_a_session_warns_and_waits_for_the_confirmation(
+    server, chromium: Browser, tmp_path: Path, viewport: dict, shot: str
+) -> None:
+    url, folder = server
+    own = [r for r in _attendance() if r["kode_sesi"] == SESSION]
+    path = _daftar_hadir(tmp_path / "hadir koreksi.csv", own[1:], set())
+    live = versions.current(folder)
+    page = _signed_in(chromium, url, DESKTOP)
+    try:
+        _to_import(page, url)
+        page.set_viewport_size(viewport)
+        page.get_by_text("Ganti isi sesi/TPS yang ada di berkas").click()
+        _idle(page)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
+        warning = page.get_by_test_id("stAlertContentError")
+        expect(warning).to_contain_text("Impor ini akan MENGHAPUS 1 baris kehadiran Bimtek")
+        _idle(page)
+        save = page.get_by_role("button", name="Simpan sebagai versi baru")
+        expect(save).to_be_disabled()
+        expect(page.get_by_role("button", name=re.compile("Unduh daftar lengkap"))).to_be_visible()
+        _shot(page, f"impor-sesi-hapus{shot}")
+        page.get_by_text(re.compile("Saya sudah memeriksa daftar ini")).click()
+        _idle(page)
+        expect(save).to_be_enabled()
+        assert versions.current(folder) == live  # nothing written before the save
+    finally:
+        page.context.close()
