@@ -76,8 +76,8 @@ def _shown(column: str, value: object, tampil: privacy.Tampil) -> object:
         return privacy.mask_value(column, text, tampil) if column == "tanggal_lahir" else text
     if isinstance(value, bool):
         return exports.YES if value else exports.NO
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    if isinstance(value, float):
+        value = int(value) if value.is_integer() else str(value).replace(".", ",")
     return privacy.mask_value(column, str(value), tampil)
 
 

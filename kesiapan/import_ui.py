@@ -279,7 +279,7 @@ def draw_removals(preview: importer.Preview, tampil, download) -> bool:
     st.error(
         f"**Impor ini akan MENGHAPUS {counts} dari data yang tersimpan.** Baris-baris itu "
         f"tidak ada lagi di berkas, dan cara memuat yang dipilih "
-        f"({import_report.mode_text(preview.mode, None)}) menghapusnya. Periksa daftarnya; bila "
+        f"({MODE_LABELS[preview.mode].lower()}) menghapusnya. Periksa daftarnya; bila "
         "bukan itu yang dimaksud, pilih **tambah dan perbarui**, yang tidak menghapus apa pun.",
         icon=":material/delete_forever:",
     )

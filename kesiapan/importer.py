@@ -247,7 +247,10 @@ class Preview:
         if empty:
             return f"tidak ada baris yang dapat diterima dari {', '.join(empty)}"
         if self.rows_removed and not confirm_removal:
-            tables = ", ".join(f"{_angka(n)} baris {t}" for t, n in self.removed_by_table().items())
+            tables = ", ".join(
+                f"{_angka(n)} baris {schema.TABLES[t].label}"
+                for t, n in self.removed_by_table().items()
+            )
             return (
                 f"impor ini akan menghapus {tables} dari data sekarang; periksa daftarnya, lalu "
                 "konfirmasi penghapusannya"

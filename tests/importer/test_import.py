@@ -76,10 +76,10 @@ def test_replacing_the_tps_of_the_file_asks_before_removing(base: Path, write, p
     assert list(removed["nik"]) == ["3527022311900003"]
     assert list(removed["nama"]) == ["Abdul Rahman"]
     assert preview.refusal(drop_errors=False) == (
-        "impor ini akan menghapus 1 baris kpps dari data sekarang; periksa daftarnya, lalu "
+        "impor ini akan menghapus 1 baris KPPS dari data sekarang; periksa daftarnya, lalu "
         "konfirmasi penghapusannya"
     )
-    with pytest.raises(importer.ImportRefused, match="akan menghapus 1 baris kpps"):
+    with pytest.raises(importer.ImportRefused, match="akan menghapus 1 baris KPPS"):
         importer.commit(preview, drop_errors=False, who="Siti")
     assert tree(base) == before
     importer.commit(preview, drop_errors=False, who="Siti", confirm_removal=True)

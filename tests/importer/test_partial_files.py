@@ -123,8 +123,8 @@ def test_replacing_the_session_lists_the_one_row_and_waits_for_the_confirmation(
     removed = preview.removal_frame("bimtek_hadir")
     assert removed[["kode_sesi", "nik"]].values.tolist() == [[SESSION, gone["nik"]]]
     assert preview.refusal(drop_errors=False) == (
-        "impor ini akan menghapus 1 baris bimtek_hadir dari data sekarang; periksa daftarnya, "
-        "lalu konfirmasi penghapusannya"
+        "impor ini akan menghapus 1 baris kehadiran Bimtek dari data sekarang; periksa "
+        "daftarnya, lalu konfirmasi penghapusannya"
     )
     with pytest.raises(importer.ImportRefused):
         importer.commit(preview, drop_errors=False, who="Operator Torjun")
