@@ -18,6 +18,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 import tomllib
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kesiapan import checks, schema
+from kesiapan import checks, private, schema
 from kesiapan.problems import ERROR, WARNING, DatasetError, Problem
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
@@ -455,54 +456,104 @@ def _fingerprint(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def _cache_path(folder: Path) -> Path:
-    """`.kesiapan-<fingerprint>.duckdb` next to the data, or in the temp folder when the data
-    folder is read-only."""
+def _user_cache_dir() -> Path | None:
+    """The private per-user cache folder (`$XDG_CACHE_HOME/kesiapan`, else `~/.cache/kesiapan`),
+    created 0700; None when it cannot be made or is not ours and closed to others (issue 12:
+    never a shared temp folder, where another local user could read or plant a store)."""
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    folder = root / "kesiapan"
+    try:
+        if not folder.exists() and not folder.is_symlink():
+            private.make_dir(folder)
+    except OSError:
+        return None
+    return folder if private.is_private(folder, directory=True) else None
+
+
+def _cache_path(folder: Path) -> Path | None:
+    """`.kesiapan-<fingerprint>.duckdb` next to the data, or in the private per-user cache
+    folder when the data folder is read-only; None when neither can hold a store."""
     name = f"{CACHE_PREFIX}{_fingerprint(folder)}.duckdb"
     if os.access(folder, os.W_OK):
         return folder / name
-    fallback = Path(tempfile.gettempdir()) / "kesiapan-cache"
-    fallback.mkdir(exist_ok=True)
+    fallback = _user_cache_dir()
+    if fallback is None:
+        return None
     key = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]
     return fallback / f"{key}{name}"
 
 
+def _trusted_store(cache: Path) -> bool:
+    """Whether an existing store may be opened: a regular file of ours closed to others. One
+    of ours left wider (an older version, a copy) is removed and built again; one of another
+    owner, or not a plain file, is never opened."""
+    if private.is_private(cache):
+        return True
+    try:
+        info = os.lstat(cache)
+    except OSError:
+        return False
+    if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+        cache.unlink(missing_ok=True)
+    return False
+
+
 def _open_cache(folder: Path, config: DatasetConfig) -> duckdb.DuckDBPyConnection:
     """Attach the store read-only, building it first when the data or the code changed.
-    Another process may replace the store between our look and our open: then build again."""
+    Another process may replace the store between our look and our open: then build again.
+    Without a trustworthy place for a store the dataset is read into memory instead."""
     for attempt in range(3):
         cache = _cache_path(folder)
+        if cache is None:
+            break
+        present = cache.exists() or cache.is_symlink()
+        if present and not _trusted_store(cache) and (cache.exists() or cache.is_symlink()):
+            break  # another owner's, or not a plain file: never opened
         if not cache.exists():
             _build_cache(folder, cache, config)
+        if not private.is_private(cache):
+            break
         try:
             return duckdb.connect(str(cache), read_only=True)
         except duckdb.IOException:
             if attempt == 2:
                 raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    con = duckdb.connect()
+    _load(con, folder, config)
+    for sql_file in sorted(BUILD_DIR.glob("*.sql")):
+        con.execute(sql_file.read_text(encoding="utf-8"))
+    _create_macros(con, precomputed=True)
+    return con
 
 
 def _build_cache(folder: Path, cache: Path, config: DatasetConfig) -> None:
     """Write the store to a new file, then switch: readers never see half a store."""
-    partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
-    partial.unlink(missing_ok=True)
-    con = duckdb.connect(str(partial))
-    spill = tempfile.mkdtemp(prefix="kesiapan-spill-")
+    # Built inside a folder of its own, 0700, so nobody else can open the store while DuckDB
+    # writes it with the umask's mode; it is closed to 0600 before it is named.
+    building = Path(tempfile.mkdtemp(prefix=f"{cache.name}.{os.getpid()}.", dir=cache.parent))
+    partial = building / cache.name
     try:
-        con.execute(f"set memory_limit = '{BUILD_MEMORY_LIMIT}'")
-        # A long build would otherwise draw DuckDB's progress bar into our stdout.
-        con.execute("set enable_progress_bar = false")
-        con.execute("set temp_directory = $dir", {"dir": spill})
-        _load(con, folder, config)
-        for sql_file in sorted(BUILD_DIR.glob("*.sql")):
-            con.execute(sql_file.read_text(encoding="utf-8"))
-        _create_macros(con, precomputed=True)
-        _drop_sources(con)
-        con.execute("checkpoint")
+        con = duckdb.connect(str(partial))
+        spill = tempfile.mkdtemp(prefix="kesiapan-spill-")
+        try:
+            con.execute(f"set memory_limit = '{BUILD_MEMORY_LIMIT}'")
+            # A long build would otherwise draw DuckDB's progress bar into our stdout.
+            con.execute("set enable_progress_bar = false")
+            con.execute("set temp_directory = $dir", {"dir": spill})
+            _load(con, folder, config)
+            for sql_file in sorted(BUILD_DIR.glob("*.sql")):
+                con.execute(sql_file.read_text(encoding="utf-8"))
+            _create_macros(con, precomputed=True)
+            _drop_sources(con)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+            shutil.rmtree(spill, ignore_errors=True)
+        private.restrict(partial)
+        os.replace(partial, cache)
     finally:
-        con.close()
-        shutil.rmtree(spill, ignore_errors=True)
-    os.replace(partial, cache)
+        shutil.rmtree(building, ignore_errors=True)
     # Stores of earlier versions of this dataset (not files being built by another process).
     stem = cache.name[: cache.name.index(CACHE_PREFIX) + len(CACHE_PREFIX)]
     for old in cache.parent.glob(f"{stem}*"):
