@@ -14,6 +14,7 @@ problems of the checks are limited to the rows in it.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import os
 import re
@@ -260,7 +261,9 @@ class Dataset:
         scope = _intersect_scopes(self.cakupan, validate_scope(cakupan))
         view = copy.copy(self)
         view.cakupan = scope
-        view.problems = [p for p in self._all_problems if problem_in_scope(p, scope)]
+        view.problems = [
+            _own_count(p, scope) for p in self._all_problems if problem_in_scope(p, scope)
+        ]
         return view
 
     # -- reading ---------------------------------------------------------------------------
@@ -366,9 +369,8 @@ def _load(con: duckdb.DuckDBPyConnection, folder: Path, config: DatasetConfig) -
             try:
                 headers, numeric_niks[name] = _load_source(con, path, table)
             except (duckdb.Error, OSError, ValueError, KeyError) as exc:
-                problems.append(
-                    Problem(ERROR, path.name, None, None, None, f"berkas tidak dapat dibaca: {exc}")
-                )
+                message = f"berkas tidak dapat dibaca: {_read_error(exc, path)}"
+                problems.append(Problem(ERROR, path.name, None, None, None, message))
                 path = None
             else:
                 problems.extend(_header_problems(table, path.name, headers))
@@ -594,6 +596,18 @@ def problem_in_scope(problem: Problem, cakupan: tuple[str, ...] | None) -> bool:
     return in_scope(problem.kode_wilayah, cakupan)
 
 
+_MORE_ROWS = re.compile(r" — dan [0-9.]+ baris lain$")
+
+
+def _own_count(problem: Problem, cakupan: tuple[str, ...] | None) -> Problem:
+    """A check's "— dan 503.216 baris lain" counts the whole dataset; a scoped viewer is not
+    told how many rows lie outside its area, so the count is dropped from its copy."""
+    if cakupan is None or problem.baris is not None or not _MORE_ROWS.search(problem.pesan):
+        return problem
+    pesan = _MORE_ROWS.sub(" — dan mungkin baris lain (tidak dihitung per wilayah)", problem.pesan)
+    return dataclasses.replace(problem, pesan=pesan)
+
+
 def _tidy_scope(codes: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     """Distinct codes, sorted, without those inside another (35.27 is part of 35)."""
     unique = set(codes)
@@ -639,12 +653,18 @@ def _load_source(
     suffix = path.suffix.lower()
     numeric_rows: list[int] = []
     if suffix == ".csv":
-        con.execute(
+        read = (
             f"create or replace table {src}_lines as "
             "select * from read_csv($path, header = false, all_varchar = true, "
-            "delim = $delim, quote = '\"', null_padding = true, skip = 0)",
-            {"path": str(path), "delim": _csv_delimiter(path)},
+            "delim = $delim, quote = '\"', null_padding = true, skip = 0{more})"
         )
+        params = {"path": str(path), "delim": _csv_delimiter(path)}
+        try:
+            con.execute(read.format(more=""), params)
+        except duckdb.InvalidInputException:
+            # A quoted line break (an address typed on two lines) defeats the parallel reader
+            # and the strict sniffer: read such a file again, line by line.
+            con.execute(read.format(more=", parallel = false, strict_mode = false"), params)
         width = len(con.execute(f"select * from {src}_lines limit 0").description)
         # DuckDB names them column0 or column00 by width; rename to one scheme.
         columns = [f"column{i}" for i in range(width)]
@@ -715,6 +735,47 @@ def _read_xlsx(path: Path, table: schema.Table) -> tuple[list[str], pd.DataFrame
     for column in columns[1:]:
         frame[column] = frame[column].astype("string")
     return headers, frame, numeric_rows
+
+
+_CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
+
+
+def _first_non_utf8_line(path: Path) -> int | None:
+    """The number of the first line that is not UTF-8 text (None: all are, or unreadable)."""
+    try:
+        with path.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    return number
+    except OSError:
+        return None
+    return None
+
+
+def _read_error(exc: BaseException, path: Path | None = None) -> str:
+    """Why a file could not be read, naming the line but never quoting it (issue 12: DuckDB's
+    message carries the whole offending line, a roster row of another area, to every viewer)."""
+    text = str(exc)
+    line = _CSV_LINE.search(text)
+    where = f"baris {line.group(1)}: " if line else ""
+    if "Invalid unicode" in text or isinstance(exc, UnicodeDecodeError):
+        bad = _first_non_utf8_line(path) if path is not None else None
+        where = f"baris {bad}: " if bad else where  # DuckDB's own number can be one off
+        return (
+            f"{where}isinya bukan teks UTF-8; simpan ulang berkas sebagai "
+            "CSV UTF-8 (Excel: CSV UTF-8 (Comma delimited))"
+        )
+    if isinstance(exc, duckdb.Error):
+        if "sniffing" in text:
+            return "bentuk CSV-nya tidak dikenali (pemisah kolom, tanda kutip atau baris rusak)"
+        return f"{where}baris ini tidak dapat dibaca sebagai CSV"
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    # Our own ValueError/KeyError messages name columns, not row content; DuckDB's never pass.
+    first = text.split("\n", 1)[0]
+    return first.split("Original Line", 1)[0].strip() or type(exc).__name__
 
 
 def _header_problems(table: schema.Table, file_name: str, headers: list[str]) -> list[Problem]:
