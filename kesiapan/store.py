@@ -14,10 +14,12 @@ problems of the checks are limited to the rows in it.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 import tomllib
 from dataclasses import dataclass
@@ -27,7 +29,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kesiapan import checks, schema
+from kesiapan import checks, private, schema
 from kesiapan.problems import ERROR, WARNING, DatasetError, Problem
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
@@ -294,7 +296,9 @@ class Dataset:
         scope = _intersect_scopes(self.cakupan, validate_scope(cakupan))
         view = copy.copy(self)
         view.cakupan = scope
-        view.problems = [p for p in self._all_problems if problem_in_scope(p, scope)]
+        view.problems = [
+            _own_count(p, scope) for p in self._all_problems if problem_in_scope(p, scope)
+        ]
         return view
 
     # -- reading ---------------------------------------------------------------------------
@@ -400,9 +404,8 @@ def _load(con: duckdb.DuckDBPyConnection, folder: Path, config: DatasetConfig) -
             try:
                 headers, numeric_niks[name] = _load_source(con, path, table)
             except (duckdb.Error, OSError, ValueError, KeyError) as exc:
-                problems.append(
-                    Problem(ERROR, path.name, None, None, None, f"berkas tidak dapat dibaca: {exc}")
-                )
+                message = f"berkas tidak dapat dibaca: {_read_error(exc, path)}"
+                problems.append(Problem(ERROR, path.name, None, None, None, message))
                 path = None
             else:
                 problems.extend(_header_problems(table, path.name, headers))
@@ -490,54 +493,104 @@ def _fingerprint(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def _cache_path(folder: Path) -> Path:
-    """`.kesiapan-<fingerprint>.duckdb` next to the data, or in the temp folder when the data
-    folder is read-only."""
+def _user_cache_dir() -> Path | None:
+    """The private per-user cache folder (`$XDG_CACHE_HOME/kesiapan`, else `~/.cache/kesiapan`),
+    created 0700; None when it cannot be made or is not ours and closed to others (issue 12:
+    never a shared temp folder, where another local user could read or plant a store)."""
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    folder = root / "kesiapan"
+    try:
+        if not folder.exists() and not folder.is_symlink():
+            private.make_dir(folder)
+    except OSError:
+        return None
+    return folder if private.is_private(folder, directory=True) else None
+
+
+def _cache_path(folder: Path) -> Path | None:
+    """`.kesiapan-<fingerprint>.duckdb` next to the data, or in the private per-user cache
+    folder when the data folder is read-only; None when neither can hold a store."""
     name = f"{CACHE_PREFIX}{_fingerprint(folder)}.duckdb"
     if os.access(folder, os.W_OK):
         return folder / name
-    fallback = Path(tempfile.gettempdir()) / "kesiapan-cache"
-    fallback.mkdir(exist_ok=True)
+    fallback = _user_cache_dir()
+    if fallback is None:
+        return None
     key = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]
     return fallback / f"{key}{name}"
 
 
+def _trusted_store(cache: Path) -> bool:
+    """Whether an existing store may be opened: a regular file of ours closed to others. One
+    of ours left wider (an older version, a copy) is removed and built again; one of another
+    owner, or not a plain file, is never opened."""
+    if private.is_private(cache):
+        return True
+    try:
+        info = os.lstat(cache)
+    except OSError:
+        return False
+    if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+        cache.unlink(missing_ok=True)
+    return False
+
+
 def _open_cache(folder: Path, config: DatasetConfig) -> duckdb.DuckDBPyConnection:
     """Attach the store read-only, building it first when the data or the code changed.
-    Another process may replace the store between our look and our open: then build again."""
+    Another process may replace the store between our look and our open: then build again.
+    Without a trustworthy place for a store the dataset is read into memory instead."""
     for attempt in range(3):
         cache = _cache_path(folder)
+        if cache is None:
+            break
+        present = cache.exists() or cache.is_symlink()
+        if present and not _trusted_store(cache) and (cache.exists() or cache.is_symlink()):
+            break  # another owner's, or not a plain file: never opened
         if not cache.exists():
             _build_cache(folder, cache, config)
+        if not private.is_private(cache):
+            break
         try:
             return duckdb.connect(str(cache), read_only=True)
         except duckdb.IOException:
             if attempt == 2:
                 raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    con = duckdb.connect()
+    _load(con, folder, config)
+    for sql_file in sorted(BUILD_DIR.glob("*.sql")):
+        con.execute(sql_file.read_text(encoding="utf-8"))
+    _create_macros(con, precomputed=True)
+    return con
 
 
 def _build_cache(folder: Path, cache: Path, config: DatasetConfig) -> None:
     """Write the store to a new file, then switch: readers never see half a store."""
-    partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
-    partial.unlink(missing_ok=True)
-    con = duckdb.connect(str(partial))
-    spill = tempfile.mkdtemp(prefix="kesiapan-spill-")
+    # Built inside a folder of its own, 0700, so nobody else can open the store while DuckDB
+    # writes it with the umask's mode; it is closed to 0600 before it is named.
+    building = Path(tempfile.mkdtemp(prefix=f"{cache.name}.{os.getpid()}.", dir=cache.parent))
+    partial = building / cache.name
     try:
-        con.execute(f"set memory_limit = '{BUILD_MEMORY_LIMIT}'")
-        # A long build would otherwise draw DuckDB's progress bar into our stdout.
-        con.execute("set enable_progress_bar = false")
-        con.execute("set temp_directory = $dir", {"dir": spill})
-        _load(con, folder, config)
-        for sql_file in sorted(BUILD_DIR.glob("*.sql")):
-            con.execute(sql_file.read_text(encoding="utf-8"))
-        _create_macros(con, precomputed=True)
-        _drop_sources(con)
-        con.execute("checkpoint")
+        con = duckdb.connect(str(partial))
+        spill = tempfile.mkdtemp(prefix="kesiapan-spill-")
+        try:
+            con.execute(f"set memory_limit = '{BUILD_MEMORY_LIMIT}'")
+            # A long build would otherwise draw DuckDB's progress bar into our stdout.
+            con.execute("set enable_progress_bar = false")
+            con.execute("set temp_directory = $dir", {"dir": spill})
+            _load(con, folder, config)
+            for sql_file in sorted(BUILD_DIR.glob("*.sql")):
+                con.execute(sql_file.read_text(encoding="utf-8"))
+            _create_macros(con, precomputed=True)
+            _drop_sources(con)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+            shutil.rmtree(spill, ignore_errors=True)
+        private.restrict(partial)
+        os.replace(partial, cache)
     finally:
-        con.close()
-        shutil.rmtree(spill, ignore_errors=True)
-    os.replace(partial, cache)
+        shutil.rmtree(building, ignore_errors=True)
     # Stores of earlier versions of this dataset (not files being built by another process).
     stem = cache.name[: cache.name.index(CACHE_PREFIX) + len(CACHE_PREFIX)]
     for old in cache.parent.glob(f"{stem}*"):
@@ -576,6 +629,18 @@ def problem_in_scope(problem: Problem, cakupan: tuple[str, ...] | None) -> bool:
     if cakupan is None or problem.baris is None or problem.baris == HEADER_ROW:
         return True
     return in_scope(problem.kode_wilayah, cakupan)
+
+
+_MORE_ROWS = re.compile(r" — dan [0-9.]+ baris lain$")
+
+
+def _own_count(problem: Problem, cakupan: tuple[str, ...] | None) -> Problem:
+    """A check's "— dan 503.216 baris lain" counts the whole dataset; a scoped viewer is not
+    told how many rows lie outside its area, so the count is dropped from its copy."""
+    if cakupan is None or problem.baris is not None or not _MORE_ROWS.search(problem.pesan):
+        return problem
+    pesan = _MORE_ROWS.sub(" — dan mungkin baris lain (tidak dihitung per wilayah)", problem.pesan)
+    return dataclasses.replace(problem, pesan=pesan)
 
 
 def _tidy_scope(codes: tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -623,12 +688,18 @@ def _load_source(
     suffix = path.suffix.lower()
     numeric_rows: list[int] = []
     if suffix == ".csv":
-        con.execute(
+        read = (
             f"create or replace table {src}_lines as "
             "select * from read_csv($path, header = false, all_varchar = true, "
-            "delim = $delim, quote = '\"', null_padding = true, skip = 0)",
-            {"path": str(path), "delim": _csv_delimiter(path)},
+            "delim = $delim, quote = '\"', null_padding = true, skip = 0{more})"
         )
+        params = {"path": str(path), "delim": _csv_delimiter(path)}
+        try:
+            con.execute(read.format(more=""), params)
+        except duckdb.InvalidInputException:
+            # A quoted line break (an address typed on two lines) defeats the parallel reader
+            # and the strict sniffer: read such a file again, line by line.
+            con.execute(read.format(more=", parallel = false, strict_mode = false"), params)
         width = len(con.execute(f"select * from {src}_lines limit 0").description)
         # DuckDB names them column0 or column00 by width; rename to one scheme.
         columns = [f"column{i}" for i in range(width)]
@@ -699,6 +770,47 @@ def _read_xlsx(path: Path, table: schema.Table) -> tuple[list[str], pd.DataFrame
     for column in columns[1:]:
         frame[column] = frame[column].astype("string")
     return headers, frame, numeric_rows
+
+
+_CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
+
+
+def _first_non_utf8_line(path: Path) -> int | None:
+    """The number of the first line that is not UTF-8 text (None: all are, or unreadable)."""
+    try:
+        with path.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    return number
+    except OSError:
+        return None
+    return None
+
+
+def _read_error(exc: BaseException, path: Path | None = None) -> str:
+    """Why a file could not be read, naming the line but never quoting it (issue 12: DuckDB's
+    message carries the whole offending line, a roster row of another area, to every viewer)."""
+    text = str(exc)
+    line = _CSV_LINE.search(text)
+    where = f"baris {line.group(1)}: " if line else ""
+    if "Invalid unicode" in text or isinstance(exc, UnicodeDecodeError):
+        bad = _first_non_utf8_line(path) if path is not None else None
+        where = f"baris {bad}: " if bad else where  # DuckDB's own number can be one off
+        return (
+            f"{where}isinya bukan teks UTF-8; simpan ulang berkas sebagai "
+            "CSV UTF-8 (Excel: CSV UTF-8 (Comma delimited))"
+        )
+    if isinstance(exc, duckdb.Error):
+        if "sniffing" in text:
+            return "bentuk CSV-nya tidak dikenali (pemisah kolom, tanda kutip atau baris rusak)"
+        return f"{where}baris ini tidak dapat dibaca sebagai CSV"
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    # Our own ValueError/KeyError messages name columns, not row content; DuckDB's never pass.
+    first = text.split("\n", 1)[0]
+    return first.split("Original Line", 1)[0].strip() or type(exc).__name__
 
 
 def _header_problems(table: schema.Table, file_name: str, headers: list[str]) -> list[Problem]:

@@ -115,8 +115,8 @@ def test_read_only_folder_keeps_its_store_elsewhere(
     shutil.copytree("tests/fixtures/mini", folder, ignore=shutil.ignore_patterns(".kesiapan-*"))
     # CI runs as root, for whom no folder is read-only: ask the store's own question falsely.
     monkeypatch.setattr(store.os, "access", lambda path, mode: False)
-    monkeypatch.setattr(store.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
-    (tmp_path / "tmp").mkdir()
+    # Issue 12: the private per-user cache folder, never the shared temp folder.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert Dataset.open(folder).query("ringkasan_total")["tps"].tolist() == [7]
     assert not list(folder.glob(f"{CACHE_PREFIX}*"))
-    assert len(list((tmp_path / "tmp" / "kesiapan-cache").glob("*.duckdb"))) == 1
+    assert len(list((tmp_path / "cache" / "kesiapan").glob("*.duckdb"))) == 1
