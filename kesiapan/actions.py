@@ -258,7 +258,7 @@ def workbook(actions: KecamatanActions) -> bytes:
             actions.sessions,
             SESSION_COLUMNS,
             lines,
-            "Semua sesi yang sudah berlangsung telah disupervisi.",
+            _sessions_empty(actions),
         ),
     ]
     for name, frame, columns, sheet_lines, empty in sheets:
@@ -268,6 +268,14 @@ def workbook(actions: KecamatanActions) -> bytes:
             book, name, table, f"{name} — Kecamatan {actions.nama}", [*sheet_lines, count], empty
         )
     return exports.workbook_bytes(book)
+
+
+def _sessions_empty(actions: KecamatanActions) -> str:
+    """True at every date: before the first session there is nothing to have supervised."""
+    if int(actions.summary.sesi_bimtek) == 0:
+        until = labels.tanggal(actions.scope.as_of)
+        return f"Belum ada sesi Bimtek yang berlangsung sampai {until}."
+    return "Semua sesi yang sudah berlangsung telah disupervisi."
 
 
 def zip_name(scope: exports.Scope) -> str:

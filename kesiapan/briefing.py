@@ -218,11 +218,15 @@ def key_points(figures: Figures) -> list[str]:
     )
     never = figures.supervision["kunjungan_terakhir"].isna()
     sessions_left = _int(t.sesi_bimtek) - _int(t.sesi_disupervisi)
-    points.append(
-        f"Supervisi: {labels.angka(int(never.sum()))} dari "
-        f"{labels.angka(len(figures.supervision))} kecamatan belum pernah dikunjungi; "
+    held = (
         f"{labels.angka(sessions_left)} dari {labels.angka(_int(t.sesi_bimtek))} sesi Bimtek "
         "yang sudah berlangsung belum disupervisi."
+        if _int(t.sesi_bimtek)
+        else f"belum ada sesi Bimtek yang berlangsung sampai {labels.tanggal(figures.scope.as_of)}."
+    )
+    points.append(
+        f"Supervisi: {labels.angka(int(never.sum()))} dari "
+        f"{labels.angka(len(figures.supervision))} kecamatan belum pernah dikunjungi; {held}"
     )
     return points
 

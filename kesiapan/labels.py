@@ -128,6 +128,7 @@ HEADERS = {
     "tempat": "Tempat",
     "kapasitas": "Kapasitas",
     "sudah_berlangsung": "Sudah berlangsung",
+    "keadaan_sesi": "Keadaan",
     "dipanggil": "Diundang",
     "hadir": "Hadir",
     "tidak_hadir": "Tidak hadir",

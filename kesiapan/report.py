@@ -30,6 +30,17 @@ TPS_COLUMNS = [
     "ada_ketua",
     "status",
 ]
+# Expected by date (docs/jadwal.md), after the §2 columns of the levels that hold sessions.
+SCHEDULE_QUERIES = {"kabupaten": "jadwal_kabupaten", "kecamatan": "jadwal_kecamatan"}
+SCHEDULE_COLUMNS = [
+    "kursi_sampai_d",
+    "kursi_mendatang",
+    "target_terlatih",
+    "target_akhir",
+    "selisih_jadwal",
+    "tanpa_kursi",
+    "status_jadwal",
+]
 FORMATS = ("csv", "json", "xlsx")
 COVERAGE_DECIMALS = 4
 _AREA_PARAM_BY_DEPTH = {2: "kabupaten", 3: "kecamatan", 4: "desa"}
@@ -64,9 +75,14 @@ def _shown(code: str) -> str:
 def report_table(
     dataset: Dataset, level: str, as_of: date | None = None, areas: list[str] | None = None
 ) -> pd.DataFrame:
-    frame = dataset.query(LEVEL_QUERIES[level], as_of=as_of, **area_filters(areas))
+    filters = area_filters(areas)
+    frame = dataset.query(LEVEL_QUERIES[level], as_of=as_of, **filters)
     if level == "tps":
         frame = frame[TPS_COLUMNS]
+    if level in SCHEDULE_QUERIES:
+        key = f"kode_{level}"
+        schedule = dataset.query(SCHEDULE_QUERIES[level], as_of=as_of, **filters)
+        frame = frame.merge(schedule[[key, *SCHEDULE_COLUMNS]], on=key, how="left")
     return frame
 
 

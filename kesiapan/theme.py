@@ -45,3 +45,31 @@ def coverage_band(fraction: float | None) -> str:
 
 def coverage_color(fraction: float | None) -> str:
     return COVERAGE_COLORS[coverage_band(fraction)]
+
+
+# Schedule status (docs/jadwal.md, `status_jadwal` of the jadwal_* queries): judged against
+# what the area's own sessions allowed by D, so "not yet due" never reads as "late". Worst
+# first: this order sorts every list of areas.
+SCHEDULE_ORDER = (
+    "jadwal tidak cukup",
+    "tertinggal dari jadwal",
+    "belum dijadwalkan",
+    "sesuai jadwal",
+)
+SCHEDULE_COLORS = {
+    "jadwal tidak cukup": RED,
+    "tertinggal dari jadwal": ORANGE,
+    "belum dijadwalkan": GREY,
+    "sesuai jadwal": GREEN,
+}
+SCHEDULE_LABELS = {
+    "jadwal tidak cukup": "Jadwal tidak cukup",
+    "tertinggal dari jadwal": "Tertinggal dari jadwal",
+    "belum dijadwalkan": "Belum dijadwalkan",
+    "sesuai jadwal": "Sesuai jadwal",
+}
+
+
+def schedule_rank(status: str | None) -> int:
+    """Severity of a schedule status, 0 = worst; unknown last."""
+    return SCHEDULE_ORDER.index(status) if status in SCHEDULE_ORDER else len(SCHEDULE_ORDER)

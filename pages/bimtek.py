@@ -56,6 +56,7 @@ else:
                 "kecamatan",
                 "tempat",
                 "kapasitas",
+                "keadaan_sesi",
                 "hadir",
                 "tidak_hadir",
                 "keterisian",

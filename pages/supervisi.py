@@ -58,7 +58,10 @@ left, right = st.columns(2)
 with left:
     st.subheader("Sesi yang belum disupervisi")
     missed = sessions[~sessions["disupervisi"]]
-    if missed.empty:
+    if sessions.empty:
+        until = labels.tanggal(page.filters.as_of)
+        ui.empty(f"Belum ada sesi Bimtek yang berlangsung sampai {until}.")
+    elif missed.empty:
         ui.empty("Semua sesi yang sudah berlangsung telah disupervisi.")
     else:
         ui.table(missed, ["tanggal", "kode_sesi", "kecamatan", "tempat"], key="sesi_belum")

@@ -353,11 +353,11 @@ def test_a_desa_scope_is_narrower_than_a_desa_filter_for_session_supervision(
     assert scoped["pengawas"].isna().all()
     sessions = mini.scoped(KARA).query("bimtek_sesi_kehadiran", as_of=D1)
     # S1's roll call covers everyone called (15 rows, 13 distinct NIK, 11 present); S5 is after
-    # D1, so its counts are 0.
+    # D1: not held, so its counts and supervision are unknown (NULL), not 0 (issue 14).
     assert rows_of(sessions[["kode_sesi", "dipanggil", "hadir", "disupervisi"]]) == [
         {"kode_sesi": "BT-352702-01", "dipanggil": 13, "hadir": 11, "disupervisi": False},
         {"kode_sesi": "BT-352702-02", "dipanggil": 8, "hadir": 7, "disupervisi": False},
-        {"kode_sesi": "BT-352702-03", "dipanggil": 0, "hadir": 0, "disupervisi": False},
+        {"kode_sesi": "BT-352702-03", "dipanggil": None, "hadir": None, "disupervisi": None},
     ]
     # Visits: only V5, which names Kara (V6 names only the kecamatan: not Kara's).
     visits = mini.scoped(KARA).query("supervisi_kunjungan")

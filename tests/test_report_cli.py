@@ -70,6 +70,15 @@ def test_json_of_small_dataset(small: Path) -> None:
             "kunjungan_supervisi": 1,
             "sesi_disupervisi": 1,
             "desa_dikunjungi": 0,
+            # docs/jadwal.md: the one session (26 Jan, 100 seats) is held, none to come; 3
+            # could have been trained, 1 was; the 2 left have no seat: 'jadwal tidak cukup'.
+            "kursi_sampai_d": 100,
+            "kursi_mendatang": 0,
+            "target_terlatih": 3,
+            "target_akhir": 3,
+            "selisih_jadwal": 2,
+            "tanpa_kursi": 2,
+            "status_jadwal": "jadwal tidak cukup",
         }
     ]
 
@@ -184,7 +193,20 @@ def test_sample_on_25_january_shows_the_official_figures() -> None:
     assert sum(r["kursi_kosong"] for r in rows) == 0
     assert sum(r["tps_kurang_petugas"] + r["tps_tanpa_ketua"] for r in rows) == 0
     for row in rows:
-        assert list(row)[2:] == SUMMARY_COLUMNS
+        assert list(row)[2:] == SUMMARY_COLUMNS + report.SCHEDULE_COLUMNS
+    # docs/jadwal.md on 25 Jan: Banyuates (sessions 28-29 Jan) and Ketapang (from 27 Jan) have
+    # nothing due; Torjun held one session of 175 seats and trained 136 < 0.80 * 175 = 140;
+    # Sreseh the same seats and 151 >= 140.
+    status = {r["kode_kecamatan"]: r["status_jadwal"] for r in rows}
+    assert status["35.27.09"] == status["35.27.12"] == "belum dijadwalkan"
+    assert status["35.27.02"] == "tertinggal dari jadwal"
+    assert status["35.27.01"] == "sesuai jadwal"
+    torjun = next(r for r in rows if r["kode_kecamatan"] == "35.27.02")
+    assert (torjun["kursi_sampai_d"], torjun["target_terlatih"], torjun["selisih_jadwal"]) == (
+        175,
+        175,
+        39,
+    )
 
 
 def test_sample_later_shows_the_planted_gaps() -> None:

@@ -212,3 +212,13 @@ def test_cli_zip_and_errors(tmp_path) -> None:
     assert "tidak ada kecamatan yang cocok dengan --area 35.27.99" in nothing.stderr
     bad = _cli("actions", "--data", str(SAMPLE), "--area", "3527", "--out", str(tmp_path))
     assert bad.returncode == 2 and "kode wilayah '3527' tidak dikenal" in bad.stderr
+
+
+def test_before_any_session_the_pack_does_not_say_all_supervised(mini) -> None:
+    # Torjun's first session (S1) is on 15 January: on the 14th none has been held.
+    scope = exports.Scope.of(mini, date(2024, 1, 14), kecamatan=["35.27.02"])
+    (pack,) = actions.collect(mini, scope)
+    sessions = read_workbook(actions.workbook(pack))[actions.SHEET_SESSIONS]
+    assert sessions.rows == []
+    assert "Belum ada sesi Bimtek yang berlangsung sampai 14 Januari 2024." in sessions.lines
+    assert not any("telah disupervisi" in line for line in sessions.lines)

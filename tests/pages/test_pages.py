@@ -122,3 +122,26 @@ def test_data_page_lists_tables_and_warnings(run_page, sample) -> None:
     assert quoted["nik"] == "3527••••••••0001"
     assert quoted["tanggal_lahir"] == "••••••••••"
     assert not any(p.nilai in set(problems["nilai"]) for p in sample.problems)
+
+
+def test_supervisi_before_any_session_does_not_say_all_supervised(run_page) -> None:
+    # The sample's first Bimtek session is on 25 Jan: on 24 Jan none has been held.
+    at = run_page("supervisi", tanggal="2024-01-24")
+    assert not at.exception
+    shown = infos(at)
+    assert "Belum ada sesi Bimtek yang berlangsung sampai 24 Januari 2024." in shown
+    assert not any("telah disupervisi" in text for text in shown)
+
+
+def test_bimtek_sessions_not_yet_held_read_belum_berlangsung(run_page, sample) -> None:
+    # Banyuates (35.27.09) holds its sessions on 28-29 Jan: on 27 Jan none of them is held.
+    at = run_page("bimtek", kec="35.27.09", tanggal="2024-01-27")
+    table = next(d.value for d in at.dataframe if "keadaan_sesi" in d.value.columns)
+    expected = sample.query(
+        "bimtek_sesi_kehadiran", as_of=date(2024, 1, 27), kecamatan=["35.27.09"]
+    )
+    assert len(table) == len(expected) > 0
+    assert set(table["keadaan_sesi"]) == {"Belum berlangsung"}
+    # Nothing about them is known yet: a dash, never "0", "0,0%" or "Tidak".
+    for column in ("hadir", "tidak_hadir", "keterisian", "disupervisi"):
+        assert set(table[column]) == {"–"}, column

@@ -9,30 +9,33 @@ DUA_DESA = ["35.27.02.2001", "35.27.01.2002"]  # desa Torjun (TPS A, B) and Labu
 # fmt: off
 COLUMNS = [
     "kode_sesi", "kode_kecamatan", "kecamatan", "tanggal", "tempat", "kapasitas",
-    "sudah_berlangsung", "dipanggil", "hadir", "tidak_hadir", "keterisian", "disupervisi",
+    "sudah_berlangsung", "keadaan_sesi", "dipanggil", "hadir", "tidak_hadir", "keterisian",
+    "disupervisi",
 ]
 AULA = "Aula Kecamatan Torjun"
+HELD, PLANNED = "Sudah berlangsung", "Belum berlangsung"
 
 # S1 roll call: A1 (twice), A2 A3 A5 A6 A7, B1-B5 present; A4 absent; B6 absent (twice):
 # 13 distinct NIK, 11 present, 2 absent; 11/20. Visited by V1 and V6 on its day.
-S1 = ("BT-352702-01", "35.27.02", "Torjun", date(2024, 1, 15), AULA, 20, True, 13, 11, 2, 0.55,
-      True)
+S1 = ("BT-352702-01", "35.27.02", "Torjun", date(2024, 1, 15), AULA, 20, True, HELD, 13, 11, 2,
+      0.55, True)
 # S3 (Sreseh): C7 (of Torjun: counted here), E1-E4, F1-F6, G1-G3 (of Kamal) = 14 present; 14/25.
 S3 = ("BT-352701-01", "35.27.01", "Sreseh", date(2024, 1, 16), "Balai Desa Noreh", 25, True,
-      14, 14, 0, 0.56, False)
+      HELD, 14, 14, 0, 0.56, False)
 # S2: A4 present, B6 absent, C1-C6 present: 8 called, 7 present; no capacity -> NULL.
-S2 = ("BT-352702-02", "35.27.02", "Torjun", date(2024, 1, 17), AULA, None, True, 8, 7, 1, None,
-      False)
-# S4, S5 after D1: every count 0, so keterisian 0 / capacity = 0.0; V4 (01-24) is after D1.
+S2 = ("BT-352702-02", "35.27.02", "Torjun", date(2024, 1, 17), AULA, None, True, HELD, 8, 7, 1,
+      None, False)
+# S4, S5 after D1: not held yet, so nothing about them is known: counts, fill and supervision
+# NULL (issue 14: never "Hadir 0 · 0,0% · Disupervisi Tidak"); V4 (01-24) is after D1.
 S4_D1 = ("BT-352701-02", "35.27.01", "Sreseh", date(2024, 1, 24), "Balai Desa Labuhan", 10,
-         False, 0, 0, 0, 0.0, False)
-S5_D1 = ("BT-352702-03", "35.27.02", "Torjun", date(2024, 1, 26), AULA, 10, False, 0, 0, 0, 0.0,
-         False)
+         False, PLANNED, None, None, None, None, None)
+S5_D1 = ("BT-352702-03", "35.27.02", "Torjun", date(2024, 1, 26), AULA, 10, False, PLANNED,
+         None, None, None, None, None)
 # At D2: S4 F7 present (1/10), supervised by V4; S5 A8 present, A9 absent (1/10).
 S4_D2 = ("BT-352701-02", "35.27.01", "Sreseh", date(2024, 1, 24), "Balai Desa Labuhan", 10,
-         True, 1, 1, 0, 0.1, True)
-S5_D2 = ("BT-352702-03", "35.27.02", "Torjun", date(2024, 1, 26), AULA, 10, True, 2, 1, 1, 0.1,
-         False)
+         True, HELD, 1, 1, 0, 0.1, True)
+S5_D2 = ("BT-352702-03", "35.27.02", "Torjun", date(2024, 1, 26), AULA, 10, True, HELD, 2, 1, 1,
+         0.1, False)
 # fmt: on
 
 
