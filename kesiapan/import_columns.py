@@ -453,6 +453,14 @@ def _closest(kind: str, key: str, where: str) -> str:
     )
 
 
+def blank_mark_absent(mark: str, nik: str) -> str:
+    """Contract §3: in a daftar hadir an empty mark beside a listed name means absent."""
+    return (
+        f"case when nullif(trim({mark}), '') is null and nullif(trim({nik}), '') is not null "
+        f"then 'tidak' else {mark} end"
+    )
+
+
 def column_expression(
     table: str, derived: dict[str, str], column: schema.Column, found: dict[str, int]
 ) -> str:
@@ -464,6 +472,8 @@ def column_expression(
             value = serial_date(value)
         if table == "tps" and column.name == "nomor_tps":
             value = f"coalesce({tps_number(value)}, {value})"
+        if table == "bimtek_hadir" and column.name == "hadir" and "nik" in found:
+            value = blank_mark_absent(value, f"u.c{found['nik']}")
         return value
     if column.name == "kode_tps" and column.name in derived:
         return (

@@ -161,6 +161,7 @@ class FileReport:
     unchanged: int = 0
     removed: int = 0  # the table's rows to be removed, counted on its first file
     kept_columns: list[str] = field(default_factory=list)  # optional columns the file lacks
+    readings: list[str] = field(default_factory=list)  # how odd things were read, in words
     changed_columns: dict[str, int] = field(default_factory=dict)
     fatal: list[Problem] = field(default_factory=list)
     # Found once the rows are read (most of an attendance file's NIKs match nobody): the file
@@ -498,6 +499,7 @@ def _read_file(
         report.fatal.append(Problem(ERROR, name, None, None, None, str(exc)))
         return
     report.description = source.describe()
+    report.rows_read -= _skip_layout_rows(con, report, found)
     if report.rows_read == 0:
         report.fatal.append(
             Problem(
@@ -509,6 +511,97 @@ def _read_file(
                 "tidak ada baris data di bawah baris judul",
             )
         )
+
+
+# Rows of a workbook's layout, not of the table: the column-number row under the header
+# ("(1) (2) (3) …"), totals, and the signature block at the foot ("Mengetahui", "Ketua PPK",
+# "Sampang, 25 Januari 2024", "( nama )", "NIP. …"). They are skipped when the row's key column
+# (the NIK, a code, the visitor) holds no value; a row with one is always data.
+_COLUMN_NUMBER = r"^\(?[0-9]{1,2}\)?$"
+_FOOTER = (
+    r"^(jumlah|total|sub ?total|grand total|mengetahui|menyetujui|ttd\.?|\(ttd\)|tanda tangan"
+    r"|dibuat oleh|diperiksa oleh|nip\.?( .*)?|ketua( .*)?|sekretaris( .*)?|\(.*\)"
+    r"|[a-z .'-]+, *[0-9]{1,2}[ ./-]+[a-z0-9]+[ ./-]+[0-9]{4})$"
+)
+_KEY_COLUMNS = {
+    "kpps": ("nik",),
+    "bimtek_hadir": ("nik",),
+    "tps": ("kode_tps", "nomor_tps"),
+    "bimtek_sesi": ("kode_sesi",),
+    "supervisi": ("pengawas",),
+    "wilayah": ("kode_desa", "desa"),
+}
+LAYOUT_SHOWN = 6  # row numbers named in the preview's sentence about skipped rows
+
+
+def _row_numbers(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:LAYOUT_SHOWN])
+    return shown + (f" dan {len(rows) - LAYOUT_SHOWN} lain" if len(rows) > LAYOUT_SHOWN else "")
+
+
+def _skip_layout_rows(
+    con: duckdb.DuckDBPyConnection, report: FileReport, found: dict[str, int]
+) -> int:
+    """Take the layout rows out of `_up_<i>` and say so in `report.readings`; how many."""
+    assert report.table is not None
+    keys = [k for k in _KEY_COLUMNS[report.table] if k in found]
+    if not keys:
+        return 0
+    target = f"_up_{report.index}"
+    cells = [f"c{i}" for i in range(len(report.headers))]
+
+    def no_value(key: str) -> str:
+        cell = f"c{found[key]}"
+        if key == "nik":  # a signature block may run into the NIK column: no NIK has words
+            digits = f"regexp_replace(coalesce({cell}, ''), '[\\s''\"]', '', 'g')"
+            return f"not regexp_full_match({digits}, '[0-9]{{12,}}')"
+        return (
+            f"(nullif(trim({cell}), '') is null or regexp_full_match(lower(trim({cell})), $footer))"
+        )
+
+    blank_key = " and ".join(no_value(k) for k in keys)
+    filled = " + ".join(f"(nullif(trim({c}), '') is not null)::int" for c in cells)
+    numbers = " and ".join(
+        f"(nullif(trim({c}), '') is null or regexp_full_match(trim({c}), $number))" for c in cells
+    )
+    footer = " or ".join(f"regexp_full_match(lower(trim({c})), $footer)" for c in cells)
+    first = f"(select min(_baris) from {target})"  # noqa: S608
+    found_rows = con.execute(
+        f"select _baris, case when ({numbers}) and {filled} >= 3 "  # noqa: S608
+        f"and _baris <= {first} + 1 then 'nomor' else 'kaki' end from {target} "
+        f"where ({blank_key}) and ((({numbers}) and {filled} >= 3 and _baris <= {first} + 1) "
+        f"or {footer} or _baris > (select min(t._baris) from {target} as t "
+        f"where {footer})) order by _baris",
+        {"number": _COLUMN_NUMBER, "footer": _FOOTER},
+    ).fetchall()
+    if not found_rows:
+        return 0
+    con.execute(
+        f"create or replace temp table _lewat_{report.index} as select unnest($rows) as baris",
+        {"rows": [int(r) for r, _ in found_rows]},
+    )
+    kind = {k for _, k in found_rows}
+    con.execute(
+        f"create or replace table {target}_isi as select * from {target} "  # noqa: S608
+        f"where _baris not in (select baris from _lewat_{report.index})"
+    )
+    (kind_of,) = con.execute(
+        "select table_type from information_schema.tables where table_name = $n", {"n": target}
+    ).fetchall()[0]
+    con.execute(f"drop {'view' if kind_of == 'VIEW' else 'table'} {target}")
+    con.execute(f"alter table {target}_isi rename to {target}")
+    numbered = [r for r, k in found_rows if k == "nomor"]
+    foot = [r for r, k in found_rows if k == "kaki"]
+    if "nomor" in kind:
+        report.readings.append(
+            f"baris {_row_numbers(numbered)} berisi nomor kolom (1), (2), … dan dilewati"
+        )
+    if foot:
+        report.readings.append(
+            f"baris {_row_numbers(foot)} dibaca sebagai kaki tabel (jumlah, tanggal, tanda "
+            "tangan) dan dilewati"
+        )
+    return len(found_rows)
 
 
 def _choose_sheet(
@@ -1051,6 +1144,23 @@ def _kept_columns(report: FileReport) -> None:
     ]
 
 
+def _blank_marks(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
+    """Say how many empty marks beside a listed NIK were read as absent (contract §3)."""
+    found = schema.match_headers(import_columns.matching_table("bimtek_hadir"), report.headers)
+    if "hadir" not in found or "nik" not in found:
+        return
+    mark, nik = f"c{found['hadir']}", f"c{found['nik']}"
+    (blank,) = con.execute(
+        f"select count(*) from _up_{report.index} where nullif(trim({mark}), '') is null "  # noqa: S608
+        f"and nullif(trim({nik}), '') is not null"
+    ).fetchall()[0]
+    if blank:
+        report.readings.append(
+            "tanda kehadiran yang kosong di samping nama dibaca tidak hadir "
+            f"({_angka(blank)} baris)"
+        )
+
+
 # Contract §3: an attendance file most of whose NIKs match nobody would record nobody (the
 # Excel-number loss of the 16th digit, or the wrong file): refused as a whole. A few unknown
 # NIKs are only warned about, row by row.
@@ -1267,6 +1377,7 @@ def prepare(
             _kept_columns(report)
     for i in by_table.get("bimtek_hadir", []):
         _unmatched_attendance(con, reports[i])
+        _blank_marks(con, reports[i])
     rejected = dict(
         con.execute(
             f"select baris // {STRIDE}, count(*) from _tolak group by all"  # noqa: S608

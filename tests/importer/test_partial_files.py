@@ -171,3 +171,68 @@ def test_an_operator_may_not_replace_a_whole_table(sample_dir: Path, session_fil
     assert result.returncode == 2
     assert "--mode ganti (mengganti seluruh tabel) hanya untuk admin" in result.stderr
     assert tree(sample_dir) == before
+
+
+def test_an_empty_mark_beside_a_name_reads_absent(base: Path, write, prepared) -> None:
+    """Contract §3: a daftar hadir with a box left empty beside a listed name."""
+    sheet = write(
+        "daftar_hadir.csv",
+        "KODE SESI;NIK;HADIR\n"
+        "BT-352702-01;3527021203800001;✓\n"
+        "BT-352702-01;3527024407850002;\n"
+        "BT-352702-01;3527022311900003;√\n",
+    )
+    preview = prepared(base, sheet)
+    (report,) = preview.files
+    assert preview.errors == []
+    assert report.readings == [
+        "tanda kehadiran yang kosong di samping nama dibaca tidak hadir (1 baris)"
+    ]
+    assert [(r["nik"], r["hadir"]) for r in preview.sample_rows(0)] == [
+        ("3527021203800001", "✓"),
+        ("3527024407850002", "tidak"),
+        ("3527022311900003", "√"),
+    ]
+    # Moh. Hasan (present) and Siti Aminah (absent) are as stored; Abdul Rahman is new.
+    assert (report.added, report.changed, report.unchanged) == (1, 0, 2)
+
+
+def test_a_ppk_workbook_footer_and_column_numbers_are_skipped(
+    base: Path, tmp_path: Path, prepared
+) -> None:
+    """A daftar hadir as PPKs print it: title rows, the header, the "(1) (2) (3)" row under
+    it, the roll call, a JUMLAH row, and the signature block with its date line and NIP."""
+    import openpyxl
+
+    path = tmp_path / "Daftar Hadir Bimtek Torjun.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Daftar Hadir"
+    sheet.append(["DAFTAR HADIR BIMTEK KPPS KECAMATAN TORJUN"])
+    sheet.merge_cells("A1:D1")
+    sheet.append([])
+    sheet.append(["NO", "KODE SESI", "NIK", "HADIR"])  # row 3
+    sheet.append(["(1)", "(2)", "(3)", "(4)"])  # row 4
+    sheet.append([1, "BT-352702-01", "3527021203800001", "✓"])  # row 5
+    sheet.append([2, "BT-352702-01", "3527022311900003", "√"])  # row 6
+    sheet.append(["JUMLAH", None, None, 2])  # row 7
+    sheet.append([])
+    sheet.append([None, None, "Torjun, 25 Januari 2024"])  # row 9
+    sheet.append([None, None, "Mengetahui"])  # row 10
+    sheet.append([None, None, "Ketua PPK Torjun"])  # row 11
+    sheet.append([None, None, "( Moh. Kholil )"])  # row 12
+    sheet.append([None, None, "NIP. 19700101 199903 1 001"])  # row 13
+    book.save(path)
+    preview = prepared(base, path)
+    (report,) = preview.files
+    assert [str(p) for p in preview.errors] == []
+    assert (report.table, report.header_row, report.rows_read) == ("bimtek_hadir", 3, 2)
+    assert report.readings == [
+        "baris 4 berisi nomor kolom (1), (2), … dan dilewati",
+        "baris 7, 9, 10, 11, 12, 13 dibaca sebagai kaki tabel (jumlah, tanggal, tanda tangan) "
+        "dan dilewati",
+    ]
+    assert [(r["baris"], r["nik"]) for r in preview.sample_rows(0)] == [
+        (5, "3527021203800001"),
+        (6, "3527022311900003"),
+    ]
