@@ -33,7 +33,7 @@ SRESEH_KAMAL = ("35.27.01", "35.26.01.1001")  # a kecamatan and a desa of anothe
 # Query files that hold no area rows: the dates (never scoped) and the row counts per table.
 NOT_AREA_ROWS = {"tanggal_data", "data_tabel"}
 # Area queries without a code column: checked against the summary and by hand instead.
-NO_CODES = {"ringkasan_total", "bimtek_kumulatif"}
+NO_CODES = {"ringkasan_total", "bimtek_kumulatif", "jadwal_total"}
 # Queries that take no area filter.
 NO_FILTERS = {"tanggal_data", "data_tabel", "wilayah_daftar"}
 BAD_CODES = [
@@ -153,6 +153,11 @@ def check_every_query(data: Dataset, scope: tuple[str, ...], areas: Areas) -> di
             checked[name] = n
     # The curve covers the members in scope: its target and its last day match the summary.
     total = view.query("ringkasan_total")
+    # The schedule of the whole scope counts the same members as its summary.
+    schedule = view.query("jadwal_total")
+    if len(schedule):
+        assert schedule["kpps_aktif"].iloc[0] == total["kpps_aktif"].iloc[0]
+        assert schedule["kpps_terlatih"].iloc[0] == total["kpps_terlatih"].iloc[0]
     curve = view.query("bimtek_kumulatif")
     if len(curve):
         assert curve["kpps_aktif"].iloc[-1] == total["kpps_aktif"].iloc[0]
