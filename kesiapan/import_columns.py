@@ -202,6 +202,34 @@ def tables_by_name(file_name: str) -> list[str]:
     return [t for t, names in NAME_WORDS.items() if words & set(names)]
 
 
+# Files people send that are plainly something else: (what it is, headers that give it away).
+FOREIGN_FORMS = (
+    (
+        "ekspor Google Form (survei lain), bukan tabel kontrak",
+        ("timestamp", "stempel waktu", "email address", "alamat email", "cap waktu"),
+    ),
+    (
+        "formulir usulan PAW (pergantian antarwaktu), bukan daftar KPPS: catat anggota yang "
+        "berhenti dengan tanggal_berhenti dan penggantinya sebagai baris baru di daftar KPPS",
+        ("nama yang diganti", "nama pengganti", "nama kpps yang diganti", "usulan paw"),
+    ),
+)
+
+
+def foreign_form(rows: list[tuple[int, list[str]]]) -> tuple[int, str] | None:
+    """(row, message) when the first rows show a file that is no contract table at all."""
+    for number, cells in rows:
+        keys = {schema.header_key(c).replace("_", " ") for c in cells if c and c.strip()}
+        for what, signs in FOREIGN_FORMS:
+            hit = sorted(keys & set(signs))
+            if hit:
+                return number, (
+                    f"berkas ini tampaknya {what} (kolom '{hit[0]}'); tidak dibaca sebagai "
+                    f"tabel mana pun ({', '.join(schema.TABLE_NAMES)})"
+                )
+    return None
+
+
 def find_header(
     rows: list[tuple[int, list[str]]], candidates: list[str]
 ) -> tuple[str | None, int, list[str], str | None]:

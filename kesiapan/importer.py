@@ -466,6 +466,10 @@ def _read_file(
         where = f"lembar '{chosen}'" if chosen else "berkas ini"
         report.fatal.append(Problem(ERROR, name, None, None, None, f"{where} tidak berisi data"))
         return
+    foreign = import_columns.foreign_form(rows)
+    if foreign is not None and not forced_table:
+        report.fatal.append(Problem(ERROR, name, foreign[0], None, None, foreign[1]))
+        return
     table, header_row, headers, problem = import_columns.find_header(rows, candidates)
     if table is None:
         report.fatal.append(Problem(ERROR, name, None, None, None, str(problem)))

@@ -236,3 +236,22 @@ def test_a_ppk_workbook_footer_and_column_numbers_are_skipped(
         (5, "3527021203800001"),
         (6, "3527022311900003"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("header", "what"),
+    [
+        ("Timestamp,Email Address,Nama,NIK,Apakah Anda puas?", "ekspor Google Form"),
+        ("NO,NAMA YANG DIGANTI,NIK,NAMA PENGGANTI,NIK PENGGANTI,ALASAN", "formulir usulan PAW"),
+    ],
+)
+def test_a_file_that_is_no_contract_table_is_refused_as_such(
+    header: str, what: str, base: Path, write, prepared
+) -> None:
+    row = "1,Ahmad,3527021203800001,Budi,3527024407850002,mengundurkan diri"
+    preview = prepared(base, write("kpps_kiriman.csv", f"{header}\n{row}\n"))
+    (problem,) = preview.errors
+    assert (problem.berkas, problem.baris) == ("kpps_kiriman.csv", 1)
+    assert problem.pesan.startswith(f"berkas ini tampaknya {what}")
+    assert preview.files[0].table is None
+    assert preview.refusal(drop_errors=True) == "tidak ada berkas yang dapat dimuat"
