@@ -11,6 +11,7 @@ ignored. The SQL works on the tables of kesiapan.importer: `_up_<i>` (the file's
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from pathlib import Path
 
 import duckdb
@@ -230,15 +231,37 @@ def foreign_form(rows: list[tuple[int, list[str]]]) -> tuple[int, str] | None:
     return None
 
 
+def two_row_headers(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """A header over two rows (`PENEMPATAN` merged over `DESA` / `TPS`, `NO`, `NAMA` merged
+    down over both): per column the lower row's cell, else the upper one's (a merged cell's
+    value sits in its first cell, the others read empty). Numbered by the lower row."""
+    pairs = []
+    for (top_number, top), (number, bottom) in itertools.pairwise(rows):
+        if number != top_number + 1:
+            continue
+        width = max(len(top), len(bottom))
+        top = top + [""] * (width - len(top))
+        bottom = bottom + [""] * (width - len(bottom))
+        pairs.append((number, [b if b.strip() else t for t, b in zip(top, bottom, strict=True)]))
+    return pairs
+
+
 def find_header(
     rows: list[tuple[int, list[str]]], candidates: list[str]
 ) -> tuple[str | None, int, list[str], str | None]:
     """(table, header row, headers, problem) for the best matching row among the first ones."""
     scored = []
     for table in candidates:
+        singles = {}
         for number, cells in rows:
             satisfied, matched, _ = score(table, cells)
+            singles[number] = matched
             scored.append((satisfied, matched, -number, table, number, cells))
+        for number, cells in two_row_headers(rows):
+            satisfied, matched, _ = score(table, cells)
+            # Only when the two rows together name more columns than either alone.
+            if matched > max(singles.get(number - 1, 0), singles.get(number, 0)):
+                scored.append((satisfied, matched, -number, table, number, cells))
     if not scored:
         return None, 0, [], "tidak ada baris judul yang dapat dibaca"
     scored.sort(key=lambda s: (s[0], s[1], s[2]), reverse=True)

@@ -475,6 +475,7 @@ def _read_file(
         report.fatal.append(Problem(ERROR, name, None, None, None, str(problem)))
         return
     report.table, report.header_row = table, header_row
+    _two_row_reading(report, rows, header_row, headers)
     while headers and not headers[-1].strip():
         headers = headers[:-1]
     report.headers = headers
@@ -515,6 +516,31 @@ def _read_file(
                 "tidak ada baris data di bawah baris judul",
             )
         )
+
+
+def _two_row_reading(
+    report: FileReport, rows: list[tuple[int, list[str]]], header_row: int, headers: list[str]
+) -> None:
+    """Say so when the header was read from two rows (import_columns.two_row_headers)."""
+    by_number = dict(rows)
+    if by_number.get(header_row) == headers:
+        return
+    top = by_number.get(header_row - 1, [])
+    bottom = by_number.get(header_row, [])
+    groups = []
+    for i, over in enumerate(top):
+        if not over.strip() or i >= len(bottom) or not bottom[i].strip():
+            continue
+        under = [bottom[i]]
+        for j in range(i + 1, len(bottom)):
+            if (j < len(top) and top[j].strip()) or not bottom[j].strip():
+                break
+            under.append(bottom[j])
+        groups.append(f"'{over.strip()}' di atas " + ", ".join(f"'{u.strip()}'" for u in under))
+    text = (
+        f"judul kolom tersusun dua baris (baris {header_row - 1}–{header_row}) dan dibaca bersama"
+    )
+    report.readings.append(text + (f": {'; '.join(groups)}" if groups else ""))
 
 
 # Rows of a workbook's layout, not of the table: the column-number row under the header
