@@ -520,7 +520,9 @@ def _print_file(report: object) -> None:
 
     r = report  # importer.FileReport
     where = [f"tabel {r.table}"] if r.table else []
-    if r.sheet:
+    if len(r.sheets_used) > 1:
+        where.append(import_report.sheets_text(r))
+    elif r.sheet:
         where.append(f"lembar '{r.sheet}'")
     if r.header_row:
         where.append(f"baris judul {r.header_row}")

@@ -49,10 +49,29 @@ def mode_text(mode: str, table: str | None) -> str:
     return importer.MODES[mode]
 
 
+def sheets_text(report: importer.FileReport) -> str:
+    """'lembar Torjun dan Kara, dibaca sebagai satu tabel' / 'lembar Daftar KPPS'; empty for a
+    file without sheets."""
+    if len(report.sheets_used) > 1:
+        *rest, last = report.sheets_used
+        return f"lembar {', '.join(rest)} dan {last}, dibaca sebagai satu tabel"
+    return f"lembar {report.sheet}" if report.sheet else ""
+
+
+def skipped_text(report: importer.FileReport) -> str:
+    """'lembar yang dilewati: Petunjuk (tidak berisi tabel yang dikenali), REKAP (…)'."""
+    if not report.sheets_skipped:
+        return ""
+    listed = ", ".join(f"{name} ({why})" for name, why in report.sheets_skipped)
+    return f"lembar yang dilewati: {listed}"
+
+
 def reading_lines(report: importer.FileReport) -> list[str]:
     """How the file was read, one sentence each: the reader's own notes, the codes made from
     place names, and the columns it lacks (kept as stored in the rows it updates)."""
     lines = list(getattr(report, "readings", []))
+    if skipped_text(report):
+        lines.insert(0, skipped_text(report))
     if report.derived:
         made = ", ".join(f"{code} dari kolom {place}" for code, place in report.derived.items())
         lines.append(f"disusun dari nama wilayah: {made}")

@@ -234,8 +234,8 @@ def _file_summary(preview: importer.Preview, f: importer.FileReport, tampil) -> 
             st.caption("Berkas ini tidak dapat dimuat; lihat galat di bawah.")
             return
         read = [f.description]
-        if f.sheet:
-            read.append(f"lembar {f.sheet}")
+        if import_report.sheets_text(f):
+            read.append(import_report.sheets_text(f))
         read.append(f"judul kolom di baris {f.header_row}")
         lines = []
         if f.about:

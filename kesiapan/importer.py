@@ -45,11 +45,17 @@ from kesiapan import checks, import_columns, schema, store, upload_reader, versi
 from kesiapan.problems import ERROR, WARNING, Problem
 
 STRIDE = 10**9
+# Rows of the k-th sheet of a workbook read sheet by sheet are numbered k * SHEET_STRIDE + row
+# within their file (a sheet has at most 1 048 576 rows), so that every message can name the
+# sheet and the row a spreadsheet shows.
+SHEET_STRIDE = 1 << 21
+MAX_SHEETS = STRIDE // SHEET_STRIDE - 1
 # Tables that rows of other tables point to: dropping one of their rows can leave others
 # pointing nowhere, so the checks run again (kpps, bimtek_hadir, supervisi rows cannot).
 REFERENCED = {"wilayah", "tps", "bimtek_sesi"}
 BASE_OFFSET = 10**12
 EXAMPLES = 100  # messages shown per kind of problem; the rest are counted
+FIRST_ROWS = 5  # rows named beside each kind of problem in the preview's summary
 MAX_ROUNDS = 6
 # `_temuan.putaran`: what the reader and the place names found (0), the checks' rounds (1…),
 # the current data checked alone (-2) and the import's new errors on current rows (-1).
@@ -147,6 +153,11 @@ class FileReport:
     table: str | None = None
     sheet: str | None = None
     sheets: tuple[str, ...] = ()
+    # A workbook with one sheet per desa (or session): every sheet with the same header is read
+    # as one table; `sheets_used` names them (row numbers are then per sheet, see SHEET_STRIDE),
+    # `sheets_skipped` says why each other sheet was left out.
+    sheets_used: tuple[str, ...] = ()
+    sheets_skipped: list[tuple[str, str]] = field(default_factory=list)
     needs_sheet: bool = False
     header_row: int | None = None
     headers: list[str] = field(default_factory=list)
@@ -270,7 +281,6 @@ class Preview:
         stored and the value from the file (typed), with the file and row it came from."""
         columns = [c.name for c in schema.TABLES[table].columns]
         key = [k for k in IDENTITY[table] if k in columns]
-        names = {r.index: r.name for r in self.files}
         parts = []
         for column in columns:
             frame = self.con.execute(
@@ -288,7 +298,11 @@ class Preview:
         if not parts:
             return pd.DataFrame(columns=["berkas", "baris", *key, "kolom", "sebelum", "sesudah"])
         out = pd.concat(parts, ignore_index=True).sort_values(["i", "baris"], kind="stable")
-        out.insert(0, "berkas", out.pop("i").map(names))
+        pairs = zip(out["i"], out["baris"], strict=True)
+        where = [located(self.files[i], int(b)) for i, b in pairs]
+        out["baris"] = [row for _, row in where]
+        out.pop("i")
+        out.insert(0, "berkas", [name for name, _ in where])
         return out.reset_index(drop=True)
 
     def rejects_table(self, index: int) -> tuple[list[str], list[tuple[object, ...]]]:
@@ -308,6 +322,12 @@ class Preview:
             {"offset": index * STRIDE, "galat": ERROR},
         ).fetchall()
         headers = ["baris"] + [h.strip() or f"kolom {i + 1}" for i, h in enumerate(report.headers)]
+        if len(report.sheets_used) > 1:
+            headers.insert(0, "lembar")
+            rows = [
+                (report.sheets_used[r[0] // SHEET_STRIDE], r[0] % SHEET_STRIDE, *r[1:])
+                for r in rows
+            ]
         return [*headers, "alasan"], rows
 
     def rejects_xlsx(self, index: int) -> bytes:
@@ -327,7 +347,17 @@ class Preview:
             {"i": index, "n": limit},
         )
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        if len(report.sheets_used) > 1:
+            found = [
+                {
+                    "lembar": report.sheets_used[int(row["baris"]) // SHEET_STRIDE],  # type: ignore[call-overload]
+                    **row,
+                    "baris": int(row["baris"]) % SHEET_STRIDE,  # type: ignore[call-overload]
+                }
+                for row in found
+            ]
+        return found
 
     def close(self) -> None:
         _discard(self.con, self.work)
@@ -455,7 +485,7 @@ def _read_file(
     by_name = import_columns.tables_by_name(name)
     candidates = [forced_table] if forced_table else (by_name or list(schema.TABLE_NAMES))
     try:
-        chosen, rows = _choose_sheet(source, sheet, candidates, report)
+        chosen, rows, more = _choose_sheet(source, sheet, candidates, report)
     except upload_reader.ReadError as exc:
         report.fatal.append(Problem(ERROR, name, None, None, None, str(exc)))
         return
@@ -488,23 +518,41 @@ def _read_file(
     if report.fatal:
         return
     numeric = {found["nik"]} if "nik" in found else set()
-    try:
-        report.rows_read = upload_reader.load(
-            con,
-            f"_up_{report.index}",
-            source,
-            chosen,
-            header_row,
-            len(headers),
-            numeric,
-            work,
-            lambda f, text: progress(f, f"{text} {name}"),
+    # Each sheet read on its own (its header row, its layout rows), then one table.
+    sheets = [(chosen, header_row)] + [(n, r) for n, r, _ in more]
+    if more:
+        report.sheets_used = tuple(n for n, _ in sheets if n is not None)
+    targets = []
+    for k, (sheet_name, sheet_header) in enumerate(sheets):
+        target = f"_up_{report.index}" if not more else f"_up_{report.index}_lembar{k}"
+        try:
+            read = upload_reader.load(
+                con,
+                target,
+                source,
+                sheet_name,
+                sheet_header,
+                len(headers),
+                numeric,
+                work,
+                lambda f, text: progress(f, f"{text} {name}"),
+            )
+        except upload_reader.ReadError as exc:  # damaged, or a record too long, below the top
+            report.fatal.append(Problem(ERROR, name, None, None, None, str(exc)))
+            return
+        where = f"lembar {sheet_name}: " if more else ""
+        report.rows_read += read - _skip_layout_rows(con, report, found, target, where)
+        targets.append(target)
+    if more:
+        columns = ", ".join([f"c{i}" for i in range(len(headers))] + ["_lebih", "_angka"])
+        con.execute(
+            f"create or replace table _up_{report.index} as "  # noqa: S608
+            + " union all ".join(
+                f"select _baris + {k * SHEET_STRIDE} as _baris, {columns} from {t}"  # noqa: S608
+                for k, t in enumerate(targets)
+            )
         )
-    except upload_reader.ReadError as exc:  # damaged, or a record too long, below the first rows
-        report.fatal.append(Problem(ERROR, name, None, None, None, str(exc)))
-        return
     report.description = source.describe()
-    report.rows_read -= _skip_layout_rows(con, report, found)
     if report.rows_read == 0:
         report.fatal.append(
             Problem(
@@ -516,6 +564,15 @@ def _read_file(
                 "tidak ada baris data di bawah baris judul",
             )
         )
+
+
+def located(report: FileReport, number: int) -> tuple[str, int]:
+    """(where, row) of a row number of `report`'s file: the file's name, with its sheet when
+    the file was read sheet by sheet, and the row a spreadsheet shows."""
+    if len(report.sheets_used) > 1:
+        k, row = divmod(number, SHEET_STRIDE)
+        return f"{report.name} (lembar {report.sheets_used[k]})", row
+    return report.name, number
 
 
 def _two_row_reading(
@@ -570,14 +627,18 @@ def _row_numbers(rows: list[int]) -> str:
 
 
 def _skip_layout_rows(
-    con: duckdb.DuckDBPyConnection, report: FileReport, found: dict[str, int]
+    con: duckdb.DuckDBPyConnection,
+    report: FileReport,
+    found: dict[str, int],
+    target: str,
+    where: str = "",
 ) -> int:
-    """Take the layout rows out of `_up_<i>` and say so in `report.readings`; how many."""
+    """Take the layout rows out of `target` (one sheet's rows) and say so in
+    `report.readings`, each sentence after `where`; how many."""
     assert report.table is not None
     keys = [k for k in _KEY_COLUMNS[report.table] if k in found]
     if not keys:
         return 0
-    target = f"_up_{report.index}"
     cells = [f"c{i}" for i in range(len(report.headers))]
 
     def no_value(key: str) -> str:
@@ -607,13 +668,13 @@ def _skip_layout_rows(
     if not found_rows:
         return 0
     con.execute(
-        f"create or replace temp table _lewat_{report.index} as select unnest($rows) as baris",
+        f"create or replace temp table _lewat_{target} as select unnest($rows) as baris",
         {"rows": [int(r) for r, _ in found_rows]},
     )
     kind = {k for _, k in found_rows}
     con.execute(
         f"create or replace table {target}_isi as select * from {target} "  # noqa: S608
-        f"where _baris not in (select baris from _lewat_{report.index})"
+        f"where _baris not in (select baris from _lewat_{target})"
     )
     (kind_of,) = con.execute(
         "select table_type from information_schema.tables where table_name = $n", {"n": target}
@@ -624,37 +685,75 @@ def _skip_layout_rows(
     foot = [r for r, k in found_rows if k == "kaki"]
     if "nomor" in kind:
         report.readings.append(
-            f"baris {_row_numbers(numbered)} berisi nomor kolom (1), (2), … dan dilewati"
+            f"{where}baris {_row_numbers(numbered)} berisi nomor kolom (1), (2), … dan dilewati"
         )
     if foot:
         report.readings.append(
-            f"baris {_row_numbers(foot)} dibaca sebagai kaki tabel (jumlah, tanggal, tanda "
-            "tangan) dan dilewati"
+            f"{where}baris {_row_numbers(foot)} dibaca sebagai kaki tabel (jumlah, tanggal, "
+            "tanda tangan) dan dilewati"
         )
     return len(found_rows)
 
 
+# A sheet that sums up the others ("REKAP", "Rekapitulasi Kecamatan"): read, it would count
+# every member twice.
+SUMMARY_SHEET = re.compile(
+    r"^\W*(rekap|rekapitulasi|ringkasan|resume|jumlah|total|summary)\b", re.IGNORECASE
+)
+
+
 def _choose_sheet(
     source: upload_reader.Source, sheet: str | None, candidates: list[str], report: FileReport
-) -> tuple[str | None, list[tuple[int, list[str]]]]:
-    """The sheet to read (asked for, the only one, or the only one holding a table)."""
+) -> tuple[str | None, list[tuple[int, list[str]]], list[tuple[str, int, list[str]]]]:
+    """The sheet to read (asked for, the only one, or the only one holding a table) and its
+    first rows; with one sheet per desa or session, the other sheets of the same header too,
+    as (name, header row, headers). Says in `report.sheets_skipped` why a sheet is left out."""
     if source.kind != "xlsx":
-        return None, upload_reader.peek(source)
+        return None, upload_reader.peek(source), []
     if sheet is not None or len(source.sheets) == 1:
         chosen = sheet if sheet is not None else source.sheets[0]
-        return chosen, upload_reader.peek(source, chosen)
+        return chosen, upload_reader.peek(source, chosen), []
     fitting, first_filled = [], None
     for name in source.sheets:
         rows = upload_reader.peek(source, name)
         if rows and first_filled is None:
             first_filled = (name, rows)
-        if any(import_columns.score(t, cells)[0] for t in candidates for _, cells in rows):
-            fitting.append((name, rows))
-    if len(fitting) == 1:
-        return fitting[0]
-    if len(fitting) > 1:
+        headers = rows + import_columns.two_row_headers(rows)
+        if not any(import_columns.score(t, cells)[0] for t in candidates for _, cells in headers):
+            report.sheets_skipped.append(
+                (name, "kosong" if not rows else "tidak berisi tabel yang dikenali")
+            )
+            continue
+        table, header_row, headers, _ = import_columns.find_header(rows, candidates)
+        key = (table, tuple(schema.header_key(h) for h in headers))
+        while key[1] and not key[1][-1]:
+            key = (table, key[1][:-1])
+        fitting.append((name, rows, key, header_row, headers))
+    summaries = [f for f in fitting if SUMMARY_SHEET.match(f[0])]
+    if len(summaries) < len(fitting):
+        report.sheets_skipped += [(f[0], "lembar rekap, bukan daftar") for f in summaries]
+        fitting = [f for f in fitting if f not in summaries]
+    groups: dict[object, list] = {}
+    for item in fitting:
+        groups.setdefault(item[2], []).append(item)
+    sizes = sorted((len(g) for g in groups.values()), reverse=True)
+    if len(groups) == 1 or (len(groups) > 1 and sizes[0] > sizes[1] and sizes[0] > 1):
+        group = max(groups.values(), key=len)
+        for item in fitting:
+            if item not in group:
+                report.sheets_skipped.append((item[0], "judul kolomnya berbeda dari lembar lain"))
+        order = {name: i for i, name in enumerate(source.sheets)}
+        report.sheets_skipped.sort(key=lambda skipped: order[skipped[0]])
+        if len(group) > MAX_SHEETS:
+            raise upload_reader.ReadError(
+                f"berkas ini punya {len(group)} lembar dengan judul kolom yang sama; paling banyak "
+                f"{MAX_SHEETS} lembar dibaca sekaligus: pecah berkasnya"
+            )
+        first, *more = group
+        return first[0], first[1], [(n, r, h) for n, _, _, r, h in more]
+    if len(groups) > 1:
         report.needs_sheet = True
-        names = ", ".join(n for n, _ in fitting)
+        names = ", ".join(f[0] for f in fitting)
         report.fatal.append(
             Problem(
                 ERROR,
@@ -662,11 +761,15 @@ def _choose_sheet(
                 None,
                 None,
                 None,
-                f"berkas ini punya beberapa lembar berisi tabel ({names}); pilih satu lembar",
+                f"berkas ini punya beberapa lembar berisi tabel yang berbeda ({names}); pilih "
+                "satu lembar",
             )
         )
-        return None, []
-    return first_filled if first_filled else (source.sheets[0], [])
+        return None, [], []
+    report.sheets_skipped = []
+    if first_filled:
+        return first_filled[0], first_filled[1], []
+    return source.sheets[0], [], []
 
 
 def _header_notes(report: FileReport, matching: schema.Table, found: dict[str, int]) -> None:
@@ -1607,10 +1710,16 @@ def _preview(
             """  # noqa: S608
         ).fetchall()
         problems, summary = [], {}
+        first_rows: dict[tuple[object, ...], list[str]] = {}
         for berkas_i, tabel, nomor, kolom, nilai, pesan, _n, jumlah, pertama in rows:
             berkas = CURRENT_BERKAS.format(table=tabel) if berkas_i < 0 else names[berkas_i]
-            problems.append(Problem(level, berkas, int(nomor), kolom, nilai, pesan))
+            where, row = (berkas, nomor) if berkas_i < 0 else located(reports[berkas_i], nomor)
+            problems.append(Problem(level, where, int(row), kolom, nilai, pesan))
             summary[(berkas_i, berkas, kolom, pesan)] = (int(jumlah), int(pertama))
+            shown = first_rows.setdefault((berkas_i, berkas, kolom, pesan), [])
+            if len(shown) < FIRST_ROWS:
+                sheet = where[len(berkas) :].strip(" ()").removeprefix("lembar ")
+                shown.append(f"{sheet} {row}" if sheet else str(row))
         for (_, berkas, kolom, pesan), (jumlah, _) in summary.items():
             if jumlah > EXAMPLES:
                 more = f"{jumlah - EXAMPLES:,}".replace(",", ".")
@@ -1619,8 +1728,15 @@ def _preview(
                 )
         ordered = sorted(summary.items(), key=lambda item: (item[0][0], item[1][1]))
         kinds += [
-            {"tingkat": level, "berkas": b, "kolom": k, "pesan": p, "jumlah": n}
-            for (_, b, k, p), (n, _) in ordered
+            {
+                "tingkat": level,
+                "berkas": b,
+                "kolom": k,
+                "pesan": p,
+                "jumlah": n,
+                "baris": first_rows[(i, b, k, p)],
+            }
+            for (i, b, k, p), (n, _) in ordered
         ]
         lists[level] = problems
         counts[level] = sum(n for n, _ in summary.values())
@@ -1646,6 +1762,7 @@ def _preview(
                 "kolom": p.kolom,
                 "pesan": p.pesan,
                 "jumlah": 1,
+                "baris": [str(p.baris)] if p.baris is not None else [],
             }
             for p in fatal + notes
         ]
@@ -1901,6 +2018,7 @@ def _record(
                 "asli": originals[report.index],
                 "tabel": report.table,
                 "lembar": report.sheet,
+                **({"lembar_dibaca": list(report.sheets_used)} if report.sheets_used else {}),
                 "baris_judul": report.header_row,
                 "baris_dibaca": report.rows_read,
                 "baris_diterima": report.rows_accepted,

@@ -64,11 +64,23 @@ def test_import_drop_errors_versions_and_restore(base: Path, tmp_path: Path) -> 
     assert unknown.stderr == "kesalahan: versi 0007 tidak ada; versi yang ada: 0001, 0002\n"
 
 
-def test_sheet_table_and_plain_folder_messages(base: Path) -> None:
-    workbook = str(CORPUS / "rekap_kpps_dua_lembar.xlsx")
-    asked = cli("import", "--data", str(base), workbook)
+def test_sheet_table_and_plain_folder_messages(base: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    two_tables = openpyxl.Workbook()
+    two_tables.active.append(["NIK", "Nama", "L/P", "Tgl Lahir", "Kode TPS", "Jabatan"])
+    two_tables.create_sheet("Jadwal").append(["kode_sesi", "kode_kecamatan", "tanggal"])
+    two_tables.save(tmp_path / "kiriman.xlsx")
+    asked = cli("import", "--data", str(base), str(tmp_path / "kiriman.xlsx"))
     assert asked.returncode == 1
     assert "Pilih lembarnya dengan --sheet NAMA." in asked.stderr
+    workbook = str(CORPUS / "rekap_kpps_dua_lembar.xlsx")
+    both = cli("import", "--data", str(base), workbook)  # one sheet per kecamatan
+    assert both.returncode == 0, both.stderr
+    assert (
+        "rekap_kpps_dua_lembar.xlsx: tabel kpps, lembar Torjun dan Sampang, dibaca sebagai satu "
+        "tabel, baris judul 1"
+    ) in both.stdout
     chosen = cli("import", "--data", str(base), workbook, "--sheet", "Sampang", "--table", "kpps")
     assert chosen.returncode == 0, chosen.stderr
     assert "rekap_kpps_dua_lembar.xlsx: tabel kpps, lembar 'Sampang', baris judul 1" in (

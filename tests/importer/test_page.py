@@ -113,17 +113,31 @@ def test_upload_preview_drop_commit_and_restore(monkeypatch, base: Path) -> None
     assert versions.history(base)[-1]["oleh"] == "Siti Nurhayati (siti)"
 
 
-def test_a_workbook_with_several_tables_asks_for_the_sheet(monkeypatch, base: Path) -> None:
+def test_a_workbook_with_several_tables_asks_for_the_sheet(monkeypatch, base, tmp_path) -> None:
+    """A roster sheet and a schedule sheet: two different tables, so the person chooses (one
+    sheet per desa with the same header is read as one table: test_office_workbooks)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    roster = book.active
+    roster.title = "Anggota"
+    for line in ROSTER.splitlines():
+        roster.append(line.split(","))
+    schedule = book.create_sheet("Jadwal")
+    schedule.append(["kode_sesi", "kode_kecamatan", "tanggal", "tempat"])
+    schedule.append(["BT-352702-02", "35.27.02", "2024-01-27", "Balai Desa Kara"])
+    workbook = tmp_path / "kiriman_ppk.xlsx"
+    book.save(workbook)
     at = _page(monkeypatch, base)
-    workbook = CORPUS / "rekap_kpps_dua_lembar.xlsx"
     at = _upload(at, workbook.name, workbook.read_bytes(), XLSX)
     assert _rows(at)[0]["Pesan"] == (
-        "berkas ini punya beberapa lembar berisi tabel (Torjun, Sampang); pilih satu lembar"
+        "berkas ini punya beberapa lembar berisi tabel yang berbeda (Anggota, Jadwal); pilih "
+        "satu lembar"
     )
     choice = at.selectbox(key=f"impor_lembar_{workbook.name}")
-    assert choice.label == f"Lembar yang dibaca dari {labels.polos('rekap_kpps_dua_lembar.xlsx')}"
-    assert choice.options == ["Torjun", "Sampang"]
-    at = choice.select("Sampang").run()
+    assert choice.label == f"Lembar yang dibaca dari {labels.polos(workbook.name)}"
+    assert choice.options == ["Anggota", "Jadwal"]
+    at = choice.select("Jadwal").run()
     assert not at.exception
     assert _metrics(at)["Baris diterima"] == "1"
     assert _metrics(at)["Galat"] == "0"
