@@ -128,6 +128,17 @@ _DATE_AT_END = (
     "([0-9]{1,2}[-/. ][0-9]{1,2}[-/. ][0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2}"
     "|[0-9]{1,2}[\\s.-]+\\p{L}+\\.?[\\s.-]+[0-9]{4})\\s*$"
 )
+# A daftar hadir without a session code: the session's date, venue and kecamatan, per row
+# (kesiapan.import_sessions matches them to bimtek_sesi).
+SESSION_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "tanggal",
+        ("tgl", "tgl.", "hari/tanggal", "hari, tanggal", "tanggal bimtek", "tgl bimtek",
+         "tanggal sesi", "tanggal pelaksanaan"),
+    ),
+    ("tempat", ("lokasi", "tempat bimtek", "lokasi bimtek", "tempat pelaksanaan", "tempat sesi")),
+    ("kecamatan", ("nama kecamatan", "kec", "kec.")),
+)  # fmt: skip
 PLACE_COLUMNS: dict[str, tuple[str, ...]] = {
     "kpps": ("kabupaten", "kecamatan", "desa", "kode_desa", "nomor_tps"),
     "tps": ("kabupaten", "kecamatan", "desa"),
@@ -159,6 +170,8 @@ def matching_table(name: str) -> schema.Table:
         columns.append(
             schema.Column(BIRTH_PLACE_DATE, schema.TEXT, False, False, BIRTH_PLACE_DATE_ALIASES)
         )
+    if name == "bimtek_hadir":
+        columns += [schema.Column(c, schema.TEXT, False, False, a) for c, a in SESSION_COLUMNS]
     return dataclasses.replace(table, columns=tuple(columns))
 
 
@@ -183,6 +196,8 @@ def derivable(name: str, found: dict[str, int]) -> dict[str, str]:
     has_desa = "desa" in found or "kode_desa" in found or "kode_desa" in derived
     if name in ("kpps", "tps") and "kode_tps" not in found and "nomor_tps" in found and has_desa:
         derived["kode_tps"] = "nomor_tps"
+    if name == "bimtek_hadir" and "kode_sesi" not in found and "tanggal" in found:
+        derived["kode_sesi"] = "tanggal"  # the session of that date (and venue)
     return derived
 
 
@@ -191,6 +206,8 @@ def score(name: str, cells: list[str]) -> tuple[bool, int, dict[str, int]]:
     derived = derivable(name, found)
     required = [c.name for c in schema.TABLES[name].columns if c.header_required]
     derived = {**derived, **combined(name, found)}
+    if name == "bimtek_hadir":
+        derived.setdefault("kode_sesi", "judul")  # a daftar hadir may name its session above
     satisfied = all(c in found or c in derived for c in required)
     return satisfied, len(found), found
 
@@ -532,6 +549,8 @@ def column_expression(
             "when p.kode_desa is not null and p.nomor_angka is not null then "
             "replace(p.kode_desa, '.', '') || lpad(p.nomor_angka, 3, '0') end"
         )
+    if column.name == "kode_sesi" and column.name in derived:
+        return "ss.kode_sesi"  # the session matched by kesiapan.import_sessions
     if column.name in derived:
         return f"p.{column.name}"
     if column.name in combined(table, found):

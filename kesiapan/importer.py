@@ -41,7 +41,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kesiapan import checks, import_columns, schema, store, upload_reader, versions
+from kesiapan import (
+    checks,
+    import_columns,
+    import_sessions,
+    schema,
+    store,
+    upload_reader,
+    versions,
+)
 from kesiapan.problems import ERROR, WARNING, Problem
 
 STRIDE = 10**9
@@ -158,6 +166,9 @@ class FileReport:
     # `sheets_skipped` says why each other sheet was left out.
     sheets_used: tuple[str, ...] = ()
     sheets_skipped: list[tuple[str, str]] = field(default_factory=list)
+    # Per sheet read: (row, text) of its name and the title rows above its header, where a
+    # daftar hadir may name its session (kesiapan.import_sessions).
+    titles: list[tuple[int | None, str]] = field(default_factory=list)
     needs_sheet: bool = False
     header_row: int | None = None
     headers: list[str] = field(default_factory=list)
@@ -512,6 +523,12 @@ def _read_file(
     matching = import_columns.matching_table(table)
     found = schema.match_headers(matching, headers)
     report.derived = import_columns.derivable(table, found)
+    report.titles = [_title(chosen, rows, header_row, headers)] + [
+        _title(n, more_rows, r, h) for n, r, h, more_rows in more
+    ]
+    named = "kode_sesi" in found or "kode_sesi" in report.derived
+    if table == "bimtek_hadir" and not named and any(text for _, text in report.titles):
+        report.derived["kode_sesi"] = "judul"  # a session named in the sheet's title
     report.columns = {headers[p]: c for c, p in sorted(found.items(), key=lambda i: i[1])}
     report.unused = [h for i, h in enumerate(headers) if h.strip() and i not in found.values()]
     _header_notes(report, matching, found)
@@ -519,7 +536,7 @@ def _read_file(
         return
     numeric = {found["nik"]} if "nik" in found else set()
     # Each sheet read on its own (its header row, its layout rows), then one table.
-    sheets = [(chosen, header_row)] + [(n, r) for n, r, _ in more]
+    sheets = [(chosen, header_row)] + [(n, r) for n, r, _, _ in more]
     if more:
         report.sheets_used = tuple(n for n, _ in sheets if n is not None)
     targets = []
@@ -564,6 +581,20 @@ def _read_file(
                 "tidak ada baris data di bawah baris judul",
             )
         )
+
+
+def _title(
+    sheet: str | None, rows: list[tuple[int, list[str]]], header_row: int, headers: list[str]
+) -> tuple[int | None, str]:
+    """(row, text) of a sheet's name and the rows above its header (above both rows of a
+    two-row header); the row is the first title row that holds a date, else the first."""
+    top = header_row - 1 if dict(rows).get(header_row) != headers else header_row
+    lines = [(n, " ".join(c.strip() for c in cells if c.strip())) for n, cells in rows if n < top]
+    lines = [(n, text) for n, text in lines if text]
+    dated = [n for n, text in lines if import_sessions.title_dates(text)]
+    row = dated[0] if dated else (lines[0][0] if lines else None)
+    text = " | ".join(([sheet] if sheet else []) + [t for _, t in lines])
+    return row, text
 
 
 def located(report: FileReport, number: int) -> tuple[str, int]:
@@ -704,10 +735,11 @@ SUMMARY_SHEET = re.compile(
 
 def _choose_sheet(
     source: upload_reader.Source, sheet: str | None, candidates: list[str], report: FileReport
-) -> tuple[str | None, list[tuple[int, list[str]]], list[tuple[str, int, list[str]]]]:
+) -> tuple[str | None, list[tuple[int, list[str]]], list[tuple[str, int, list[str], list]]]:
     """The sheet to read (asked for, the only one, or the only one holding a table) and its
     first rows; with one sheet per desa or session, the other sheets of the same header too,
-    as (name, header row, headers). Says in `report.sheets_skipped` why a sheet is left out."""
+    as (name, header row, headers, first rows). Says in `report.sheets_skipped` why a sheet is
+    left out."""
     if source.kind != "xlsx":
         return None, upload_reader.peek(source), []
     if sheet is not None or len(source.sheets) == 1:
@@ -750,7 +782,7 @@ def _choose_sheet(
                 f"{MAX_SHEETS} lembar dibaca sekaligus: pecah berkasnya"
             )
         first, *more = group
-        return first[0], first[1], [(n, r, h) for n, _, _, r, h in more]
+        return first[0], first[1], [(n, r, h, rows) for n, rows, _, r, h in more]
     if len(groups) > 1:
         report.needs_sheet = True
         names = ", ".join(f[0] for f in fitting)
@@ -814,14 +846,15 @@ def _uploaded_rows(con: duckdb.DuckDBPyConnection, reports: list[FileReport], ta
     parts = []
     for report in reports:
         found = schema.match_headers(import_columns.matching_table(table), report.headers)
-        uses_places = bool(report.derived)
+        places = {c: p for c, p in report.derived.items() if c != "kode_sesi"}
+        uses_places = bool(places)
         if uses_places:
             import_columns.resolve_places(
                 con,
                 report.index,
                 table,
                 report.headers,
-                report.derived,
+                places,
                 report.index * STRIDE,
                 READER_ROUND,
             )
@@ -832,7 +865,7 @@ def _uploaded_rows(con: duckdb.DuckDBPyConnection, reports: list[FileReport], ta
         origin = [
             f"{('p.' + {'nomor_tps': 'nomor', 'desa': 'desa', 'kecamatan': 'kec'}[place])} "
             f"as _asal_{code}"
-            for code, place in report.derived.items()
+            for code, place in places.items()
         ]
         origin += [
             f"cast(null as varchar) as _asal_{code}"
@@ -842,6 +875,8 @@ def _uploaded_rows(con: duckdb.DuckDBPyConnection, reports: list[FileReport], ta
         join = (
             f" left join _tempat_{report.index} as p on p._baris = u._baris" if uses_places else ""
         )
+        if "kode_sesi" in report.derived:
+            join += f" left join _sesi_{report.index} as ss on ss._baris = u._baris"
         parts.append(
             f"select u._baris + {report.index * STRIDE} as _baris, {', '.join(columns)}, "  # noqa: S608
             f"u._lebih, u._angka, {', '.join(origin)} from _up_{report.index} as u{join}"
@@ -1492,6 +1527,8 @@ def prepare(
             by_table.setdefault(report.table, []).append(report.index)
     report_progress(0.5, "Mencocokkan wilayah dan menyusun tabel")
     for name in schema.TABLE_NAMES:
+        if name == "bimtek_hadir" and name in by_table:
+            _find_sessions(con, reports, by_table, cakupan)
         if name in by_table:
             files = [reports[i] for i in by_table[name]]
             _uploaded_rows(con, files, name)
@@ -1524,6 +1561,102 @@ def prepare(
     # A preview left behind (a browser tab closed mid-way) still frees its work folder.
     weakref.finalize(preview, _discard, con, work)
     return preview
+
+
+UNREADABLE_SESSION_DATE = (
+    "tanggal sesi tidak dapat dibaca; tulis sebagai DD/MM/YYYY atau 25 Januari 2024"
+)
+
+
+def _find_sessions(
+    con: duckdb.DuckDBPyConnection,
+    reports: list[FileReport],
+    by_table: dict[str, list[int]],
+    cakupan: tuple[str, ...] | None,
+) -> None:
+    """`_sesi_<i>` (_baris, kode_sesi) for each daftar hadir without a session-code column:
+    the session its rows' date and venue, or its sheet's title, name (import_sessions). A row
+    that fits no session or several is an error of its date; a title that does is an error of
+    the file, which is then not read further."""
+    sessions = import_sessions.load(con)
+    for i in list(by_table["bimtek_hadir"]):
+        report = reports[i]
+        source = report.derived.get("kode_sesi")
+        if source is None:
+            continue
+        found = schema.match_headers(import_columns.matching_table("bimtek_hadir"), report.headers)
+        cells = {
+            c: f"nullif(trim(c{found[c]}), '')"
+            for c in ("tanggal", "tempat", "kecamatan")
+            if c in found
+        }
+        day = store.typed_expression(
+            schema.Column("tanggal", schema.DATE),
+            import_columns.serial_date(cells["tanggal"]) if "tanggal" in cells else "null",
+        )
+        con.execute(
+            f"create or replace temp table _sesi_baris_{i} as select _baris, "  # noqa: S608
+            f"_baris // {SHEET_STRIDE} as k, {cells.get('tanggal', 'null')} as tertulis, "
+            f"{day} as tgl, {cells.get('tempat', 'null')} as tempat, "
+            f"{cells.get('kecamatan', 'null')} as kec from _up_{i}"
+        )
+        combos = con.execute(
+            f"select distinct k, tertulis, tgl, tempat, kec from _sesi_baris_{i} "  # noqa: S608
+            "order by all"
+        ).fetchall()
+        results, refused = [], []
+        for k, written, day_value, venue, kec in combos:
+            row, title = report.titles[k] if k < len(report.titles) else (None, "")
+            if source == "tanggal" and written is not None and day_value is None:
+                results.append((k, written, venue, kec, None, UNREADABLE_SESSION_DATE))
+                continue
+            code, why = import_sessions.resolve(sessions, day_value, venue, kec, title, cakupan)
+            if why is not None and source == "judul":
+                where, _ = located(report, k * SHEET_STRIDE)
+                refused.append(
+                    Problem(ERROR, where, row or report.header_row, "kode_sesi", None, why)
+                )
+            results.append((k, written, venue, kec, code, why))
+        if refused:
+            report.fatal += refused
+            by_table["bimtek_hadir"].remove(i)
+            continue
+        con.execute(
+            f"create or replace temp table _sesi_hasil_{i} (k bigint, tertulis varchar, "
+            "tempat varchar, kec varchar, kode_sesi varchar, pesan varchar)"
+        )
+        if results:
+            con.executemany(
+                f"insert into _sesi_hasil_{i} values (?, ?, ?, ?, ?, ?)",  # noqa: S608
+                results,
+            )
+        con.execute(
+            f"create or replace temp table _sesi_{i} as select b._baris, h.kode_sesi, h.pesan, "  # noqa: S608
+            f"b.tertulis from _sesi_baris_{i} as b left join _sesi_hasil_{i} as h on h.k = b.k "
+            "and h.tertulis is not distinct from b.tertulis and h.tempat is not distinct from "
+            "b.tempat and h.kec is not distinct from b.kec"
+        )
+        column = "tanggal" if source == "tanggal" else "kode_sesi"
+        con.execute(
+            f"insert into _temuan select {READER_ROUND}, $galat, 'bimtek_hadir', $kolom, pesan, "  # noqa: S608
+            f"_baris + {i * STRIDE}, tertulis, nextval('_urut') from _sesi_{i} "
+            "where pesan is not null order by _baris",
+            {"galat": ERROR, "kolom": column},
+        )
+        matched = sorted({code for *_, code, _ in results if code})
+        if matched:
+            named = {s.code: s for s in sessions}
+            where = (
+                "judul"
+                if source == "judul"
+                else "tanggal" + (" dan tempat" if "tempat" in cells else "")
+            )
+            report.readings.append(
+                f"kode sesi tidak ada di berkas; sesi dikenali dari {where}: "
+                + "; ".join(named[c].words() for c in matched)
+            )
+    if not by_table["bimtek_hadir"]:
+        del by_table["bimtek_hadir"]
 
 
 def _within_upload_limit(size: int) -> bool:
@@ -1559,6 +1692,14 @@ def _reader_findings(con: duckdb.DuckDBPyConnection, by_table: dict[str, list[in
 def _settle_derived(con: duckdb.DuckDBPyConnection, by_table: dict[str, list[int]], r: int) -> None:
     """Findings on a code made from names: none where a name already failed (that error says
     it), else shown against the column the person wrote, with what it became."""
+    if "bimtek_hadir" in by_table:  # a session the date (import_sessions) already failed
+        con.execute(
+            "delete from _temuan as t where t.putaran = $r and t.tabel = 'bimtek_hadir' "
+            "and t.kolom = 'kode_sesi' and exists (select 1 from _temuan as f "
+            "where f.tabel = 'bimtek_hadir' and f.baris = t.baris and f.putaran in ($r, $reader) "
+            "and f.kolom = 'tanggal')",
+            {"r": r, "reader": READER_ROUND},
+        )
     for name in by_table:
         derived_columns = [
             c

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 from kesiapan import importer
 from kesiapan.store import Dataset
-from tests.importer.conftest import messages
+from tests.importer.conftest import messages, tree
 
 # Two members for TPS 002 of desa Torjun (empty in the base) and one for TPS 001 of Kara.
 TORJUN_TPS2 = [
@@ -132,3 +133,160 @@ def test_one_sheet_per_desa_is_read_as_one_table(base: Path, tmp_path: Path, pre
     members = _members(base)
     assert len(members) == 9  # six in the base, three added; the REKAP counted nobody twice
     assert members["3527036404900013"] == ("3527031001001", "anggota")
+
+
+def _roll_call(sheet, titles, rows) -> None:
+    """A daftar hadir as a PPK prints it: title lines (merged across the table), the header,
+    one row per member with a tick or an empty box, the signature block."""
+    for title in titles:
+        sheet.append([title])
+        sheet.merge_cells(f"A{sheet.max_row}:D{sheet.max_row}")
+    sheet.append([])
+    sheet.append(["NO", "NAMA", "NIK", "TANDA TANGAN"])
+    for number, row in enumerate(rows, start=1):
+        sheet.append([number, *row])
+    sheet.append([])
+    sheet.append([None, None, "Ketua PPK"])
+
+
+TORJUN_ROLL = [
+    ("Moh. Hasan", "3527021203800001", "✓"),
+    ("Siti Aminah", "3527024407850002", "√"),
+    ("Abdul Rahman", "3527022311900003", None),
+]
+
+
+def _attendance(folder: Path) -> list[tuple[str, str, bool]]:
+    con = Dataset.open(folder, precomputed=False)._con
+    return con.execute("select kode_sesi, nik, hadir from bimtek_hadir order by all").fetchall()
+
+
+def test_a_session_named_only_in_the_title(base: Path, tmp_path: Path, prepared) -> None:
+    workbook = Workbook()
+    _roll_call(
+        workbook.active,
+        [
+            "DAFTAR HADIR BIMTEK KPPS PEMILU 2024",
+            "KECAMATAN TORJUN",
+            "Hari/Tanggal : Kamis, 25 Januari 2024",
+            "Tempat : Aula Kantor Kecamatan Torjun",
+        ],
+        TORJUN_ROLL,
+    )
+    path = tmp_path / "Daftar Hadir Bimtek.xlsx"
+    workbook.save(path)
+    preview = prepared(base, path)
+    (report,) = preview.files
+    assert messages(preview) == []
+    assert (report.table, report.header_row, report.rows_read) == ("bimtek_hadir", 6, 3)
+    assert report.about == "sesi BT-352702-01 (Torjun, 25 Januari 2024)"
+    assert report.readings == [
+        "baris 11 dibaca sebagai kaki tabel (jumlah, tanggal, tanda tangan) dan dilewati",
+        "kode sesi tidak ada di berkas; sesi dikenali dari judul: BT-352702-01 (Torjun, "
+        "25 Januari 2024, Aula Kantor Kecamatan Torjun)",
+        "tanda kehadiran yang kosong di samping nama dibaca tidak hadir (1 baris)",
+    ]
+    # Moh. Hasan present as stored, Siti Aminah now present, Abdul Rahman new and absent.
+    assert (report.added, report.changed, report.unchanged) == (1, 1, 1)
+    importer.commit(preview, drop_errors=False, who="PPK Torjun")
+    assert _attendance(base) == [
+        ("BT-352702-01", "3527021203800001", True),
+        ("BT-352702-01", "3527022311900003", False),
+        ("BT-352702-01", "3527024407850002", True),
+        ("BT-352703-01", "3527031505880006", True),
+    ]
+
+
+SECOND_SESSION_ON_25 = (
+    "kode_sesi,kode_kecamatan,tanggal,tempat,kapasitas\n"
+    "BT-352703-02,35.27.03,2024-01-25,Pendopo Kecamatan Sampang,80\n"
+)
+
+
+def test_a_title_date_two_sessions_share_is_refused_naming_them(
+    base: Path, tmp_path: Path, write, prepared
+) -> None:
+    """Two sessions on 25 January (Torjun's, and Sampang's, stored and sent again in the
+    schedule alongside): a title with only the date cannot tell them apart; the venue or the
+    operator's own area can."""
+    with (base / "bimtek_sesi.csv").open("a", encoding="utf-8") as stored:
+        stored.write(SECOND_SESSION_ON_25.splitlines()[1] + "\n")
+    schedule = write("jadwal_bimtek.csv", SECOND_SESSION_ON_25)
+    workbook = Workbook()
+    _roll_call(workbook.active, ["DAFTAR HADIR BIMTEK KPPS", "Kamis, 25 Januari 2024"], TORJUN_ROLL)
+    path = tmp_path / "daftar hadir.xlsx"
+    workbook.save(path)
+    before = tree(base)
+    preview = prepared(base, schedule, path)
+    assert [str(p) for p in preview.errors] == [
+        "daftar hadir.xlsx, baris 2, kolom kode_sesi: sesi Bimtek tidak dapat dipastikan: ada 2 "
+        "sesi pada 25 Januari 2024 (BT-352702-01 (Torjun, 25 Januari 2024, Aula Kantor Kecamatan "
+        "Torjun); BT-352703-02 (Sampang, 25 Januari 2024, Pendopo Kecamatan Sampang)); tambahkan "
+        "kolom Kode Sesi atau Tempat"
+    ]
+    assert preview.refusal(drop_errors=True) is not None
+    with pytest.raises(importer.ImportRefused):
+        importer.commit(preview, drop_errors=True, who="PPK")
+    assert tree(base) == before
+
+    # The operator of Torjun means Torjun's session.
+    preview = prepared(base, path, cakupan=("35.27.02",))
+    assert preview.errors == []
+    assert preview.files[0].about == "sesi BT-352702-01 (Torjun, 25 Januari 2024)"
+    # So does a title that names the venue.
+    workbook = Workbook()
+    _roll_call(workbook.active, ["DAFTAR HADIR", "25/01/2024", "Aula Kec. Torjun"], TORJUN_ROLL)
+    workbook.save(path)
+    preview = prepared(base, schedule, path)
+    assert preview.errors == []
+    assert preview.files[1].about == "sesi BT-352702-01 (Torjun, 25 Januari 2024)"
+
+
+def test_one_sheet_per_session_each_named_by_its_title(base: Path, tmp_path: Path, prepared):
+    workbook = Workbook()
+    _roll_call(workbook.active, ["DAFTAR HADIR BIMTEK", "Kamis, 25 Januari 2024"], TORJUN_ROLL)
+    workbook.active.title = "Torjun"
+    _roll_call(
+        workbook.create_sheet("Sampang"),
+        ["DAFTAR HADIR BIMTEK", "KECAMATAN SAMPANG", "Jumat, 26 Januari 2024"],
+        [("Slamet Riyadi", "3527031505880006", "v")],
+    )
+    path = tmp_path / "absensi bimtek.xlsx"
+    workbook.save(path)
+    preview = prepared(base, path)
+    (report,) = preview.files
+    assert messages(preview) == []
+    assert report.sheets_used == ("Torjun", "Sampang")
+    assert report.about == (
+        "sesi BT-352702-01 (Torjun, 25 Januari 2024) dan BT-352703-01 (Sampang, 26 Januari 2024)"
+    )
+    assert (report.added, report.changed, report.unchanged) == (1, 1, 2)
+
+
+def test_sessions_given_by_date_and_venue_per_row(base: Path, write, prepared) -> None:
+    path = write(
+        "rekap_kehadiran.csv",
+        "HARI/TANGGAL;TEMPAT;NIK;HADIR\n"
+        "Kamis, 25 Januari 2024;Aula Kec. Torjun;3527024407850002;hadir\n"
+        "26-01-2024;Pendopo Kecamatan Sampang;3527031505880006;hadir\n"
+        "25/01/2024;Balai Desa Patapan;3527022311900003;hadir\n"
+        "25/13/2024;Aula Kec. Torjun;3527022311900003;hadir\n",
+    )
+    before = tree(base)
+    preview = prepared(base, path)
+    (report,) = preview.files
+    assert [str(p) for p in preview.errors] == [
+        "rekap_kehadiran.csv, baris 4, kolom tanggal: tidak ada sesi Bimtek pada 25 Januari 2024 "
+        "di tempat 'Balai Desa Patapan'; sesi pada tanggal itu: BT-352702-01 (Torjun, 25 Januari "
+        '2024, Aula Kantor Kecamatan Torjun) (tertulis "25/01/2024")',
+        "rekap_kehadiran.csv, baris 5, kolom tanggal: tanggal sesi tidak dapat dibaca; tulis "
+        'sebagai DD/MM/YYYY atau 25 Januari 2024 (tertulis "25/13/2024")',
+    ]
+    assert (report.rows_read, report.rows_rejected) == (4, 2)
+    assert report.about == (
+        "sesi BT-352702-01 (Torjun, 25 Januari 2024) dan BT-352703-01 (Sampang, 26 Januari 2024)"
+    )
+    assert (report.added, report.changed, report.unchanged) == (0, 1, 1)
+    assert tree(base) == before
+    importer.commit(preview, drop_errors=True, who="KPU Sampang")
+    assert ("BT-352702-01", "3527024407850002", True) in _attendance(base)
