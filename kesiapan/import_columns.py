@@ -316,11 +316,12 @@ def name_key(kind: str, text: str) -> str:
 
 
 def serial_date(text: str) -> str:
-    """An Excel day number (45315) in a date column, as the date it stands for."""
+    """An Excel day number (45315; 45315.35 with a time of day) in a date column, as the date
+    it stands for."""
     number = f"cast(split_part(trim({text}), '.', 1) as integer)"
     low, high = EXCEL_SERIAL_RANGE
     return (
-        f"case when regexp_full_match(trim({text}), '[0-9]{{5}}(\\.0+)?') "
+        f"case when regexp_full_match(trim({text}), '[0-9]{{5}}(\\.[0-9]+)?') "
         f"and {number} between {low} and {high} "
         f"then strftime(date '1899-12-30' + {number}, '%Y-%m-%d') else {text} end"
     )

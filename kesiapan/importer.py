@@ -806,8 +806,9 @@ def _choose_sheet(
 
 def _header_notes(report: FileReport, matching: schema.Table, found: dict[str, int]) -> None:
     """Missing required columns (fatal) and columns named twice (a warning)."""
+    made = {**report.derived, **import_columns.combined(matching.name, found)}
     for problem in store._header_problems(matching, report.name, report.headers):
-        if problem.kolom in report.derived:
+        if problem.kolom in made:
             continue
         message = problem.pesan
         if problem.kolom == "kode_tps" and ("desa" in found or "kode_desa" in found):
