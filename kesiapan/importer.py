@@ -1313,6 +1313,12 @@ def _kept_columns(report: FileReport) -> None:
     ]
 
 
+BLANK_OVER_PRESENT = (
+    "tanda kehadiran kosong dibaca tidak hadir, padahal tersimpan hadir di sesi ini; bila "
+    "daftarnya belum selesai diisi, lengkapi dulu"
+)
+
+
 def _blank_marks(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
     """Say how many empty marks beside a listed NIK were read as absent (contract §3)."""
     found = schema.match_headers(import_columns.matching_table("bimtek_hadir"), report.headers)
@@ -1328,6 +1334,19 @@ def _blank_marks(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
             "tanda kehadiran yang kosong di samping nama dibaca tidak hadir "
             f"({_angka(blank)} baris)"
         )
+    # An empty box where the stored roll call says present (a blank form sent before the
+    # session, a column left unfilled) would untrain somebody: said on each such row.
+    offset = report.index * STRIDE
+    hadir = schema.TABLES["bimtek_hadir"].column("hadir")
+    con.execute(
+        f"insert into _temuan select {READER_ROUND}, $peringatan, 'bimtek_hadir', 'hadir', "  # noqa: S608
+        f"$pesan, u._baris + {offset}, null, nextval('_urut') from _up_{report.index} as u "
+        f"inner join _pasangan_bimtek_hadir as p on p.u = u._baris + {offset} "
+        "inner join _basis_bimtek_hadir as b on b._baris = p.b "
+        f"where nullif(trim(u.{mark}), '') is null and nullif(trim(u.{nik}), '') is not null "
+        f"and {store.typed_expression(hadir, 'b.hadir')} order by u._baris",
+        {"peringatan": WARNING, "pesan": BLANK_OVER_PRESENT},
+    )
 
 
 # Contract §3: an attendance file most of whose NIKs match nobody would record nobody (the
@@ -1348,7 +1367,7 @@ def _unmatched_attendance(con: duckdb.DuckDBPyConnection, report: FileReport) ->
             Problem(
                 ERROR,
                 report.name,
-                None,
+                report.header_row,
                 "nik",
                 None,
                 f"{_angka(unmatched)} dari {_angka(total)} NIK di berkas ini tidak ada di daftar "
