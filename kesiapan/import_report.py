@@ -29,8 +29,24 @@ def outcome(report: importer.FileReport) -> str:
     return " · ".join(parts)
 
 
-def column_label(column: str) -> str:
-    return exports.header(column)
+# Columns a file may have besides the contract's (import_columns): places, a session's date.
+EXTRA_LABELS = {
+    "tempat_tanggal_lahir": "Tempat, tanggal lahir",
+    "tanggal_lahir": "Tanggal lahir",
+    "nilai_pre": "Nilai pre-test",
+    "nilai_post": "Nilai post-test",
+    "jumlah_dpt": "Jumlah DPT",
+    "nomor_tps": "Nomor TPS",
+    "baris": "Baris",
+    "lembar": "Lembar",
+}
+
+
+def column_label(column: str | None) -> str:
+    """A contract column in the words people read ('kode_tps' → 'Kode TPS'); '' for none."""
+    if not column:
+        return ""
+    return EXTRA_LABELS.get(column) or exports.header(column)
 
 
 def changed_text(report: importer.FileReport) -> str:
@@ -45,7 +61,8 @@ def mode_text(mode: str, table: str | None) -> str:
     if mode == importer.REPLACE_PART and table in importer.PART_WORDS:
         return f"ganti {importer.PART_WORDS[table]}"
     if mode == importer.REPLACE_PART:
-        return f"{importer.MODES[importer.UPDATE]}: setiap baris {table} dikenali dari kodenya"
+        label = schema.TABLES[table].label if table in schema.TABLES else "tabel ini"
+        return f"{importer.MODES[importer.UPDATE]}: setiap baris {label} dikenali dari kodenya"
     return importer.MODES[mode]
 
 
@@ -72,8 +89,13 @@ def reading_lines(report: importer.FileReport) -> list[str]:
     lines = list(getattr(report, "readings", []))
     if skipped_text(report):
         lines.insert(0, skipped_text(report))
-    if report.derived:
-        made = ", ".join(f"{code} dari kolom {place}" for code, place in report.derived.items())
+    written = {column: header for header, column in report.columns.items()}
+    places = {c: p for c, p in report.derived.items() if c != "kode_sesi"}
+    if places:
+        made = ", ".join(
+            f"{column_label(code)} dari kolom '{written.get(place, column_label(place))}'"
+            for code, place in places.items()
+        )
         lines.append(f"disusun dari nama wilayah: {made}")
     if report.kept_columns and (report.changed or report.unchanged):
         kept = ", ".join(column_label(c) for c in report.kept_columns)

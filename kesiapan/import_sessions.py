@@ -182,6 +182,7 @@ def resolve(
     words = _tokens(title)
     narrowing = [
         lambda s: _serves(s, cakupan),
+        lambda s: bool(_tokens(s.venue)) and _tokens(s.venue) <= words,
         lambda s: bool(_venue_key(s.venue)) and _venue_key(s.venue) <= words,
         lambda s: bool(_tokens(s.kecamatan)) and _tokens(s.kecamatan) <= words,
     ]

@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 import weakref
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -162,8 +163,8 @@ def _problem_frame(problems: list) -> pd.DataFrame:
         rows.append(
             {
                 "Berkas": p.berkas,
-                "Baris": p.baris,
-                "Kolom": p.kolom or "",
+                "Baris": str(p.baris) if p.baris is not None else "–",
+                "Kolom": import_report.column_label(p.kolom),
                 "Tertulis": value or "",
                 "Pesan": p.pesan,
             }
@@ -171,18 +172,30 @@ def _problem_frame(problems: list) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Berkas", "Baris", "Kolom", "Tertulis", "Pesan"])
 
 
-def _kinds_frame(preview: importer.Preview, level: str) -> pd.DataFrame:
-    rows = [
-        {
-            "Berkas": k["berkas"],
-            "Kolom": k["kolom"] or "",
-            "Pesan": k["pesan"],
-            "Jumlah": labels.angka(k["jumlah"]),
-        }
-        for k in preview.kinds
-        if k["tingkat"] == level
-    ]
-    return pd.DataFrame(rows, columns=["Berkas", "Kolom", "Pesan", "Jumlah"])
+def _first_rows(kind: dict[str, object]) -> str:
+    """'baris 3, baris 5, …': where a kind of problem was found, the first few rows."""
+    rows = [str(r) for r in kind.get("baris") or []]  # type: ignore[attr-defined]
+    more = ", …" if int(kind["jumlah"]) > len(rows) else ""  # type: ignore[call-overload]
+    return ", ".join(rows) + more if rows else ""
+
+
+def kinds_markdown(preview: importer.Preview, level: str) -> str:
+    """Each kind of problem as one list item, nothing cut off: where, the message, how many
+    rows and the first of them."""
+    items = []
+    for k in preview.kinds:
+        if k["tingkat"] != level:
+            continue
+        where = [labels.polos(str(k["berkas"]))]
+        if k["kolom"]:
+            where.append(f"kolom {labels.polos(import_report.column_label(str(k['kolom'])))}")
+        count = int(k["jumlah"])  # type: ignore[call-overload]
+        rows = labels.polos(_first_rows(k))
+        if count > 1:
+            rows = f"{labels.angka(count)} baris, mulai {rows}"
+        item = f"- **{', '.join(where)}**: {labels.polos(str(k['pesan']))}"
+        items.append(item + (f" ({rows})" if rows else ""))
+    return "\n".join(items)
 
 
 def _files_frame(preview: importer.Preview) -> pd.DataFrame:
@@ -212,9 +225,7 @@ def changes_text(report: importer.FileReport) -> str:
 def _problems(preview: importer.Preview, level: str, problems: list, key: str) -> None:
     by_kind, by_row = st.tabs(["Per jenis", "Per baris"])
     with by_kind:
-        st.dataframe(
-            _kinds_frame(preview, level), hide_index=True, width="stretch", key=f"{key}_jenis"
-        )
+        st.markdown(kinds_markdown(preview, level))
     with by_row:
         frame = _problem_frame(problems)
         st.dataframe(frame, hide_index=True, width="stretch", key=f"{key}_baris")
@@ -260,12 +271,37 @@ def _file_summary(preview: importer.Preview, f: importer.FileReport, tampil) -> 
             st.markdown(f"Kolom: {mapping}.")
             if f.unused:
                 st.markdown(f"Kolom yang tidak dipakai: {labels.polos(', '.join(f.unused))}")
-            sample = pd.DataFrame(preview.sample_rows(f.index))
+            sample = pd.DataFrame(preview.sample_rows(f.index, read=True))
             if not sample.empty:
-                st.caption("Sepuluh baris pertama seperti akan disimpan:")
-                shown = privacy.masked(sample, tampil).fillna("")
+                st.caption(
+                    "Sepuluh baris pertama seperti dibaca (✓ → Ya, KPPS 1 → ketua, tanggal "
+                    "dalam kata):"
+                )
+                shown = privacy.masked(_as_read(sample, f.table), tampil).fillna("")
                 shown.columns = [import_report.column_label(c) for c in shown.columns]
                 st.dataframe(shown, hide_index=True, width="stretch", key=f"contoh_{f.index}")
+
+
+def _as_read(sample: pd.DataFrame, table: str | None) -> pd.DataFrame:
+    """Values as a person reads them: truth as Ya/Tidak, dates in words (a birth date stays
+    as it is, for masking), the rest as read."""
+    kinds = {c.name: c.kind for c in schema.TABLES[table].columns} if table else {}
+    out = sample.copy()
+    for column in out.columns:
+        kind = kinds.get(column)
+        if kind == schema.BOOL:
+            words = {"true": "Ya", "false": "Tidak"}
+            out[column] = [words.get(str(v), v) for v in out[column]]
+        elif kind == schema.DATE and column != "tanggal_lahir":
+            out[column] = [_date_words(v) for v in out[column]]
+    return out
+
+
+def _date_words(value: object) -> object:
+    try:
+        return labels.tanggal(date.fromisoformat(str(value)))
+    except ValueError:
+        return value  # unreadable: shown as written (its error says so)
 
 
 def draw_removals(preview: importer.Preview, tampil, download) -> bool:

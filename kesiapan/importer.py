@@ -346,14 +346,25 @@ class Preview:
         headers, rows = self.rejects_table(index)
         return _workbook(headers, rows[:EXCEL_MAX_ROWS])
 
-    def sample_rows(self, index: int, limit: int = 10) -> list[dict[str, object]]:
-        """The first rows of one file as they will be stored (contract columns, text)."""
+    def sample_rows(
+        self, index: int, limit: int = 10, read: bool = False
+    ) -> list[dict[str, object]]:
+        """The first rows of one file as they will be stored (contract columns, text); `read`:
+        each value as it was read (✓ → True, KPPS 1 → ketua, 5 JANUARI 1994 → a date), the
+        text where it cannot be read."""
         report = self.files[index]
         if not report.ok or report.table is None:
             return []
-        columns = [c.name for c in schema.TABLES[report.table].columns]
+        plain = (schema.TEXT, schema.CODE, schema.NIK)
+        values = [
+            c.name
+            if not read or c.kind in plain
+            else f"coalesce(cast({store.typed_expression(c, c.name)} as varchar), {c.name}) "
+            f"as {c.name}"
+            for c in schema.TABLES[report.table].columns
+        ]
         cursor = self.con.execute(
-            f"select _baris % {STRIDE} as baris, {', '.join(columns)} "  # noqa: S608
+            f"select _baris % {STRIDE} as baris, {', '.join(values)} "  # noqa: S608
             f"from _unggah_{report.table} where _baris // {STRIDE} = $i order by _baris limit $n",
             {"i": index, "n": limit},
         )
@@ -1879,8 +1890,8 @@ def _preview(
             summary[(berkas_i, berkas, kolom, pesan)] = (int(jumlah), int(pertama))
             shown = first_rows.setdefault((berkas_i, berkas, kolom, pesan), [])
             if len(shown) < FIRST_ROWS:
-                sheet = where[len(berkas) :].strip(" ()").removeprefix("lembar ")
-                shown.append(f"{sheet} {row}" if sheet else str(row))
+                sheet = where[len(berkas) :].strip(" ()")
+                shown.append(f"{sheet} baris {row}" if sheet else f"baris {row}")
         for (_, berkas, kolom, pesan), (jumlah, _) in summary.items():
             if jumlah > EXAMPLES:
                 more = f"{jumlah - EXAMPLES:,}".replace(",", ".")
@@ -1923,7 +1934,7 @@ def _preview(
                 "kolom": p.kolom,
                 "pesan": p.pesan,
                 "jumlah": 1,
-                "baris": [str(p.baris)] if p.baris is not None else [],
+                "baris": [f"baris {p.baris}"] if p.baris is not None else [],
             }
             for p in fatal + notes
         ]

@@ -69,8 +69,8 @@ def test_upload_preview_drop_commit_and_restore(monkeypatch, base: Path) -> None
     assert rows == [
         {
             "Berkas": "kpps_nik_15_digit.csv",
-            "Baris": 3,
-            "Kolom": "nik",
+            "Baris": "3",
+            "Kolom": "NIK",
             "Tertulis": "3527•••••••3008",
             "Pesan": "NIK harus 16 digit angka",
         }
@@ -165,3 +165,28 @@ def test_the_dashboard_shows_a_new_version_without_a_restart(monkeypatch, base, 
     assert not overview.exception
     after = {m.label: m.delta for m in overview.metric}
     assert after["KPPS terlatih"].startswith("dari 8 KPPS aktif")
+
+
+def test_the_preview_says_what_was_read_in_words(monkeypatch, base: Path) -> None:
+    """Ticks and empty boxes shown as what they were read as, Indonesian column labels, each
+    kind of problem with its first rows, and no "None" anywhere."""
+    at = _page(monkeypatch, base)
+    content = (
+        "KODE SESI;NIK;HADIR;TGL\n"
+        "BT-352702-01;3527021203800001;✓;\n"
+        "BT-352702-01;3527024407850002;;\n"
+        "BT-352702-01;352702231190003;√;\n"
+    ).encode()
+    at = _upload(at, "daftar_hadir.csv", content, CSV)
+    assert not at.exception
+    (sample,) = [d.value for d in at.dataframe if "Hadir" in d.value.columns]
+    assert list(sample.columns) == ["Baris", "Kode sesi", "NIK", "Hadir", "Nilai pre-test",
+                                    "Nilai post-test"]  # fmt: skip
+    assert sample["Hadir"].tolist() == ["Ya", "Tidak", "Ya"]
+    kinds = [m.value for m in at.markdown if m.value.startswith("- **")]
+    assert kinds == [
+        "- **daftar\\_hadir\\.csv, kolom NIK**: NIK harus 16 digit angka (baris 4)",
+    ]
+    texts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    texts += [str(v) for d in at.dataframe for v in d.value.to_numpy().ravel()]
+    assert not [t for t in texts if "None" in t]

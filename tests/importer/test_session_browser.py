@@ -87,7 +87,7 @@ def _signed_in(browser: Browser, url: str, viewport: dict) -> Page:
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text(
-        "Ringkasan kesiapan KPPS"
+        "Ringkasan kesiapan KPPS", timeout=WAIT_MS
     )
     return page
 
