@@ -118,7 +118,9 @@ def test_an_operator_imports_a_session_and_the_dashboard_shows_it(
         _to_import(page, url)
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
         main = page.get_by_test_id("stMain")
-        expect(main).to_contain_text(f"Tentang: sesi {SESSION} (Torjun, 26 Januari 2024)")
+        expect(main).to_contain_text(
+            f"Tentang: sesi {SESSION} (Torjun, 26 Januari 2024)", timeout=WAIT_MS
+        )
         _idle(page)
         expect(main).to_contain_text(
             f"Jika disimpan: 0 baris baru · 2 diperbarui · {labels.angka(len(own) - 2)} tetap sama"
@@ -126,12 +128,14 @@ def test_an_operator_imports_a_session_and_the_dashboard_shows_it(
         expect(main).not_to_contain_text("MENGHAPUS")
         _shot(page, "impor-sesi-pratinjau")
         page.get_by_role("button", name="Simpan sebagai versi baru").click()
-        expect(page.get_by_text(re.compile("Tersimpan sebagai versi 0002"))).to_be_visible()
+        expect(page.get_by_text(re.compile("Tersimpan sebagai versi 0002"))).to_be_visible(
+            timeout=WAIT_MS
+        )
         assert versions.current(folder) == "0002"
         assert _trained_in_torjun(folder) == before + 2
         page.get_by_test_id("stSidebarNav").get_by_role("link", name="Ringkasan").click()
         card = page.get_by_test_id("stMetric").filter(has_text="KPPS terlatih")
-        expect(card).to_contain_text(labels.angka(before + 2))
+        expect(card).to_contain_text(labels.angka(before + 2), timeout=WAIT_MS)
     finally:
         page.context.close()
 
@@ -152,15 +156,19 @@ def test_replacing_a_session_warns_and_waits_for_the_confirmation(
         _idle(page)
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
         warning = page.get_by_test_id("stAlertContentError")
-        expect(warning).to_contain_text("Impor ini akan MENGHAPUS 1 baris kehadiran Bimtek")
+        expect(warning).to_contain_text(
+            "Impor ini akan MENGHAPUS 1 baris kehadiran Bimtek", timeout=WAIT_MS
+        )
         _idle(page)
         save = page.get_by_role("button", name="Simpan sebagai versi baru")
-        expect(save).to_be_disabled()
-        expect(page.get_by_role("button", name=re.compile("Unduh daftar lengkap"))).to_be_visible()
+        expect(save).to_be_disabled(timeout=WAIT_MS)
+        expect(page.get_by_role("button", name=re.compile("Unduh daftar lengkap"))).to_be_visible(
+            timeout=WAIT_MS
+        )
         _shot(page, f"impor-sesi-hapus{shot}")
         page.get_by_text(re.compile("Saya sudah memeriksa daftar ini")).click()
         _idle(page)
-        expect(save).to_be_enabled()
+        expect(save).to_be_enabled(timeout=WAIT_MS)
         assert versions.current(folder) == live  # nothing written before the save
     finally:
         page.context.close()

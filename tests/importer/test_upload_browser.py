@@ -162,7 +162,7 @@ def test_upload_an_xlsx_through_the_page(server, browser: Browser, tmp_path: Pat
         page.get_by_label("Kata sandi").fill(PASSWORD)
         page.get_by_role("button", name="Masuk").click()
         expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text(
-            "Ringkasan kesiapan KPPS"
+            "Ringkasan kesiapan KPPS", timeout=WAIT_MS
         )
         page.get_by_test_id("stSidebarNav").get_by_role("link", name=HEADING).click()
         expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text(HEADING)
@@ -175,7 +175,7 @@ def test_upload_an_xlsx_through_the_page(server, browser: Browser, tmp_path: Pat
         expect(page.get_by_text("Tambah dan perbarui (tidak ada yang dihapus)")).to_be_visible()
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(workbook)
         metrics = page.get_by_test_id("stMetric")
-        expect(metrics.filter(has_text="Galat")).to_contain_text("2")
+        expect(metrics.filter(has_text="Galat")).to_contain_text("2", timeout=WAIT_MS)
         _idle(page)
         _no_error(page)
         expect(metrics.filter(has_text="Baris dibaca")).to_contain_text(
@@ -199,7 +199,7 @@ def test_upload_an_xlsx_through_the_page(server, browser: Browser, tmp_path: Pat
         page.get_by_text(re.compile(r"Buang 2 baris bergalat")).click()
         _idle(page)
         page.get_by_role("button", name="Simpan sebagai versi baru").click()
-        expect(page.get_by_text("Tersimpan sebagai versi 0002")).to_be_visible()
+        expect(page.get_by_text("Tersimpan sebagai versi 0002")).to_be_visible(timeout=WAIT_MS)
         _idle(page)
         _no_error(page)
         assert versions.current(folder) == "0002"
@@ -208,7 +208,9 @@ def test_upload_an_xlsx_through_the_page(server, browser: Browser, tmp_path: Pat
         _shot(page, "impor-3-tersimpan")
 
         page.get_by_role("button", name="Pulihkan").first.click()
-        expect(page.get_by_text("Versi 0001 aktif lagi (sebelumnya 0002)")).to_be_visible()
+        expect(page.get_by_text("Versi 0001 aktif lagi (sebelumnya 0002)")).to_be_visible(
+            timeout=WAIT_MS
+        )
         _idle(page)
         _no_error(page)
         assert versions.current(folder) == "0001"
