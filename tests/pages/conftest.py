@@ -49,8 +49,19 @@ def figures(sample: Dataset) -> Callable[..., pd.DataFrame]:
 
 
 def metrics(at: AppTest) -> dict[str, str]:
-    """Headline figures as read on screen: '1.787 dari 2.726 TPS (65,6%)'."""
-    return {m.label: f"{m.value} {m.delta}" if m.delta else m.value for m in at.metric}
+    """Headline figures as read on screen: '1.787 dari 2.726 TPS (65,6%)', without the change
+    since the previous day of data that follows (`trends`)."""
+    return {
+        m.label: f"{m.value} {m.delta.split(TREND)[0]}" if m.delta else m.value for m in at.metric
+    }
+
+
+TREND = " · "  # between a headline's denominator and its change (ui.headline)
+
+
+def trends(at: AppTest) -> dict[str, str]:
+    """The change of each headline figure: '+4.101 sejak 27 Jan' (none on the first day)."""
+    return {m.label: m.delta.split(TREND, 1)[1] for m in at.metric if m.delta and TREND in m.delta}
 
 
 def infos(at: AppTest) -> list[str]:
