@@ -562,18 +562,22 @@ def headline(
     since: date | None = None,
 ) -> None:
     """A headline figure: the count large, 'dari <denominator> <noun> (share)' under it and,
-    given the figure `before` on the previous day of data `since`, its change."""
+    given the figure `before` on the previous day of data `since`, its change on a line of its
+    own in the same box ('+4.101 sejak 27 Jan': appended to the denominator it was cut off)."""
     share = f" ({labels.persen(part / whole)})" if whole else ""
-    trend = f" · {labels.perubahan(part - before, since)}" if since and before is not None else ""
-    column.metric(  # type: ignore[attr-defined]
+    has_trend = since is not None and before is not None
+    box = column.container(border=True) if has_trend else column  # type: ignore[attr-defined]
+    box.metric(
         label,
         labels.angka(part),
-        delta=f"dari {labels.angka(whole)} {noun}{share}{trend}",
+        delta=f"dari {labels.angka(whole)} {noun}{share}",
         delta_color="off",
         delta_arrow="off",
         help=help or None,
-        border=True,
+        border=not has_trend,
     )
+    if has_trend:
+        box.caption(labels.perubahan(part - before, since))  # type: ignore[operator,arg-type]
 
 
 def start(title: str) -> tuple[Page, pd.Series]:

@@ -172,3 +172,33 @@ def test_previous_day_of_data(plan) -> None:
     assert previous(as_of=date(2024, 1, 19)) == J18  # Sreseh's session H and a visit
     assert previous(as_of=D, kecamatan=[SAMPANG]) == date(2024, 1, 10)  # only the SK date
     assert previous(as_of=date(2024, 1, 10)) is None
+
+
+def test_supervision_under_a_desa_filter_and_for_its_whole_kecamatan(plan) -> None:
+    # Sreseh at D: a visit on 01-18 naming session H but no desa, one on 01-19 naming Labuhan.
+    # Under the Noreh filter only visits naming Noreh count (none), while the session figures
+    # are Sreseh's (H held, supervised): what the page's cards label as such.
+    (noreh,) = rows_of(plan.query("ringkasan_total", as_of=D, desa=[NOREH]))
+    assert (
+        noreh["kunjungan_supervisi"],
+        noreh["desa_dikunjungi"],
+        noreh["kecamatan_dikunjungi"],
+        noreh["sesi_bimtek"],
+        noreh["sesi_disupervisi"],
+    ) == (0, 0, 0, 1, 1)
+    (labuhan,) = rows_of(plan.query("ringkasan_total", as_of=D, desa=[LABUHAN]))
+    assert (labuhan["kunjungan_supervisi"], labuhan["desa_dikunjungi"]) == (1, 1)
+    # The kecamatan-wide figures the page shows beside them (and colours the map with).
+    (sreseh,) = rows_of(plan.query("supervisi_kecamatan", as_of=D, kecamatan=[SRESEH]))
+    assert (
+        sreseh["kunjungan"],
+        sreseh["sesi"],
+        sreseh["sesi_disupervisi"],
+        sreseh["desa"],
+        sreseh["desa_dikunjungi"],
+        sreseh["kunjungan_terakhir"],
+        sreseh["hari_sejak_kunjungan"],
+    ) == (2, 1, 1, 2, 1, date(2024, 1, 19), 1)
+    # The same query under the desa filter counts only the visits naming Noreh: none.
+    (filtered,) = rows_of(plan.query("supervisi_kecamatan", as_of=D, desa=[NOREH]))
+    assert (filtered["kunjungan"], filtered["sesi_disupervisi"]) == (0, 1)
