@@ -845,6 +845,71 @@ def sessions_capacity(df: pd.DataFrame, height: int | None = None) -> go.Figure:
     return fig
 
 
+def sessions_by_day(df: pd.DataFrame, height: int = DEFAULT_HEIGHT) -> go.Figure:
+    """Sessions per day from `bimtek_sesi_harian`, for views with too many sessions to draw one
+    by one: present and absent on the days held, the planned seats in grey on the days to come
+    (never a zero), the seats as a mark."""
+    if df.empty:
+        return _empty_figure("Belum ada sesi Bimtek di wilayah ini.", height)
+    rows = []
+    for record in df.sort_values("tanggal").to_dict("records"):
+        day, held = _as_date(record["tanggal"]), bool(record["sudah_berlangsung"])
+        sessions, seats = _count(record["sesi"]), _number(record["kapasitas"])
+        head = f"<b>{labels.tanggal(day)}</b> · {labels.angka(sessions)} sesi"
+        if held:
+            called, present = _count(record["dipanggil"]), _count(record["hadir"])
+            supervised = _count(record["sesi_disupervisi"])
+            hover = (
+                f"{head}<br>Hadir: {labels.dari(present, called, 'dipanggil')}<br>"
+                f"Disupervisi: {labels.dari(supervised, sessions, 'sesi')}"
+            )
+        else:
+            present = called = 0
+            hover = f"{head}<br>Belum berlangsung"
+        if seats is not None:
+            hover += f"<br>Kapasitas: {labels.angka(seats)}"
+        rows.append(
+            {"x": pd.Timestamp(day), "held": held, "present": present,
+             "absent": called - present, "seats": seats, "hover": hover}
+        )  # fmt: skip
+    held = [r for r in rows if r["held"]]
+    planned = [r for r in rows if not r["held"]]
+    fig = go.Figure()
+    for name, members, values, color in (
+        ("Hadir", held, [r["present"] for r in held], theme.BLUE),
+        ("Tidak hadir", held, [r["absent"] for r in held], _tint(theme.RED, 0.55)),
+        ("Belum berlangsung", planned, [r["seats"] or 0 for r in planned], _tint(theme.GREY, 0.45)),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=[r["x"] for r in members],
+                y=values,
+                name=name,
+                marker_color=color,
+                customdata=[r["hover"] for r in members],
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+    marked = [r for r in rows if r["seats"] is not None]
+    fig.add_trace(
+        go.Scatter(
+            x=[r["x"] for r in marked],
+            y=[r["seats"] for r in marked],
+            mode="markers",
+            name="Kapasitas",
+            marker={"symbol": "line-ew-open", "size": 22, "color": INK, "line": {"width": 3}},
+            customdata=[r["hover"] for r in marked],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
+    most = max(max(r["seats"] or 0, r["present"] + r["absent"]) for r in rows)
+    _base_layout(fig, height, hovermode="x unified")
+    fig.update_layout(barmode="stack", bargap=0.3)
+    _date_axis(fig, _as_date(rows[0]["x"]), _as_date(rows[-1]["x"]))
+    fig.update_yaxes(title_text="Anggota KPPS", **_count_axis(most))
+    return fig
+
+
 # ---------------------------------------------------------------------------------------------
 # 5. Coverage map of kecamatan (no tiles)
 

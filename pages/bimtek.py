@@ -65,8 +65,11 @@ else:
     if len(sessions) <= MAX_SESSIONS_CHARTED:
         st.plotly_chart(charts.sessions_capacity(sessions), key="sesi", theme=None)
     else:
+        st.plotly_chart(
+            charts.sessions_by_day(page.query("bimtek_sesi_harian")), key="sesi_harian", theme=None
+        )
         st.caption(
-            f"{labels.angka(len(sessions))} sesi: pilih satu kecamatan di samping untuk melihat "
+            f"{labels.angka(len(sessions))} sesi, dijumlah per hari: pilih satu kecamatan untuk "
             "grafik per sesi."
         )
     with st.expander(

@@ -33,7 +33,13 @@ SRESEH_KAMAL = ("35.27.01", "35.26.01.1001")  # a kecamatan and a desa of anothe
 # Query files that hold no area rows: the dates (never scoped) and the row counts per table.
 NOT_AREA_ROWS = {"tanggal_data", "data_tabel", "tanggal_sebelumnya"}
 # Area queries without a code column: checked against the summary and by hand instead.
-NO_CODES = {"ringkasan_total", "bimtek_kumulatif", "jadwal_total", "jadwal_harian"}
+NO_CODES = {
+    "ringkasan_total",
+    "bimtek_kumulatif",
+    "jadwal_total",
+    "jadwal_harian",
+    "bimtek_sesi_harian",
+}
 # The date a query is checked at when the default date would leave it empty: mini has no session
 # after D2 (its last, S5, is on 01-26), so the capacity plan's sessions are looked at on D1.
 AS_OF = {"rencana_sesi": D1}

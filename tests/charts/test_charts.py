@@ -75,6 +75,19 @@ SESI = pd.DataFrame(
     }
 )
 
+SESI_HARIAN = pd.DataFrame(
+    {
+        "tanggal": pd.to_datetime(["2024-01-25", "2024-02-03"]),
+        "sudah_berlangsung": [True, False],
+        "sesi": [2, 1],
+        "kapasitas": [220, 80],
+        "dipanggil": [200, None],
+        "hadir": [185, None],
+        "tidak_hadir": [15, None],
+        "sesi_disupervisi": [1, None],
+    }
+)
+
 KUNJUNGAN = pd.DataFrame(
     {
         "tanggal": pd.to_datetime(["2024-01-25", "2024-01-25", "2024-01-26", "2024-01-26"]),
@@ -189,6 +202,7 @@ BUILDERS: dict[str, Callable[[pd.DataFrame], go.Figure]] = {
     "status_by_area": charts.status_by_area,
     "bimtek_curve": charts.bimtek_curve,
     "sessions_capacity": charts.sessions_capacity,
+    "sessions_by_day": charts.sessions_by_day,
     "kecamatan_map": lambda df: charts.kecamatan_map(df, GEOJSON),
     "visits_timeline": charts.visits_timeline,
     "visits_map": lambda df: charts.visits_map(df, GEOJSON),
@@ -200,6 +214,7 @@ FRAMES = {
     "status_by_area": RINGKASAN,
     "bimtek_curve": KUMULATIF,
     "sessions_capacity": SESI,
+    "sessions_by_day": SESI_HARIAN,
     "kecamatan_map": RINGKASAN,
     "visits_timeline": KUNJUNGAN,
     "visits_map": KUNJUNGAN,
@@ -239,7 +254,9 @@ def test_shared_look_and_indonesian_text(name: str) -> None:
     assert {trace.type for trace in fig.data} <= {"bar", "scatter"}
 
 
-@pytest.mark.parametrize("name", ["bimtek_curve", "visits_timeline", "paw_timeline"])
+@pytest.mark.parametrize(
+    "name", ["bimtek_curve", "visits_timeline", "paw_timeline", "sessions_by_day"]
+)
 def test_date_axes_carry_indonesian_ticks(name: str) -> None:
     fig = BUILDERS[name](FRAMES[name])
     assert fig.layout.xaxis.tickmode == "array"
@@ -461,6 +478,34 @@ def test_sessions_present_absent_capacity_and_planned_in_grey() -> None:
     assert capacity.customdata[0].startswith("Aula Kecamatan, 25 Januari 2024")
     assert "Kapasitas: 120 (terisi 83,3%)" in capacity.customdata[0]
     assert traces["Hadir"].customdata[0] == "Hadir: 100 dari 110 dipanggil"
+
+
+def test_sessions_by_day_held_in_colour_planned_in_grey() -> None:
+    days = pd.DataFrame(
+        {
+            "tanggal": pd.to_datetime(["2024-01-25", "2024-01-26", "2024-01-29"]),
+            "sudah_berlangsung": [True, True, False],
+            "sesi": [22, 25, 6],
+            "kapasitas": [3485, 4000, 1000],
+            "dipanggil": [3050, 3700, None],
+            "hadir": [2892, 3500, None],
+            "tidak_hadir": [158, 200, None],
+            "sesi_disupervisi": [9, 5, None],
+        }
+    )
+    fig = charts.sessions_by_day(days)
+    traces = _by_name(fig)
+    assert list(traces["Hadir"].y) == [2892, 3500]
+    assert list(traces["Tidak hadir"].y) == [158, 200]
+    # Not held: its seats in grey, never a zero of attendance.
+    assert list(traces["Belum berlangsung"].y) == [1000]
+    assert traces["Belum berlangsung"].marker.color == charts._tint(theme.GREY, 0.45)
+    assert "Belum berlangsung" in traces["Belum berlangsung"].customdata[0]
+    hover = traces["Hadir"].customdata[0]
+    assert "25 Januari 2024</b> · 22 sesi" in hover
+    assert "Hadir: 2.892 dari 3.050 dipanggil" in hover and "Disupervisi: 9 dari 22 sesi" in hover
+    assert list(traces["Kapasitas"].y) == [3485, 4000, 1000]
+    assert fig.layout.barmode == "stack"
 
 
 def test_many_sessions_become_rows() -> None:

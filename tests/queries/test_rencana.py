@@ -202,3 +202,29 @@ def test_supervision_under_a_desa_filter_and_for_its_whole_kecamatan(plan) -> No
     # The same query under the desa filter counts only the visits naming Noreh: none.
     (filtered,) = rows_of(plan.query("supervisi_kecamatan", as_of=D, desa=[NOREH]))
     assert (filtered["kunjungan"], filtered["sesi_disupervisi"]) == (0, 1)
+
+
+def test_sessions_per_day_held_and_not_yet(plan) -> None:
+    # Held by D: 01-15 Camplong H (Lina present), 01-18 Sreseh H (Fajar present, Budi absent;
+    # the 01-18 visit names it), 01-20 Torjun H (on D: held; Gita absent). After D nothing is
+    # known but the seats: 01-21 Sreseh A (2) + C (none) + Sampang A (4) = 6 in 3 sessions.
+    df = plan.query("bimtek_sesi_harian", as_of=D)
+    assert [
+        (r["tanggal"].day, r["sudah_berlangsung"], r["sesi"], r["kapasitas"], r["dipanggil"],
+         r["hadir"], r["tidak_hadir"], r["sesi_disupervisi"])
+        for r in rows_of(df)
+    ] == [
+        (15, True, 1, 10, 1, 1, 0, 0),
+        (18, True, 1, 3, 2, 1, 1, 1),
+        (20, True, 1, 5, 1, 0, 1, 0),
+        (21, False, 3, 6, None, None, None, None),
+        (22, False, 1, 1, None, None, None, None),
+        (23, False, 1, 5, None, None, None, None),
+        (25, False, 1, 3, None, None, None, None),
+    ]  # fmt: skip
+    sreseh = plan.query("bimtek_sesi_harian", as_of=D, desa=[LABUHAN])
+    assert [(r["tanggal"].day, r["sesi"], r["kapasitas"]) for r in rows_of(sreseh)] == [
+        (18, 1, 3),
+        (21, 2, 2),
+        (22, 1, 1),
+    ]
