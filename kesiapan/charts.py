@@ -56,6 +56,7 @@ PACE_CALENDAR_DAYS = 3
 PROJECTION_HORIZON_DAYS = 14
 # The schedule's expected figure (docs/jadwal.md): a tick on the bars, a line on the curve.
 EXPECTED_LABEL = "Sasaran jadwal"
+BARE_SHARE = 0.02  # below this a bar is too short to show its status colour
 
 PAW_STATUS_ORDER = ("belum_diganti", "pengganti_belum_bimtek", "pengganti_terlatih")
 PAW_COLORS = {
@@ -478,6 +479,25 @@ def coverage_by_area(
             )
         )
     if judged:
+        # A bar of (nearly) nothing shows no colour: its status as a square at zero instead.
+        bare = [r for r in rows if (r["fraction"] or 0.0) < BARE_SHARE]
+        if bare:
+            fig.add_trace(
+                go.Scatter(
+                    x=[0.0] * len(bare),
+                    y=[r["label"] for r in bare],
+                    mode="markers",
+                    marker={
+                        "symbol": "square",
+                        "size": 11,
+                        "color": [colors[r["band"]] for r in bare],
+                    },
+                    customdata=[[r["code"], r["hover"]] for r in bare],
+                    hovertemplate="%{customdata[1]}<extra></extra>",
+                    cliponaxis=False,
+                    showlegend=False,
+                )
+            )
         marked = [r for r in rows if r["target"] is not None]
         fig.add_trace(
             go.Scatter(
@@ -654,6 +674,9 @@ def bimtek_curve(
         line = expected.sort_values("tanggal")
         line_days = [_as_date(v) for v in line["tanggal"]]
         targets = [_count(v) for v in line["target_terlatih"]]
+        if first < line_days[0]:
+            # No session of these kecamatan yet: nothing could have been trained.
+            line_days, targets = [first, *line_days], [0, *targets]
         fig.add_trace(
             go.Scatter(
                 x=[pd.Timestamp(d) for d in line_days],

@@ -141,11 +141,11 @@ else:
         "tanggal_sesi_rencana",
         "no_hp",
     ]
+    more = "unduhan berisi" if page.single_kecamatan else "pilih kecamatan, atau unduh, untuk"
     shown = (
         ""
         if untrained_now <= MAX_NAMES_SHOWN
-        else f" · {labels.angka(MAX_NAMES_SHOWN)} pertama ditampilkan; pilih kecamatan untuk "
-        "daftar lengkapnya"
+        else f" · {labels.angka(MAX_NAMES_SHOWN)} pertama ditampilkan; {more} daftar lengkapnya"
     )
     masked = page.tampil.note
     st.caption(

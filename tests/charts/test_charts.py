@@ -354,6 +354,11 @@ def test_coverage_bars_judged_by_the_schedule_worst_first_with_the_expected_tick
     assert "Sasaran jadwal: 150 KPPS (75,0%)" in hover
     assert "Tanpa kursi di sesi mendatang: 8" in hover
     assert not fig.layout.shapes  # no 80/95% lines: the colours are no longer those bands
+    # A bar too short to show its colour gets its status as a square at zero: Camplong.
+    (bare,) = [t for t in fig.data if t.type == "scatter" and not t.name]
+    assert (list(bare.y), list(bare.x), list(bare.marker.color)) == (
+        ["Camplong"], [0.0], [theme.GREY]
+    )  # fmt: skip
 
 
 def test_map_takes_the_schedule_colours_when_judged() -> None:
@@ -429,6 +434,11 @@ def test_bimtek_curve_draws_the_expected_line_ahead_of_d() -> None:
     assert "Sasaran jadwal: 1.000 KPPS (100,0%)" in line.customdata[4]
     # The axis reaches the last planned session.
     assert pd.Timestamp(fig.layout.xaxis.range[1]) >= pd.Timestamp("2024-01-29")
+    # Sessions that start after the curve does: nothing expected before the first one.
+    late = charts.bimtek_curve(KUMULATIF, as_of=date(2024, 1, 28), expected=expected.iloc[2:])
+    line = _by_name(late)[f"{charts.EXPECTED_LABEL} (kursi sesi sampai hari itu)"]
+    assert list(line.y) == [0, 700, 900, 1000]
+    assert pd.Timestamp(line.x[0]) == pd.Timestamp("2024-01-25")
 
 
 def test_bimtek_projection_runs_at_the_pace_of_the_last_three_calendar_days() -> None:
