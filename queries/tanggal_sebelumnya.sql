@@ -23,10 +23,9 @@ tanggal as (
         v.kode_kecamatan in (select d.kode_kecamatan from dipilih as d)
         and kunjungan_dalam_cakupan(v.kode_kecamatan, v.kode_desa, $cakupan::varchar[])
     union all
-    select unnest([k.tanggal_sk, k.tanggal_berhenti]) as tanggal
-    from kpps as k
-    inner join tps as t on k.kode_tps = t.kode_tps
-    where t.kode_desa in (select d.kode_desa from dipilih as d)
+    select a.tanggal
+    from tanggal_anggota() as a
+    where a.kode_desa in (select d.kode_desa from dipilih as d)
 )
 
 select max(tanggal) as tanggal_sebelumnya

@@ -8,6 +8,15 @@
 create or replace macro rencana_bimtek(as_of, daftar_kecamatan) as table
     with
 
+    desa_rencana as (
+        -- The areas first: joined from here, an empty list never reads the national roster.
+        select
+            w.kode_desa,
+            w.kode_kecamatan
+        from wilayah as w
+        where list_contains(daftar_kecamatan, w.kode_kecamatan)
+    ),
+
     belum as (
         select
             a._baris,
@@ -24,11 +33,9 @@ create or replace macro rencana_bimtek(as_of, daftar_kecamatan) as table
                     a.nik asc,
                     a._baris asc
             ) as urutan
-        from anggota_aktif(as_of) as a
-        inner join wilayah as w on a.kode_desa = w.kode_desa
-        where
-            a.tanggal_bimtek is null
-            and list_contains(daftar_kecamatan, w.kode_kecamatan)
+        from desa_rencana as w
+        inner join anggota_aktif(as_of) as a on w.kode_desa = a.kode_desa
+        where a.tanggal_bimtek is null
     ),
 
     kursi as (
