@@ -103,7 +103,7 @@ def test_bimtek_on_27_january_banyuates_is_not_yet_due(run_page) -> None:
     )
     (coverage,) = [c for c in _charts(at) if c["layout"]["xaxis"].get("title", {}).get("text")
                    == "Cakupan Bimtek"]  # fmt: skip
-    names = {t["name"] for t in coverage["data"]}
+    names = {t.get("name") for t in coverage["data"]}
     assert "Jadwal tidak cukup" not in names and "Tertinggal dari jadwal" not in names
     assert "Sasaran jadwal" in names
 
