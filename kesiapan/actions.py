@@ -1,14 +1,18 @@
 """Action packs: for each kecamatan of the filtered area, one workbook of what its PPK must do.
 
 Sheets, each with the kecamatan's filter lines above a frozen header:
-- Ringkasan: every item with its count and denominator, and the next Bimtek session;
-- TPS belum siap: every TPS that is not `siap`, with what it is missing;
-- KPPS belum Bimtek: the untrained members with their TPS and the next session of the kecamatan;
-- PAW belum Bimtek: replacements appointed but not yet trained;
+- Ringkasan: the schedule's judgment and capacity plan in one sentence (docs/jadwal.md), every
+  item with its count and denominator, and the next Bimtek session;
+- TPS belum siap: every TPS that is not `siap`, worst first, with what it is missing;
+- KPPS belum Bimtek: the untrained members with their TPS and the session the capacity plan
+  gives them (upcoming sessions of the kecamatan, nearest first, never over a session's
+  capacity), or "Belum ada kursi";
+- PAW belum Bimtek: replacements appointed but not yet trained, with their planned session;
+- Rencana sesi: each upcoming session with its seats, the members placed in it and the seats left;
 - Desa belum dikunjungi, Sesi belum disupervisi: where supervision has not been.
 
 The queries run once for the whole area and are split per kecamatan, so a kabupaten of 14
-kecamatan costs six queries, not eighty-four.
+kecamatan costs a handful of queries, not one per kecamatan.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -26,10 +31,20 @@ SHEET_SUMMARY = "Ringkasan"
 SHEET_TPS = "TPS belum siap"
 SHEET_UNTRAINED = "KPPS belum Bimtek"
 SHEET_PAW = "PAW belum Bimtek"
+SHEET_PLAN = "Rencana sesi"
 SHEET_DESA = "Desa belum dikunjungi"
 SHEET_SESSIONS = "Sesi belum disupervisi"
-SHEETS = (SHEET_SUMMARY, SHEET_TPS, SHEET_UNTRAINED, SHEET_PAW, SHEET_DESA, SHEET_SESSIONS)
+SHEETS = (
+    SHEET_SUMMARY,
+    SHEET_TPS,
+    SHEET_UNTRAINED,
+    SHEET_PAW,
+    SHEET_PLAN,
+    SHEET_DESA,
+    SHEET_SESSIONS,
+)
 NOT_SCHEDULED = "Belum dijadwalkan"
+NO_SEAT = "Belum ada kursi"  # an untrained member the capacity plan cannot place
 
 TPS_COLUMNS = [
     "kode_tps",
@@ -49,9 +64,9 @@ UNTRAINED_COLUMNS = [
     "jenis_kelamin",
     "no_hp",
     "kali_absen",
-    "sesi_berikutnya",
-    "tanggal_sesi_berikutnya",
-    "tempat_sesi_berikutnya",
+    "sesi_rencana",
+    "tanggal_sesi_rencana",
+    "tempat_sesi_rencana",
 ]
 PAW_COLUMNS = [
     "kode_tps",
@@ -62,10 +77,11 @@ PAW_COLUMNS = [
     "jabatan_berhenti",
     "tanggal_berhenti",
     "alasan_berhenti",
-    "sesi_berikutnya",
-    "tanggal_sesi_berikutnya",
-    "tempat_sesi_berikutnya",
+    "sesi_rencana",
+    "tanggal_sesi_rencana",
+    "tempat_sesi_rencana",
 ]
+PLAN_COLUMNS = ["tanggal", "kode_sesi", "tempat", "kapasitas", "ditempatkan", "kursi_sisa"]
 # Unvisited desa with their readiness, lowest coverage first: where a visit matters most.
 DESA_COLUMNS = ["kode_desa", "tps", "tps_siap", "kpps_aktif", "kpps_terlatih", "cakupan_bimtek"]
 SESSION_COLUMNS = ["tanggal", "kode_sesi", "tempat"]
@@ -80,11 +96,13 @@ class KecamatanActions:
     nama: str
     scope: exports.Scope
     summary: pd.Series  # its row of ringkasan_kecamatan
+    schedule: pd.Series  # its row of jadwal_kecamatan
     next_session: pd.Series | None  # its row of sesi_berikutnya
     replacements: int  # replacements paired with a stop, trained or not
     tps: pd.DataFrame
     untrained: pd.DataFrame
     paw: pd.DataFrame
+    plan: pd.DataFrame  # its rows of rencana_sesi
     desa: pd.DataFrame
     sessions: pd.DataFrame
 
@@ -98,6 +116,7 @@ class KecamatanActions:
             SHEET_TPS: len(self.tps),
             SHEET_UNTRAINED: len(self.untrained),
             SHEET_PAW: len(self.paw),
+            SHEET_PLAN: len(self.plan),
             SHEET_DESA: len(self.desa),
             SHEET_SESSIONS: len(self.sessions),
         }
@@ -115,38 +134,31 @@ def _missing_text(row: pd.Series) -> str:
     return "; ".join(parts)
 
 
-def _with_next_session(frame: pd.DataFrame, upcoming: pd.DataFrame) -> pd.DataFrame:
-    sessions = upcoming[["kode_kecamatan", "kode_sesi", "tanggal", "tempat"]].rename(
-        columns={
-            "kode_sesi": "sesi_berikutnya",
-            "tanggal": "tanggal_sesi_berikutnya",
-            "tempat": "tempat_sesi_berikutnya",
-        }
-    )
-    out = frame.merge(sessions, on="kode_kecamatan", how="left")
-    out["sesi_berikutnya"] = out["sesi_berikutnya"].astype(object).fillna(NOT_SCHEDULED)
-    return out
-
-
 def collect(dataset: object, scope: exports.Scope) -> list[KecamatanActions]:
     """The action lists of every kecamatan in scope, in code order."""
     args = scope.args()
     query = dataset.query  # type: ignore[attr-defined]
     summary = query("ringkasan_kecamatan", **args)
+    schedule = query("jadwal_kecamatan", **args)
     upcoming = query("sesi_berikutnya", **args)
+    plan = query("rencana_sesi", **args)
 
     tps = query("tps_status", **args)
     tps = tps[tps["status"] != "siap"].copy()
     tps["belum_bimtek"] = tps["kpps_aktif"] - tps["kpps_terlatih"]
     tps["yang_kurang"] = [_missing_text(row) for row in tps.itertuples(index=False)]
-    rank = {status: i for i, status in enumerate(theme.STATUS_ORDER)}
-    tps = tps.sort_values(["kode_tps"]).sort_values(
-        "status", key=lambda s: s.map(rank), kind="stable"
-    )
+    tps = theme.worst_first_tps(tps)
 
-    untrained = _with_next_session(query("kpps_belum_bimtek", **args), upcoming)
+    # The capacity plan of every untrained member (docs/jadwal.md); a PAW replacement is one.
+    untrained = query("rencana_bimtek", **args)
+    untrained["sesi_rencana"] = untrained["sesi_rencana"].astype(object).fillna(NO_SEAT)
     paw_all = query("paw", **args)
-    paw = _with_next_session(paw_all[paw_all["status"] == "pengganti_belum_bimtek"], upcoming)
+    placed = untrained[
+        ["nik", "kode_tps", "sesi_rencana", "tanggal_sesi_rencana", "tempat_sesi_rencana"]
+    ].rename(columns={"nik": "nik_pengganti"})
+    paw = paw_all[paw_all["status"] == "pengganti_belum_bimtek"].merge(
+        placed, on=["nik_pengganti", "kode_tps"], how="left"
+    )
     desa = query("supervisi_desa", **args)
     desa = desa[~desa["dikunjungi"]][["kode_kecamatan", "kode_desa"]].merge(
         query("ringkasan_desa", **args).drop(columns=["kode_kecamatan"]), on="kode_desa"
@@ -168,6 +180,7 @@ def collect(dataset: object, scope: exports.Scope) -> list[KecamatanActions]:
                 nama=row.kecamatan,
                 scope=scope.narrowed_to_kecamatan(code),
                 summary=summary[summary["kode_kecamatan"] == code].iloc[0],
+                schedule=schedule[schedule["kode_kecamatan"] == code].iloc[0],
                 next_session=nxt.iloc[0] if len(nxt) else None,
                 replacements=int(
                     (paw_all["kode_kecamatan"].eq(code) & paw_all["nik_pengganti"].notna()).sum()
@@ -175,6 +188,7 @@ def collect(dataset: object, scope: exports.Scope) -> list[KecamatanActions]:
                 tps=part(tps, code),
                 untrained=part(untrained, code),
                 paw=part(paw, code),
+                plan=part(plan, code),
                 desa=part(desa, code),
                 sessions=part(sessions, code),
             )
@@ -195,8 +209,55 @@ def next_session_text(actions: KecamatanActions) -> str:
     return text
 
 
+def _when(value: object) -> str:
+    return labels.tanggal(pd.Timestamp(value).date())
+
+
+def plan_sentence(schedule: pd.Series, as_of: date, name: str | None = None) -> str:
+    """The schedule's judgment and the capacity plan of an area in one sentence, from its row
+    of a `jadwal_*` query (docs/jadwal.md): 'Kecamatan Banyuates — jadwal tidak cukup: 1.110
+    KPPS belum Bimtek; 5 sesi sesudah 28 Januari 2024 (mulai 29 Januari 2024) menampung 900,
+    210 tidak mendapat kursi: perlu 2 sesi tambahan.'"""
+    status = str(schedule["status_jadwal"])
+    word = theme.SCHEDULE_LABELS.get(status, status)
+    head = f"{name} — {word.lower()}" if name else word
+    active, trained = int(schedule["kpps_aktif"]), int(schedule["kpps_terlatih"])
+    untrained = active - trained
+    if active == 0:
+        return f"{head}: belum ada KPPS aktif pada {labels.tanggal(as_of)}."
+    if untrained <= 0:
+        return f"{head}: semua {labels.angka(active)} KPPS aktif sudah Bimtek."
+    text = f"{head}: {labels.angka(untrained)} KPPS belum Bimtek"
+    if status == "tertinggal dari jadwal":
+        text += (
+            f" (terlatih {labels.angka(trained)}, sasaran jadwal "
+            f"{labels.angka(int(schedule['target_terlatih']))})"
+        )
+    sessions, seats = int(schedule["sesi_mendatang"]), int(schedule["kursi_mendatang"])
+    missing, extra = int(schedule["tanpa_kursi"]), schedule["sesi_tambahan"]
+    after = labels.tanggal(as_of)
+    if sessions == 0:
+        text += f"; tidak ada sesi lagi sesudah {after}"
+    else:
+        first = _when(schedule["tanggal_sesi_berikutnya"])
+        text += (
+            f"; {labels.angka(sessions)} sesi sesudah {after} (mulai {first}) menampung "
+            f"{labels.angka(seats)}"
+        )
+        if missing == 0:
+            return text + f", semua mendapat kursi (sisa {labels.angka(seats - untrained)})."
+        if untrained - seats != missing:
+            # Spare seats of one kecamatan never take another's untrained.
+            text += " (kursi tidak berpindah antarkecamatan)"
+        text += f", {labels.angka(missing)} tidak mendapat kursi"
+    if pd.isna(extra):
+        return text + ": perlu sesi tambahan (kapasitas sesi belum diisi)."
+    return text + f": perlu {labels.angka(int(extra))} sesi tambahan."
+
+
 def _summary_frame(actions: KecamatanActions) -> pd.DataFrame:
-    s = actions.summary
+    s, j = actions.summary, actions.schedule
+    placed = int(actions.plan["ditempatkan"].sum()) if len(actions.plan) else 0
     no_ketua = int((~actions.tps["ada_ketua"]).sum()) if len(actions.tps) else 0
     rows = [
         ("TPS belum siap", len(actions.tps), s.tps, "TPS", SHEET_TPS),
@@ -204,6 +265,9 @@ def _summary_frame(actions: KecamatanActions) -> pd.DataFrame:
         ("TPS tanpa ketua aktif", no_ketua, s.tps, "TPS", SHEET_TPS),
         ("KPPS belum Bimtek", len(actions.untrained), s.kpps_aktif, "KPPS aktif", SHEET_UNTRAINED),
         ("PAW belum Bimtek", len(actions.paw), actions.replacements, "pengganti", SHEET_PAW),
+        ("KPPS belum Bimtek tanpa kursi di sesi mendatang", j.tanpa_kursi,
+         len(actions.untrained), "KPPS belum Bimtek", SHEET_PLAN),
+        ("Kursi sesi mendatang terisi rencana", placed, j.kursi_mendatang, "kursi", SHEET_PLAN),
         ("Desa/kelurahan belum dikunjungi supervisi", len(actions.desa), s.desa, "desa/kel.",
          SHEET_DESA),
         ("Sesi Bimtek belum disupervisi", len(actions.sessions), s.sesi_bimtek, "sesi",
@@ -238,7 +302,11 @@ def workbook(actions: KecamatanActions) -> bytes:
         SHEET_SUMMARY,
         _summary_frame(actions),
         title,
-        [*lines, f"Sesi Bimtek berikutnya: {next_session_text(actions)}"],
+        [
+            *lines,
+            plan_sentence(actions.schedule, scope.as_of, f"Kecamatan {actions.nama}"),
+            f"Sesi Bimtek berikutnya: {next_session_text(actions)}",
+        ],
     )
     _link_sheets(summary)
     areas = scope.area_index
@@ -252,6 +320,13 @@ def workbook(actions: KecamatanActions) -> bytes:
             "Semua KPPS aktif sudah mengikuti Bimtek.",
         ),
         (SHEET_PAW, actions.paw, PAW_COLUMNS, masked_lines, "Tidak ada PAW yang menunggu Bimtek."),
+        (
+            SHEET_PLAN,
+            actions.plan,
+            PLAN_COLUMNS,
+            [*lines, _shortfall_text(actions)],
+            f"Tidak ada sesi Bimtek sesudah {labels.tanggal(scope.as_of)}.",
+        ),
         (SHEET_DESA, actions.desa, DESA_COLUMNS, lines, "Semua desa/kelurahan sudah dikunjungi."),
         (
             SHEET_SESSIONS,
@@ -268,6 +343,23 @@ def workbook(actions: KecamatanActions) -> bytes:
             book, name, table, f"{name} — Kecamatan {actions.nama}", [*sheet_lines, count], empty
         )
     return exports.workbook_bytes(book)
+
+
+def _shortfall_text(actions: KecamatanActions) -> str:
+    """Under the plan's sessions: who no seat is left for, and the sessions to add."""
+    j = actions.schedule
+    missing = int(j.tanpa_kursi)
+    if missing == 0:
+        return "Semua KPPS belum Bimtek mendapat kursi di sesi mendatang."
+    extra = (
+        "jumlah sesi tambahan belum dapat dihitung (kapasitas sesi belum diisi)"
+        if pd.isna(j.sesi_tambahan)
+        else f"perlu {labels.angka(int(j.sesi_tambahan))} sesi tambahan"
+    )
+    return (
+        f"Tidak mendapat kursi: {labels.angka(missing)} KPPS (tertulis '{NO_SEAT}' di lembar "
+        f"{SHEET_UNTRAINED}); {extra}."
+    )
 
 
 def _sessions_empty(actions: KecamatanActions) -> str:

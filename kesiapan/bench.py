@@ -71,25 +71,33 @@ class View:
 def page_queries(page: str, view: View) -> list[tuple[str, dict[str, object]]]:
     """The queries a page runs for a view, as pages/*.py call them (tests keep them in step)."""
     single = len(view.kecamatan) == 1
-    area = "ringkasan_desa" if single else "ringkasan_kecamatan"
+    # page.areas_summary() and page.judged(): a summary with its schedule (docs/jadwal.md).
+    area = (
+        ["ringkasan_desa", "jadwal_desa"] if single else ["ringkasan_kecamatan", "jadwal_kecamatan"]
+    )
     base = view.args()
+    # ui.start() draws the head; page.previous() finds the day before for the cards' trend.
+    head = ["ringkasan_total", "tanggal_sebelumnya"]
     if page == "Ringkasan":
-        names = ["ringkasan_total", area, "ringkasan_kecamatan"]
+        names = [*head, *area, "ringkasan_kecamatan", "jadwal_kecamatan"]
         names += ["supervisi_desa"] if single else []
     elif page == "Cakupan Bimtek":
-        names = ["ringkasan_total", area, "bimtek_kumulatif", "bimtek_sesi_kehadiran"]
-        names += ["tps_status"] if single else []
+        names = [*head, "jadwal_total", *area, "bimtek_kumulatif", "jadwal_harian"]
+        names += ["bimtek_sesi_kehadiran", "rencana_sesi"]
+        # Past MAX_SESSIONS_CHARTED sessions (a whole kabupaten) the chart is per day.
+        names += ["tps_status"] if single else ["bimtek_sesi_harian"]
         return [(n, base) for n in dict.fromkeys(names)] + [
-            ("kpps_belum_bimtek", {**base, "batas": LIST_LIMIT})
+            ("rencana_bimtek", {**base, "batas": LIST_LIMIT})
         ]
     elif page == "Kekurangan Petugas":
-        names = ["ringkasan_total", area, "tps_kekurangan", "paw"]
+        names = [*head, *area, "tps_kekurangan", "paw"]
     elif page == "Supervisi":
         names = [
             "supervisi_kecamatan",
             "supervisi_kunjungan",
             "supervisi_sesi",
             "supervisi_desa",
+            "ringkasan_desa",
             "ringkasan_total",
         ]
     elif page == "Data":

@@ -28,7 +28,7 @@ import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from kesiapan import charts, labels, theme
+from kesiapan import actions, charts, labels, theme
 from kesiapan.exports import Scope
 
 TITLE = "Briefing Kesiapan KPPS"
@@ -83,6 +83,8 @@ class Figures:
     supervision: pd.DataFrame
     curve: pd.DataFrame
     upcoming: pd.DataFrame
+    schedule: pd.Series  # jadwal_total: the whole area against its schedule (docs/jadwal.md)
+    expected: pd.DataFrame  # jadwal_harian: the expected line of the curve
 
 
 def _single_kecamatan(scope: Scope) -> bool:
@@ -100,9 +102,9 @@ def collect(dataset: object, scope: Scope) -> Figures:
     total = query("ringkasan_total", **args)
     if total.empty:
         raise BriefingError(f"Tidak ada wilayah yang cocok dengan filter ({scope.area_name()}).")
-    kecamatan = query("ringkasan_kecamatan", **args)
+    kecamatan = _judged(query, args, "kecamatan")
     if _single_kecamatan(scope):
-        summary, level = query("ringkasan_desa", **args), "desa"
+        summary, level = _judged(query, args, "desa"), "desa"
     else:
         summary, level = kecamatan, "kecamatan"
     return Figures(
@@ -114,12 +116,23 @@ def collect(dataset: object, scope: Scope) -> Figures:
         supervision=query("supervisi_kecamatan", **args),
         curve=query("bimtek_kumulatif", **args),
         upcoming=query("sesi_berikutnya", **args),
+        schedule=query("jadwal_total", **args).iloc[0],
+        expected=query("jadwal_harian", **args),
     )
 
 
+def _judged(query: object, args: dict, level: str) -> pd.DataFrame:
+    """ringkasan_<level> with jadwal_<level> merged in, as the pages show it (ui.Page.judged)."""
+    code = f"kode_{level}"
+    summary = query(f"ringkasan_{level}", **args)  # type: ignore[operator]
+    schedule = query(f"jadwal_{level}", **args)  # type: ignore[operator]
+    extra = [c for c in schedule.columns if c == code or c not in summary.columns]
+    return summary.merge(schedule[extra], on=code, how="left")
+
+
 def ranked(summary: pd.DataFrame, level: str) -> pd.DataFrame:
-    """Lowest coverage first (areas without active KPPS before all), then by code."""
-    return summary.sort_values(["cakupan_bimtek", f"kode_{level}"], na_position="first")
+    """Worst first: schedule status, then the gap to it, then coverage (theme.worst_first)."""
+    return theme.worst_first(summary, f"kode_{level}")
 
 
 # -- words --------------------------------------------------------------------------------------
@@ -154,8 +167,11 @@ def bimtek_schedule(scope: Scope) -> str | None:
     return f"Jadwal Bimtek {window}: selesai {(scope.as_of - end).days} hari lalu"
 
 
-def headlines(total: pd.Series) -> list[tuple[str, int, int, str, str | None]]:
-    """(label, part, whole, noun, band for the colour) of each headline figure."""
+def headlines(
+    total: pd.Series, status: str | None = None
+) -> list[tuple[str, int, int, str, str | None]]:
+    """(label, part, whole, noun, colour) of each headline figure; the trained figure takes
+    the colour of the area's schedule `status` (status_jadwal)."""
     t = total
     return [
         ("TPS siap", _int(t.tps_siap), _int(t.tps), "TPS", None),
@@ -164,7 +180,7 @@ def headlines(total: pd.Series) -> list[tuple[str, int, int, str, str | None]]:
             _int(t.kpps_terlatih),
             _int(t.kpps_aktif),
             "KPPS aktif",
-            theme.coverage_band(None if pd.isna(t.cakupan_bimtek) else float(t.cakupan_bimtek)),
+            theme.SCHEDULE_COLORS.get(status or ""),
         ),
         ("Kursi kosong", _int(t.kursi_kosong), _int(t.kebutuhan_kpps), "kursi", None),
         ("TPS tanpa ketua", _int(t.tps_tanpa_ketua), _int(t.tps), "TPS", None),
@@ -173,44 +189,36 @@ def headlines(total: pd.Series) -> list[tuple[str, int, int, str, str | None]]:
     ]
 
 
+def _gap_text(row: dict) -> str:
+    """'210 tanpa kursi' or '181 di bawah sasaran': what puts an area on the list."""
+    if _int(row["tanpa_kursi"]):
+        return f"{labels.angka(_int(row['tanpa_kursi']))} tanpa kursi"
+    return f"{labels.angka(_int(row['selisih_jadwal']))} di bawah sasaran"
+
+
 def key_points(figures: Figures) -> list[str]:
     """The briefing's main points in words, each with its numbers."""
     t, level = figures.total, figures.level
     summary = figures.summary
     points = []
-    behind = ranked(summary[summary["cakupan_bimtek"] < theme.COVERAGE_RED_BELOW], level)
-    on_track = summary["cakupan_bimtek"] >= theme.COVERAGE_GREEN_FROM
-    if len(behind):
+    counts = summary["status_jadwal"].value_counts()
+    parts = [
+        f"{labels.angka(int(counts.get(status, 0)))} {theme.SCHEDULE_LABELS[status].lower()}"
+        for status in theme.SCHEDULE_ORDER
+        if counts.get(status, 0)
+    ]
+    text = f"Status jadwal {labels.angka(len(summary))} {level}: " + ", ".join(parts) + "."
+    worst = ranked(summary, level)
+    worst = worst[worst["status_jadwal"].isin(theme.SCHEDULE_ORDER[:2])]
+    if len(worst):
         names = ", ".join(
-            f"{name} ({labels.persen(share)})"
-            for name, share in zip(
-                behind[level][:MAX_NAMES], behind["cakupan_bimtek"][:MAX_NAMES], strict=True
-            )
+            f"{r[level]} ({_gap_text(r)})" for r in worst.head(MAX_NAMES).to_dict("records")
         )
-        if len(behind) > MAX_NAMES:
-            names += f" dan {labels.angka(len(behind) - MAX_NAMES)} lainnya"
-        points.append(
-            f"{labels.angka(len(behind))} dari {labels.angka(len(summary))} {level} masih di "
-            f"bawah 80% KPPS terlatih: {names}."
-        )
-    else:
-        points.append(
-            f"Tidak ada {level} di bawah 80% KPPS terlatih; {labels.angka(int(on_track.sum()))} "
-            f"dari {labels.angka(len(summary))} sudah ≥ 95%."
-        )
-    untrained = _int(t.kpps_aktif) - _int(t.kpps_terlatih)
-    upcoming = figures.upcoming
-    planned = int(upcoming["sesi_mendatang"].sum()) if len(upcoming) else 0
-    with_sessions = int((upcoming["sesi_mendatang"] > 0).sum()) if len(upcoming) else 0
-    text = f"{labels.dari(untrained, _int(t.kpps_aktif), 'KPPS aktif')} belum mengikuti Bimtek"
-    if planned:
-        text += (
-            f"; masih ada {labels.angka(planned)} sesi terjadwal sesudah "
-            f"{labels.tanggal(figures.scope.as_of)} di {labels.angka(with_sessions)} kecamatan."
-        )
-    else:
-        text += f"; tidak ada sesi terjadwal sesudah {labels.tanggal(figures.scope.as_of)}."
+        if len(worst) > MAX_NAMES:
+            names += f" dan {labels.angka(len(worst) - MAX_NAMES)} lainnya"
+        text += f" Perlu perhatian: {names}."
     points.append(text)
+    points.append(actions.plan_sentence(figures.schedule, figures.scope.as_of))
     points.append(
         f"{labels.angka(_int(t.kursi_kosong))} kursi KPPS kosong di "
         f"{labels.angka(_int(t.tps_kurang_petugas))} TPS yang kurang petugas; "
@@ -330,10 +338,10 @@ def _countdown(scope: Scope) -> str:
     return f'<div class="countdown">{box}<div class="text">{text}</div></div>'
 
 
-def _cards(total: pd.Series) -> str:
+def _cards(total: pd.Series, status: str | None = None) -> str:
     cells = []
-    for label, part, whole, noun, band in headlines(total):
-        color = theme.COVERAGE_COLORS[band] if band else theme.BLUE
+    for label, part, whole, noun, color in headlines(total, status):
+        color = color or theme.BLUE
         cells.append(
             f'<div class="card" style="border-left-color:{color}">'
             f'<div class="label">{_e(label)}</div>'
@@ -351,12 +359,10 @@ TABLE_STATUS = (
 )
 
 
-def _chip(share: float | None) -> str:
-    band = theme.coverage_band(share)
-    return (
-        f'<td class="chip" style="background:{theme.COVERAGE_COLORS[band]}">'
-        f"{_e(labels.persen(share))}</td>"
-    )
+def _chip(share: float | None, status: object) -> str:
+    """The coverage share on the colour of the area's schedule status (docs/jadwal.md)."""
+    color = theme.SCHEDULE_COLORS.get(str(status), theme.GREY)
+    return f'<td class="chip" style="background:{color}">{_e(labels.persen(share))}</td>'
 
 
 def _status_cell(count: int, status: str) -> str:
@@ -405,27 +411,27 @@ def _table(figures: Figures) -> str:
     for record in shown.to_dict("records"):
         cells = [
             f'<td class="name">{_e(record[level])}</td>',
-            _chip(_share_of(record["cakupan_bimtek"])),
+            _chip(_share_of(record["cakupan_bimtek"]), record["status_jadwal"]),
             *_row_cells(record, with_sessions),
         ]
         body.append(f"<tr>{''.join(cells)}</tr>")
     t = figures.total
     total = [
         '<td class="name">Jumlah</td>',
-        _chip(_share_of(t["cakupan_bimtek"])),
+        _chip(_share_of(t["cakupan_bimtek"]), figures.schedule["status_jadwal"]),
         *_row_cells(t, with_sessions),
     ]
     body.append(f'<tr class="total">{"".join(total)}</tr>')
     note = ""
     if len(rows) > len(shown):
         note = (
-            f'<div class="note">{labels.angka(len(shown))} {level} dengan cakupan terendah '
+            f'<div class="note">{labels.angka(len(shown))} {level} yang paling perlu perhatian '
             f"dari {labels.angka(len(rows))}; daftar lengkap ada di unduhan Excel.</div>"
         )
     bands = "".join(
-        f'<span style="background:{theme.COVERAGE_COLORS[band]}"></span>'
-        f"{_e(theme.COVERAGE_LABELS[band])}"
-        for band in ("rendah", "sedang", "baik")
+        f'<span style="background:{theme.SCHEDULE_COLORS[status]}"></span>'
+        f"{_e(theme.SCHEDULE_LABELS[status])}"
+        for status in theme.SCHEDULE_ORDER
     )
     statuses = "".join(
         f'<span style="background:{_tint(theme.STATUS_COLORS[s], 0.22)}"></span>'
@@ -433,9 +439,9 @@ def _table(figures: Figures) -> str:
         for _, s in TABLE_STATUS
     )
     return (
-        f"<h2>Kesiapan per {_e(level)} (cakupan terendah di atas)</h2>"
+        f"<h2>Kesiapan per {_e(level)} (perlu perhatian di atas)</h2>"
         f"<table><thead><tr>{''.join(heads)}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-        f'{note}<div class="legend">Cakupan Bimtek (KPPS aktif yang sudah Bimtek):{bands}</div>'
+        f'{note}<div class="legend">Cakupan Bimtek, warna = status jadwal:{bands}</div>'
         f'<div class="legend">Jumlah TPS per status, sel berwarna bila ada:{statuses}</div>'
     )
 
@@ -459,8 +465,8 @@ def _chart_rows(figures: Figures) -> tuple[pd.DataFrame, str]:
     if len(rows) <= MAX_CHART_ROWS:
         return rows, ""
     note = (
-        f'<div class="note">{labels.angka(MAX_CHART_ROWS)} {figures.level} dengan cakupan '
-        f"terendah dari {labels.angka(len(rows))}.</div>"
+        f'<div class="note">{labels.angka(MAX_CHART_ROWS)} {figures.level} yang paling perlu '
+        f"perhatian dari {labels.angka(len(rows))}.</div>"
     )
     return rows.head(MAX_CHART_ROWS), note
 
@@ -487,7 +493,7 @@ def _pages(figures: Figures, geojson: dict | None) -> list[str]:
     first = (
         _header(scope)
         + _countdown(scope)
-        + _cards(figures.total)
+        + _cards(figures.total, str(figures.schedule["status_jadwal"]))
         + "<h2>Pokok-pokok</h2><ul class='points'>"
         + "".join(f"<li>{_e(point)}</li>" for point in key_points(figures))
         + "</ul>"
@@ -503,6 +509,7 @@ def _pages(figures: Figures, geojson: dict | None) -> list[str]:
         scope.as_of,
         height=CURVE_HEIGHT,
         hari_pemungutan=scope.voting_day,
+        expected=figures.expected,
     )
     second = (
         _running(scope)
@@ -518,7 +525,7 @@ def _pages(figures: Figures, geojson: dict | None) -> list[str]:
         f.get("properties", {}).get("kode_kecamatan") for f in (geojson or {}).get("features", [])
     }
     if geojson is not None and covered & set(figures.kecamatan["kode_kecamatan"]):
-        third += "<h2>Peta cakupan Bimtek per kecamatan</h2>" + _chart(
+        third += "<h2>Peta status jadwal Bimtek per kecamatan</h2>" + _chart(
             charts.kecamatan_map(figures.kecamatan, geojson, height=MAP_HEIGHT), MAP_HEIGHT
         )
     supervision = figures.supervision

@@ -54,6 +54,9 @@ NEVER_VISITED_LABEL = "Belum pernah"
 # must not read as a daily pace.
 PACE_CALENDAR_DAYS = 3
 PROJECTION_HORIZON_DAYS = 14
+# The schedule's expected figure (docs/jadwal.md): a tick on the bars, a line on the curve.
+EXPECTED_LABEL = "Sasaran jadwal"
+BARE_SHARE = 0.02  # below this a bar is too short to show its status colour
 
 PAW_STATUS_ORDER = ("belum_diganti", "pengganti_belum_bimtek", "pengganti_terlatih")
 PAW_COLORS = {
@@ -163,9 +166,7 @@ def _as_date(value: Any) -> date | None:
 
 def _short_date(value: date | None) -> str:
     """date(2024, 1, 25) → '25 Jan' (Indonesian month abbreviations: Mei, Agu, Okt, Des)."""
-    if value is None:
-        return "–"
-    return f"{value.day} {labels.BULAN[value.month - 1][:3]}"
+    return labels.tanggal_pendek(value)
 
 
 def _date_axis(fig: go.Figure, first: date, last: date, **axis: Any) -> None:
@@ -405,15 +406,21 @@ def coverage_by_area(
     code_col: str = "kode_kecamatan",
     height: int | None = None,
 ) -> go.Figure:
-    """Share of active KPPS trained per area from a `ringkasan_*` frame, lowest on top.
+    """Share of active KPPS trained per area from a `ringkasan_*` frame, worst first.
 
-    customdata[0] of every bar is the area code, for the page's click-to-drill.
+    With the schedule columns of the `jadwal_*` queries merged in (`status_jadwal`,
+    `target_terlatih`, `tanpa_kursi`, docs/jadwal.md) each bar takes its schedule status's
+    colour and a tick marks the share the sessions held so far had room for ("Sasaran jadwal");
+    without them the coverage bands colour the bars. customdata[0] of every bar is the area
+    code, for the page's click-to-drill.
     """
     if df.empty:
         return _empty_figure("Belum ada data cakupan Bimtek untuk wilayah ini.", height or 300)
+    judged = "status_jadwal" in df.columns
+    data = theme.worst_first(df, code_col)
     rows = []
     for label, record in zip(
-        _area_labels(df, name_col, code_col), df.to_dict("records"), strict=True
+        _area_labels(data, name_col, code_col), data.to_dict("records"), strict=True
     ):
         fraction = _number(record["cakupan_bimtek"])
         trained, active = _count(record["kpps_terlatih"]), _count(record["kpps_aktif"])
@@ -429,21 +436,29 @@ def coverage_by_area(
             if fraction is not None
             else "Belum ada KPPS aktif"
         )
-        rows.append(
-            {
-                "label": label,
-                "code": str(record[code_col]),
-                "fraction": fraction,
-                "band": theme.coverage_band(fraction),
-                "text": text,
-                "hover": hover,
-            }
-        )
-    # Areas without active KPPS lead: no one there can be trained, which needs a look first.
-    rows.sort(key=lambda r: (r["fraction"] is not None, r["fraction"] or 0.0, r["label"]))
+        row = {"label": label, "code": str(record[code_col]), "fraction": fraction, "text": text}
+        if judged:
+            status = str(record["status_jadwal"])
+            target = _count(record["target_terlatih"])
+            row["band"] = status
+            row["target"] = target / active if active else None
+            hover += (
+                f"<br>{theme.SCHEDULE_LABELS.get(status, status)}"
+                f"<br>Sasaran jadwal: {labels.angka(target)} KPPS"
+                f" ({labels.persen(row['target'])})"
+            )
+            if _count(record["tanpa_kursi"]):
+                hover += f"<br>Tanpa kursi di sesi mendatang: {labels.angka(record['tanpa_kursi'])}"
+        else:
+            row["band"] = theme.coverage_band(fraction)
+        row["hover"] = hover
+        rows.append(row)
 
+    bands = theme.SCHEDULE_ORDER if judged else theme.COVERAGE_BANDS
+    colors = theme.SCHEDULE_COLORS if judged else theme.COVERAGE_COLORS
+    names = theme.SCHEDULE_LABELS if judged else theme.COVERAGE_LABELS
     fig = go.Figure()
-    for band in theme.COVERAGE_BANDS:
+    for band in bands:
         members = [r for r in rows if r["band"] == band]
         if not members:
             continue
@@ -458,15 +473,53 @@ def coverage_by_area(
                 textposition="auto",
                 insidetextanchor="end",
                 cliponaxis=False,
-                marker_color=theme.COVERAGE_COLORS[band],
-                name=theme.COVERAGE_LABELS[band],
+                marker_color=colors[band],
+                name=names[band],
                 legendgroup=band,
             )
         )
-    for threshold in (theme.COVERAGE_RED_BELOW, theme.COVERAGE_GREEN_FROM):
-        fig.add_vline(
-            x=threshold, line={"color": theme.GREY, "width": 1, "dash": "dash"}, layer="below"
+    if judged:
+        # A bar of (nearly) nothing shows no colour: its status as a square at zero instead.
+        bare = [r for r in rows if (r["fraction"] or 0.0) < BARE_SHARE]
+        if bare:
+            fig.add_trace(
+                go.Scatter(
+                    x=[0.0] * len(bare),
+                    y=[r["label"] for r in bare],
+                    mode="markers",
+                    marker={
+                        "symbol": "square",
+                        "size": 11,
+                        "color": [colors[r["band"]] for r in bare],
+                    },
+                    customdata=[[r["code"], r["hover"]] for r in bare],
+                    hovertemplate="%{customdata[1]}<extra></extra>",
+                    cliponaxis=False,
+                    showlegend=False,
+                )
+            )
+        marked = [r for r in rows if r["target"] is not None]
+        fig.add_trace(
+            go.Scatter(
+                x=[r["target"] for r in marked],
+                y=[r["label"] for r in marked],
+                mode="markers",
+                name=EXPECTED_LABEL,
+                marker={
+                    "symbol": "line-ns-open",
+                    "size": ROW_HEIGHT - 6,
+                    "color": INK,
+                    "line": {"width": 3},
+                },
+                customdata=[[r["code"], r["hover"]] for r in marked],
+                hovertemplate="%{customdata[1]}<extra></extra>",
+            )
         )
+    else:
+        for threshold in (theme.COVERAGE_RED_BELOW, theme.COVERAGE_GREEN_FROM):
+            fig.add_vline(
+                x=threshold, line={"color": theme.GREY, "width": 1, "dash": "dash"}, layer="below"
+            )
     _base_layout(fig, _bar_height(len(rows), height))
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(
@@ -560,9 +613,12 @@ def bimtek_curve(
     as_of: date | None = None,
     height: int = DEFAULT_HEIGHT,
     hari_pemungutan: date | None = None,
+    expected: pd.DataFrame | None = None,
 ) -> go.Figure:
     """KPPS trained over time from `bimtek_kumulatif`, with the target and a projection
-    (which never runs past voting day, marked when given)."""
+    (which never runs past voting day, marked when given), and with `expected`
+    (`jadwal_harian`) the schedule's expected line: how many the sessions up to each day had
+    room for, ahead of D too."""
     if df.empty:
         return _empty_figure("Belum ada sesi Bimtek sampai tanggal ini.", height)
     data = df.sort_values("tanggal")
@@ -614,6 +670,30 @@ def bimtek_curve(
 
     first, last = days[0], days[-1]
     axis_end = last
+    if expected is not None and not expected.empty:
+        line = expected.sort_values("tanggal")
+        line_days = [_as_date(v) for v in line["tanggal"]]
+        targets = [_count(v) for v in line["target_terlatih"]]
+        if first < line_days[0]:
+            # No session of these kecamatan yet: nothing could have been trained.
+            line_days, targets = [first, *line_days], [0, *targets]
+        fig.add_trace(
+            go.Scatter(
+                x=[pd.Timestamp(d) for d in line_days],
+                y=targets,
+                mode="lines",
+                line={"color": INK, "width": 2, "shape": "hv"},
+                name=f"{EXPECTED_LABEL} (kursi sesi sampai hari itu)",
+                customdata=[
+                    f"<b>{labels.tanggal(d)}</b><br>{EXPECTED_LABEL}: {labels.angka(n)} KPPS"
+                    f" ({labels.persen(n / target if target else None)})"
+                    for d, n in zip(line_days, targets, strict=True)
+                ],
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+        first = min(first, line_days[0])
+        axis_end = max(axis_end, line_days[-1])
     pace = _pace(new)
     remaining = target - cumulative[-1]
     horizon = (
@@ -788,6 +868,71 @@ def sessions_capacity(df: pd.DataFrame, height: int | None = None) -> go.Figure:
     return fig
 
 
+def sessions_by_day(df: pd.DataFrame, height: int = DEFAULT_HEIGHT) -> go.Figure:
+    """Sessions per day from `bimtek_sesi_harian`, for views with too many sessions to draw one
+    by one: present and absent on the days held, the planned seats in grey on the days to come
+    (never a zero), the seats as a mark."""
+    if df.empty:
+        return _empty_figure("Belum ada sesi Bimtek di wilayah ini.", height)
+    rows = []
+    for record in df.sort_values("tanggal").to_dict("records"):
+        day, held = _as_date(record["tanggal"]), bool(record["sudah_berlangsung"])
+        sessions, seats = _count(record["sesi"]), _number(record["kapasitas"])
+        head = f"<b>{labels.tanggal(day)}</b> · {labels.angka(sessions)} sesi"
+        if held:
+            called, present = _count(record["dipanggil"]), _count(record["hadir"])
+            supervised = _count(record["sesi_disupervisi"])
+            hover = (
+                f"{head}<br>Hadir: {labels.dari(present, called, 'dipanggil')}<br>"
+                f"Disupervisi: {labels.dari(supervised, sessions, 'sesi')}"
+            )
+        else:
+            present = called = 0
+            hover = f"{head}<br>Belum berlangsung"
+        if seats is not None:
+            hover += f"<br>Kapasitas: {labels.angka(seats)}"
+        rows.append(
+            {"x": pd.Timestamp(day), "held": held, "present": present,
+             "absent": called - present, "seats": seats, "hover": hover}
+        )  # fmt: skip
+    held = [r for r in rows if r["held"]]
+    planned = [r for r in rows if not r["held"]]
+    fig = go.Figure()
+    for name, members, values, color in (
+        ("Hadir", held, [r["present"] for r in held], theme.BLUE),
+        ("Tidak hadir", held, [r["absent"] for r in held], _tint(theme.RED, 0.55)),
+        ("Belum berlangsung", planned, [r["seats"] or 0 for r in planned], _tint(theme.GREY, 0.45)),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=[r["x"] for r in members],
+                y=values,
+                name=name,
+                marker_color=color,
+                customdata=[r["hover"] for r in members],
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+    marked = [r for r in rows if r["seats"] is not None]
+    fig.add_trace(
+        go.Scatter(
+            x=[r["x"] for r in marked],
+            y=[r["seats"] for r in marked],
+            mode="markers",
+            name="Kapasitas",
+            marker={"symbol": "line-ew-open", "size": 22, "color": INK, "line": {"width": 3}},
+            customdata=[r["hover"] for r in marked],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
+    most = max(max(r["seats"] or 0, r["present"] + r["absent"]) for r in rows)
+    _base_layout(fig, height, hovermode="x unified")
+    fig.update_layout(barmode="stack", bargap=0.3)
+    _date_axis(fig, _as_date(rows[0]["x"]), _as_date(rows[-1]["x"]))
+    fig.update_yaxes(title_text="Anggota KPPS", **_count_axis(most))
+    return fig
+
+
 # ---------------------------------------------------------------------------------------------
 # 5. Coverage map of kecamatan (no tiles)
 
@@ -799,7 +944,9 @@ def kecamatan_map(
     points: pd.DataFrame | None = None,
     height: int = MAP_HEIGHT,
 ) -> go.Figure:
-    """Kecamatan filled with their coverage band from a `ringkasan_kecamatan` frame.
+    """Kecamatan filled with their schedule status (`status_jadwal` merged in from
+    `jadwal_kecamatan`, as on the bars), else their coverage band, from a
+    `ringkasan_kecamatan` frame.
 
     Kecamatan of the GeoJSON missing from `df` (outside the filter) stay light grey.
     `points` (lat, lon, label, optional color) are drawn as markers on top.
@@ -808,6 +955,9 @@ def kecamatan_map(
     if df.empty or not features:
         return _empty_figure("Belum ada data kecamatan untuk peta ini.", height)
     by_code = {str(r["kode_kecamatan"]): r for r in df.to_dict("records")}
+    judged = "status_jadwal" in df.columns
+    colors = theme.SCHEDULE_COLORS if judged else theme.COVERAGE_COLORS
+    names = theme.SCHEDULE_LABELS if judged else theme.COVERAGE_LABELS
 
     fig = go.Figure()
     bands_present = set()
@@ -817,21 +967,29 @@ def kecamatan_map(
             _add_area(fig, feature, _tint(theme.GREY, 0.15), theme.GREY, feature["name"], None)
             continue
         fraction = _number(record[value_col])
-        band = theme.coverage_band(fraction)
+        band = str(record["status_jadwal"]) if judged else theme.coverage_band(fraction)
         bands_present.add(band)
         trained, active = _count(record["kpps_terlatih"]), _count(record["kpps_aktif"])
         hover = (
             f"<b>{feature['name']}</b><br>"
             f"{labels.dari(trained, active, 'KPPS terlatih')} ({labels.persen(fraction)})<br>"
+        )
+        if judged:
+            target = _count(record["target_terlatih"])
+            hover += (
+                f"{names.get(band, band)}: sasaran {labels.angka(target)} KPPS"
+                f" ({labels.persen(target / active if active else None)})<br>"
+            )
+        hover += (
             f"TPS siap: {labels.angka(_count(record['tps_siap']))} dari "
             f"{labels.angka(_count(record['tps']))}<br>"
             f"Kursi kosong: {labels.angka(_count(record['kursi_kosong']))}"
         )
-        _add_area(fig, feature, _tint(theme.COVERAGE_COLORS[band], MAP_FILL), "white", hover, band)
-    for band in theme.COVERAGE_BANDS:
+        _add_area(fig, feature, _tint(colors.get(band, theme.GREY), MAP_FILL), "white", hover, band)
+    for band in theme.SCHEDULE_ORDER if judged else theme.COVERAGE_BANDS:
         if band in bands_present:
-            color = _tint(theme.COVERAGE_COLORS[band], MAP_FILL)
-            _legend_swatch(fig, theme.COVERAGE_LABELS[band], color, band)
+            color = _tint(colors[band], MAP_FILL)
+            _legend_swatch(fig, names[band], color, band)
     _add_area_names(fig, features, "middle center")
     if points is not None and not points.empty:
         fig.add_trace(

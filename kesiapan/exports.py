@@ -27,7 +27,7 @@ CSV_MIME = "text/csv"
 ZIP_MIME = "application/zip"
 PDF_MIME = "application/pdf"
 
-STATUS_WORDS = {**labels.STATUS_LABELS, **labels.PAW_STATUS_LABELS}
+STATUS_WORDS = {**labels.STATUS_LABELS, **labels.PAW_STATUS_LABELS, **theme.SCHEDULE_LABELS}
 YES, NO = "Ya", "Tidak"
 ALL = "semua"
 
@@ -317,7 +317,7 @@ def _cell(column: str, value: object) -> object:
         value = value.item()
     if isinstance(value, bool):
         return YES if value else NO
-    if column == "status" or column.endswith("_status"):
+    if column == "status" or column.endswith("_status") or column == "status_jadwal":
         return STATUS_WORDS.get(value, value)  # type: ignore[call-overload]
     if column.startswith("jabatan") and isinstance(value, str):
         return value.capitalize()
@@ -452,6 +452,9 @@ def _status_fill(value: object) -> str | None:
     for band, word in theme.COVERAGE_LABELS.items():
         if value == word:
             return theme.COVERAGE_COLORS[band]
+    for status, word in theme.SCHEDULE_LABELS.items():
+        if value == word:
+            return theme.SCHEDULE_COLORS[status]
     return None
 
 
@@ -494,7 +497,10 @@ def add_table_sheet(
         cell.font, cell.fill, cell.border, cell.alignment = bold, fill, rule, wrap
 
     formats = [_number_format(c, frame[c]) for c in frame.columns]
-    colored = [c == "status" or c.endswith("_status") or c == "kesiapan" for c in frame.columns]
+    colored = [
+        c == "status" or c.endswith("_status") or c in ("kesiapan", "status_jadwal")
+        for c in frame.columns
+    ]
     white = Font(color="FFFFFF", bold=True)
     fills: dict[str, PatternFill] = {}
     row = header_row

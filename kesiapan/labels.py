@@ -59,6 +59,21 @@ def tanggal(value: date | None) -> str:
     return f"{value.day} {BULAN[value.month - 1]} {value.year}"
 
 
+def tanggal_pendek(value: date | None) -> str:
+    """date(2024, 1, 27) → '27 Jan' (Mei, Agu, Okt, Des: Indonesian abbreviations)."""
+    if value is None:
+        return "–"
+    return f"{value.day} {BULAN[value.month - 1][:3]}"
+
+
+def perubahan(change: float | int, since: date) -> str:
+    """'+1.204 sejak 27 Jan', '-3 sejak 27 Jan', 'tetap sejak 27 Jan'."""
+    if _missing(change) or round(change) == 0:
+        return f"tetap sejak {tanggal_pendek(since)}"
+    sign = "+" if change > 0 else "-"
+    return f"{sign}{angka(abs(change))} sejak {tanggal_pendek(since)}"
+
+
 def rentang(first: date | None, last: date | None) -> str:
     """'25–29 Januari 2024'; across months '30 Januari – 2 Februari 2024'."""
     if first is None or last is None:
@@ -153,6 +168,20 @@ HEADERS = {
     "tanggal_sk_pengganti": "SK pengganti",
     "pengganti_terlatih": "Pengganti sudah Bimtek",
     "paw_status": "Status PAW",
+    # Expected by date and the capacity plan (docs/jadwal.md).
+    "status_jadwal": "Jadwal",
+    "target_terlatih": "Sasaran jadwal",
+    "target_akhir": "Sasaran akhir",
+    "selisih_jadwal": "Selisih jadwal",
+    "tanpa_kursi": "Tanpa kursi",
+    "sesi_tambahan": "Sesi tambahan",
+    "kursi_sampai_d": "Kursi sesi terlaksana",
+    "kursi_mendatang": "Kursi sesi mendatang",
+    "sesi_rencana": "Sesi Bimtek rencana",
+    "tanggal_sesi_rencana": "Tanggal sesi rencana",
+    "tempat_sesi_rencana": "Tempat sesi rencana",
+    "ditempatkan": "Rencana peserta",
+    "kursi_sisa": "Kursi sisa",
     "tabel": "Tabel",
     "tingkat": "Tingkat",
     "kolom": "Kolom",

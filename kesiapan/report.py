@@ -30,8 +30,13 @@ TPS_COLUMNS = [
     "ada_ketua",
     "status",
 ]
-# Expected by date (docs/jadwal.md), after the §2 columns of the levels that hold sessions.
-SCHEDULE_QUERIES = {"kabupaten": "jadwal_kabupaten", "kecamatan": "jadwal_kecamatan"}
+# Expected by date (docs/jadwal.md), after the §2 columns of every level but the TPS (a desa
+# takes its share of its kecamatan's seats).
+SCHEDULE_QUERIES = {
+    "kabupaten": "jadwal_kabupaten",
+    "kecamatan": "jadwal_kecamatan",
+    "desa": "jadwal_desa",
+}
 SCHEDULE_COLUMNS = [
     "kursi_sampai_d",
     "kursi_mendatang",
@@ -39,6 +44,7 @@ SCHEDULE_COLUMNS = [
     "target_akhir",
     "selisih_jadwal",
     "tanpa_kursi",
+    "sesi_tambahan",
     "status_jadwal",
 ]
 FORMATS = ("csv", "json", "xlsx")

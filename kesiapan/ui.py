@@ -18,13 +18,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kesiapan import akses, audit, exports, labels, masuk, privacy
+from kesiapan import akses, audit, exports, labels, masuk, privacy, theme
 from kesiapan import filters as flt
 from kesiapan.store import Dataset, resolve_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data" / "sample"
-STATUS_WORDS = {**labels.STATUS_LABELS, **labels.PAW_STATUS_LABELS}
+STATUS_WORDS = {**labels.STATUS_LABELS, **labels.PAW_STATUS_LABELS, **theme.SCHEDULE_LABELS}
 # DataFrame.attrs key of a list cut to its first `batas` rows by Page.query: how to fetch it whole.
 CAPPED = "kesiapan_dibatasi"
 
@@ -169,11 +169,31 @@ class Page:
         )
 
     def areas_summary(self) -> tuple[pd.DataFrame, str, str, str]:
-        """The summary one level below the view: desa inside one kecamatan, else kecamatan.
-        Returns the frame, its name column, its code column and the drill level."""
+        """The summary one level below the view: desa inside one kecamatan, else kecamatan,
+        judged against the schedule (`judged`), worst first. Returns the frame, its name
+        column, its code column and the drill level."""
         if self.single_kecamatan:
-            return self.query("ringkasan_desa"), "desa", "kode_desa", "desa"
-        return self.query("ringkasan_kecamatan"), "kecamatan", "kode_kecamatan", "kecamatan"
+            return self.judged("desa"), "desa", "kode_desa", "desa"
+        return self.judged("kecamatan"), "kecamatan", "kode_kecamatan", "kecamatan"
+
+    def judged(self, level: str) -> pd.DataFrame:
+        """`ringkasan_<level>` with the schedule figures of `jadwal_<level>` (docs/jadwal.md)
+        merged in, worst first (theme.worst_first): what every area list and colour uses."""
+        code = f"kode_{level}"
+        summary = self.query(f"ringkasan_{level}")
+        schedule = self.query(f"jadwal_{level}")
+        extra = [c for c in schedule.columns if c == code or c not in summary.columns]
+        return theme.worst_first(summary.merge(schedule[extra], on=code, how="left"), code)
+
+    def previous(self) -> tuple[date | None, pd.Series | None]:
+        """The day of data before the view's date and the area's totals then (the trend
+        on the headline cards); (None, None) when nothing happened before."""
+        found = self.query("tanggal_sebelumnya")
+        if found.empty:
+            return None, None
+        day = pd.Timestamp(found["tanggal_sebelumnya"].iloc[0]).date()
+        total = self.query("ringkasan_total", as_of=day)
+        return day, (total.iloc[0] if len(total) else None)
 
     @property
     def single_kecamatan(self) -> str | None:
@@ -215,7 +235,7 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         values = out[column]
-        if column == "status" or column.endswith("_status"):
+        if column == "status" or column.endswith("_status") or column == "status_jadwal":
             out[column] = values.map(lambda s: STATUS_WORDS.get(s, s))
         elif column.startswith("jabatan"):
             out[column] = values.map(lambda j: j.capitalize() if isinstance(j, str) else j)
@@ -457,15 +477,20 @@ def status_table(
     drill_col: str | None = "kode_kecamatan",
     download: bool | str = True,
 ) -> None:
-    """A summary table whose first column is the coverage band in the shared colours;
-    selecting a row drills into that kecamatan (or desa). Downloads as `table()`."""
-    from kesiapan import theme
-
-    bands = frame["cakupan_bimtek"].map(theme.coverage_band)
+    """A summary table whose first column is the schedule status (`status_jadwal`, else the
+    coverage band) in the shared colours; selecting a row drills into that kecamatan (or desa).
+    Downloads as `table()`."""
+    if "status_jadwal" in frame.columns:  # judged against the schedule (Page.judged)
+        chips = frame["status_jadwal"].map(theme.SCHEDULE_LABELS)
+        colors = {theme.SCHEDULE_LABELS[s]: theme.SCHEDULE_COLORS[s] for s in theme.SCHEDULE_ORDER}
+    else:
+        chips = frame["cakupan_bimtek"].map(theme.coverage_band).map(theme.COVERAGE_LABELS)
+        colors = dict(
+            zip(theme.COVERAGE_LABELS.values(), theme.COVERAGE_COLORS.values(), strict=True)
+        )
     shown = for_display(frame[columns]).reset_index(drop=True)
     shown.attrs = {}  # Streamlit would send them along to the browser
-    shown.insert(0, "kesiapan", bands.map(theme.COVERAGE_LABELS).tolist())
-    colors = dict(zip(theme.COVERAGE_LABELS.values(), theme.COVERAGE_COLORS.values(), strict=True))
+    shown.insert(0, "kesiapan", chips.tolist())
     table_style = styled(shown, frame[columns]).map(
         lambda v: f"background-color: {colors.get(v, '')}; color: white; font-weight: 600",
         subset=["kesiapan"],
@@ -483,7 +508,7 @@ def status_table(
         selection_mode="single-row",
     )
     if download:
-        banded = frame.assign(kesiapan=bands.map(theme.COVERAGE_LABELS))
+        banded = frame.assign(kesiapan=chips)
         title = download if isinstance(download, str) else None
         table_downloads(banded, ["kesiapan", *columns], key, title)
     rows = event.selection.rows if drill_col and event else []
@@ -527,19 +552,32 @@ def desa_points(desa: pd.DataFrame) -> pd.DataFrame:
 
 
 def headline(
-    column: object, label: str, part: float, whole: float, noun: str, help: str = ""
+    column: object,
+    label: str,
+    part: float,
+    whole: float,
+    noun: str,
+    help: str = "",
+    before: float | None = None,
+    since: date | None = None,
 ) -> None:
-    """A headline figure: the count large, 'dari <denominator> <noun> (share)' under it."""
+    """A headline figure: the count large, 'dari <denominator> <noun> (share)' under it and,
+    given the figure `before` on the previous day of data `since`, its change on a line of its
+    own in the same box ('+4.101 sejak 27 Jan': appended to the denominator it was cut off)."""
     share = f" ({labels.persen(part / whole)})" if whole else ""
-    column.metric(  # type: ignore[attr-defined]
+    has_trend = since is not None and before is not None
+    box = column.container(border=True) if has_trend else column  # type: ignore[attr-defined]
+    box.metric(
         label,
         labels.angka(part),
         delta=f"dari {labels.angka(whole)} {noun}{share}",
         delta_color="off",
         delta_arrow="off",
         help=help or None,
-        border=True,
+        border=not has_trend,
     )
+    if has_trend:
+        box.caption(labels.perubahan(part - before, since))  # type: ignore[operator,arg-type]
 
 
 def start(title: str) -> tuple[Page, pd.Series]:

@@ -2,20 +2,41 @@
 
 import streamlit as st
 
-from kesiapan import charts, labels, ui
+from kesiapan import actions, charts, labels, theme, ui
 
 MAX_SESSIONS_CHARTED = 40  # beyond this one bar per session no longer reads
 MAX_NAMES_SHOWN = 1000  # a national list has hundreds of thousands; nobody reads past this
 
 page, row = ui.start("Cakupan Bimtek")
+since, before = page.previous()
+untrained_now = row.kpps_aktif - row.kpps_terlatih
 cols = st.columns(3)
-ui.headline(cols[0], "KPPS terlatih", row.kpps_terlatih, row.kpps_aktif, "KPPS aktif")
-ui.headline(cols[1], "Belum Bimtek", row.kpps_aktif - row.kpps_terlatih, row.kpps_aktif, "KPPS")
+ui.headline(
+    cols[0],
+    "KPPS terlatih",
+    row.kpps_terlatih,
+    row.kpps_aktif,
+    "KPPS aktif",
+    before=None if before is None else before.kpps_terlatih,
+    since=since,
+)
+ui.headline(
+    cols[1],
+    "Belum Bimtek",
+    untrained_now,
+    row.kpps_aktif,
+    "KPPS",
+    before=None if before is None else before.kpps_aktif - before.kpps_terlatih,
+    since=since,
+)
 cols[2].metric("Sesi Bimtek terlaksana", labels.angka(row.sesi_bimtek), border=True)
 
+schedule = page.query("jadwal_total").iloc[0]
+st.info(actions.plan_sentence(schedule, page.filters.as_of), icon=":material/event:")
+
 summary, name_col, code_col, level = page.areas_summary()
-st.subheader(f"Cakupan per {level}")
-st.caption("Klik batang untuk melihat wilayah itu lebih rinci.")
+st.subheader(f"Cakupan per {level} terhadap sasaran jadwal")
+st.caption(f"{theme.SCHEDULE_CAPTION} {theme.AREAS_ORDER_TEXT} Klik batang untuk merinci.")
 ui.drill_from_chart(charts.coverage_by_area(summary, name_col, code_col), "cakupan", level)
 
 st.subheader("Perkembangan KPPS terlatih")
@@ -30,24 +51,35 @@ else:
         config.bimtek_selesai,
         page.filters.as_of,
         hari_pemungutan=config.hari_pemungutan,
+        expected=page.query("jadwal_harian"),
     )
     st.plotly_chart(figure, key="kurva", theme=None)
 
-st.subheader("Sesi Bimtek: kehadiran dan kapasitas")
+st.subheader("Sesi Bimtek: kehadiran, kapasitas dan rencana")
 sessions = page.query("bimtek_sesi_kehadiran")
 if sessions.empty:
     ui.empty(f"Belum ada sesi Bimtek di {labels.polos(page.area_name())}.")
 else:
+    planned = page.query("rencana_sesi")[["kode_sesi", "ditempatkan", "kursi_sisa"]]
+    sessions = sessions.merge(planned, on="kode_sesi", how="left")
     if len(sessions) <= MAX_SESSIONS_CHARTED:
         st.plotly_chart(charts.sessions_capacity(sessions), key="sesi", theme=None)
     else:
+        st.plotly_chart(
+            charts.sessions_by_day(page.query("bimtek_sesi_harian")), key="sesi_harian", theme=None
+        )
         st.caption(
-            f"{labels.angka(len(sessions))} sesi: pilih satu kecamatan di samping untuk melihat "
+            f"{labels.angka(len(sessions))} sesi, dijumlah per hari: pilih satu kecamatan untuk "
             "grafik per sesi."
         )
     with st.expander(
-        f"Daftar {labels.angka(len(sessions))} sesi", expanded=len(sessions) > MAX_SESSIONS_CHARTED
+        f"Daftar {labels.angka(len(sessions))} sesi (urut tanggal)",
+        expanded=len(sessions) > MAX_SESSIONS_CHARTED,
     ):
+        st.caption(
+            "Sesi yang belum berlangsung belum punya kehadiran; rencana peserta: KPPS belum "
+            "Bimtek kecamatannya yang mendapat kursi di sesi itu, sesi terdekat lebih dulu."
+        )
         ui.table(
             sessions,
             [
@@ -61,13 +93,16 @@ else:
                 "tidak_hadir",
                 "keterisian",
                 "disupervisi",
+                "ditempatkan",
+                "kursi_sisa",
             ],
             key="tabel_sesi",
         )
 
 if page.single_kecamatan or page.filters.desa:
     st.subheader("Per TPS")
-    tps = page.query("tps_status")
+    st.caption(theme.TPS_ORDER_TEXT)
+    tps = theme.worst_first_tps(page.query("tps_status"))
     ui.table(
         tps,
         [
@@ -84,10 +119,16 @@ if page.single_kecamatan or page.filters.desa:
     )
 
 st.subheader("KPPS yang belum mengikuti Bimtek")
-untrained = page.masked(page.query("kpps_belum_bimtek", batas=MAX_NAMES_SHOWN))
+untrained = page.masked(page.query("rencana_bimtek", batas=MAX_NAMES_SHOWN))
 if untrained.empty:
-    ui.empty(f"Semua KPPS aktif di {labels.polos(page.area_name())} sudah mengikuti Bimtek.")
+    where, when = labels.polos(page.area_name()), labels.tanggal(page.filters.as_of)
+    ui.empty(
+        f"Semua KPPS aktif di {where} sudah mengikuti Bimtek."
+        if row.kpps_aktif
+        else f"Belum ada KPPS aktif di {where} pada {when}."
+    )
 else:
+    untrained["sesi_rencana"] = untrained["sesi_rencana"].fillna(actions.NO_SEAT)
     columns = [
         "kecamatan",
         "desa",
@@ -95,17 +136,20 @@ else:
         "nama",
         "nik",
         "jabatan",
-        "jenis_kelamin",
         "kali_absen",
+        "sesi_rencana",
+        "tanggal_sesi_rencana",
         "no_hp",
     ]
-    total_untrained = row.kpps_aktif - row.kpps_terlatih
+    more = "unduhan berisi" if page.single_kecamatan else "pilih kecamatan, atau unduh, untuk"
     shown = (
         ""
-        if total_untrained <= MAX_NAMES_SHOWN
-        else f" · {labels.angka(MAX_NAMES_SHOWN)} pertama ditampilkan; pilih kecamatan untuk "
-        "daftar lengkapnya"
+        if untrained_now <= MAX_NAMES_SHOWN
+        else f" · {labels.angka(MAX_NAMES_SHOWN)} pertama ditampilkan; {more} daftar lengkapnya"
     )
     masked = page.tampil.note
-    st.caption(f"{labels.angka(total_untrained)} orang{shown}" + (f" · {masked}" if masked else ""))
+    st.caption(
+        f"{labels.angka(untrained_now)} orang{shown}, urut TPS · sesi rencana: kursi sesi "
+        "mendatang kecamatannya, ketua lebih dulu" + (f" · {masked}" if masked else "")
+    )
     ui.table(untrained, columns, key="belum_bimtek")

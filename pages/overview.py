@@ -2,15 +2,24 @@
 
 import streamlit as st
 
-from kesiapan import charts, labels, ui
+from kesiapan import charts, labels, theme, ui
 
 page, row = ui.start("Ringkasan kesiapan KPPS")
+since, before = page.previous()
+
+
+def _before(column: str) -> float | None:
+    return None if before is None else before[column]
+
 
 cols = st.columns(4)
-ui.headline(cols[0], "TPS siap", row.tps_siap, row.tps, "TPS")
-ui.headline(cols[1], "KPPS terlatih", row.kpps_terlatih, row.kpps_aktif, "KPPS aktif")
-ui.headline(cols[2], "Kursi kosong", row.kursi_kosong, row.kebutuhan_kpps, "kursi")
-ui.headline(cols[3], "Sesi disupervisi", row.sesi_disupervisi, row.sesi_bimtek, "sesi")
+for col, label, part, whole, noun in (
+    (cols[0], "TPS siap", "tps_siap", "tps", "TPS"),
+    (cols[1], "KPPS terlatih", "kpps_terlatih", "kpps_aktif", "KPPS aktif"),
+    (cols[2], "Kursi kosong", "kursi_kosong", "kebutuhan_kpps", "kursi"),
+    (cols[3], "Sesi disupervisi", "sesi_disupervisi", "sesi_bimtek", "sesi"),
+):
+    ui.headline(col, label, row[part], row[whole], noun, before=_before(part), since=since)
 st.caption(
     f"{labels.angka(row.kecamatan)} kecamatan · {labels.angka(row.desa)} desa/kelurahan · "
     f"{labels.angka(row.tps)} TPS · {labels.angka(row.kunjungan_supervisi)} kunjungan supervisi"
@@ -20,23 +29,24 @@ ui.report_downloads(page)
 summary, name_col, code_col, level = page.areas_summary()
 left, right = st.columns([3, 2])
 with left:
-    st.subheader("Peta cakupan Bimtek per kecamatan")
+    st.subheader("Peta status jadwal Bimtek per kecamatan")
     geojson = page.geojson()
     if geojson is None:
         ui.empty("Batas kecamatan untuk dataset ini belum tersedia.")
     else:
-        kecamatan = page.query("ringkasan_kecamatan")
+        kecamatan = page.judged("kecamatan")
         points = ui.desa_points(page.query("supervisi_desa")) if page.single_kecamatan else None
         st.plotly_chart(
             charts.kecamatan_map(kecamatan, geojson, points=points), key="peta", theme=None
         )
+        st.caption(theme.SCHEDULE_CAPTION)
 with right:
     st.subheader(f"Status TPS per {level}")
+    st.caption("Urutan: TPS bermasalah terbanyak di atas.")
     ui.drill_from_chart(charts.status_by_area(summary, name_col, code_col), "status", level)
 
-st.subheader(f"Peringkat {level} (cakupan terendah di atas)")
-st.caption("Pilih satu baris untuk melihat wilayah itu lebih rinci.")
-ranked = summary.sort_values(["cakupan_bimtek", code_col], na_position="first")
+st.subheader(f"Peringkat {level} (perlu perhatian di atas)")
+st.caption(f"{theme.AREAS_ORDER_TEXT} Pilih satu baris untuk melihat wilayah itu lebih rinci.")
 columns = [
     name_col,
     "tps",
@@ -44,8 +54,12 @@ columns = [
     "kpps_aktif",
     "kpps_terlatih",
     "cakupan_bimtek",
+    "target_terlatih",
+    "tanpa_kursi",
     "kursi_kosong",
     "tps_tanpa_ketua",
     "kunjungan_supervisi",
 ]
-ui.status_table(ranked, columns, key="peringkat", drill_col=code_col, download=f"Peringkat {level}")
+ui.status_table(
+    summary, columns, key="peringkat", drill_col=code_col, download=f"Peringkat {level}"
+)

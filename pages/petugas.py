@@ -5,14 +5,20 @@ import streamlit as st
 from kesiapan import charts, labels, ui
 
 page, row = ui.start("Kekurangan Petugas TPS")
+since, before = page.previous()
 cols = st.columns(4)
-ui.headline(cols[0], "Kurang petugas", row.tps_kurang_petugas, row.tps, "TPS")
-ui.headline(cols[1], "Tanpa ketua", row.tps_tanpa_ketua, row.tps, "TPS")
-ui.headline(cols[2], "Belum Bimtek", row.tps_belum_bimtek, row.tps, "TPS")
-ui.headline(cols[3], "Kursi kosong", row.kursi_kosong, row.kebutuhan_kpps, "kursi")
+for col, label, part, whole, noun in (
+    (cols[0], "Kurang petugas", "tps_kurang_petugas", "tps", "TPS"),
+    (cols[1], "Tanpa ketua", "tps_tanpa_ketua", "tps", "TPS"),
+    (cols[2], "Belum Bimtek", "tps_belum_bimtek", "tps", "TPS"),
+    (cols[3], "Kursi kosong", "kursi_kosong", "kebutuhan_kpps", "kursi"),
+):
+    was = None if before is None else before[part]
+    ui.headline(col, label, row[part], row[whole], noun, before=was, since=since)
 
 summary, name_col, code_col, level = page.areas_summary()
 st.subheader(f"Status TPS per {level}")
+st.caption("Urutan: TPS bermasalah terbanyak di atas. Klik batang untuk merinci.")
 ui.drill_from_chart(charts.status_by_area(summary, name_col, code_col), "status", level)
 
 st.subheader("TPS dengan kursi kosong atau tanpa ketua")
@@ -20,7 +26,10 @@ gaps = page.query("tps_kekurangan")
 if gaps.empty:
     ui.empty(f"Semua TPS di {labels.polos(page.area_name())} lengkap dan punya ketua.")
 else:
-    st.caption("Terburuk di atas. Pilih satu TPS untuk melihat anggotanya.")
+    st.caption(
+        "Urutan: kursi kosong terbanyak di atas, lalu TPS tanpa ketua. Pilih satu TPS untuk "
+        "melihat anggotanya."
+    )
     columns = [
         "kecamatan",
         "desa",
@@ -56,6 +65,7 @@ if paw.empty:
     ui.empty(f"Belum ada KPPS yang berhenti di {labels.polos(page.area_name())} sampai {until}.")
 else:
     st.plotly_chart(charts.paw_timeline(paw), key="paw", theme=None)
+    st.caption("Urut tanggal berhenti.")
     columns = [
         "tanggal_berhenti",
         "kecamatan",

@@ -2,20 +2,46 @@
 
 import streamlit as st
 
-from kesiapan import charts, labels, ui
+from kesiapan import charts, labels, theme, ui
 
 page, total = ui.start("Supervisi Bimtek")
-per_kecamatan = page.query("supervisi_kecamatan")
+# Sessions belong to a kecamatan: under a desa filter the sessions, the map and the kecamatan
+# figures are those of the desa's kecamatan with all their visits; the visit and desa counts
+# are the visits naming the chosen desa. The cards say which is which.
+chosen = page.filters.desa
+kecamatan_codes = sorted(
+    page.areas[page.areas["kode_desa"].isin(chosen)]["kode_kecamatan"].unique()
+)
+whole = {"desa": None, "kecamatan": kecamatan_codes, "kabupaten": None} if chosen else {}
+per_kecamatan = theme.least_visited_first(page.query("supervisi_kecamatan", **whole))
 visits = page.query("supervisi_kunjungan")
 sessions = page.query("supervisi_sesi")
 desa = page.query("supervisi_desa")
 cols = st.columns(4)
-cols[0].metric("Kunjungan", labels.angka(total.kunjungan_supervisi), border=True)
-ui.headline(cols[1], "Sesi disupervisi", total.sesi_disupervisi, total.sesi_bimtek, "sesi")
-ui.headline(cols[2], "Desa dikunjungi", total.desa_dikunjungi, total.desa, "desa/kel.")
-ui.headline(
-    cols[3], "Kecamatan dikunjungi", total.kecamatan_dikunjungi, total.kecamatan, "kecamatan"
-)
+if chosen:
+    names = ", ".join(per_kecamatan["kecamatan"])
+    cols[0].metric(
+        "Kunjungan yang menyebut desa", labels.angka(total.kunjungan_supervisi), border=True
+    )
+    ui.headline(
+        cols[1], f"Sesi Kec. {names} disupervisi", total.sesi_disupervisi, total.sesi_bimtek, "sesi"
+    )
+    ui.headline(cols[2], "Desa dikunjungi", total.desa_dikunjungi, total.desa, "desa/kel.")
+    cols[3].metric(
+        f"Kunjungan di Kec. {names}", labels.angka(per_kecamatan["kunjungan"].sum()), border=True
+    )
+    st.caption(
+        f"Filter desa: kunjungan dan desa dihitung dari kunjungan yang menyebut desa terpilih; "
+        f"sesi, peta dan tabel per kecamatan mencakup seluruh Kecamatan {names} dengan semua "
+        "kunjungannya, karena sesi Bimtek milik kecamatan."
+    )
+else:
+    cols[0].metric("Kunjungan", labels.angka(total.kunjungan_supervisi), border=True)
+    ui.headline(cols[1], "Sesi disupervisi", total.sesi_disupervisi, total.sesi_bimtek, "sesi")
+    ui.headline(cols[2], "Desa dikunjungi", total.desa_dikunjungi, total.desa, "desa/kel.")
+    ui.headline(
+        cols[3], "Kecamatan dikunjungi", total.kecamatan_dikunjungi, total.kecamatan, "kecamatan"
+    )
 
 left, right = st.columns([3, 2])
 with left:
@@ -24,8 +50,9 @@ with left:
     if geojson is None:
         ui.empty("Batas kecamatan untuk dataset ini belum tersedia.")
     else:
+        on_map = page.query("supervisi_kunjungan", **whole) if chosen else visits
         st.plotly_chart(
-            charts.visits_map(visits, geojson, per_kecamatan), key="peta_kunjungan", theme=None
+            charts.visits_map(on_map, geojson, per_kecamatan), key="peta_kunjungan", theme=None
         )
 with right:
     st.subheader("Hari sejak kunjungan terakhir")
@@ -39,6 +66,7 @@ else:
     st.plotly_chart(charts.visits_timeline(visits), key="linimasa", theme=None)
 
 st.subheader("Per kecamatan")
+st.caption(theme.VISITS_ORDER_TEXT)
 ui.table(
     per_kecamatan,
     [
@@ -64,22 +92,32 @@ with left:
     elif missed.empty:
         ui.empty("Semua sesi yang sudah berlangsung telah disupervisi.")
     else:
+        st.caption("Hanya sesi yang sudah berlangsung, urut tanggal.")
         ui.table(missed, ["tanggal", "kode_sesi", "kecamatan", "tempat"], key="sesi_belum")
 with right:
     st.subheader("Desa/kelurahan yang belum dikunjungi")
-    unvisited = desa[~desa["dikunjungi"]]
+    unvisited = desa[~desa["dikunjungi"]].merge(
+        page.query("ringkasan_desa")[["kode_desa", "kpps_aktif", "cakupan_bimtek"]],
+        on="kode_desa",
+        how="left",
+    )
     if unvisited.empty:
         ui.empty("Semua desa/kelurahan sudah dikunjungi.")
     else:
+        unvisited = unvisited.sort_values(["cakupan_bimtek", "kode_desa"], na_position="first")
         left_out = total.desa - total.desa_dikunjungi
-        st.caption(labels.dari(left_out, total.desa, "desa/kelurahan belum dikunjungi"))
-        ui.table(unvisited, ["kecamatan", "desa"], key="desa_belum")
+        st.caption(
+            labels.dari(left_out, total.desa, "desa/kelurahan belum dikunjungi")
+            + " · urutan: cakupan Bimtek terendah di atas"
+        )
+        ui.table(unvisited, ["kecamatan", "desa", "kpps_aktif", "cakupan_bimtek"], key="desa_belum")
 
 st.subheader("Temuan dan tindak lanjut")
 findings = visits[visits["temuan"].notna() | visits["tindak_lanjut"].notna()]
 if findings.empty:
     ui.empty("Belum ada temuan yang dicatat.")
 else:
+    st.caption("Urut tanggal kunjungan.")
     ui.table(
         findings,
         ["tanggal", "kecamatan", "desa", "pengawas", "lembaga", "temuan", "tindak_lanjut"],

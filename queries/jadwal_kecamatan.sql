@@ -13,6 +13,7 @@ select
     target_akhir,
     selisih_jadwal,
     tanpa_kursi,
+    sesi_tambahan,
     tanggal_sesi_berikutnya,
     tanggal_sesi_terakhir,
     status_jadwal

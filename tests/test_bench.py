@@ -8,7 +8,8 @@ from datetime import date
 from kesiapan import bench
 from tests.conftest import ROOT
 
-AREA_SUMMARIES = {"ringkasan_kecamatan", "ringkasan_desa"}  # what page.areas_summary() runs
+# What page.areas_summary() runs: the summaries and their schedules (ui.Page.judged).
+AREA_SUMMARIES = {"ringkasan_kecamatan", "ringkasan_desa", "jadwal_kecamatan", "jadwal_desa"}
 
 
 def test_page_queries_are_the_queries_each_page_calls() -> None:
@@ -23,6 +24,10 @@ def test_page_queries_are_the_queries_each_page_calls() -> None:
             called |= AREA_SUMMARIES
         if "ui.start(" in text:
             called.add("ringkasan_total")  # the head every area page draws
+        if "page.previous()" in text:
+            called.add("tanggal_sebelumnya")  # the day before, for the trend on the cards
+        for level in re.findall(r'page\.judged\("([a-z]+)"\)', text):
+            called |= {f"ringkasan_{level}", f"jadwal_{level}"}
         timed = {name for view in views for name, _ in bench.page_queries(page, view)}
         assert timed | bench.ON_CLICK.get(page, set()) == called, page
 

@@ -78,6 +78,8 @@ def test_json_of_small_dataset(small: Path) -> None:
             "target_akhir": 3,
             "selisih_jadwal": 2,
             "tanpa_kursi": 2,
+            # One more session of this kecamatan's size (100 seats) takes them.
+            "sesi_tambahan": 1,
             "status_jadwal": "jadwal tidak cukup",
         }
     ]

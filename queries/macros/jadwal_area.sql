@@ -1,9 +1,12 @@
--- Expected by date D (docs/jadwal.md) for every area of one level ('kabupaten', 'kecamatan' or
--- 'total'): the seats of its kecamatan's sessions dated <= D and after D, the KPPS who could
--- have been trained by D (target_terlatih) and by the end of the schedule (target_akhir), the
--- untrained no remaining seat can take (tanpa_kursi) and the status. Seats never cross
--- kecamatan: each kecamatan's figures are taken first, then summed. A session without
--- capacity counts its present members once held and no seats before. cakupan: the area scope.
+-- Expected by date D (docs/jadwal.md) for every area of one level ('desa', 'kecamatan',
+-- 'kabupaten' or 'total'): the seats of its kecamatan's sessions dated <= D and after D, the
+-- KPPS who could have been trained by D (target_terlatih) and by the end of the schedule
+-- (target_akhir), the untrained no remaining seat can take (tanpa_kursi), the sessions to add
+-- and the status. Seats never cross kecamatan: each kecamatan's figures are taken first, then
+-- summed. A session without capacity counts its present members once held and no seats
+-- before. Where only some desa of a kecamatan are selected (a desa filter, a desa scope, the
+-- desa level) they get their share of its targets and its capacity plan's verdict
+-- (macros/rencana_bimtek.sql), so a desa reads the same under every filter.
 create or replace macro jadwal_area(
     as_of, pilih_kabupaten, pilih_kecamatan, pilih_desa, cakupan, tingkat
 ) as table
@@ -15,9 +18,36 @@ create or replace macro jadwal_area(
             case tingkat
                 when 'total' then 'total'
                 when 'kabupaten' then w.kode_kabupaten
-                else w.kode_kecamatan
+                when 'kecamatan' then w.kode_kecamatan
+                else w.kode_desa
             end as kode_area
         from wilayah_dipilih(pilih_kabupaten, pilih_kecamatan, pilih_desa, cakupan) as w
+    ),
+
+    kecamatan_dipilih as (
+        select
+            d.kode_kecamatan,
+            -- Whole: every desa of the kecamatan selected, in one area.
+            count(*) = (
+                select count(*) from wilayah as w
+                where w.kode_kecamatan = d.kode_kecamatan
+            ) and tingkat <> 'desa' as utuh
+        from dipilih as d
+        group by d.kode_kecamatan
+    ),
+
+    kpps_seluruh_kecamatan as (
+        select
+            w.kode_kecamatan,
+            cast(sum(s.kpps_aktif) as bigint) as kpps_aktif
+        from desa_status(as_of) as s
+        inner join wilayah as w on s.kode_desa = w.kode_desa
+        where
+            w.kode_kecamatan in (
+                select k.kode_kecamatan from kecamatan_dipilih as k
+                where not k.utuh
+            )
+        group by w.kode_kecamatan
     ),
 
     kpps_per_kecamatan as (
@@ -42,12 +72,42 @@ create or replace macro jadwal_area(
             cast(coalesce(sum(coalesce(s.kapasitas, 0)) filter (
                 where s.tanggal > as_of
             ), 0) as bigint) as kursi_mendatang,
+            round(avg(s.kapasitas)) as kapasitas_rata,
             min(s.tanggal) filter (where s.tanggal > as_of) as tanggal_sesi_berikutnya,
             max(s.tanggal) as tanggal_sesi_terakhir
         from bimtek_sesi as s
         left join sesi_hadir() as h on s.kode_sesi = h.kode_sesi
-        where s.kode_kecamatan in (select d.kode_kecamatan from dipilih as d)
+        where s.kode_kecamatan in (select k.kode_kecamatan from kecamatan_dipilih as k)
         group by s.kode_kecamatan
+    ),
+
+    tanpa_kursi_per_desa as (
+        -- The capacity plan only where a kecamatan is not whole: for a whole one its count
+        -- is the untrained less the seats ahead, without placing anyone.
+        select
+            r.kode_desa,
+            count(*) as tanpa_kursi
+        from
+            rencana_bimtek(
+                as_of,
+                (
+                    select coalesce(list(k.kode_kecamatan), [])
+                    from kecamatan_dipilih as k
+                    where not k.utuh
+                )
+            ) as r
+        where r.kode_sesi is null
+        group by r.kode_desa
+    ),
+
+    tanpa_kursi_sebagian as (
+        select
+            d.kode_area,
+            d.kode_kecamatan,
+            cast(sum(t.tanpa_kursi) as bigint) as tanpa_kursi
+        from tanpa_kursi_per_desa as t
+        inner join dipilih as d on t.kode_desa = d.kode_desa
+        group by d.kode_area, d.kode_kecamatan
     ),
 
     per_kecamatan as (
@@ -61,15 +121,35 @@ create or replace macro jadwal_area(
             coalesce(c.kursi_mendatang, 0) as kursi_mendatang,
             c.tanggal_sesi_berikutnya,
             c.tanggal_sesi_terakhir,
-            least(k.kpps_aktif, coalesce(c.kursi_sampai_d, 0)) as target_terlatih,
-            least(
-                k.kpps_aktif, coalesce(c.kursi_sampai_d, 0) + coalesce(c.kursi_mendatang, 0)
-            ) as target_akhir,
-            greatest(
-                k.kpps_aktif - k.kpps_terlatih - coalesce(c.kursi_mendatang, 0), 0
-            ) as tanpa_kursi
+            -- A whole kecamatan: min(active, seats). Part of one: its share of the
+            -- kecamatan's, in proportion to its active KPPS (the same when whole).
+            least(k.kpps_aktif, cast(round(
+                k.kpps_aktif * coalesce(c.kursi_sampai_d, 0)
+                / nullif(coalesce(a.kpps_aktif, k.kpps_aktif), 0)
+            ) as bigint)) as target_terlatih,
+            least(k.kpps_aktif, cast(round(
+                k.kpps_aktif * (coalesce(c.kursi_sampai_d, 0) + coalesce(c.kursi_mendatang, 0))
+                / nullif(coalesce(a.kpps_aktif, k.kpps_aktif), 0)
+            ) as bigint)) as target_akhir,
+            case
+                when u.utuh
+                    then greatest(
+                        k.kpps_aktif - k.kpps_terlatih - coalesce(c.kursi_mendatang, 0), 0
+                    )
+                else coalesce(t.tanpa_kursi, 0)
+            end as tanpa_kursi,
+            -- A kecamatan's own sessions give the size of one more; without any with a
+            -- capacity, the dataset's.
+            coalesce(
+                c.kapasitas_rata,
+                (select round(avg(s.kapasitas)) from bimtek_sesi as s)
+            ) as kapasitas_rata
         from kpps_per_kecamatan as k
+        inner join kecamatan_dipilih as u on k.kode_kecamatan = u.kode_kecamatan
         left join kursi_per_kecamatan as c on k.kode_kecamatan = c.kode_kecamatan
+        left join kpps_seluruh_kecamatan as a on k.kode_kecamatan = a.kode_kecamatan
+        left join tanpa_kursi_sebagian as t
+            on k.kode_area = t.kode_area and k.kode_kecamatan = t.kode_kecamatan
     ),
 
     per_area as (
@@ -81,9 +161,19 @@ create or replace macro jadwal_area(
             cast(sum(sesi_mendatang) as bigint) as sesi_mendatang,
             cast(sum(kursi_sampai_d) as bigint) as kursi_sampai_d,
             cast(sum(kursi_mendatang) as bigint) as kursi_mendatang,
-            cast(sum(target_terlatih) as bigint) as target_terlatih,
-            cast(sum(target_akhir) as bigint) as target_akhir,
+            cast(sum(coalesce(target_terlatih, 0)) as bigint) as target_terlatih,
+            cast(sum(coalesce(target_akhir, 0)) as bigint) as target_akhir,
             cast(sum(tanpa_kursi) as bigint) as tanpa_kursi,
+            -- NULL: sessions are missing but no session anywhere has a capacity to size them.
+            case
+                when not bool_or(tanpa_kursi > 0 and kapasitas_rata is null)
+                    then cast(sum(
+                        case
+                            when tanpa_kursi > 0 then ceil(tanpa_kursi / kapasitas_rata)
+                            else 0
+                        end
+                    ) as bigint)
+            end as sesi_tambahan,
             min(tanggal_sesi_berikutnya) as tanggal_sesi_berikutnya,
             max(tanggal_sesi_terakhir) as tanggal_sesi_terakhir
         from per_kecamatan

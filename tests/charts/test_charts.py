@@ -75,6 +75,19 @@ SESI = pd.DataFrame(
     }
 )
 
+SESI_HARIAN = pd.DataFrame(
+    {
+        "tanggal": pd.to_datetime(["2024-01-25", "2024-02-03"]),
+        "sudah_berlangsung": [True, False],
+        "sesi": [2, 1],
+        "kapasitas": [220, 80],
+        "dipanggil": [200, None],
+        "hadir": [185, None],
+        "tidak_hadir": [15, None],
+        "sesi_disupervisi": [1, None],
+    }
+)
+
 KUNJUNGAN = pd.DataFrame(
     {
         "tanggal": pd.to_datetime(["2024-01-25", "2024-01-25", "2024-01-26", "2024-01-26"]),
@@ -189,6 +202,7 @@ BUILDERS: dict[str, Callable[[pd.DataFrame], go.Figure]] = {
     "status_by_area": charts.status_by_area,
     "bimtek_curve": charts.bimtek_curve,
     "sessions_capacity": charts.sessions_capacity,
+    "sessions_by_day": charts.sessions_by_day,
     "kecamatan_map": lambda df: charts.kecamatan_map(df, GEOJSON),
     "visits_timeline": charts.visits_timeline,
     "visits_map": lambda df: charts.visits_map(df, GEOJSON),
@@ -200,6 +214,7 @@ FRAMES = {
     "status_by_area": RINGKASAN,
     "bimtek_curve": KUMULATIF,
     "sessions_capacity": SESI,
+    "sessions_by_day": SESI_HARIAN,
     "kecamatan_map": RINGKASAN,
     "visits_timeline": KUNJUNGAN,
     "visits_map": KUNJUNGAN,
@@ -239,7 +254,9 @@ def test_shared_look_and_indonesian_text(name: str) -> None:
     assert {trace.type for trace in fig.data} <= {"bar", "scatter"}
 
 
-@pytest.mark.parametrize("name", ["bimtek_curve", "visits_timeline", "paw_timeline"])
+@pytest.mark.parametrize(
+    "name", ["bimtek_curve", "visits_timeline", "paw_timeline", "sessions_by_day"]
+)
 def test_date_axes_carry_indonesian_ticks(name: str) -> None:
     fig = BUILDERS[name](FRAMES[name])
     assert fig.layout.xaxis.tickmode == "array"
@@ -304,6 +321,57 @@ def test_coverage_tells_repeated_desa_names_apart() -> None:
     assert list(fig.layout.yaxis.categoryarray) == ["Taman (Camplong)", "Taman (Kedungdung)"]
 
 
+# The schedule figures of jadwal_kecamatan (docs/jadwal.md) merged in, as ui.Page.judged does.
+JUDGED = RINGKASAN.assign(
+    # Sreseh on schedule, Torjun behind (2 of a target of 4), Sampang short of seats (20
+    # untrained, 12 seats ahead: 8 without a seat), Camplong nothing due.
+    status_jadwal=["sesuai jadwal", "tertinggal dari jadwal", "jadwal tidak cukup",
+                   "belum dijadwalkan"],
+    target_terlatih=[90, 4, 150, 0],
+    selisih_jadwal=[0, 2, 0, 0],
+    tanpa_kursi=[0, 0, 8, 0],
+)  # fmt: skip
+
+
+def test_coverage_bars_judged_by_the_schedule_worst_first_with_the_expected_tick() -> None:
+    fig = charts.coverage_by_area(JUDGED)
+    traces = _by_name(fig)
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert [t.name for t in bars] == [
+        "Jadwal tidak cukup", "Tertinggal dari jadwal", "Belum dijadwalkan", "Sesuai jadwal"
+    ]  # fmt: skip
+    for status in theme.SCHEDULE_ORDER:
+        assert traces[theme.SCHEDULE_LABELS[status]].marker.color == theme.SCHEDULE_COLORS[status]
+    # Worst first, whatever the coverage: Sampang (85%) leads, Torjun (50%) follows.
+    order = ["Sampang", "Torjun", "Camplong", "Sreseh"]
+    assert list(fig.layout.yaxis.categoryarray) == order
+    assert list(charts.coverage_by_area(_shuffled(JUDGED)).layout.yaxis.categoryarray) == order
+    tick = traces[charts.EXPECTED_LABEL]
+    assert tick.mode == "markers" and tick.marker.symbol == "line-ns-open"
+    # Camplong has no active KPPS: no share to mark.
+    assert dict(zip(tick.y, tick.x, strict=True)) == {"Sampang": 0.75, "Torjun": 1.0, "Sreseh": 0.9}
+    hover = traces["Jadwal tidak cukup"].customdata[0][1]
+    assert "Sasaran jadwal: 150 KPPS (75,0%)" in hover
+    assert "Tanpa kursi di sesi mendatang: 8" in hover
+    assert not fig.layout.shapes  # no 80/95% lines: the colours are no longer those bands
+    # A bar too short to show its colour gets its status as a square at zero: Camplong.
+    (bare,) = [t for t in fig.data if t.type == "scatter" and not t.name]
+    assert (list(bare.y), list(bare.x), list(bare.marker.color)) == (
+        ["Camplong"], [0.0], [theme.GREY]
+    )  # fmt: skip
+
+
+def test_map_takes_the_schedule_colours_when_judged() -> None:
+    fig = charts.kecamatan_map(JUDGED, GEOJSON)
+    areas = _area_traces(fig)
+    assert areas["Sreseh"].fillcolor == charts._tint(theme.GREEN, charts.MAP_FILL)
+    assert areas["Torjun"].fillcolor == charts._tint(theme.ORANGE, charts.MAP_FILL)
+    assert areas["Sampang"].fillcolor == charts._tint(theme.RED, charts.MAP_FILL)
+    assert "Tertinggal dari jadwal: sasaran 4 KPPS (100,0%)" in areas["Torjun"].text
+    legend = [t.name for t in fig.data if t.showlegend is not False]
+    assert legend == ["Jadwal tidak cukup", "Tertinggal dari jadwal", "Sesuai jadwal"]
+
+
 # ---------------------------------------------------------------------------------------------
 # 2. status_by_area
 
@@ -345,6 +413,32 @@ def test_bimtek_curve_line_bars_target_and_window() -> None:
     assert "Jadwal Bimtek" in texts
     assert {shape.type for shape in fig.layout.shapes} == {"line", "rect"}
     assert fig.layout.yaxis.title.text == "KPPS terlatih"
+
+
+def test_bimtek_curve_draws_the_expected_line_ahead_of_d() -> None:
+    expected = pd.DataFrame(
+        {
+            "tanggal": pd.to_datetime(["2024-01-25", "2024-01-26", "2024-01-27", "2024-01-28",
+                                       "2024-01-29"]),
+            "kursi_kumulatif": [150, 400, 700, 900, 1100],
+            "target_terlatih": [150, 400, 700, 900, 1000],
+        }
+    )  # fmt: skip
+    fig = charts.bimtek_curve(
+        KUMULATIF, date(2024, 1, 25), date(2024, 1, 29), date(2024, 1, 28), expected=expected
+    )
+    line = _by_name(fig)[f"{charts.EXPECTED_LABEL} (kursi sesi sampai hari itu)"]
+    assert list(line.y) == [150, 400, 700, 900, 1000]
+    assert line.line.shape == "hv"  # a step: seats come by the session day
+    assert "29 Januari 2024" in line.customdata[4]
+    assert "Sasaran jadwal: 1.000 KPPS (100,0%)" in line.customdata[4]
+    # The axis reaches the last planned session.
+    assert pd.Timestamp(fig.layout.xaxis.range[1]) >= pd.Timestamp("2024-01-29")
+    # Sessions that start after the curve does: nothing expected before the first one.
+    late = charts.bimtek_curve(KUMULATIF, as_of=date(2024, 1, 28), expected=expected.iloc[2:])
+    line = _by_name(late)[f"{charts.EXPECTED_LABEL} (kursi sesi sampai hari itu)"]
+    assert list(line.y) == [0, 700, 900, 1000]
+    assert pd.Timestamp(line.x[0]) == pd.Timestamp("2024-01-25")
 
 
 def test_bimtek_projection_runs_at_the_pace_of_the_last_three_calendar_days() -> None:
@@ -394,6 +488,34 @@ def test_sessions_present_absent_capacity_and_planned_in_grey() -> None:
     assert capacity.customdata[0].startswith("Aula Kecamatan, 25 Januari 2024")
     assert "Kapasitas: 120 (terisi 83,3%)" in capacity.customdata[0]
     assert traces["Hadir"].customdata[0] == "Hadir: 100 dari 110 dipanggil"
+
+
+def test_sessions_by_day_held_in_colour_planned_in_grey() -> None:
+    days = pd.DataFrame(
+        {
+            "tanggal": pd.to_datetime(["2024-01-25", "2024-01-26", "2024-01-29"]),
+            "sudah_berlangsung": [True, True, False],
+            "sesi": [22, 25, 6],
+            "kapasitas": [3485, 4000, 1000],
+            "dipanggil": [3050, 3700, None],
+            "hadir": [2892, 3500, None],
+            "tidak_hadir": [158, 200, None],
+            "sesi_disupervisi": [9, 5, None],
+        }
+    )
+    fig = charts.sessions_by_day(days)
+    traces = _by_name(fig)
+    assert list(traces["Hadir"].y) == [2892, 3500]
+    assert list(traces["Tidak hadir"].y) == [158, 200]
+    # Not held: its seats in grey, never a zero of attendance.
+    assert list(traces["Belum berlangsung"].y) == [1000]
+    assert traces["Belum berlangsung"].marker.color == charts._tint(theme.GREY, 0.45)
+    assert "Belum berlangsung" in traces["Belum berlangsung"].customdata[0]
+    hover = traces["Hadir"].customdata[0]
+    assert "25 Januari 2024</b> · 22 sesi" in hover
+    assert "Hadir: 2.892 dari 3.050 dipanggil" in hover and "Disupervisi: 9 dari 22 sesi" in hover
+    assert list(traces["Kapasitas"].y) == [3485, 4000, 1000]
+    assert fig.layout.barmode == "stack"
 
 
 def test_many_sessions_become_rows() -> None:

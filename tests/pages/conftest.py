@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -51,6 +52,15 @@ def figures(sample: Dataset) -> Callable[..., pd.DataFrame]:
 def metrics(at: AppTest) -> dict[str, str]:
     """Headline figures as read on screen: '1.787 dari 2.726 TPS (65,6%)'."""
     return {m.label: f"{m.value} {m.delta}" if m.delta else m.value for m in at.metric}
+
+
+TREND = re.compile(r"([+-][0-9.]+|tetap) sejak [0-9]{1,2} [A-Z][a-z]{2}")
+
+
+def trends(at: AppTest) -> list[str]:
+    """The change under each headline figure, in page order: '+4.101 sejak 27 Jan' (none on
+    the first day of data)."""
+    return [c.value for c in at.caption if TREND.fullmatch(c.value)]
 
 
 def infos(at: AppTest) -> list[str]:

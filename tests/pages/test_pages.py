@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kesiapan import labels
+from kesiapan import labels, theme
 from tests.pages.conftest import PAGES, infos, metrics
 
 TORJUN = "35.27.02"
@@ -50,8 +50,12 @@ def test_overview_figures_match_the_report(run_page, figures) -> None:
         report_row = expected.loc[row["kecamatan"]]
         for column in ["tps", "tps_siap", "kpps_aktif", "kpps_terlatih", "kursi_kosong"]:
             assert row[column] == report_row[column], (row["kecamatan"], column)
-    # Lowest coverage first.
-    assert ranking["cakupan_bimtek"].is_monotonic_increasing
+    # Worst first (issue 14): the schedule status, then the gap to it, as the report says.
+    order = theme.worst_first(figures("kecamatan"), "kode_kecamatan")["kecamatan"]
+    assert list(ranking["kecamatan"]) == list(order)
+    assert [theme.schedule_rank(expected.loc[k, "status_jadwal"]) for k in order] == sorted(
+        theme.schedule_rank(s) for s in expected["status_jadwal"]
+    )
 
 
 def test_overview_for_torjun_ranks_its_desa(run_page, figures) -> None:
