@@ -26,7 +26,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from kesiapan import privacy, store
+from kesiapan import privacy, private, store
 
 AKSES_ENV = "KESIAPAN_AKSES"
 AKSES_DIR = "akses"
@@ -227,8 +227,8 @@ def _to_record(user: Pengguna) -> dict[str, object]:
 def _editing(folder: Path) -> Iterator[dict[str, Pengguna]]:
     """The accounts under an exclusive lock; written back atomically (temp file, fsync,
     rename) when the block ends without an exception."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / LOCK_FILE, "a+") as lock:
+    private.make_dir(folder)
+    with private.open_text(folder / LOCK_FILE, "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         users = load(folder)
         yield users
@@ -237,11 +237,10 @@ def _editing(folder: Path) -> Iterator[dict[str, Pengguna]]:
             "pengguna": {name: _to_record(u) for name, u in sorted(users.items())},
         }
         temp = folder / f".{USERS_FILE}.baru"
-        with open(temp, "w", encoding="utf-8") as out:
+        with private.open_text(temp, "w") as out:  # owner-only from its first byte
             json.dump(payload, out, ensure_ascii=False, indent=2)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temp, 0o600)
         os.replace(temp, _path(folder))
 
 

@@ -14,6 +14,8 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from kesiapan import private
+
 AUDIT_FILE = "audit.jsonl"
 GENESIS = "0" * 64
 
@@ -63,7 +65,7 @@ def _last_hash(path: Path) -> str:
 def record(folder: Path, peristiwa: str, pengguna: str | None, **rincian: object) -> dict:
     """Append one event: its time, who (user name, or what was typed for a failed sign-in)
     and its details (filters, row counts, file names)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private.make_dir(folder)
     path = folder / AUDIT_FILE
     body: dict[str, object] = {
         "waktu": datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -72,7 +74,7 @@ def record(folder: Path, peristiwa: str, pengguna: str | None, **rincian: object
         **{k: v for k, v in rincian.items() if v is not None},
     }
     body = json.loads(json.dumps(body, ensure_ascii=False, default=str))  # dates as text
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    fd = private.open_fd(path, os.O_WRONLY | os.O_APPEND)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         previous = _last_hash(path)

@@ -285,8 +285,10 @@ def _briefing(args: argparse.Namespace) -> int:
         print(f"kesalahan: {exc}", file=sys.stderr)
         return 1
     try:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_bytes(data)
+        from kesiapan import private
+
+        private.make_dir(args.out.parent, close_existing=False)
+        private.write_bytes(args.out, data)  # names and figures of an area: owner-only
     except OSError as exc:
         print(f"kesalahan: tidak dapat menulis {args.out}: {exc.strerror}", file=sys.stderr)
         return 1

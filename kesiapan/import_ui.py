@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kesiapan import audit, import_report, importer, labels, privacy, schema, versions
+from kesiapan import audit, import_report, importer, labels, privacy, private, schema, versions
 
 PREVIEW_KEY = "_impor_pratinjau"
 UPLOADER_KEY = "_impor_unggah_ke"
@@ -98,7 +98,7 @@ def _to_disk(files: list) -> tuple[Path, list[importer.Upload]]:
         stem, suffix = os.path.splitext(safe)
         suffix = suffix[:MAX_SUFFIX]
         path = folder / f"{number}-{stem[: MAX_TEMP_NAME - len(suffix)]}{suffix}"
-        path.write_bytes(file.getvalue())
+        private.write_bytes(path, file.getvalue())
         uploads.append(importer.Upload(path, file.name))
     return folder, uploads
 

@@ -41,7 +41,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kesiapan import checks, import_columns, schema, store, upload_reader, versions
+from kesiapan import checks, import_columns, private, schema, store, upload_reader, versions
 from kesiapan.problems import ERROR, WARNING, Problem
 
 STRIDE = 10**9
@@ -1717,7 +1717,7 @@ def commit(
         base = store.resolve_folder(folder) if base_version else None
         name = versions.next_name(folder)
         partial = folder / store.VERSIONS_DIR / f"{versions.TEMP_PREFIX}{name}"
-        partial.mkdir(parents=True)
+        private.make_dir(partial)  # issue 12: owner-only, whatever the umask
         # Whatever fails from here to the rename (a refusal, a full disk, a bug) takes the half-
         # written version folder and this commit's rejects files with it: the live version stays
         # as it was. A base adopted just above (adopt_plain: the plain folder turned into version
@@ -1745,9 +1745,10 @@ def commit(
             if drop_errors:
                 _write_rejects(preview, folder, name, rejects)
             record = _record(preview, name, base_version, who, originals, rejects)
-            (partial / versions.RECORD_FILE).write_text(
-                json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8"
+            private.write_text(
+                partial / versions.RECORD_FILE, json.dumps(record, ensure_ascii=False, indent=1)
             )
+            private.restrict_tree(partial)  # DuckDB writes the tables with the umask's mode
             for path in partial.iterdir():
                 versions.fsync_file(path)
             versions.fsync_dir(partial)
@@ -1770,14 +1771,14 @@ def commit(
 def _keep_originals(preview: Preview) -> dict[int, str]:
     """Each uploaded file byte for byte, named by its sha256 (the same file is kept once)."""
     target = preview.folder / versions.ORIGINALS_DIR
-    target.mkdir(exist_ok=True)
+    private.make_dir(target)
     kept = {}
     for report, upload in zip(preview.files, preview.uploads, strict=True):
         name = f"{report.sha256}{report.suffix}"
         path = target / name
         if not path.exists():
             partial = target / f".{name}.{os.getpid()}.tmp"
-            shutil.copyfile(upload.path, partial)
+            private.copy_file(upload.path, partial)
             versions.fsync_file(partial)
             os.replace(partial, path)
         kept[report.index] = f"{versions.ORIGINALS_DIR}/{name}"
@@ -1861,7 +1862,7 @@ def _write_rejects(preview: Preview, folder: Path, version: str, written: dict[i
     for report in preview.files:
         if not report.rows_rejected:
             continue
-        target.mkdir(exist_ok=True)
+        private.make_dir(target)
         # The uploaded name is only a hint here: ASCII letters, digits, '.', '-' and '_', cut
         # short (a 300-character name is no file name); a second file of the same stem is
         # numbered rather than overwriting the first.
@@ -1872,7 +1873,7 @@ def _write_rejects(preview: Preview, folder: Path, version: str, written: dict[i
             name = f"{version}-{stem}-{report.index + 1}-ditolak.xlsx"
         partial = target / f".{name}.tmp"
         try:
-            partial.write_bytes(preview.rejects_xlsx(report.index))
+            private.write_bytes(partial, preview.rejects_xlsx(report.index))
             versions.fsync_file(partial)
             os.replace(partial, target / name)
         except BaseException:
