@@ -26,7 +26,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from kesiapan import privacy, private, store
+from kesiapan import audit, privacy, private, store
 
 AKSES_ENV = "KESIAPAN_AKSES"
 AKSES_DIR = "akses"
@@ -192,6 +192,16 @@ def load(folder: Path) -> dict[str, Pengguna]:
 _LOADED: dict[Path, tuple[tuple[int, int, int], dict[str, Pengguna]]] = {}
 
 
+def audit_witness(folder: Path) -> dict[str, dict[str, object]]:
+    """The audit checkpoint the users file carries, for `audit.verify`."""
+    try:
+        raw = json.loads(_path(folder).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    held = raw.get("audit") if isinstance(raw, dict) else None
+    return {f"berkas akun {USERS_FILE}": held} if isinstance(held, dict) else {}
+
+
 def configured(folder: Path) -> bool:
     """Whether the deployment has any account at all (active or not)."""
     return _path(folder).exists() and bool(load(folder))
@@ -235,6 +245,8 @@ def _editing(folder: Path) -> Iterator[dict[str, Pengguna]]:
         payload = {
             "format": FORMAT,
             "pengguna": {name: _to_record(u) for name, u in sorted(users.items())},
+            # A copy of the audit log's checkpoint, kept apart from it (issue 12).
+            "audit": audit.witness(folder),
         }
         temp = folder / f".{USERS_FILE}.baru"
         with private.open_text(temp, "w") as out:  # owner-only from its first byte
