@@ -15,6 +15,8 @@ URL_PATHS = {
     "data": "tentang-data",
 }
 
+masuk.hide_session_ids()  # issue 12: no session id in the server's log, ever
+
 st.set_page_config(
     page_title="Kesiapan KPPS",
     # A local file: a Material icon as favicon is fetched from Google's servers by the browser.

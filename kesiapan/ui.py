@@ -278,10 +278,11 @@ def _audited(
     file_name: str,
     table: Callable[[], pd.DataFrame],
     make: Callable[[], bytes],
+    izin: str = akses.EKSPOR,
 ) -> Callable[[], bytes]:
     """`make`, writing first who downloads what into the audit log when the file carries
     names or personal data the viewer sees unmasked (`table`: the rows naming people it
-    holds)."""
+    holds); refused when the account may no longer have it (`masuk.guarded`)."""
     sesi, tampil, filters = view.sesi, view.tampil, view.area_name()
 
     def run() -> bytes:
@@ -299,7 +300,7 @@ def _audited(
         )
         return data
 
-    return run
+    return masuk.guarded(sesi, izin, file_name, run)
 
 
 def _source(
@@ -342,7 +343,11 @@ def report_downloads(view: Page) -> None:
     row = st.container(horizontal=True, gap="small")
     row.download_button(
         "Unduh briefing (PDF)",
-        (lambda: briefing.pdf(data, scope, chromium)) if chromium else b"",
+        masuk.guarded(
+            view.sesi, akses.BACA, "briefing", lambda: briefing.pdf(data, scope, chromium)
+        )
+        if chromium
+        else b"",
         file_name=briefing.file_name(scope),
         mime=exports.PDF_MIME,
         key="unduh_briefing",
