@@ -429,7 +429,7 @@ def _progress_printer() -> object:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kesiapan import akses, audit, import_report, importer, labels, privacy
+    from kesiapan import akses, audit, cross_area, import_report, importer, labels, privacy
 
     missing = [str(p) for p in args.files if not p.is_file()]
     if missing:
@@ -492,6 +492,7 @@ def _import(args: argparse.Namespace) -> int:
                 )
             return 1
         who = args.who or (f"{user.nama} ({user.username})" if user else _default_who())
+        elsewhere = cross_area.attendance_elsewhere(preview.con)  # issue 12: into the log
         result = importer.commit(
             preview, args.drop_errors, who, confirm_removal=args.konfirmasi_hapus
         )
@@ -506,6 +507,7 @@ def _import(args: argparse.Namespace) -> int:
         cara=args.mode,
         dihapus=preview.rows_removed,
         cakupan=list(user.cakupan) if user is not None and user.cakupan is not None else None,
+        hadir_wilayah_lain=elsewhere or None,
     )
     before = f"sebelumnya {result.previous}" if result.previous else "dataset baru"
     print(f"Tersimpan: versi {result.version} sekarang aktif ({before}).")

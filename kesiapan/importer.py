@@ -41,7 +41,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kesiapan import checks, import_columns, private, schema, store, upload_reader, versions
+from kesiapan import (
+    checks,
+    cross_area,
+    import_columns,
+    private,
+    schema,
+    store,
+    upload_reader,
+    versions,
+)
 from kesiapan.problems import ERROR, WARNING, Problem
 
 STRIDE = 10**9
@@ -1200,7 +1209,7 @@ UNMATCHED_MIN = 3
 def _unmatched_attendance(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
     total, unmatched = con.execute(
         "select count(distinct h.nik), count(distinct h.nik) filter (where not exists "
-        "(select 1 from kpps as k where k.nik = h.nik)) from bimtek_hadir as h "
+        "(select 1 from _kpps_terlihat as k where k.nik = h.nik)) from bimtek_hadir as h "
         "where h._baris // $stride = $i and h._baris >= 0 and h.nik is not null",
         {"stride": STRIDE, "i": report.index},
     ).fetchall()[0]
@@ -1212,10 +1221,10 @@ def _unmatched_attendance(con: duckdb.DuckDBPyConnection, report: FileReport) ->
                 None,
                 "nik",
                 None,
-                f"{_angka(unmatched)} dari {_angka(total)} NIK di berkas ini tidak ada di daftar "
-                "KPPS: hampir pasti NIK-nya rusak (disimpan sebagai angka Excel, digit ke-16 "
-                "hilang) atau berkasnya salah; tidak ada yang disimpan dari berkas ini. Simpan "
-                "kolom NIK sebagai teks lalu unggah lagi",
+                f"{_angka(unmatched)} dari {_angka(total)} NIK di berkas ini tidak ada di "
+                f"{cross_area.roster_words(con)}: hampir pasti NIK-nya rusak (disimpan "
+                "sebagai angka Excel, digit ke-16 hilang) atau berkasnya salah; tidak ada "
+                "yang disimpan dari berkas ini. Simpan kolom NIK sebagai teks lalu unggah lagi",
             )
         )
 
@@ -1503,6 +1512,7 @@ def _check_rounds(
         if cakupan is not None:
             # Before _settle_derived: a TPS code made from names is shown as the names written.
             _scope_checks(con, by_table, round_, cakupan)
+        cross_area.neutral_warnings(con, round_, cakupan is not None)  # issue 12
         _settle_derived(con, by_table, round_)
         # A row wider than its header has its values shifted: only that is worth saying.
         con.execute(

@@ -251,6 +251,7 @@ TABLE_TITLES = {
     "temuan": "Temuan dan tindak lanjut supervisi",
     "tabel_data": "Tabel dataset",
     "masalah": "Hasil pemeriksaan data",
+    "sesi_lain": "KPPS yang dilatih di sesi kecamatan lain",
 }
 
 
