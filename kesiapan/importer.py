@@ -45,6 +45,7 @@ from kesiapan import (
     checks,
     cross_area,
     import_columns,
+    privacy,
     private,
     schema,
     store,
@@ -319,9 +320,14 @@ class Preview:
         headers = ["baris"] + [h.strip() or f"kolom {i + 1}" for i, h in enumerate(report.headers)]
         return [*headers, "alasan"], rows
 
-    def rejects_xlsx(self, index: int) -> bytes:
-        """The rejected rows of one file as an Excel workbook (column `alasan` says why)."""
+    def rejects_xlsx(self, index: int, tampil: privacy.Tampil | None = None) -> bytes:
+        """The rejected rows of one file as an Excel workbook (column `alasan` says why);
+        with `tampil`, masked for that viewer (issue 12: the download on the page)."""
         headers, rows = self.rejects_table(index)
+        if tampil is not None:
+            report = self.files[index]
+            kinds = [None, *(report.columns.get(h) for h in report.headers), "alasan"]
+            rows = privacy.masked_rows(kinds, rows, tampil)
         return _workbook(headers, rows[:EXCEL_MAX_ROWS])
 
     def sample_rows(self, index: int, limit: int = 10) -> list[dict[str, object]]:
@@ -1680,7 +1686,8 @@ def _workbook(headers: list[str], rows: list[tuple[object, ...]]) -> bytes:
     bold = Font(bold=True)
     header = []
     for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
+        cell = WriteOnlyCell(sheet, value=xlsx_value(text))
+        keep_text(cell)  # an uploaded header "=HYPERLINK(…)" stays text (issue 12)
         cell.font = bold
         header.append(cell)
     sheet.append(header)

@@ -73,7 +73,7 @@ else:
                 key=f"impor_lembar_{f.name}",
             )
     st.subheader("Pratinjau")
-    import_ui.draw_preview(preview, page.tampil)
+    import_ui.draw_preview(preview, page.tampil, page)
     confirmed = import_ui.draw_removals(
         preview, page.tampil, lambda key: import_ui.changes_download(preview, page, key)
     )
