@@ -46,6 +46,7 @@ T = TypeVar("T")
 SSO_LOGGED_KEY = "_akses_sso_dicatat"  # the e-mail whose sign-in is already in the audit log
 DENIED_KEY = "_akses_ditolak"  # messages of requests refused this run (URL areas, pages)
 MAX_TYPED_NAME = 64  # characters of a failed sign-in's user name kept in the audit log
+SECRETS_SECTION, UNVERIFIED_OPTION = "kesiapan", "sso_surel_tanpa_verifikasi"
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,8 @@ def find(data_folder: Path) -> Sesi | None:
             return Sesi(user, "sandi", folder)
     if sso and st.user.is_logged_in:
         email = str(st.user.get("email") or "")
+        if not _email_verified() and not unverified_allowed():
+            _unverified_email(folder, email)
         user = akses.by_email(folder, email)
         if user is None:
             _unknown_identity(folder, email)
@@ -242,6 +245,44 @@ def sign_in_screen(data_folder: Path) -> None:
 def _stop_screen(message: str) -> None:
     st.title("Kesiapan KPPS")
     st.error(message, icon=":material/lock:")
+    st.stop()
+
+
+def _email_verified() -> bool:
+    """Whether the identity provider vouches for the e-mail (`email_verified`, OpenID Connect
+    Core §5.1): a provider that lets people type any address must not map it to an account."""
+    value = st.user.get("email_verified")
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def unverified_allowed() -> bool:
+    """A deployment whose provider never sends `email_verified` but checks addresses itself
+    may say so in secrets.toml: `[kesiapan]` `sso_surel_tanpa_verifikasi = true`."""
+    try:
+        section = st.secrets.get(SECRETS_SECTION) or {}
+        return section.get(UNVERIFIED_OPTION) is True
+    except (FileNotFoundError, KeyError, ValueError, AttributeError):
+        return False
+
+
+def _unverified_email(folder: Path, email: str) -> None:
+    audit.record(
+        folder,
+        audit.GAGAL_MASUK,
+        None,
+        cara="sso",
+        surel=email[:MAX_TYPED_NAME],
+        alasan="surel belum terverifikasi",
+    )
+    st.title("Kesiapan KPPS")
+    st.error(
+        f"Penyedia identitas belum memverifikasi surel {labels.polos(email) or '(kosong)'}, "
+        "jadi surel itu tidak dapat dipakai untuk masuk. Verifikasi surel di akun SSO Anda, "
+        "atau hubungi admin KPU.",
+        icon=":material/mark_email_unread:",
+    )
+    if st.button("Keluar", key="keluar_sso", icon=":material/logout:"):
+        st.logout()
     st.stop()
 
 
