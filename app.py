@@ -24,6 +24,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="auto",
 )
+ui.limit_runs()  # issue 12: a session rerunning without end must not slow everybody else
 
 # Who is looking (kesiapan.masuk); the navigation is built before the sign-in form so that a
 # link to a page (/supervisi-bimtek?kec=…) still opens that page once signed in.
