@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kesiapan import checks, private, schema
+from kesiapan import checks, private, schema, xlsx_budget
 from kesiapan.problems import ERROR, WARNING, DatasetError, Problem
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
@@ -743,6 +743,9 @@ def _load_source(
 def _read_xlsx(path: Path, table: schema.Table) -> tuple[list[str], pd.DataFrame, list[int]]:
     import openpyxl
 
+    why = xlsx_budget.refusal(path)  # issue 12: refused before openpyxl reads its texts
+    if why:
+        raise ValueError(why)
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
