@@ -548,7 +548,17 @@ def _open_cache(folder: Path, config: DatasetConfig) -> duckdb.DuckDBPyConnectio
         if present and not _trusted_store(cache) and (cache.exists() or cache.is_symlink()):
             break  # another owner's, or not a plain file: never opened
         if not cache.exists():
-            _build_cache(folder, cache, config)
+            try:
+                _build_cache(folder, cache, config)
+            except (
+                OSError,
+                duckdb.IOException,
+                duckdb.FatalException,
+                duckdb.OutOfMemoryException,
+            ):
+                # A full disk or quota (issue 12): the half-built store went with its build
+                # folder; the live version is read into memory instead of not opening at all.
+                break
         if not private.is_private(cache):
             break
         try:
