@@ -15,6 +15,8 @@ URL_PATHS = {
     "data": "tentang-data",
 }
 
+masuk.hide_session_ids()  # issue 12: no session id in the server's log, ever
+
 st.set_page_config(
     page_title="Kesiapan KPPS",
     # A local file: a Material icon as favicon is fetched from Google's servers by the browser.
@@ -22,6 +24,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="auto",
 )
+ui.limit_runs()  # issue 12: a session rerunning without end must not slow everybody else
 
 # Who is looking (kesiapan.masuk); the navigation is built before the sign-in form so that a
 # link to a page (/supervisi-bimtek?kec=…) still opens that page once signed in.

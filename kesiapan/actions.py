@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kesiapan import exports, labels, theme
+from kesiapan import exports, labels, private, theme
 
 SHEET_SUMMARY = "Ringkasan"
 SHEET_TPS = "TPS belum siap"
@@ -385,14 +385,15 @@ def zip_bytes(packs: list[KecamatanActions]) -> bytes:
 
 def write(packs: list[KecamatanActions], out: Path) -> list[Path]:
     """The workbooks into folder `out`, or one zip when `out` ends in .zip."""
+    # They list people by name: owner-only files, and folders made here 0700 (issue 12).
     if out.suffix.lower() == ".zip":
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(zip_bytes(packs))
+        private.make_dir(out.parent, close_existing=False)
+        private.write_bytes(out, zip_bytes(packs))
         return [out]
-    out.mkdir(parents=True, exist_ok=True)
+    private.make_dir(out, close_existing=False)
     paths = []
     for actions in packs:
         path = out / actions.file_name
-        path.write_bytes(workbook(actions))
+        private.write_bytes(path, workbook(actions))
         paths.append(path)
     return paths

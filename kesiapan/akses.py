@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import re
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -26,7 +29,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from kesiapan import privacy, store
+from kesiapan import audit, privacy, private, store
 
 AKSES_ENV = "KESIAPAN_AKSES"
 AKSES_DIR = "akses"
@@ -71,6 +74,11 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 256
 MAX_FAILURES = 5  # wrong passwords in a row before the account locks
 LOCKOUT = timedelta(minutes=15)
+# Names nobody has, remembered like accounts (failures, lockout), so that the answers never
+# tell which names exist (issue 12); a bounded number, the oldest forgotten first.
+MAX_UNKNOWN_NAMES = 10_000
+# `aktif` as people may type it into the users file; anything else reads inactive.
+ACTIVE_WORDS = {"true": True, "ya": True, "1": True, "false": False, "tidak": False, "0": False}
 
 _HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Verified when the user name is unknown, so a wrong name costs as long as a wrong password.
@@ -95,6 +103,9 @@ class Pengguna:
     terkunci_sampai: str | None = None
     dibuat: str | None = None
     demo: bool = False  # the visitor of the bundled sample (never an account in the file)
+    # Raised whenever the account is disabled, enabled or given a new password: every session
+    # signed in before then ends at its next message (issue 12).
+    generasi: int = 0
 
     @property
     def izin(self) -> frozenset[str]:
@@ -182,7 +193,9 @@ def load(folder: Path) -> dict[str, Pengguna]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         users = {name: _from_record(name, record) for name, record in raw["pengguna"].items()}
-    except (ValueError, KeyError, TypeError) as exc:
+    except OSError as exc:  # a folder where the file should be, unreadable, …
+        raise AksesError(f"berkas akun {path} tidak dapat dibaca: {exc.strerror}") from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         # A damaged file must not open the app to everybody: refuse loudly.
         raise AksesError(f"berkas akun {path} rusak: {exc}") from exc
     _LOADED[path] = (stamp, users)
@@ -190,6 +203,16 @@ def load(folder: Path) -> dict[str, Pengguna]:
 
 
 _LOADED: dict[Path, tuple[tuple[int, int, int], dict[str, Pengguna]]] = {}
+
+
+def audit_witness(folder: Path) -> dict[str, dict[str, object]]:
+    """The audit checkpoint the users file carries, for `audit.verify`."""
+    try:
+        raw = json.loads(_path(folder).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    held = raw.get("audit") if isinstance(raw, dict) else None
+    return {f"berkas akun {USERS_FILE}": held} if isinstance(held, dict) else {}
 
 
 def configured(folder: Path) -> bool:
@@ -208,18 +231,26 @@ def _from_record(name: str, r: dict[str, object]) -> Pengguna:
         wilayah=check_codes(list(r.get("wilayah") or [])),  # type: ignore[arg-type]
         email=(str(r["email"]).lower() if r.get("email") else None),
         izin_tambahan=frozenset(str(i) for i in r.get("izin_tambahan") or []) & set(IZIN),  # type: ignore[union-attr]
-        aktif=bool(r.get("aktif", True)),
+        aktif=_active(r.get("aktif", True)),
         sandi=str(r["sandi"]) if r.get("sandi") else None,
         gagal=int(r.get("gagal", 0)),  # type: ignore[call-overload]
         terkunci_sampai=str(r["terkunci_sampai"]) if r.get("terkunci_sampai") else None,
         dibuat=str(r["dibuat"]) if r.get("dibuat") else None,
+        generasi=int(r.get("generasi", 0)),  # type: ignore[call-overload]
     )
+
+
+def _active(value: object) -> bool:
+    """JSON true, or a word meaning it; a string "false" must not leave an account open."""
+    if isinstance(value, bool):
+        return value
+    return ACTIVE_WORDS.get(str(value).strip().lower(), False)
 
 
 def _to_record(user: Pengguna) -> dict[str, object]:
     record = user.public()
     del record["username"]
-    record.update(sandi=user.sandi, gagal=user.gagal, dibuat=user.dibuat)
+    record.update(sandi=user.sandi, gagal=user.gagal, dibuat=user.dibuat, generasi=user.generasi)
     return record
 
 
@@ -227,21 +258,22 @@ def _to_record(user: Pengguna) -> dict[str, object]:
 def _editing(folder: Path) -> Iterator[dict[str, Pengguna]]:
     """The accounts under an exclusive lock; written back atomically (temp file, fsync,
     rename) when the block ends without an exception."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / LOCK_FILE, "a+") as lock:
+    private.make_dir(folder)
+    with private.open_text(folder / LOCK_FILE, "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         users = load(folder)
         yield users
         payload = {
             "format": FORMAT,
             "pengguna": {name: _to_record(u) for name, u in sorted(users.items())},
+            # A copy of the audit log's checkpoint, kept apart from it (issue 12).
+            "audit": audit.witness(folder),
         }
         temp = folder / f".{USERS_FILE}.baru"
-        with open(temp, "w", encoding="utf-8") as out:
+        with private.open_text(temp, "w") as out:  # owner-only from its first byte
             json.dump(payload, out, ensure_ascii=False, indent=2)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temp, 0o600)
         os.replace(temp, _path(folder))
 
 
@@ -315,7 +347,10 @@ def set_active(folder: Path, username: str, active: bool) -> Pengguna:
     with _editing(folder) as users:
         if username not in users:
             raise AksesError(f'nama pengguna "{username}" tidak ada')
-        users[username] = replace(users[username], aktif=active, gagal=0, terkunci_sampai=None)
+        user = users[username]
+        users[username] = replace(
+            user, aktif=active, gagal=0, terkunci_sampai=None, generasi=user.generasi + 1
+        )
         return users[username]
 
 
@@ -324,10 +359,22 @@ def set_password(folder: Path, username: str, password: str) -> Pengguna:
     with _editing(folder) as users:
         if username not in users:
             raise AksesError(f'nama pengguna "{username}" tidak ada')
+        user = users[username]
         users[username] = replace(
-            users[username], sandi=_HASHER.hash(password), gagal=0, terkunci_sampai=None
+            user,
+            sandi=_HASHER.hash(password),
+            gagal=0,
+            terkunci_sampai=None,
+            generasi=user.generasi + 1,
         )
         return users[username]
+
+
+def session_stamp(user: Pengguna) -> str:
+    """What a session remembers of its account when it signs in: a session whose account has
+    since been disabled, enabled again or given a new password no longer matches."""
+    text = f"{user.username}\n{user.generasi}\n{user.sandi or ''}\n{user.email or ''}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -344,38 +391,117 @@ WRONG = "nama pengguna atau kata sandi salah"
 
 def sign_in(folder: Path, username: str, password: str, now: datetime | None = None) -> Hasil:
     """Check a built-in account's password, counting failures and locking the account after
-    `MAX_FAILURES` in a row for `LOCKOUT`. The same words for a wrong name and a wrong
-    password, so the screen does not tell which accounts exist."""
+    `MAX_FAILURES` in a row for `LOCKOUT`. A wrong name answers as a wrong password does, in
+    the same time (one argon2 verification) and with the same lockout, so neither the words
+    nor the timing tell which accounts exist (issue 12). The users file is read without its
+    lock and rewritten only when an account's state changes (a failure counted, a lock, a
+    failure count cleared, a hash renewed)."""
     now = now or datetime.now()
     username = username.strip().lower()
     if len(password) > MAX_PASSWORD or not USERNAME_RE.fullmatch(username):
         return Hasil(None, WRONG)
-    with _editing(folder) as users:
-        user = users.get(username)
-        if user is None or user.sandi is None:
-            _verify(_DUMMY_HASH, password)
-            return Hasil(None, WRONG)
-        if user.terkunci(now):
-            until = datetime.fromisoformat(user.terkunci_sampai or "").strftime("%H.%M")
-            return Hasil(
-                None, f"akun terkunci karena salah kata sandi berulang; coba lagi pukul {until}"
-            )
-        if not _verify(user.sandi, password):
-            failures = user.gagal + 1
+    user = load(folder).get(username)
+    if user is None or user.sandi is None:
+        return _UNKNOWN.attempt(username, password, now)
+    if user.terkunci(now):
+        return Hasil(None, _locked_words(user.terkunci_sampai))
+    if not _verify(user.sandi, password):
+        with _editing(folder) as users:
+            current = users.get(username)
+            if current is None:  # removed meanwhile
+                return Hasil(None, WRONG)
+            failures = current.gagal + 1
             locked = failures >= MAX_FAILURES
             until = (now + LOCKOUT).isoformat(timespec="seconds") if locked else None
-            users[username] = replace(user, gagal=0 if locked else failures, terkunci_sampai=until)
-            if locked:
-                return Hasil(
-                    None, f"{WRONG}; akun dikunci {int(LOCKOUT.total_seconds() // 60)} menit", True
-                )
-            return Hasil(None, WRONG)
-        if not user.aktif:
-            return Hasil(None, "akun ini dinonaktifkan; hubungi admin")
-        if _HASHER.check_needs_rehash(user.sandi):
-            user = replace(user, sandi=_HASHER.hash(password))
-        users[username] = replace(user, gagal=0, terkunci_sampai=None)
-        return Hasil(users[username])
+            users[username] = replace(
+                current, gagal=0 if locked else failures, terkunci_sampai=until
+            )
+        return _failed(locked)
+    if not user.aktif:
+        return Hasil(None, "akun ini dinonaktifkan; hubungi admin")
+    renew = _HASHER.check_needs_rehash(user.sandi)
+    if user.gagal or user.terkunci_sampai or renew:
+        with _editing(folder) as users:
+            current = users.get(username)
+            if current is None or current.sandi != user.sandi:
+                return Hasil(None, WRONG)  # changed meanwhile: sign in again
+            sandi = _HASHER.hash(password) if renew else current.sandi
+            users[username] = replace(current, sandi=sandi, gagal=0, terkunci_sampai=None)
+            user = users[username]
+    return Hasil(user)
+
+
+def _locked_words(until: str | None) -> str:
+    at = datetime.fromisoformat(until or "").strftime("%H.%M")
+    return f"akun terkunci karena salah kata sandi berulang; coba lagi pukul {at}"
+
+
+def _failed(locked: bool) -> Hasil:
+    if locked:
+        minutes = int(LOCKOUT.total_seconds() // 60)
+        return Hasil(None, f"{WRONG}; akun dikunci {minutes} menit", True)
+    return Hasil(None, WRONG)
+
+
+class _UnknownNames:
+    """Failures and lockouts of names that are no account, kept in memory only, answered as
+    an account's would be (a name that does not exist locks after five tries too)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: dict[str, tuple[int, str | None]] = {}
+
+    def attempt(self, username: str, password: str, now: datetime) -> Hasil:
+        with self._lock:
+            failures, until = self._held.get(username, (0, None))
+        if until and now < datetime.fromisoformat(until):
+            return Hasil(None, _locked_words(until))
+        _verify(_DUMMY_HASH, password)  # costs what a real account's check costs
+        failures += 1
+        locked = failures >= MAX_FAILURES
+        with self._lock:
+            self._held.pop(username, None)
+            self._held[username] = (
+                (0, (now + LOCKOUT).isoformat(timespec="seconds")) if locked else (failures, None)
+            )
+            while len(self._held) > MAX_UNKNOWN_NAMES:
+                self._held.pop(next(iter(self._held)))
+        return _failed(locked)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._held.clear()
+
+
+_UNKNOWN = _UnknownNames()
+
+
+class Throttle:
+    """At most `limit` sign-in attempts per `window` seconds for one key (a session, a client
+    address): the next waits. In memory, for one server process."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit, self.window = limit, window
+        self._lock = threading.Lock()
+        self._times: dict[str, list[float]] = {}
+
+    def wait(self, key: str, now: float | None = None) -> float:
+        """Seconds until `key` may try again (0: now); a try that may go is counted."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            recent = [t for t in self._times.get(key, []) if now - t < self.window]
+            if len(recent) >= self.limit:
+                self._times[key] = recent
+                return self.window - (now - recent[0])
+            recent.append(now)
+            self._times[key] = recent
+            if len(self._times) > MAX_UNKNOWN_NAMES:  # forget keys with nothing recent
+                self._times = {k: v for k, v in self._times.items() if now - v[-1] < self.window}
+            return 0.0
+
+    def clear(self) -> None:
+        with self._lock:
+            self._times.clear()
 
 
 def _verify(hashed: str, password: str) -> bool:

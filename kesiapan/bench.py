@@ -101,7 +101,7 @@ def page_queries(page: str, view: View) -> list[tuple[str, dict[str, object]]]:
             "ringkasan_total",
         ]
     elif page == "Data":
-        return [("data_tabel", {})]
+        return [("data_tabel", {}), ("bimtek_sesi_lain", base)]
     else:
         raise KeyError(page)
     # The page asks twice for some tables (map and ranking); Streamlit's cache answers the second.

@@ -46,6 +46,24 @@ def _date(text: str) -> date:
         ) from None
 
 
+def _target(text: str) -> Path:
+    """A file or folder to write: never empty (Path("") is the current folder, where an
+    empty --out would quietly write files naming people)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("tujuan kosong; sebutkan berkas atau folder tujuan")
+    return Path(text)
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' bukan bilangan bulat 0 atau lebih")
+    return number
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m kesiapan",
@@ -64,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
         "--level", choices=("kabupaten", "kecamatan", "desa", "tps"), default="kecamatan"
     )
     report.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
-    report.add_argument("--output", type=Path, help="tulis ke berkas ini, bukan ke layar")
+    report.add_argument("--output", type=_target, help="tulis ke berkas ini, bukan ke layar")
     report.add_argument(
         "--area",
         action="append",
@@ -89,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     actions.add_argument(
         "--out",
         required=True,
-        type=Path,
+        type=_target,
         metavar="FOLDER",
         help="folder tujuan (dibuat bila belum ada); nama yang berakhiran .zip menulis satu zip",
     )
@@ -106,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--area", action="append", metavar="KODE", help=area_help)
     brief.add_argument("--as-of", type=_date, help=as_of_help)
     brief.add_argument(
-        "--out", required=True, type=Path, metavar="BERKAS.pdf", help="berkas PDF tujuan"
+        "--out", required=True, type=_target, metavar="BERKAS.pdf", help="berkas PDF tujuan"
     )
 
     _add_import_commands(commands)  # issue 7: import, versions, restore
@@ -117,7 +135,7 @@ def _parser() -> argparse.ArgumentParser:
     sample = commands.add_parser(
         "sample", help="tulis dataset contoh", description="Tulis dataset contoh (sintetis)."
     )
-    sample.add_argument("--out", required=True, type=Path, help="folder tujuan")
+    sample.add_argument("--out", required=True, type=_target, help="folder tujuan")
     sample.add_argument("--scale", choices=("sampang", "jatim", "nasional"), default="sampang")
     sample.add_argument("--seed", type=int, default=2024)
 
@@ -128,9 +146,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Ukur waktu kueri tiap halaman dan bandingkan dengan pandas biasa.",
     )
     bench.add_argument("--scale", choices=("sampang", "jatim", "nasional"), default="sampang")
-    bench.add_argument("--warm", type=int, default=5, help="jumlah putaran hangat per ukuran")
+    bench.add_argument("--warm", type=_positive, default=5, help="jumlah putaran hangat per ukuran")
     bench.add_argument("--tanpa-pandas", action="store_true", help="lewati pembanding pandas")
-    bench.add_argument("--json", type=Path, metavar="BERKAS", help="tulis hasil sebagai JSON")
+    bench.add_argument("--json", type=_target, metavar="BERKAS", help="tulis hasil sebagai JSON")
 
     _add_loadtest_command(commands)  # loadtest: simultaneous browser sessions
     return parser
@@ -285,8 +303,10 @@ def _briefing(args: argparse.Namespace) -> int:
         print(f"kesalahan: {exc}", file=sys.stderr)
         return 1
     try:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_bytes(data)
+        from kesiapan import private
+
+        private.make_dir(args.out.parent, close_existing=False)
+        private.write_bytes(args.out, data)  # names and figures of an area: owner-only
     except OSError as exc:
         print(f"kesalahan: tidak dapat menulis {args.out}: {exc.strerror}", file=sys.stderr)
         return 1
@@ -299,7 +319,11 @@ def _briefing(args: argparse.Namespace) -> int:
 def _sample(args: argparse.Namespace) -> int:
     from kesiapan import sample
 
-    counts = sample.generate(args.out, scale=args.scale, seed=args.seed)
+    try:
+        counts = sample.generate(args.out, scale=args.scale, seed=args.seed)
+    except OSError as exc:
+        print(f"kesalahan: tidak dapat menulis {args.out}: {exc.strerror}", file=sys.stderr)
+        return 1
     for table, rows in counts.items():
         print(f"{table}: {rows:,} baris".replace(",", "."))
     return 0
@@ -427,7 +451,7 @@ def _progress_printer() -> object:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kesiapan import akses, audit, import_report, importer, labels, privacy
+    from kesiapan import akses, audit, cross_area, import_report, importer, labels, privacy
 
     missing = [str(p) for p in args.files if not p.is_file()]
     if missing:
@@ -490,6 +514,7 @@ def _import(args: argparse.Namespace) -> int:
                 )
             return 1
         who = args.who or (f"{user.nama} ({user.username})" if user else _default_who())
+        elsewhere = cross_area.attendance_elsewhere(preview.con)  # issue 12: into the log
         result = importer.commit(
             preview, args.drop_errors, who, confirm_removal=args.konfirmasi_hapus
         )
@@ -504,6 +529,7 @@ def _import(args: argparse.Namespace) -> int:
         cara=args.mode,
         dihapus=preview.rows_removed,
         cakupan=list(user.cakupan) if user is not None and user.cakupan is not None else None,
+        hadir_wilayah_lain=elsewhere or None,
     )
     before = f"sebelumnya {result.previous}" if result.previous else "dataset baru"
     print(f"Tersimpan: versi {result.version} sekarang aktif ({before}).")

@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         if args.perintah == "audit":
             return _audit(args, folder)
         return _users(args, folder)
-    except akses.AksesError as exc:
+    except (akses.AksesError, audit.AuditError) as exc:
         print(f"kesalahan: {exc}", file=sys.stderr)
         return 1
 
@@ -172,7 +172,7 @@ def _users(args: argparse.Namespace, folder: Path) -> int:
 
 def _audit(args: argparse.Namespace, folder: Path) -> int:
     if args.periksa:
-        problems = audit.verify(folder)
+        problems = audit.verify(folder, akses.audit_witness(folder))
         for problem in problems:
             print(f"log audit {folder / audit.AUDIT_FILE}, {problem}", file=sys.stderr)
         if problems:
@@ -183,11 +183,12 @@ def _audit(args: argparse.Namespace, folder: Path) -> int:
         details = {
             k: v
             for k, v in entry.items()
-            if k not in ("waktu", "peristiwa", "pengguna", "sebelum", "hash")
+            if k not in ("waktu", "peristiwa", "pengguna", "sebelum", "hash", "rantai")
         }
-        what = audit.PERISTIWA.get(entry["peristiwa"], entry["peristiwa"])
+        event = str(entry.get("peristiwa", "-"))
+        what = audit.PERISTIWA.get(event, event)
         rest = " · ".join(f"{k}={v}" for k, v in details.items())
-        print(f"{entry['waktu']}  {entry.get('pengguna') or '-'}  {what}  {rest}")
+        print(f"{entry.get('waktu', '-')}  {entry.get('pengguna') or '-'}  {what}  {rest}")
     return 0
 
 

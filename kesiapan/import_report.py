@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kesiapan import exports, importer, labels, privacy, schema
+from kesiapan import exports, importer, labels, privacy, private, schema
 
 CHANGES_TITLE = "Perubahan yang akan disimpan"
 
@@ -212,5 +212,4 @@ def write_changes(preview: importer.Preview, tampil: privacy.Tampil, path: Path)
         if path.suffix.lower() == ".csv"
         else changes_workbook(preview, tampil)
     )
-    path.write_bytes(data)
-    path.chmod(0o600)
+    private.write_bytes(path, data)

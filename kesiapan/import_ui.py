@@ -20,7 +20,18 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kesiapan import audit, import_report, importer, labels, privacy, schema, versions
+from kesiapan import (
+    akses,
+    audit,
+    import_report,
+    importer,
+    labels,
+    masuk,
+    privacy,
+    private,
+    schema,
+    versions,
+)
 
 PREVIEW_KEY = "_impor_pratinjau"
 UPLOADER_KEY = "_impor_unggah_ke"
@@ -75,7 +86,7 @@ def changes_download(preview: importer.Preview, page, key: str) -> None:
 
     st.download_button(
         "Unduh daftar lengkap perubahan (Excel)",
-        make,
+        masuk.guarded(page.sesi, akses.IMPOR, "daftar-perubahan-impor.xlsx", make),
         file_name="daftar-perubahan-impor.xlsx",
         mime=XLSX_MIME,
         key=key,
@@ -99,7 +110,7 @@ def _to_disk(files: list) -> tuple[Path, list[importer.Upload]]:
         stem, suffix = os.path.splitext(safe)
         suffix = suffix[:MAX_SUFFIX]
         path = folder / f"{number}-{stem[: MAX_TEMP_NAME - len(suffix)]}{suffix}"
-        path.write_bytes(file.getvalue())
+        private.write_bytes(path, file.getvalue())
         uploads.append(importer.Upload(path, file.name))
     return folder, uploads
 
@@ -152,14 +163,12 @@ def current_preview(
     return preview
 
 
-def _problem_frame(problems: list) -> pd.DataFrame:
+def _problem_frame(problems: list, tampil: privacy.Tampil = privacy.BAWAAN) -> pd.DataFrame:
     rows = []
     for p in problems:
-        value = p.nilai
-        if p.kolom == "nik":
-            value = privacy.mask_nik(value)
-        elif p.kolom in privacy.PHONE_COLUMNS:
-            value = privacy.mask_phone(value)
+        # NIK, phone and birth date (an age warning quotes it) masked for every role, as this
+        # list always has (issue 12 added the birth date); names as the role may see them.
+        value = privacy.mask_value(p.kolom, p.nilai, privacy.Tampil(nama=tampil.nama))
         rows.append(
             {
                 "Berkas": p.berkas,
@@ -222,12 +231,18 @@ def changes_text(report: importer.FileReport) -> str:
     return import_report.changed_text(report)
 
 
-def _problems(preview: importer.Preview, level: str, problems: list, key: str) -> None:
+def _problems(
+    preview: importer.Preview,
+    level: str,
+    problems: list,
+    key: str,
+    tampil: privacy.Tampil = privacy.BAWAAN,
+) -> None:
     by_kind, by_row = st.tabs(["Per jenis", "Per baris"])
     with by_kind:
         st.markdown(kinds_markdown(preview, level))
     with by_row:
-        frame = _problem_frame(problems)
+        frame = _problem_frame(problems, tampil)
         st.dataframe(frame, hide_index=True, width="stretch", key=f"{key}_baris")
         if len(problems) < (preview.error_count if level == "galat" else preview.warning_count):
             st.caption(
@@ -357,7 +372,7 @@ def draw_changes(preview: importer.Preview, tampil) -> None:
             )
 
 
-def draw_preview(preview: importer.Preview, tampil=privacy.BAWAAN) -> None:
+def draw_preview(preview: importer.Preview, tampil=privacy.BAWAAN, page=None) -> None:
     """Rows read and accepted, what each file is about and what saving would do, the errors
     and warnings, the rejects."""
     cols = st.columns(4)
@@ -376,22 +391,38 @@ def draw_preview(preview: importer.Preview, tampil=privacy.BAWAAN) -> None:
     draw_changes(preview, tampil)
     if preview.errors:
         st.subheader("Galat")
-        _problems(preview, "galat", preview.errors, "galat")
+        _problems(preview, "galat", preview.errors, "galat", tampil)
     if preview.warnings:
         st.subheader("Peringatan")
         st.caption("Peringatan tidak menghalangi penyimpanan; baris-barisnya tetap disimpan.")
-        _problems(preview, "peringatan", preview.warnings, "peringatan")
+        _problems(preview, "peringatan", preview.warnings, "peringatan", tampil)
     for f in preview.files:
         if f.rows_rejected:
             st.download_button(
                 f"Unduh {labels.angka(f.rows_rejected)} baris yang ditolak dari "
                 f"{labels.polos(f.name)} (Excel)",
-                lambda index=f.index: preview.rejects_xlsx(index),
+                rejects_download(preview, f, tampil, page),
                 file_name=f"{Path(f.name).stem}-ditolak.xlsx",
                 mime=XLSX_MIME,
                 key=f"tolakan_{f.index}",
                 icon=":material/download:",
             )
+
+
+def rejects_download(
+    preview: importer.Preview, report: importer.FileReport, tampil: privacy.Tampil, page
+) -> object:
+    """The rejected rows of one file, masked for the viewer; written into the audit log when
+    it names people unmasked, and refused when the account may no longer import (issue 12)."""
+    name = f"{Path(report.name).stem}-ditolak.xlsx"
+
+    def make() -> bytes:
+        data = preview.rejects_xlsx(report.index, tampil)
+        if page is not None and (tampil.nama or tampil.pribadi):
+            page.sesi.catat(audit.UNDUH, berkas=name, filter="impor", baris=report.rows_rejected)
+        return data
+
+    return make if page is None else masuk.guarded(page.sesi, akses.IMPOR, name, make)
 
 
 def draw_versions(folder: Path, who: str, may_restore: bool = True) -> str | None:

@@ -43,8 +43,11 @@ import pandas as pd
 
 from kesiapan import (
     checks,
+    cross_area,
     import_columns,
     import_sessions,
+    privacy,
+    private,
     schema,
     store,
     upload_reader,
@@ -341,9 +344,14 @@ class Preview:
             ]
         return [*headers, "alasan"], rows
 
-    def rejects_xlsx(self, index: int) -> bytes:
-        """The rejected rows of one file as an Excel workbook (column `alasan` says why)."""
+    def rejects_xlsx(self, index: int, tampil: privacy.Tampil | None = None) -> bytes:
+        """The rejected rows of one file as an Excel workbook (column `alasan` says why);
+        with `tampil`, masked for that viewer (issue 12: the download on the page)."""
         headers, rows = self.rejects_table(index)
+        if tampil is not None:
+            report = self.files[index]
+            kinds = [None, *(report.columns.get(h) for h in report.headers), "alasan"]
+            rows = privacy.masked_rows(kinds, rows, tampil)
         return _workbook(headers, rows[:EXCEL_MAX_ROWS])
 
     def sample_rows(
@@ -1369,7 +1377,7 @@ UNMATCHED_MIN = 3
 def _unmatched_attendance(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
     total, unmatched = con.execute(
         "select count(distinct h.nik), count(distinct h.nik) filter (where not exists "
-        "(select 1 from kpps as k where k.nik = h.nik)) from bimtek_hadir as h "
+        "(select 1 from _kpps_terlihat as k where k.nik = h.nik)) from bimtek_hadir as h "
         "where h._baris // $stride = $i and h._baris >= 0 and h.nik is not null",
         {"stride": STRIDE, "i": report.index},
     ).fetchall()[0]
@@ -1381,10 +1389,10 @@ def _unmatched_attendance(con: duckdb.DuckDBPyConnection, report: FileReport) ->
                 report.header_row,
                 "nik",
                 None,
-                f"{_angka(unmatched)} dari {_angka(total)} NIK di berkas ini tidak ada di daftar "
-                "KPPS: hampir pasti NIK-nya rusak (disimpan sebagai angka Excel, digit ke-16 "
-                "hilang) atau berkasnya salah; tidak ada yang disimpan dari berkas ini. Simpan "
-                "kolom NIK sebagai teks lalu unggah lagi",
+                f"{_angka(unmatched)} dari {_angka(total)} NIK di berkas ini tidak ada di "
+                f"{cross_area.roster_words(con)}: hampir pasti NIK-nya rusak (disimpan "
+                "sebagai angka Excel, digit ke-16 hilang) atau berkasnya salah; tidak ada "
+                "yang disimpan dari berkas ini. Simpan kolom NIK sebagai teks lalu unggah lagi",
             )
         )
 
@@ -1778,6 +1786,7 @@ def _check_rounds(
         if cakupan is not None:
             # Before _settle_derived: a TPS code made from names is shown as the names written.
             _scope_checks(con, by_table, round_, cakupan)
+        cross_area.neutral_warnings(con, round_, cakupan is not None)  # issue 12
         _settle_derived(con, by_table, round_)
         # A row wider than its header has its values shifted: only that is worth saying.
         con.execute(
@@ -1959,7 +1968,8 @@ def _workbook(headers: list[str], rows: list[tuple[object, ...]]) -> bytes:
     bold = Font(bold=True)
     header = []
     for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
+        cell = WriteOnlyCell(sheet, value=xlsx_value(text))
+        keep_text(cell)  # an uploaded header "=HYPERLINK(…)" stays text (issue 12)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
@@ -2006,7 +2016,7 @@ def commit(
         base = store.resolve_folder(folder) if base_version else None
         name = versions.next_name(folder)
         partial = folder / store.VERSIONS_DIR / f"{versions.TEMP_PREFIX}{name}"
-        partial.mkdir(parents=True)
+        private.make_dir(partial)  # issue 12: owner-only, whatever the umask
         # Whatever fails from here to the rename (a refusal, a full disk, a bug) takes the half-
         # written version folder and this commit's rejects files with it: the live version stays
         # as it was. A base adopted just above (adopt_plain: the plain folder turned into version
@@ -2034,9 +2044,10 @@ def commit(
             if drop_errors:
                 _write_rejects(preview, folder, name, rejects)
             record = _record(preview, name, base_version, who, originals, rejects)
-            (partial / versions.RECORD_FILE).write_text(
-                json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8"
+            private.write_text(
+                partial / versions.RECORD_FILE, json.dumps(record, ensure_ascii=False, indent=1)
             )
+            private.restrict_tree(partial)  # DuckDB writes the tables with the umask's mode
             for path in partial.iterdir():
                 versions.fsync_file(path)
             versions.fsync_dir(partial)
@@ -2059,14 +2070,14 @@ def commit(
 def _keep_originals(preview: Preview) -> dict[int, str]:
     """Each uploaded file byte for byte, named by its sha256 (the same file is kept once)."""
     target = preview.folder / versions.ORIGINALS_DIR
-    target.mkdir(exist_ok=True)
+    private.make_dir(target)
     kept = {}
     for report, upload in zip(preview.files, preview.uploads, strict=True):
         name = f"{report.sha256}{report.suffix}"
         path = target / name
         if not path.exists():
             partial = target / f".{name}.{os.getpid()}.tmp"
-            shutil.copyfile(upload.path, partial)
+            private.copy_file(upload.path, partial)
             versions.fsync_file(partial)
             os.replace(partial, path)
         kept[report.index] = f"{versions.ORIGINALS_DIR}/{name}"
@@ -2150,7 +2161,7 @@ def _write_rejects(preview: Preview, folder: Path, version: str, written: dict[i
     for report in preview.files:
         if not report.rows_rejected:
             continue
-        target.mkdir(exist_ok=True)
+        private.make_dir(target)
         # The uploaded name is only a hint here: ASCII letters, digits, '.', '-' and '_', cut
         # short (a 300-character name is no file name); a second file of the same stem is
         # numbered rather than overwriting the first.
@@ -2161,7 +2172,7 @@ def _write_rejects(preview: Preview, folder: Path, version: str, written: dict[i
             name = f"{version}-{stem}-{report.index + 1}-ditolak.xlsx"
         partial = target / f".{name}.tmp"
         try:
-            partial.write_bytes(preview.rejects_xlsx(report.index))
+            private.write_bytes(partial, preview.rejects_xlsx(report.index))
             versions.fsync_file(partial)
             os.replace(partial, target / name)
         except BaseException:

@@ -200,6 +200,9 @@ HEADERS = {
     "lon": "Bujur",
     "sebelum": "Sebelum",
     "sesudah": "Sesudah",
+    # Training recorded at a session of another kecamatan (queries/bimtek_sesi_lain.sql).
+    "tanggal_sesi": "Tanggal sesi",
+    "kode_kecamatan_sesi": "Kecamatan sesi (kode)",
 }
 
 PAW_STATUS_LABELS = {

@@ -7,6 +7,8 @@ Streamlit here: the pages, the exports and the command line all use these functi
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -94,12 +96,28 @@ def masked(frame: pd.DataFrame, tampil: Tampil = BAWAAN) -> pd.DataFrame:
     return out
 
 
+def is_personal(column: str | None) -> bool:
+    return bool(column) and (
+        column.startswith("nik") or column in PHONE_COLUMNS or column in BIRTH_COLUMNS  # type: ignore[union-attr]
+    )
+
+
+def is_name(column: str | None) -> bool:
+    return bool(column) and (column == "nama" or column.startswith("nama_"))  # type: ignore[union-attr]
+
+
 def reveals(frame: pd.DataFrame, tampil: Tampil) -> bool:
     """Whether the frame, shown to `tampil`, carries names or personal data unmasked: such a
-    download goes into the audit log."""
-    return bool(
-        (tampil.nama and name_columns(frame)) or (tampil.pribadi and personal_columns(frame))
-    )
+    download goes into the audit log. A list of check results (`kolom`, `nilai`) reveals what
+    its values of personal or name columns hold (issue 12)."""
+    if (tampil.nama and name_columns(frame)) or (tampil.pribadi and personal_columns(frame)):
+        return True
+    if {"kolom", "nilai"} <= set(frame.columns):
+        quoted = frame.loc[frame["nilai"].notna(), "kolom"]
+        return any(
+            (tampil.pribadi and is_personal(c)) or (tampil.nama and is_name(c)) for c in quoted
+        )
+    return False
 
 
 def mask_value(column: str | None, value: str | None, tampil: Tampil = BAWAAN) -> str | None:
@@ -116,3 +134,35 @@ def mask_value(column: str | None, value: str | None, tampil: Tampil = BAWAAN) -
     if column == "tanggal_lahir":
         return MASK * len(value)
     return value
+
+
+# "kolom nik: NIK bukan 16 digit (tertulis "35270…")": a check's reason as the rejects file
+# carries it, with the value quoted.
+_REASON = re.compile(r'kolom (?P<kolom>[a-z_]+): (?P<pesan>.*?) \(tertulis "(?P<nilai>.*?)"\)')
+
+
+def masked_rows(
+    columns: Sequence[str | None], rows: Sequence[Sequence[object]], tampil: Tampil
+) -> list[tuple[object, ...]]:
+    """Rows of an uploaded file (rejected rows, issue 12) masked for `tampil`: `columns` says
+    which contract column each cell holds (None: not one; "alasan": the checks' reasons, whose
+    quoted values are masked by the column they name)."""
+
+    def reason(text: str) -> str:
+        def one(m: re.Match[str]) -> str:
+            shown = mask_value(m["kolom"], m["nilai"], tampil)
+            return f'kolom {m["kolom"]}: {m["pesan"]} (tertulis "{shown}")'
+
+        return _REASON.sub(one, text)
+
+    out = []
+    for row in rows:
+        cells: list[object] = []
+        for column, value in zip(columns, row, strict=False):
+            if isinstance(value, str) and column == "alasan":
+                value = reason(value)
+            elif isinstance(value, str) and column:
+                value = mask_value(column, value, tampil)
+            cells.append(value)
+        out.append(tuple(cells))
+    return out

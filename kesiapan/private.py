@@ -34,9 +34,10 @@ def restrict(path: Path) -> None:
     os.chmod(path, mode)
 
 
-def make_dir(path: Path) -> Path:
+def make_dir(path: Path, *, close_existing: bool = True) -> Path:
     """Create `path` (and missing parents) 0700; an existing folder of ours is closed to 0700
-    too. Returns the path."""
+    too, unless `close_existing` is False (a folder a person named, such as `--out .`).
+    Returns the path."""
     missing = []
     probe = path
     while not probe.exists():
@@ -47,7 +48,7 @@ def make_dir(path: Path) -> Path:
     path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     for created in missing:
         os.chmod(created, DIR_MODE)  # mkdir's mode is cut by the umask
-    if path.is_dir() and os.stat(path).st_uid == os.geteuid():
+    if close_existing and path.is_dir() and os.stat(path).st_uid == os.geteuid():
         os.chmod(path, DIR_MODE)
     return path
 
@@ -83,6 +84,14 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
+
+
+def copy_file(source: Path, target: Path) -> None:
+    """Copy `source`'s bytes into a new owner-only file `target`."""
+    fd = open_fd(target, os.O_WRONLY | os.O_TRUNC)
+    with os.fdopen(fd, "wb") as out, open(source, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            out.write(chunk)
 
 
 def restrict_tree(root: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kesiapan import private
 from kesiapan.exports import csv_text, keep_text
 from kesiapan.store import SCOPE_CODE, Dataset
 
@@ -168,4 +169,4 @@ def write(frame: pd.DataFrame, fmt: str, output: Path | None, stdout: io.Buffere
         stdout.write(data)
         stdout.flush()
     else:
-        output.write_bytes(data)
+        private.write_bytes(output, data)  # names people: owner-only (issue 12)

@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kesiapan import checks, private, schema
+from kesiapan import checks, private, schema, xlsx_budget
 from kesiapan.problems import ERROR, WARNING, DatasetError, Problem
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
@@ -548,7 +548,17 @@ def _open_cache(folder: Path, config: DatasetConfig) -> duckdb.DuckDBPyConnectio
         if present and not _trusted_store(cache) and (cache.exists() or cache.is_symlink()):
             break  # another owner's, or not a plain file: never opened
         if not cache.exists():
-            _build_cache(folder, cache, config)
+            try:
+                _build_cache(folder, cache, config)
+            except (
+                OSError,
+                duckdb.IOException,
+                duckdb.FatalException,
+                duckdb.OutOfMemoryException,
+            ):
+                # A full disk or quota (issue 12): the half-built store went with its build
+                # folder; the live version is read into memory instead of not opening at all.
+                break
         if not private.is_private(cache):
             break
         try:
@@ -743,6 +753,9 @@ def _load_source(
 def _read_xlsx(path: Path, table: schema.Table) -> tuple[list[str], pd.DataFrame, list[int]]:
     import openpyxl
 
+    why = xlsx_budget.refusal(path)  # issue 12: refused before openpyxl reads its texts
+    if why:
+        raise ValueError(why)
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,12 @@ DEFAULT_DATA = ROOT / "data" / "sample"
 STATUS_WORDS = {**labels.STATUS_LABELS, **labels.PAW_STATUS_LABELS, **theme.SCHEDULE_LABELS}
 # DataFrame.attrs key of a list cut to its first `batas` rows by Page.query: how to fetch it whole.
 CAPPED = "kesiapan_dibatasi"
+# Issue 12: a selection refused (an area outside the scope, sent by a forged message) bumps this
+# counter, which is part of every selectable widget's key: the next run draws a fresh widget
+# without it, and nothing reruns by itself in the meantime.
+REFUSED_KEY = "_pilihan_ditolak"
+RUNS_KEY = "_jalan_terakhir"  # monotonic times of this session's recent runs
+MAX_RUNS, RUNS_WINDOW = 40, 10.0  # runs of one session within the window before it must wait
 
 
 def data_folder() -> Path:
@@ -271,6 +278,7 @@ TABLE_TITLES = {
     "temuan": "Temuan dan tindak lanjut supervisi",
     "tabel_data": "Tabel dataset",
     "masalah": "Hasil pemeriksaan data",
+    "sesi_lain": "KPPS yang dilatih di sesi kecamatan lain",
 }
 
 
@@ -298,10 +306,11 @@ def _audited(
     file_name: str,
     table: Callable[[], pd.DataFrame],
     make: Callable[[], bytes],
+    izin: str = akses.EKSPOR,
 ) -> Callable[[], bytes]:
     """`make`, writing first who downloads what into the audit log when the file carries
     names or personal data the viewer sees unmasked (`table`: the rows naming people it
-    holds)."""
+    holds); refused when the account may no longer have it (`masuk.guarded`)."""
     sesi, tampil, filters = view.sesi, view.tampil, view.area_name()
 
     def run() -> bytes:
@@ -319,7 +328,7 @@ def _audited(
         )
         return data
 
-    return run
+    return masuk.guarded(sesi, izin, file_name, run)
 
 
 def _source(
@@ -362,7 +371,11 @@ def report_downloads(view: Page) -> None:
     row = st.container(horizontal=True, gap="small")
     row.download_button(
         "Unduh briefing (PDF)",
-        (lambda: briefing.pdf(data, scope, chromium)) if chromium else b"",
+        masuk.guarded(
+            view.sesi, akses.BACA, "briefing", lambda: briefing.pdf(data, scope, chromium)
+        )
+        if chromium
+        else b"",
         file_name=briefing.file_name(scope),
         mime=exports.PDF_MIME,
         key="unduh_briefing",
@@ -513,11 +526,12 @@ def status_table(
         table_downloads(banded, ["kesiapan", *columns], key, title)
     rows = event.selection.rows if drill_col and event else []
     if rows:
-        code = frame[drill_col].iloc[rows[0]]
-        if drill_col == "kode_desa":
-            flt.drill(desa=code)
+        index = rows[0]
+        if isinstance(index, int) and 0 <= index < len(frame):
+            code = frame[drill_col].iloc[index]
+            _drill("desa" if drill_col == "kode_desa" else "kecamatan", code)
         else:
-            flt.drill(kecamatan=code)
+            _refuse(f"baris {str(index)[:20]}")
 
 
 def view_key(key: str) -> str:
@@ -527,7 +541,45 @@ def view_key(key: str) -> str:
     view = "|".join(
         ",".join(state.get(k) or []) for k in (flt.KABUPATEN_KEY, flt.KECAMATAN_KEY, flt.DESA_KEY)
     )
+    view += f"|{state.get(REFUSED_KEY, 0)}"
     return f"{key}:{zlib.crc32(view.encode()):08x}"
+
+
+def _drill(level: str, code: object) -> None:
+    """Drill into an area chosen on a chart or table, if it is one the viewer may see; a code
+    outside the view's areas (only a forged message can send one) is refused and cleared."""
+    areas = page().areas
+    column = "kode_desa" if level == "desa" else "kode_kecamatan"
+    if isinstance(code, str) and code in set(areas[column]):
+        flt.drill(**{level: code})
+    else:
+        _refuse(flt.shown_code(str(code)))
+
+
+def _refuse(what: str) -> None:
+    state = st.session_state
+    state[REFUSED_KEY] = state.get(REFUSED_KEY, 0) + 1
+    page().sesi.catat(audit.DITOLAK, pilihan=what)
+    st.error(
+        f"Pilihan ({what}) tidak ada atau di luar cakupan akun Anda; pilihan itu diabaikan.",
+        icon=":material/block:",
+    )
+
+
+def limit_runs() -> None:
+    """At most MAX_RUNS runs of one session within RUNS_WINDOW seconds (issue 12: a client that
+    makes a page rerun without end slows everybody else's); beyond, the run stops at once."""
+    now = time.monotonic()
+    runs = [t for t in st.session_state.get(RUNS_KEY, []) if now - t < RUNS_WINDOW]
+    runs.append(now)
+    st.session_state[RUNS_KEY] = runs
+    if len(runs) > MAX_RUNS:
+        st.error(
+            "Terlalu banyak permintaan dari tab ini dalam beberapa detik; tunggu sebentar lalu "
+            "muat ulang halaman.",
+            icon=":material/timer:",
+        )
+        st.stop()
 
 
 def drill_from_chart(figure: object, key: str, level: str = "kecamatan") -> None:
@@ -536,9 +588,9 @@ def drill_from_chart(figure: object, key: str, level: str = "kecamatan") -> None
         figure, key=view_key(key), on_select="rerun", selection_mode="points", theme=None
     )
     points = event.selection.points if event else []
-    if points and points[0].get("customdata"):
-        code = points[0]["customdata"][0]
-        flt.drill(**{level: code})
+    if points and isinstance(points[0], dict) and points[0].get("customdata"):
+        custom = points[0]["customdata"]
+        _drill(level, custom[0] if isinstance(custom, list) and custom else custom)
 
 
 def desa_points(desa: pd.DataFrame) -> pd.DataFrame:

@@ -34,7 +34,7 @@ from xml.etree.ElementTree import ParseError
 
 import duckdb
 
-from kesiapan import store
+from kesiapan import store, xlsx_budget
 
 PEEK_ROWS = 30  # rows searched for the header (title rows, logos, blank lines above it)
 PEEK_BYTES = 1 << 18
@@ -213,6 +213,12 @@ def _check_unzipped(path: Path) -> None:
                 f"(lebih dari {MAX_ZIP_RATIO} kali); berkas seperti ini tidak dibaca. Simpan "
                 "ulang dari Excel atau unggah sebagai CSV"
             )
+    try:  # issue 12: before openpyxl expands the shared-strings table
+        why = xlsx_budget.refusal(path)
+    except ValueError as exc:
+        raise ReadError(str(exc)) from exc
+    if why:
+        raise ReadError(why)
 
 
 def _check_parquet(path: Path) -> None:

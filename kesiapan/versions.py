@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kesiapan import schema
+from kesiapan import private, schema
 from kesiapan.store import CACHE_PREFIX, CURRENT_FILE, VERSIONS_DIR, resolve_folder
 
 ORIGINALS_DIR = "originals"
@@ -130,7 +130,7 @@ def now() -> str:
 def lock(folder: Path) -> Iterator[None]:
     """One import or restore at a time per dataset folder (other processes wait)."""
     folder.mkdir(parents=True, exist_ok=True)
-    with (folder / LOCK_FILE).open("a") as handle:
+    with private.open_text(folder / LOCK_FILE, "a") as handle:
         deadline = time.monotonic() + LOCK_TIMEOUT
         while True:
             try:
@@ -145,6 +145,7 @@ def lock(folder: Path) -> Iterator[None]:
                 time.sleep(0.2)
         try:
             _repair(folder)
+            close_layout(folder)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
@@ -162,8 +163,18 @@ def _repair(folder: Path) -> None:
             append_history(folder, json.loads(record_path.read_text(encoding="utf-8")))
 
 
+def close_layout(folder: Path) -> None:
+    """Everything an import keeps (versions, originals, rejects, history, CURRENT) closed to
+    other local users: files 0600, folders 0700 (issue 12). Run under the lock before every
+    import or restore, so a folder made by an older version is closed at its next change."""
+    for name in sorted(LAYOUT):
+        path = folder / name
+        if (path.exists() or path.is_symlink()) and not path.is_symlink():
+            private.restrict_tree(path)
+
+
 def append_history(folder: Path, record: dict[str, object]) -> None:
-    with (folder / HISTORY_FILE).open("a", encoding="utf-8") as handle:
+    with private.open_text(folder / HISTORY_FILE, "a") as handle:
         handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
         handle.flush()
         os.fsync(handle.fileno())
@@ -198,7 +209,7 @@ def link_or_copy(source: Path, target: Path) -> None:
 def switch(folder: Path, name: str) -> None:
     """Make `name` the live version: the one atomic step of a commit or a restore."""
     temporary = folder / f"{CURRENT_FILE}.{os.getpid()}.tmp"
-    with temporary.open("w", encoding="utf-8") as handle:
+    with private.open_text(temporary, "w") as handle:
         handle.write(name + "\n")
         handle.flush()
         os.fsync(handle.fileno())
@@ -216,7 +227,7 @@ def adopt_plain(folder: Path, who: str) -> str | None:
         return None
     name = next_name(folder)
     partial = folder / VERSIONS_DIR / f"{TEMP_PREFIX}{name}"
-    partial.mkdir(parents=True)
+    private.make_dir(partial)
     extras = [
         p
         for p in folder.iterdir()
@@ -231,7 +242,8 @@ def adopt_plain(folder: Path, who: str) -> str | None:
         "oleh": who,
         "berkas": [p.name for p in files],
     }
-    (partial / RECORD_FILE).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    private.write_text(partial / RECORD_FILE, json.dumps(record, ensure_ascii=False))
+    private.restrict_tree(partial)  # the linked files share their inode with the plain ones
     fsync_dir(partial)
     os.rename(partial, folder / VERSIONS_DIR / name)
     fsync_dir(folder / VERSIONS_DIR)

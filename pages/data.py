@@ -50,3 +50,16 @@ else:
     )
     frame["baris"] = frame["baris"].astype("Int64")
     ui.table(frame, list(frame.columns), key="masalah")
+
+# Issue 12: attendance another area's operator recorded for members of this view.
+trained_elsewhere = page.query("bimtek_sesi_lain")
+if not trained_elsewhere.empty:
+    elsewhere = page.masked(trained_elsewhere)
+    st.subheader("KPPS yang dilatih di sesi kecamatan lain")
+    st.caption(
+        f"{labels.angka(trained_elsewhere['nik'].nunique())} orang tercatat hadir di sesi Bimtek "
+        "kecamatan lain (dicatat oleh petugas kecamatan itu); periksa bila ada yang tidak "
+        "sesuai."
+    )
+    columns = ["desa", "nomor_tps", "nama", "nik", "jabatan", "kode_sesi", "tanggal_sesi"]
+    ui.table(elsewhere, [*columns, "kode_kecamatan_sesi"], key="sesi_lain")

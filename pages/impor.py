@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kesiapan import akses, audit, import_ui, importer, labels, masuk, ui, versions
+from kesiapan import akses, audit, cross_area, import_ui, importer, labels, masuk, ui, versions
 
 page = ui.page()
 folder = ui.data_folder()
@@ -73,7 +73,7 @@ else:
                 key=f"impor_lembar_{f.name}",
             )
     st.subheader("Pratinjau")
-    import_ui.draw_preview(preview, page.tampil)
+    import_ui.draw_preview(preview, page.tampil, page)
     confirmed = import_ui.draw_removals(
         preview, page.tampil, lambda key: import_ui.changes_download(preview, page, key)
     )
@@ -95,6 +95,7 @@ else:
         icon=":material/save:",
     ):
         bar = st.progress(0.0, text="Menyimpan…")
+        elsewhere = cross_area.attendance_elsewhere(preview.con)  # for the audit log
         try:
             result = importer.commit(
                 preview,
@@ -114,6 +115,7 @@ else:
                 cara=mode,
                 dihapus=preview.rows_removed,
                 cakupan=list(cakupan) if cakupan is not None else None,
+                hadir_wilayah_lain=elsewhere or None,
             )
             import_ui.forget_preview()
             st.session_state[import_ui.UPLOADER_KEY] += 1

@@ -84,3 +84,27 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def signed_in(state: object, username: str, akses_folder: Path | None = None) -> None:
+    """What the sign-in form leaves in an AppTest's session for `username` (issue 12: the
+    account's stamp too; a bare user name in the session no longer signs anybody in). The
+    accounts folder defaults to the app's own ($KESIAPAN_AKSES, else <$KESIAPAN_DATA>/akses)."""
+    import os
+
+    from kesiapan import akses, masuk
+
+    if akses_folder is None:
+        akses_folder = akses.akses_folder(Path(os.environ.get("KESIAPAN_DATA", SAMPLE)))
+    masuk.remember(state, akses.load(akses_folder)[username])  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_throttle() -> Iterator[None]:
+    """Sign-in attempts are counted per process (kesiapan.masuk): each test starts afresh."""
+    yield
+    from kesiapan import akses, masuk
+
+    masuk._PER_SESSION.clear()
+    masuk._PER_ADDRESS.clear()
+    akses._UNKNOWN.clear()

@@ -120,7 +120,12 @@ def test_audit_log_is_a_hash_chain(tmp_path: Path) -> None:
     path.write_text("\n".join([lines[0], lines[1].replace('"baris": 3', '"baris": 1'), lines[2]]))
     assert audit.verify(tmp_path) == ["baris 2: isi catatan berubah setelah ditulis"]
     path.write_text("\n".join([lines[0], lines[2]]) + "\n")
-    assert audit.verify(tmp_path) == ["baris 2: tidak menyambung ke catatan sebelumnya"]
+    assert audit.verify(tmp_path) == [
+        "baris 2: tidak menyambung ke catatan sebelumnya",
+        # Issue 12: the checkpoint remembers three records.
+        "catatan log audit hilang: titik periksa audit.titik mencatat 3 catatan, log hanya "
+        "memuat 2",
+    ]
 
 
 def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

@@ -33,9 +33,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kesiapan import actions, akses, cli, exports, importer, labels, masuk, report
+from kesiapan import actions, akses, cli, exports, importer, labels, report
 from kesiapan.store import SCOPE_CODE, Dataset, query_names
-from tests.conftest import ROOT
+from tests.conftest import ROOT, signed_in
 
 MINI = ROOT / "tests" / "fixtures" / "mini"
 PASSWORD = "sandi-rahasia-2024"
@@ -165,7 +165,7 @@ def data(deployment: Deployment, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 def _run(target: str, user: str, **params: str) -> AppTest:
     """app.py or a page file, signed in as `user` (what the sign-in form leaves in the session)."""
     at = AppTest.from_file(str(ROOT / target), default_timeout=60)
-    at.session_state[masuk.SESSION_KEY] = user
+    signed_in(at.session_state, user)
     for key, value in params.items():
         at.query_params[key] = value
     return at.run()

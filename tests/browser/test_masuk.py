@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from kesiapan import akses, audit
+from kesiapan.loadtest import IDLE_JS
 from tests.browser.conftest import ROOT, dashboard_server
 from tests.exports.conftest import read_workbook
 
@@ -113,3 +114,86 @@ def test_download_of_names_is_written_into_the_audit_log(
         assert entry["berkas"] == info.value.suggested_filename
     finally:
         context.close()
+
+
+# -- issue 12 item 11: a session taken up by another client with its id alone -------------------
+def _session_id(page: Page) -> Callable[[], str | None]:
+    """The id the server gives this tab's session (in its first message), as a log line or a
+    network trace would show it to somebody else."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    found: list[str] = []
+
+    def frame(payload: bytes | str) -> None:
+        if isinstance(payload, bytes) and not found:
+            message = ForwardMsg.FromString(payload)
+            if message.WhichOneof("type") == "new_session":
+                found.append(message.new_session.initialize.session_id)
+
+    page.on("websocket", lambda ws: ws.on("framereceived", frame))
+    return lambda: found[0] if found else None
+
+
+def _take_over(url: str, session_id: str) -> str:
+    """Connect as another client (its own XSRF cookie, as any browser gets one), asking to
+    resume `session_id`, run the page once; return every text the server sent."""
+    import urllib.request
+
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.sync.client import connect
+
+    # The frontend asks the health endpoint first; its answer sets the client's XSRF cookie.
+    with urllib.request.urlopen(url + "/_stcore/health", timeout=30) as response:
+        cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+    token = cookie.split("=", 1)[1]
+    ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+    texts: list[str] = []
+    with connect(
+        ws_url,
+        subprotocols=["streamlit", token, session_id],  # type: ignore[list-item]
+        additional_headers={"Cookie": cookie, "Origin": url},
+        open_timeout=30,
+    ) as ws:
+        rerun = BackMsg()
+        rerun.rerun_script.query_string = ""
+        ws.send(rerun.SerializeToString())
+        while True:
+            message = ForwardMsg.FromString(ws.recv(timeout=60))  # type: ignore[arg-type]
+            texts.append(str(message))
+            finished = message.WhichOneof("type") == "script_finished"
+            if finished and message.script_finished != message.FINISHED_EARLY_FOR_RERUN:
+                break
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("tab", ["terbuka", "ditutup"])
+def test_a_session_id_alone_does_not_sign_another_client_in(
+    deployment: tuple[str, Path], open_page: Callable[..., Page], tab: str
+) -> None:
+    url, folder = deployment
+    page = open_page()
+    session_id = _session_id(page)
+    page.goto(url)
+    _sign_in(page, url)
+    expect(page.get_by_test_id("stSidebar").get_by_text("Masuk sebagai Rina")).to_be_visible()
+    # The run the sign-in started has finished: a run still under way when another client
+    # takes the session up would send it the rest of its page (Streamlit's, not ours).
+    page.evaluate("() => { window.__kesiapanBusyAt = performance.now(); }")
+    page.wait_for_function(IDLE_JS, arg={"quietMs": 800}, polling=100)
+    stolen = session_id()
+    assert stolen
+    if tab == "ditutup":  # the session waits on the server for its tab to come back
+        page.context.close()
+    # Another client with the id alone: the session is signed out, not resumed signed in.
+    text = _take_over(url, stolen)
+    assert "Masuk sebagai" not in text
+    assert "Sesi Anda berakhir" in text and "Kata sandi" in text
+    ended = [e for e in audit.read(folder) if e["peristiwa"] == "sesi_berakhir"]
+    assert (ended[-1]["pengguna"], ended[-1]["alasan"]) == (
+        "rina",
+        "sesi dilanjutkan oleh peramban lain",
+    )
+    # The server's log never names a session (Streamlit logs the id on such a reconnect).
+    log = (ROOT / "test-results" / "server-masuk.log").read_text(encoding="utf-8")
+    assert stolen not in log

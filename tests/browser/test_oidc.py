@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from kesiapan import audit
 from kesiapan.loadtest import ERROR_SELECTOR, IDLE_JS, free_port
 from tests.browser.conftest import RESULTS, ROOT, WAIT_MS, _log_name, dashboard_server
 from tests.oidc_idp import Identity, OidcProvider
@@ -227,3 +228,54 @@ def test_sso_unknown_email_sees_nothing(
     leaked = [word for word in DATA_WORDS if word in text]
     assert not leaked, f"data of the dataset shown to an unregistered visitor: {leaked}"
     assert not re.search(r"\b\d+ TPS\b", text), "TPS counts shown to an unregistered visitor"
+
+
+def test_sso_unverified_email_is_refused(
+    open_page: Callable[..., Page], sso_server: Deployment
+) -> None:
+    # Issue 12: a provider that lets anybody type rina's address must not open rina's account.
+    sso_server.idp.identity = Identity(EMAIL_AS_SENT, NAME, email_verified=False)
+    page = open_page()
+    sign_in_with_sso(page, sso_server)
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("belum memverifikasi surel")
+    wait_quiet(page)
+    assert page.get_by_test_id("stMetric").count() == 0, "headline figures are shown"
+    assert page.get_by_text("Masuk sebagai").count() == 0, "shown as signed in"
+    (entry,) = [e for e in audit.read(sso_server.akses) if e["peristiwa"] == "gagal_masuk"]
+    assert entry["alasan"] == "surel belum terverifikasi"
+    assert not [e for e in audit.read(sso_server.akses) if e["peristiwa"] == "masuk"]
+
+
+@pytest.fixture
+def sso_server_trusting_unverified(
+    tmp_path: Path, idp: OidcProvider, request: pytest.FixtureRequest
+) -> Iterator[Deployment]:
+    """As `sso_server`, with the deployment's explicit opt-out in secrets.toml."""
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    akses = tmp_path / "akses"
+    add_user(akses)
+    port = free_port()
+    secrets_file = tmp_path / "streamlit" / "secrets.toml"
+    secrets_file.parent.mkdir()
+    secrets_file.write_text(
+        idp.secrets_toml(redirect_uri=f"http://127.0.0.1:{port}/oauth2callback")
+        + "\n[kesiapan]\nsso_surel_tanpa_verifikasi = true\n",
+        encoding="utf-8",
+    )
+    secrets_file.chmod(0o600)
+    env = {"KESIAPAN_AKSES": str(akses), "STREAMLIT_SECRETS_FILES": str(secrets_file)}
+    log_name = _log_name("server-sso-tanpa-verifikasi")
+    with dashboard_server(data, log_name, port=port, env=env) as url:
+        yield Deployment(url, idp, akses)
+
+
+def test_sso_unverified_email_with_the_deployments_opt_out(
+    open_page: Callable[..., Page], sso_server_trusting_unverified: Deployment
+) -> None:
+    deployment = sso_server_trusting_unverified
+    deployment.idp.identity = Identity(EMAIL_AS_SENT, NAME, email_verified=False)
+    page = open_page()
+    sign_in_with_sso(page, deployment)
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Masuk sebagai")

@@ -22,8 +22,8 @@ import pytest
 from openpyxl.styles import Font
 from streamlit.testing.v1 import AppTest
 
-from kesiapan import akses, import_ui, importer, labels, masuk, upload_reader, versions
-from tests.conftest import ROOT
+from kesiapan import akses, import_ui, importer, labels, upload_reader, versions
+from tests.conftest import ROOT, signed_in
 from tests.importer.conftest import ROSTER, cli, tree
 
 PASSWORD = "sandi-rahasia-2024"
@@ -163,7 +163,7 @@ def import_page(sandbox: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], 
 
     def start() -> AppTest:
         at = AppTest.from_file(str(ROOT / "pages" / "impor.py"), default_timeout=90)
-        at.session_state[masuk.SESSION_KEY] = "admin"
+        signed_in(at.session_state, "admin", folder)
         return at.run()
 
     return start

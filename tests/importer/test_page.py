@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kesiapan import akses, importer, labels, masuk, versions
-from tests.conftest import ROOT, SAMPLE
+from kesiapan import akses, importer, labels, versions
+from tests.conftest import ROOT, SAMPLE, signed_in
 from tests.importer.conftest import CORPUS, ROSTER
 
 CSV = "text/csv"
@@ -26,7 +26,7 @@ def _page(monkeypatch: pytest.MonkeyPatch, folder: Path, name: str = "impor") ->
         if not akses.load(accounts):
             akses.add(accounts, "siti", peran="admin", wilayah=[], nama="Siti Nurhayati",
                       password="sandi-rahasia-2024")  # fmt: skip
-        at.session_state[masuk.SESSION_KEY] = "siti"
+        signed_in(at.session_state, "siti", accounts)
     return at.run()
 
 

@@ -24,8 +24,8 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kesiapan import akses, masuk, ui
-from tests.conftest import ROOT
+from kesiapan import akses, ui
+from tests.conftest import ROOT, signed_in
 
 MINI = ROOT / "tests" / "fixtures" / "mini"
 PAGES = ("overview", "bimtek", "petugas", "supervisi", "data")
@@ -182,7 +182,7 @@ def test_no_element_or_download_leaks(
         at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
         for key, value in link.items():
             at.query_params[key] = value
-        at.session_state[masuk.SESSION_KEY] = account.username
+        signed_in(at.session_state, account.username)
         at.run()
         assert not at.exception, (account, page, link)
         texts = _texts(at.main) + _texts(at.sidebar)
@@ -209,7 +209,7 @@ def briefing_error() -> Exception:
 
 def test_whole_app_filters_offer_only_the_scope(env: tuple[Path, Path]) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state[masuk.SESSION_KEY] = "analis-torjun"
+    signed_in(at.session_state, "analis-torjun")
     at.query_params["kec"] = "35.27.01"
     at.run()
     assert not at.exception

@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kesiapan import akses, audit, masuk
-from tests.conftest import ROOT, SAMPLE
+from tests.conftest import ROOT, SAMPLE, signed_in
 
 MINI = ROOT / "tests" / "fixtures" / "mini"
 PASSWORD = "sandi-rahasia-2024"
@@ -47,7 +47,7 @@ def _app(user: str | None = None, **params: str) -> AppTest:
     for key, value in params.items():
         at.query_params[key] = value
     if user:
-        at.session_state[masuk.SESSION_KEY] = user
+        signed_in(at.session_state, user)
     return at.run()
 
 
