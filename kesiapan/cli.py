@@ -619,15 +619,30 @@ def _restore(args: argparse.Namespace) -> int:
 def _add_loadtest_command(commands: argparse._SubParsersAction) -> None:
     load = commands.add_parser(
         "loadtest",
-        help="uji beban: sesi browser serentak ke dasbor",
+        help="uji beban: sesi serentak ke dasbor (protokol Streamlit atau Chromium)",
         description=(
-            "Uji beban: nyalakan dasbor pada dataset, lalu sejumlah sesi Chromium serentak "
-            "membuka Ringkasan, memilih kecamatan dan pindah ke Cakupan Bimtek. Perlu Chromium "
-            "(paket Debian chromium) dan playwright."
+            "Uji beban pada 127.0.0.1. Cara protokol (bawaan): setiap sesi berbicara langsung "
+            "dengan server lewat protokol websocket Streamlit, tanpa browser: masuk, lalu "
+            "beberapa putaran pindah halaman dan ganti filter kecamatan; mengukur server saja "
+            "(p50/p95/maks per langkah, CPU server per putaran skrip, inti yang sibuk). Cara "
+            "chromium: sesi Chromium serentak membuka Ringkasan, memilih kecamatan dan pindah "
+            "ke Cakupan Bimtek (perlu paket Debian chromium dan playwright)."
         ),
     )
     load.add_argument("--data", required=True, type=Path, help="folder dataset")
+    load.add_argument(
+        "--mode", choices=("protokol", "chromium"), default="protokol", help="cara menguji"
+    )
     load.add_argument("--sessions", type=int, default=20, help="jumlah sesi serentak (bawaan 20)")
+    load.add_argument(
+        "--rounds", type=int, default=3, help="protokol: putaran pindah halaman + filter per sesi"
+    )
+    load.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="protokol: jumlah proses dasbor di belakang proksi (bawaan 1, tanpa proksi)",
+    )
     load.add_argument(
         "--timeout", type=float, default=120, help="batas waktu seluruh uji, detik (bawaan 120)"
     )
@@ -638,14 +653,25 @@ def _loadtest(args: argparse.Namespace) -> int:
     from kesiapan import loadtest
 
     try:
-        result = loadtest.run(args.data, sessions=args.sessions, timeout_s=args.timeout)
+        if args.mode == "protokol":
+            result = loadtest.run_protocol(
+                args.data,
+                sessions=args.sessions,
+                rounds=args.rounds,
+                timeout_s=args.timeout,
+                workers=args.workers,
+            )
+            text = loadtest.format_protocol_table(result)
+        else:
+            result = loadtest.run(args.data, sessions=args.sessions, timeout_s=args.timeout)
+            text = loadtest.format_table(result)
     except ValueError as exc:
         print(f"kesalahan: {exc}", file=sys.stderr)
         return 2
     except loadtest.LoadTestError as exc:
         print(f"kesalahan: {exc}", file=sys.stderr)
         return 1
-    print(loadtest.format_table(result))
+    print(text)
     if args.json:
         try:
             loadtest.write_json(result, args.json)
