@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -86,6 +87,11 @@ class Page:
     filters: flt.Filters
     areas: pd.DataFrame
     sesi: masuk.Sesi
+
+    @property
+    def index(self) -> flt.AreaIndex:
+        """The area filters' option lists for this viewer (built once per version and scope)."""
+        return _view(self.folder, self.sesi.pengguna.cakupan).index
 
     @property
     def tampil(self) -> privacy.Tampil:
@@ -198,9 +204,24 @@ def page() -> Page:
     signed-in viewer this draws the sign-in screen and stops the page (kesiapan.masuk)."""
     sesi = masuk.current(data_folder())
     folder = str(resolve_folder(data_folder()))  # issue 7: query caches keyed by version
-    data = dataset(folder).scoped(sesi.pengguna.cakupan)
-    areas = _query(folder, data.cakupan, "wilayah_daftar", None, None, None, None)
-    return Page(folder, data, flt.current(data.default_as_of), areas, sesi)
+    scope = _view(folder, sesi.pengguna.cakupan)
+    return Page(folder, scope.data, flt.current(scope.data.default_as_of), scope.areas, sesi)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    data: Dataset
+    areas: pd.DataFrame  # shared by every session of this scope: never changed in place
+    index: flt.AreaIndex
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _view(folder: str, cakupan: tuple[str, ...] | None) -> _Scope:
+    """The dataset of one version seen from one area scope, its area list and the filters'
+    option lists: worked out once per version and scope, not on every run."""
+    data = dataset(folder).scoped(cakupan)
+    areas = data.query("wilayah_daftar")
+    return _Scope(data, areas, flt.build_index(areas))
 
 
 # -- tables ------------------------------------------------------------------------------------
@@ -211,28 +232,41 @@ mask_phone = privacy.mask_phone
 
 def for_display(frame: pd.DataFrame) -> pd.DataFrame:
     """Words instead of codes: status and jabatan labels, dates in Indonesian, a dash for a
-    blank (st.dataframe prints "None" for a missing value whatever the Styler says)."""
+    blank (st.dataframe prints "None" for a missing value whatever the Styler says). Each
+    distinct value is worded once and mapped back: a column of 1.000 rows holds a handful."""
     out = frame.copy()
     for column in out.columns:
         values = out[column]
         if column == "status" or column.endswith("_status"):
-            out[column] = values.map(lambda s: STATUS_WORDS.get(s, s))
+            out[column] = _each_distinct(values, lambda s: STATUS_WORDS.get(s, s))
         elif column.startswith("jabatan"):
-            out[column] = values.map(lambda j: j.capitalize() if isinstance(j, str) else j)
+            out[column] = _each_distinct(values, lambda j: j.capitalize() if _text(j) else j)
         elif column.startswith("alasan"):
-            out[column] = values.map(lambda a: labels.kalimat(a) if isinstance(a, str) else a)
+            out[column] = _each_distinct(values, lambda a: labels.kalimat(a) if _text(a) else a)
         elif pd.api.types.is_bool_dtype(values):
             # Words, not checkboxes: next to a selectable row a checkbox reads as a control.
-            out[column] = values.map(lambda b: "–" if pd.isna(b) else ("Ya" if b else "Tidak"))
+            out[column] = _each_distinct(values, lambda b: "Ya" if b else "Tidak")
         elif pd.api.types.is_datetime64_any_dtype(values):
-            out[column] = values.map(lambda d: "–" if pd.isna(d) else labels.tanggal(d.date()))
+            out[column] = _each_distinct(values, lambda d: labels.tanggal(d.date()))
         elif values.hasnans and pd.api.types.is_numeric_dtype(values):
             # Text from here on: the blank must read as a dash, the numbers as Indonesian ones.
-            number = labels.persen if _is_share(column) else labels.angka
-            out[column] = values.map(lambda v, f=number: "–" if pd.isna(v) else f(v))
+            out[column] = _each_distinct(
+                values, labels.persen if _is_share(column) else labels.angka
+            )
         if out[column].hasnans:
             out[column] = out[column].astype(object).where(out[column].notna(), "–")
     return out
+
+
+def _each_distinct(values: pd.Series, word: Callable[[Any], str]) -> pd.Series:
+    """`word` of every non-blank value, worked out once per distinct value; blanks stay
+    blank."""
+    lookup = {value: word(value) for value in values.dropna().unique()}
+    return values.map(lookup).astype(object).where(values.notna(), None)
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str)
 
 
 # Titles of the tables on the pages, by widget key, for the files they download as; a page may
@@ -381,6 +415,8 @@ def _named_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:
 ROW_HEIGHT = 35  # st.dataframe's default row height in pixels
 LAT_LON = ("lat", "lon")
 MAX_TABLE_HEIGHT = 560
+# Rows of a table sent to the browser; a longer list is cut here and downloaded whole.
+MAX_ROWS_SHOWN = 1000
 
 
 def _is_share(column: str) -> bool:
@@ -400,25 +436,92 @@ def column_config(frame: pd.DataFrame) -> dict[str, object]:
     return config
 
 
-def styled(shown: pd.DataFrame, raw: pd.DataFrame) -> object:
-    """Indonesian number display (19.082, 87,5%) that still sorts by the numbers: the browser's
-    locale decides Streamlit's own number formats, so the Styler formats them instead."""
-    formats = {}
+def display_values(shown: pd.DataFrame, raw: pd.DataFrame) -> dict[str, pd.Series]:
+    """The Indonesian text of every number that must read differently from its plain digits
+    (19.082, 87,5%), per column: the cells the browser shows instead of the numbers, which
+    stay numbers so that a click on a header still sorts by them. Integers under 1.000 read
+    the same either way and carry no text."""
+    texts: dict[str, pd.Series] = {}
     for column in shown.columns:
         if column not in raw.columns or pd.api.types.is_bool_dtype(raw[column]):
             continue
-        if not pd.api.types.is_numeric_dtype(shown[column]):
+        values = shown[column]
+        if not pd.api.types.is_numeric_dtype(values):
             continue  # already text (for_display wrote a blank as a dash)
         if _is_share(column):
-            formats[column] = labels.persen
+            texts[column] = _each_distinct(values, labels.persen)
         elif pd.api.types.is_integer_dtype(raw[column]) and column != "nomor_tps":
-            formats[column] = labels.angka
-    # Every blank shows as a dash (pandas would print None or <NA>), numbers the Indonesian way.
-    return shown.style.format(na_rep="–").format(formats, na_rep="–")
+            large = values.abs() >= 1000
+            if large.any():
+                texts[column] = _each_distinct(values[large], labels.angka)
+    return texts
+
+
+def _carrier(
+    shown: pd.DataFrame,
+    texts: dict[str, pd.Series],
+    cell_styles: dict[str, list[tuple[str, str]]] | None = None,
+) -> object:
+    """`shown` as st.dataframe should get it: the plain frame when no cell needs a text of
+    its own, else a pandas Styler carrying only those texts (and `cell_styles`: column ->
+    CSS properties per row, for the coverage band).
+
+    Streamlit reads display texts from a Styler alone, by calling its `_compute` and
+    `_translate` and keeping the cells' ids, display values and styles. pandas' own
+    rendering builds a dict of a dozen entries per cell of the whole table and refuses
+    more than 262.144 cells; here only the cells that need a text are listed, worked out
+    column by column, and nothing else is rendered (tests/test_ui_tables.py checks what
+    the browser receives, string for string)."""
+    if not texts and not cell_styles:
+        return shown
+    position = {column: i for i, column in enumerate(shown.columns)}
+    body = [
+        {"id": f"row{row}_col{position[column]}", "display_value": text}
+        for column, series in texts.items()
+        for row, text in zip(series.index, series.tolist(), strict=True)
+        if text is not None
+    ]
+    groups: dict[tuple[tuple[str, str], ...], list[str]] = {}
+    for column, per_row in (cell_styles or {}).items():
+        for row, props in enumerate(per_row):
+            selector = f"row{row}_col{position[column]}"
+            groups.setdefault(tuple(props), []).append(selector)
+    translated = {
+        "body": [body],
+        "cellstyle": [
+            {"props": list(props), "selectors": selectors} for props, selectors in groups.items()
+        ],
+        "table_styles": [],
+    }
+    styler = shown.style
+    styler._compute = lambda: styler  # type: ignore[method-assign]
+    styler._translate = lambda *args, **kwargs: translated  # type: ignore[method-assign]
+    return styler
 
 
 def table_height(rows: int) -> int:
     return min(ROW_HEIGHT * (rows + 1) + 3, MAX_TABLE_HEIGHT)
+
+
+def bounded(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The first MAX_ROWS_SHOWN rows of a long table, and how many it has in all: a table is
+    never sent whole to the browser when it is long (a national list has hundreds of
+    thousands of rows); its downloads hold every row."""
+    return (frame.head(MAX_ROWS_SHOWN) if len(frame) > MAX_ROWS_SHOWN else frame), len(frame)
+
+
+def _cut_note(total: int, view: Page | None) -> None:
+    if total <= MAX_ROWS_SHOWN:
+        return
+    where = (
+        "daftar lengkap ada di unduhan Excel/CSV di bawah"
+        if view is not None and view.boleh(akses.EKSPOR)
+        else "pilih wilayah yang lebih sempit untuk melihat sisanya"
+    )
+    st.caption(
+        f"{labels.angka(MAX_ROWS_SHOWN)} baris pertama dari {labels.angka(total)} "
+        f"ditampilkan; {where}."
+    )
 
 
 def table(
@@ -429,11 +532,14 @@ def table(
     **kwargs: object,
 ) -> object:
     """st.dataframe of the chosen columns with Indonesian headers and formats, and under it
-    Excel and CSV downloads (`download`: False for none, or the files' title)."""
-    shown = for_display(frame[columns]).reset_index(drop=True)
+    Excel and CSV downloads (`download`: False for none, or the files' title). A long table
+    shows its first MAX_ROWS_SHOWN rows (a selection's row numbers are those of `frame`)."""
+    head, total = bounded(frame)
+    raw = head[columns]
+    shown = for_display(raw).reset_index(drop=True)
     shown.attrs = {}  # Streamlit would send them along to the browser
     event = st.dataframe(
-        styled(shown, frame[columns]),
+        _carrier(shown, display_values(shown, raw)),
         hide_index=True,
         column_config=column_config(shown),
         key=key,
@@ -441,6 +547,7 @@ def table(
         height=table_height(len(shown)),
         **kwargs,
     )
+    _cut_note(total, page() if total > MAX_ROWS_SHOWN else None)
     if download:
         table_downloads(frame, columns, key, download if isinstance(download, str) else None)
     return event
@@ -461,15 +568,18 @@ def status_table(
     selecting a row drills into that kecamatan (or desa). Downloads as `table()`."""
     from kesiapan import theme
 
-    bands = frame["cakupan_bimtek"].map(theme.coverage_band)
-    shown = for_display(frame[columns]).reset_index(drop=True)
+    head, total = bounded(frame)
+    raw = head[columns]
+    bands = head["cakupan_bimtek"].map(theme.coverage_band)
+    shown = for_display(raw).reset_index(drop=True)
     shown.attrs = {}  # Streamlit would send them along to the browser
     shown.insert(0, "kesiapan", bands.map(theme.COVERAGE_LABELS).tolist())
     colors = dict(zip(theme.COVERAGE_LABELS.values(), theme.COVERAGE_COLORS.values(), strict=True))
-    table_style = styled(shown, frame[columns]).map(
-        lambda v: f"background-color: {colors.get(v, '')}; color: white; font-weight: 600",
-        subset=["kesiapan"],
-    )
+    band_style = [
+        [("background-color", colors.get(label, "")), ("color", "white"), ("font-weight", "600")]
+        for label in shown["kesiapan"]
+    ]
+    table_style = _carrier(shown, display_values(shown, raw), {"kesiapan": band_style})
     config = column_config(shown)
     config["kesiapan"] = st.column_config.TextColumn("Kesiapan")
     event = st.dataframe(
@@ -482,8 +592,10 @@ def status_table(
         on_select="rerun" if drill_col else "ignore",
         selection_mode="single-row",
     )
+    _cut_note(total, page() if total > MAX_ROWS_SHOWN else None)
     if download:
-        banded = frame.assign(kesiapan=bands.map(theme.COVERAGE_LABELS))
+        banded = frame.assign(kesiapan=frame["cakupan_bimtek"].map(theme.coverage_band))
+        banded["kesiapan"] = banded["kesiapan"].map(theme.COVERAGE_LABELS)
         title = download if isinstance(download, str) else None
         table_downloads(banded, ["kesiapan", *columns], key, title)
     rows = event.selection.rows if drill_col and event else []
