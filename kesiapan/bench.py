@@ -1,4 +1,5 @@
-"""`python -m kesiapan bench`: how long each page's queries take, against plain pandas.
+"""`python -m kesiapan bench`: how long each page's queries take, against plain pandas, and
+what each whole page costs as the server runs it.
 
 For one scale (the Sampang sample, or synthetic Jawa Timur / national data generated on
 demand) it measures the store's build from CSV (time and peak memory, in a child process),
@@ -8,6 +9,11 @@ and the median of warm runs. The same figures are computed by a plain pandas imp
 (read the files, merge, group by) in the same run, and the ratio pandas / store is reported.
 It also checks that the precomputed store and the straight-from-the-tables reference give the
 same report. Nothing here is asserted: the numbers are printed and written as JSON.
+
+`run_pages` then opens every page through a real server over Streamlit's own protocol
+(kesiapan.protocol), with no filter and with one kabupaten, and fails on any exception or
+on a page that sends more than PAGE_BOUND_BYTES to the browser: the queries alone never
+showed that two national pages crashed in pandas' Styler.
 """
 
 from __future__ import annotations
@@ -248,9 +254,16 @@ def _timed(run: Callable[[], object], warm: int) -> tuple[float, float]:
 
 
 def dataset_for(scale: str) -> Path:
+    """The folder of a scale; synthetic ones are written on first use. `batas` is the dataset
+    past the limits a page once had (`write_limits_dataset`)."""
     if scale == "sampang":
         return SAMPLE_DIR
     folder = BENCH_DATA / scale
+    if scale == "batas":
+        if not (folder / "kpps.csv").exists():
+            print(f"Membuat data uji batas di {folder} …", flush=True)
+            write_limits_dataset(folder)
+        return folder
     if not (folder / "kpps.csv").exists():
         print(f"Membuat data sintetis {scale} di {folder} …", flush=True)
         folder.mkdir(parents=True, exist_ok=True)

@@ -127,9 +127,24 @@ def _parser() -> argparse.ArgumentParser:
         help="ukur waktu kueri tiap halaman",
         description="Ukur waktu kueri tiap halaman dan bandingkan dengan pandas biasa.",
     )
-    bench.add_argument("--scale", choices=("sampang", "jatim", "nasional"), default="sampang")
+    bench.add_argument(
+        "--scale", choices=("sampang", "jatim", "nasional", "batas"), default="sampang"
+    )
     bench.add_argument("--warm", type=int, default=5, help="jumlah putaran hangat per ukuran")
     bench.add_argument("--tanpa-pandas", action="store_true", help="lewati pembanding pandas")
+    pages = bench.add_mutually_exclusive_group()
+    pages.add_argument(
+        "--tanpa-halaman", action="store_true", help="lewati pembukaan halaman lewat server"
+    )
+    pages.add_argument(
+        "--halaman-saja", action="store_true", help="hanya buka setiap halaman lewat server"
+    )
+    bench.add_argument(
+        "--batas-mb",
+        type=float,
+        default=5,
+        help="gagal bila satu halaman mengirim lebih dari ini ke browser (bawaan 5 MB)",
+    )
     bench.add_argument("--json", type=Path, metavar="BERKAS", help="tulis hasil sebagai JSON")
 
     _add_loadtest_command(commands)  # loadtest: simultaneous browser sessions
@@ -308,11 +323,22 @@ def _sample(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from kesiapan import bench
 
-    result = bench.run(args.scale, warm=args.warm, pandas_baseline=not args.tanpa_pandas)
-    print(bench.table(result))
+    result: dict[str, object] = {}
+    if not args.halaman_saja and args.scale != "batas":
+        result = bench.run(args.scale, warm=args.warm, pandas_baseline=not args.tanpa_pandas)
+        print(bench.table(result))
+    failed = False
+    if not args.tanpa_halaman:
+        pages = bench.run_pages(
+            bench.dataset_for(args.scale), bound=round(args.batas_mb * 1024 * 1024)
+        )
+        print()
+        print(bench.pages_table(pages))
+        result["halaman_server"] = pages
+        failed = bool(pages["gagal"])
     if args.json:
         bench.write_json(result, args.json)
-    return 0
+    return 1 if failed else 0
 
 
 # -- issue 7: import, versions, restore (kesiapan/importer.py, kesiapan/versions.py) ------------
