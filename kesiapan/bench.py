@@ -65,6 +65,7 @@ class View:
     as_of: date
     kabupaten: tuple[str, ...] = ()
     kecamatan: tuple[str, ...] = ()
+    by_kabupaten: bool = False  # the view spans many kecamatan: summaries go by kabupaten
 
     def args(self) -> dict[str, object]:
         return {
@@ -77,7 +78,13 @@ class View:
 def page_queries(page: str, view: View) -> list[tuple[str, dict[str, object]]]:
     """The queries a page runs for a view, as pages/*.py call them (tests keep them in step)."""
     single = len(view.kecamatan) == 1
-    area = "ringkasan_desa" if single else "ringkasan_kecamatan"
+    area = (
+        "ringkasan_desa"
+        if single
+        else "ringkasan_kabupaten"
+        if view.by_kabupaten
+        else "ringkasan_kecamatan"
+    )
     base = view.args()
     if page == "Ringkasan":
         names = ["ringkasan_total", area, "ringkasan_kecamatan"]
@@ -304,10 +311,12 @@ def _views(data: Dataset) -> list[View]:
         areas[areas["kode_kabupaten"] == kabupaten]["kode_kecamatan"].value_counts().index[0]
     )
     other = max(data.first_date, data.default_as_of - timedelta(days=14))
+    # As ui.Page.spans_kabupaten decides for the whole dataset.
+    wide = areas["kode_kabupaten"].nunique() > 1 and areas["kode_kecamatan"].nunique() > 60
     views = []
     for when, as_of in (("tanggal bawaan", data.default_as_of), ("tanggal lain", other)):
         views += [
-            View(f"semua wilayah, {when}", as_of),
+            View(f"semua wilayah, {when}", as_of, by_kabupaten=wide),
             View(f"satu kabupaten, {when}", as_of, kabupaten=(kabupaten,)),
             View(f"satu kecamatan, {when}", as_of, kecamatan=(kecamatan,)),
         ]

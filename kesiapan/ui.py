@@ -28,6 +28,9 @@ DEFAULT_DATA = ROOT / "data" / "sample"
 STATUS_WORDS = {**labels.STATUS_LABELS, **labels.PAW_STATUS_LABELS}
 # DataFrame.attrs key of a list cut to its first `batas` rows by Page.query: how to fetch it whole.
 CAPPED = "kesiapan_dibatasi"
+# Areas one chart shows as bars at most: beyond this a summary goes one level up (kabupaten)
+# and a list of kecamatan is cut to the ones that need attention first.
+MAX_CHART_AREAS = 60
 
 
 def data_folder() -> Path:
@@ -175,11 +178,26 @@ class Page:
         )
 
     def areas_summary(self) -> tuple[pd.DataFrame, str, str, str]:
-        """The summary one level below the view: desa inside one kecamatan, else kecamatan.
-        Returns the frame, its name column, its code column and the drill level."""
+        """The summary one level below the view: desa inside one kecamatan, else kecamatan,
+        or kabupaten when the view spans several kabupaten with more kecamatan than a chart
+        or a ranking can show (a province, the country). Returns the frame, its name
+        column, its code column and the drill level."""
         if self.single_kecamatan:
             return self.query("ringkasan_desa"), "desa", "kode_desa", "desa"
+        if self.spans_kabupaten:
+            return self.query("ringkasan_kabupaten"), "kabupaten", "kode_kabupaten", "kabupaten"
         return self.query("ringkasan_kecamatan"), "kecamatan", "kode_kecamatan", "kecamatan"
+
+    @property
+    def spans_kabupaten(self) -> bool:
+        """Whether the view covers several kabupaten and more than MAX_CHART_AREAS kecamatan
+        (no kecamatan or desa chosen): its summary then goes by kabupaten."""
+        if self.filters.kecamatan or self.filters.desa:
+            return False
+        index = self.index
+        chosen = list(self.filters.kabupaten)
+        kabupaten = chosen or index.kabupaten
+        return len(kabupaten) > 1 and len(index.kecamatan_options(chosen)) > MAX_CHART_AREAS
 
     @property
     def single_kecamatan(self) -> str | None:
@@ -600,9 +618,11 @@ def status_table(
         table_downloads(banded, ["kesiapan", *columns], key, title)
     rows = event.selection.rows if drill_col and event else []
     if rows:
-        code = frame[drill_col].iloc[rows[0]]
+        code = head[drill_col].iloc[rows[0]]
         if drill_col == "kode_desa":
             flt.drill(desa=code)
+        elif drill_col == "kode_kabupaten":
+            flt.drill(kabupaten=code)
         else:
             flt.drill(kecamatan=code)
 
@@ -626,6 +646,25 @@ def drill_from_chart(figure: object, key: str, level: str = "kecamatan") -> None
     if points and points[0].get("customdata"):
         code = points[0]["customdata"][0]
         flt.drill(**{level: code})
+
+
+def longest_waits(per_kecamatan: pd.DataFrame) -> pd.DataFrame:
+    """`supervisi_kecamatan` rows for the days-since-visit chart: all of them, or when there
+    are more than MAX_CHART_AREAS, the kecamatan never visited and then those waiting longest
+    (the chart's own order), with a caption saying so; the table below lists them all."""
+    if len(per_kecamatan) <= MAX_CHART_AREAS:
+        return per_kecamatan
+    waiting = per_kecamatan.assign(
+        _never=per_kecamatan["hari_sejak_kunjungan"].isna(),
+    ).sort_values(
+        ["_never", "hari_sejak_kunjungan", "kode_kecamatan"], ascending=[False, False, True]
+    )
+    st.caption(
+        f"{labels.angka(MAX_CHART_AREAS)} dari {labels.angka(len(per_kecamatan))} kecamatan: "
+        "yang belum pernah dikunjungi, lalu yang paling lama menunggu. Pilih kabupaten untuk "
+        "melihat semua kecamatannya."
+    )
+    return waiting.head(MAX_CHART_AREAS).drop(columns="_never")
 
 
 def desa_points(desa: pd.DataFrame) -> pd.DataFrame:

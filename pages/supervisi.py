@@ -29,7 +29,8 @@ with left:
         )
 with right:
     st.subheader("Hari sejak kunjungan terakhir")
-    st.plotly_chart(charts.days_since_visit(per_kecamatan), key="hari_sejak", theme=None)
+    waits = ui.longest_waits(per_kecamatan)  # a country has 7.000 kecamatan: the first 60
+    st.plotly_chart(charts.days_since_visit(waits), key="hari_sejak", theme=None)
 
 st.subheader("Kunjungan per hari menurut lembaga")
 if visits.empty:

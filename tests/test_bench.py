@@ -8,13 +8,18 @@ from datetime import date
 from kesiapan import bench
 from tests.conftest import ROOT
 
-AREA_SUMMARIES = {"ringkasan_kecamatan", "ringkasan_desa"}  # what page.areas_summary() runs
+AREA_SUMMARIES = {
+    "ringkasan_kabupaten",
+    "ringkasan_kecamatan",
+    "ringkasan_desa",
+}  # what page.areas_summary() runs
 
 
 def test_page_queries_are_the_queries_each_page_calls() -> None:
     views = [
         bench.View("", date(2024, 2, 12)),
         bench.View("", date(2024, 2, 12), kecamatan=("35.27.02",)),
+        bench.View("", date(2024, 2, 12), by_kabupaten=True),
     ]
     for page, file_name in bench.PAGE_FILES.items():
         text = (ROOT / "pages" / file_name).read_text(encoding="utf-8")

@@ -212,3 +212,43 @@ def test_area_index_offers_what_the_filters_offered(tmp_path: Path) -> None:
     assert index.label("35.27") == "Sampang"
     assert index.label("35.27.02") == "Torjun"
     assert index.kecamatan_of_desa["35.27.01.2001"] == "35.27.01"
+
+
+def test_a_view_over_many_kecamatan_ranks_kabupaten_and_drills_into_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mini` has two kabupaten and three kecamatan; with room for two areas in a chart the
+    whole dataset is summarised by kabupaten (as a province or the country is), and choosing
+    one kabupaten goes back to its kecamatan."""
+    import shutil
+
+    from kesiapan import akses, masuk
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mini", data)
+    monkeypatch.setenv("KESIAPAN_DATA", str(data))
+    monkeypatch.setenv(akses.AKSES_ENV, str(tmp_path / "akses"))
+    akses.add(
+        tmp_path / "akses",
+        "adm",
+        peran="admin",
+        wilayah=[],
+        nama="A",
+        password="sandi-rahasia-2024",
+    )
+    monkeypatch.setattr(ui, "MAX_CHART_AREAS", 2)
+
+    def overview(**params: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "pages" / "overview.py"), default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.session_state[masuk.SESSION_KEY] = "adm"
+        return at.run()
+
+    at = overview()
+    assert not at.exception
+    ranking = at.dataframe[0].value
+    assert sorted(ranking["kabupaten"]) == ["Bangkalan", "Sampang"]
+    assert any(s.value == "Peringkat kabupaten (cakupan terendah di atas)" for s in at.subheader)
+    at = overview(kab="35.27")
+    assert sorted(at.dataframe[0].value["kecamatan"]) == ["Sreseh", "Torjun"]
