@@ -10,6 +10,7 @@ with `drill()`: widget state cannot change once the widget is drawn, so the requ
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,6 +35,9 @@ URL_DATE = "tanggal"
 # A desa list for a whole country would be tens of thousands of options; offer desa only
 # once a kecamatan (or a small kabupaten) narrows it.
 MAX_DESA_OPTIONS = 1000
+MAX_WORDS = 1024  # area descriptions kept (Filters.describe)
+_WORDS: dict[tuple[object, ...], tuple[pd.DataFrame, str]] = {}
+_WORDS_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,21 @@ class Filters:
 
     def describe(self, areas: pd.DataFrame, markdown: bool = False) -> str:
         """'Kecamatan Torjun, Sampang' style text of the area in scope, for captions;
-        `markdown`: the area names escaped (they come from the data files)."""
+        `markdown`: the area names escaped (they come from the data files). Worded once per
+        area list and filter: a page asks for it for every caption and download."""
+        key = (id(areas), self.kabupaten, self.kecamatan, self.desa, markdown)
+        with _WORDS_LOCK:
+            found = _WORDS.get(key)
+            if found is not None and found[0] is areas:
+                return found[1]
+        words = self._describe(areas, markdown)
+        with _WORDS_LOCK:
+            _WORDS[key] = (areas, words)  # the frame itself is kept, so its id stays its own
+            while len(_WORDS) > MAX_WORDS:
+                _WORDS.pop(next(iter(_WORDS)))
+        return words
+
+    def _describe(self, areas: pd.DataFrame, markdown: bool) -> str:
         if self.desa:
             names = _names(areas, "kode_desa", "desa", self.desa, markdown)
             return f"Desa/Kel. {names}"
@@ -88,8 +106,9 @@ def _names(
     codes: tuple[str, ...],
     markdown: bool = False,
 ) -> str:
-    lookup = areas.drop_duplicates(code_col).set_index(code_col)[name_col]
-    names = [str(lookup[code]) if code in lookup.index else shown_code(code) for code in codes]
+    rows = areas.loc[areas[code_col].isin(codes), [code_col, name_col]]
+    lookup = dict(zip(rows[code_col], rows[name_col], strict=True))
+    names = [str(lookup[code]) if code in lookup else shown_code(code) for code in codes]
     if markdown:
         names = [labels.polos(name) for name in names]
     if len(names) > 3:

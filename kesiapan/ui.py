@@ -6,9 +6,12 @@ figure; nothing here aggregates: it maps codes to words and formats for display.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import functools
+import hashlib
 import os
+import threading
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -75,9 +78,11 @@ def _query(
     )
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def kecamatan_geojson(folder: str, kecamatan: tuple[str, ...]) -> dict | None:
-    """The boundaries of these kecamatan (kesiapan.briefing reads them for the PDF too)."""
+    """The boundaries of these kecamatan (kesiapan.briefing reads them for the PDF too).
+    One object shared by every session (never changed in place): a copy per run was
+    hundreds of kilobytes unpickled, and `figure()` knows it by identity."""
     from kesiapan import briefing
 
     return briefing.kecamatan_geojson(Path(folder), kecamatan)
@@ -310,19 +315,30 @@ def _download_buttons(files: exports.TableFiles, key: str, view: Page) -> None:
     """Excel and CSV of one table; the files are written only when a button is pressed, and a
     file that names people unmasked is written into the audit log as it is made."""
     row = st.container(horizontal=True, gap="small")
+    area = view.area_name()
+    stem_key = (files.title, area, view.filters.as_of)
+    stem = _STEMS.get(stem_key)
+    if stem is None:
+        stem = _STEMS.setdefault(stem_key, files.stem)
+        if len(_STEMS) > MAX_FIGURES:
+            _STEMS.clear()
     for label, kind, make, mime in (
         ("Unduh Excel", "xlsx", files.xlsx, exports.XLSX_MIME),
         ("Unduh CSV", "csv", files.csv, exports.CSV_MIME),
     ):
         row.download_button(
             label,
-            _audited(view, f"{files.stem}.{kind}", files.table, make),
-            file_name=f"{files.stem}.{kind}",
+            _audited(view, f"{stem}.{kind}", files.table, make),
+            file_name=f"{stem}.{kind}",
             mime=mime,
             key=f"{key}_{kind}",
             icon=":material/download:",
             on_click="ignore",
         )
+
+
+# File names of downloads by (title, area words, date): the same view names its files alike.
+_STEMS: dict[tuple[object, ...], str] = {}
 
 
 def _audited(
@@ -665,6 +681,47 @@ def longest_waits(per_kecamatan: pd.DataFrame) -> pd.DataFrame:
         "melihat semua kecamatannya."
     )
     return waiting.head(MAX_CHART_AREAS).drop(columns="_never")
+
+
+MAX_FIGURES = 256  # figures kept per process (a Sampang page draws 2-4 of them)
+_FIGURES: collections.OrderedDict[tuple[object, ...], object] = collections.OrderedDict()
+_FIGURES_LOCK = threading.Lock()
+
+
+def figure(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`builder(*args, **kwargs)` (a kesiapan.charts builder), built once per content of its
+    arguments and kept for every session of this process: the same query answer always
+    draws the same figure, and building one through Plotly's validation was a quarter of a
+    run. Frames are keyed by their values; dicts and lists (GeoJSON) by identity, so they
+    must come from a shared cache (`kecamatan_geojson`). The figure is shared: never change
+    it after this call."""
+    key = (
+        builder.__module__,
+        builder.__qualname__,
+        tuple(_content_key(a) for a in args),
+        tuple(sorted((k, _content_key(v)) for k, v in kwargs.items())),
+    )
+    with _FIGURES_LOCK:
+        found = _FIGURES.get(key)
+        if found is not None:
+            _FIGURES.move_to_end(key)
+            return found
+    built = builder(*args, **kwargs)
+    with _FIGURES_LOCK:
+        _FIGURES[key] = built
+        while len(_FIGURES) > MAX_FIGURES:
+            _FIGURES.popitem(last=False)
+    return built
+
+
+def _content_key(value: object) -> object:
+    if isinstance(value, pd.DataFrame):
+        hashed = pd.util.hash_pandas_object(value, index=True).to_numpy()
+        digest = hashlib.blake2b(hashed.tobytes(), digest_size=16).hexdigest()
+        return ("frame", tuple(value.columns), tuple(map(str, value.dtypes)), digest)
+    if isinstance(value, dict | list):
+        return ("id", id(value))
+    return value
 
 
 def desa_points(desa: pd.DataFrame) -> pd.DataFrame:

@@ -16,7 +16,9 @@ cols[2].metric("Sesi Bimtek terlaksana", labels.angka(row.sesi_bimtek), border=T
 summary, name_col, code_col, level = page.areas_summary()
 st.subheader(f"Cakupan per {level}")
 st.caption("Klik batang untuk melihat wilayah itu lebih rinci.")
-ui.drill_from_chart(charts.coverage_by_area(summary, name_col, code_col), "cakupan", level)
+ui.drill_from_chart(
+    ui.figure(charts.coverage_by_area, summary, name_col, code_col), "cakupan", level
+)
 
 st.subheader("Perkembangan KPPS terlatih")
 curve = page.query("bimtek_kumulatif")
@@ -24,7 +26,8 @@ if curve.empty:
     ui.empty(f"Belum ada sesi Bimtek sampai {labels.tanggal(page.filters.as_of)}.")
 else:
     config = page.data.config
-    figure = charts.bimtek_curve(
+    figure = ui.figure(
+        charts.bimtek_curve,
         curve,
         config.bimtek_mulai,
         config.bimtek_selesai,
@@ -39,7 +42,7 @@ if sessions.empty:
     ui.empty(f"Belum ada sesi Bimtek di {labels.polos(page.area_name())}.")
 else:
     if len(sessions) <= MAX_SESSIONS_CHARTED:
-        st.plotly_chart(charts.sessions_capacity(sessions), key="sesi", theme=None)
+        st.plotly_chart(ui.figure(charts.sessions_capacity, sessions), key="sesi", theme=None)
     else:
         st.caption(
             f"{labels.angka(len(sessions))} sesi: pilih satu kecamatan di samping untuk melihat "

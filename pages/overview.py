@@ -28,11 +28,15 @@ with left:
         kecamatan = page.query("ringkasan_kecamatan")
         points = ui.desa_points(page.query("supervisi_desa")) if page.single_kecamatan else None
         st.plotly_chart(
-            charts.kecamatan_map(kecamatan, geojson, points=points), key="peta", theme=None
+            ui.figure(charts.kecamatan_map, kecamatan, geojson, points=points),
+            key="peta",
+            theme=None,
         )
 with right:
     st.subheader(f"Status TPS per {level}")
-    ui.drill_from_chart(charts.status_by_area(summary, name_col, code_col), "status", level)
+    ui.drill_from_chart(
+        ui.figure(charts.status_by_area, summary, name_col, code_col), "status", level
+    )
 
 st.subheader(f"Peringkat {level} (cakupan terendah di atas)")
 st.caption("Pilih satu baris untuk melihat wilayah itu lebih rinci.")

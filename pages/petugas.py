@@ -13,7 +13,7 @@ ui.headline(cols[3], "Kursi kosong", row.kursi_kosong, row.kebutuhan_kpps, "kurs
 
 summary, name_col, code_col, level = page.areas_summary()
 st.subheader(f"Status TPS per {level}")
-ui.drill_from_chart(charts.status_by_area(summary, name_col, code_col), "status", level)
+ui.drill_from_chart(ui.figure(charts.status_by_area, summary, name_col, code_col), "status", level)
 
 st.subheader("TPS dengan kursi kosong atau tanpa ketua")
 gaps = page.query("tps_kekurangan")
@@ -55,7 +55,7 @@ if paw.empty:
     until = labels.tanggal(page.filters.as_of)
     ui.empty(f"Belum ada KPPS yang berhenti di {labels.polos(page.area_name())} sampai {until}.")
 else:
-    st.plotly_chart(charts.paw_timeline(paw), key="paw", theme=None)
+    st.plotly_chart(ui.figure(charts.paw_timeline, paw), key="paw", theme=None)
     columns = [
         "tanggal_berhenti",
         "kecamatan",

@@ -252,3 +252,21 @@ def test_a_view_over_many_kecamatan_ranks_kabupaten_and_drills_into_one(
     assert any(s.value == "Peringkat kabupaten (cakupan terendah di atas)" for s in at.subheader)
     at = overview(kab="35.27")
     assert sorted(at.dataframe[0].value["kecamatan"]) == ["Sreseh", "Torjun"]
+
+
+def test_a_figure_is_built_once_per_content_of_its_query() -> None:
+    built: list[int] = []
+
+    def builder(frame: pd.DataFrame, title: str, geo: dict | None = None) -> object:
+        built.append(len(frame))
+        return object()
+
+    ui._FIGURES.clear()
+    geo = {"type": "FeatureCollection", "features": []}
+    first = ui.figure(builder, pd.DataFrame({"a": [1, 2]}), "x", geo=geo)
+    assert ui.figure(builder, pd.DataFrame({"a": [1, 2]}), "x", geo=geo) is first
+    assert ui.figure(builder, pd.DataFrame({"a": [1, 3]}), "x", geo=geo) is not first
+    assert ui.figure(builder, pd.DataFrame({"a": [1, 2]}), "y", geo=geo) is not first
+    assert ui.figure(builder, pd.DataFrame({"b": [1, 2]}), "x", geo=geo) is not first
+    assert ui.figure(builder, pd.DataFrame({"a": [1, 2]}), "x", geo=dict(geo)) is not first
+    assert built == [2, 2, 2, 2, 2]
