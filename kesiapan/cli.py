@@ -4,6 +4,7 @@ speaking Indonesian."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -148,6 +149,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", type=Path, metavar="BERKAS", help="tulis hasil sebagai JSON")
 
     _add_loadtest_command(commands)  # loadtest: simultaneous browser sessions
+    _add_serve_command(commands)  # serve: several app processes behind nginx
     return parser
 
 
@@ -710,6 +712,49 @@ def _loadtest(args: argparse.Namespace) -> int:
 # -- end of loadtest ----------------------------------------------------------------------------
 
 
+# -- serve: several app processes behind nginx (kesiapan/serve.py) ------------------------------
+
+
+def _add_serve_command(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="jalankan dasbor: beberapa proses di belakang nginx",
+        description=(
+            "Jalankan dasbor untuk banyak pengguna sekaligus: sejumlah proses dasbor di port "
+            "127.0.0.1 dan nginx (paket Debian) di depannya, dengan sesi lengket per peramban. "
+            "Berhenti dengan Ctrl-C."
+        ),
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="jumlah proses dasbor (bawaan: jumlah inti CPU)",
+    )
+    serve.add_argument("--port", type=int, default=8501, help="port nginx (bawaan 8501)")
+    serve.add_argument(
+        "--address",
+        default="0.0.0.0",  # noqa: S104 (an office network reaches it, as `make run`)
+        help="alamat nginx (bawaan 0.0.0.0, semua antarmuka)",
+    )
+    serve.add_argument("--data", type=Path, help="folder dataset (bawaan $KESIAPAN_DATA)")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from kesiapan import serve
+
+    if args.data is not None:
+        os.environ["KESIAPAN_DATA"] = str(args.data)
+    try:
+        return serve.serve_workers(args.workers, port=args.port, address=args.address)
+    except serve.ServeError as exc:
+        print(f"kesalahan: {exc}", file=sys.stderr)
+        return 1
+
+
+# -- end of serve -------------------------------------------------------------------------------
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -727,6 +772,8 @@ def main(argv: list[str] | None = None) -> int:
             return cli_akses.run(args)
         if args.perintah == "loadtest":
             return _loadtest(args)
+        if args.perintah == "serve":
+            return _serve(args)
         return _sample(args)
     except DatasetError as exc:
         print(f"kesalahan: {exc}", file=sys.stderr)

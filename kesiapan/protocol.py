@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,7 @@ from urllib.parse import urlsplit
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 STREAM_PATH = "/_stcore/stream"
+PROCESS_HEADER = "X-Kesiapan-Proses"  # set by the proxy (deploy/nginx.conf.template)
 TIMEZONE = "Asia/Jakarta"
 LOCALE = "id-ID"
 
@@ -55,6 +57,7 @@ class Run:
     exceptions: list[str] = field(default_factory=list)  # st.exception boxes (tracebacks)
     errors: list[str] = field(default_factory=list)  # st.error boxes
     headings: list[str] = field(default_factory=list)  # titles drawn, in order
+    texts: list[str] = field(default_factory=list)  # st.text bodies (the dataset's name)
     status: str = ""
 
 
@@ -81,11 +84,17 @@ class Session:
         self._messages: asyncio.Queue[bytes | None] = asyncio.Queue()
         self._reader: asyncio.Task[None] | None = None
         self.session_id = ""
+        self.cookies: dict[str, str] = {}
+        self.process: str | None = None  # the app process behind the proxy that serves us
 
     async def __aenter__(self) -> Session:
         import websockets
 
+        # The page itself first, as a browser loads it: its cookies (the proxy's sticky
+        # route, Streamlit's XSRF token) go along with the stream.
+        self.cookies, self.process = await asyncio.to_thread(self._load_page)
         url = self.base_url.replace("http://", "ws://", 1) + STREAM_PATH
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         self._ws = await asyncio.wait_for(
             websockets.connect(
                 url,
@@ -94,6 +103,7 @@ class Session:
                 origin=self.base_url,  # type: ignore[arg-type]
                 open_timeout=self.timeout_s,
                 ping_interval=None,
+                additional_headers=headers if self.cookies else None,
             ),
             self.timeout_s,
         )
@@ -106,6 +116,19 @@ class Session:
         if self._ws is not None:
             with contextlib.suppress(TimeoutError, OSError):
                 await asyncio.wait_for(self._ws.close(), 5)
+
+    def _load_page(self) -> tuple[dict[str, str], str | None]:
+        """GET the page; returns its cookies and the app process that answered (the proxy's
+        X-Kesiapan-Proses header, None without a proxy)."""
+        from http.cookies import SimpleCookie
+
+        request = urllib.request.Request(self.base_url + self.path)  # noqa: S310 (loopback only)
+        with urllib.request.urlopen(request, timeout=self.timeout_s) as response:  # noqa: S310
+            response.read()
+            jar = SimpleCookie()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                jar.load(header)
+            return {k: m.value for k, m in jar.items()}, response.headers.get(PROCESS_HEADER)
 
     async def _read(self) -> None:
         import websockets
@@ -247,6 +270,8 @@ class Session:
             run.errors.append(proto.body)
         elif kind == "heading" and proto.tag == "h1":
             run.headings.append(proto.body)
+        elif kind == "text":
+            run.texts.append(proto.body)
         label = getattr(proto, "label", None)
         if label and getattr(proto, "id", None):
             seen[label] = Element(kind, proto)
