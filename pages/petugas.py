@@ -1,5 +1,6 @@
 """Kekurangan Petugas TPS: TPS by status, the TPS with gaps and their members, replacements."""
 
+import pandas as pd
 import streamlit as st
 
 from kesiapan import charts, labels, ui
@@ -17,9 +18,14 @@ ui.drill_from_chart(ui.figure(charts.status_by_area, summary, name_col, code_col
 
 st.subheader("TPS dengan kursi kosong atau tanpa ketua")
 gaps = page.query("tps_kekurangan")
-if gaps.empty:
-    ui.empty(f"Semua TPS di {labels.polos(page.area_name())} lengkap dan punya ketua.")
-else:
+
+
+# A fragment: choosing a TPS reruns this part only, not the whole page.
+@st.fragment
+def gaps_and_members(gaps: pd.DataFrame) -> None:
+    if gaps.empty:
+        ui.empty(f"Semua TPS di {labels.polos(page.area_name())} lengkap dan punya ketua.")
+        return
     st.caption("Terburuk di atas. Pilih satu TPS untuk melihat anggotanya.")
     columns = [
         "kecamatan",
@@ -48,6 +54,9 @@ else:
                 ["nama", "nik", "jabatan", "jenis_kelamin", "tanggal_sk", "terlatih"],
                 key="anggota",
             )
+
+
+gaps_and_members(gaps)
 
 st.subheader("Penggantian antar waktu (PAW)")
 paw = page.masked(page.query("paw"))
