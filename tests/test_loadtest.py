@@ -96,6 +96,9 @@ def test_protocol_mode_two_sessions_sign_in_switch_and_filter(tmp_path: Path) ->
     # A sign-in is two runs (the form's, then the page's); every other step one.
     assert result["script_runs"] == 2 * 2 + 2 * 4
     assert result["server_cpu_s"] > 0 and result["cpu_per_run_ms"] > 0
+    # Signing in (2 runs per session) is counted apart from the rounds (1 run per step).
+    assert result["sign_in_runs"] == 2 * 2
+    assert 0 < result["sign_in_cpu_s"] < result["server_cpu_s"]
     assert _process_group_gone(result["server_pid"])
 
 
