@@ -533,6 +533,13 @@ def _carrier(
     return styler
 
 
+def _prepare(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """A table's words and Indonesian number texts, as the browser gets them."""
+    shown = for_display(raw).reset_index(drop=True)
+    shown.attrs = {}  # Streamlit would send them along to the browser
+    return shown, display_values(shown, raw)
+
+
 def table_height(rows: int) -> int:
     return min(ROW_HEIGHT * (rows + 1) + 3, MAX_TABLE_HEIGHT)
 
@@ -569,11 +576,11 @@ def table(
     Excel and CSV downloads (`download`: False for none, or the files' title). A long table
     shows its first MAX_ROWS_SHOWN rows (a selection's row numbers are those of `frame`)."""
     head, total = bounded(frame)
-    raw = head[columns]
-    shown = for_display(raw).reset_index(drop=True)
-    shown.attrs = {}  # Streamlit would send them along to the browser
+    shown, texts = remembered(
+        ("table", _content_key(head[columns])), lambda: _prepare(head[columns])
+    )
     event = st.dataframe(
-        _carrier(shown, display_values(shown, raw)),
+        _carrier(shown, texts),
         hide_index=True,
         column_config=column_config(shown),
         key=key,
@@ -603,17 +610,23 @@ def status_table(
     from kesiapan import theme
 
     head, total = bounded(frame)
-    raw = head[columns]
-    bands = head["cakupan_bimtek"].map(theme.coverage_band)
-    shown = for_display(raw).reset_index(drop=True)
-    shown.attrs = {}  # Streamlit would send them along to the browser
-    shown.insert(0, "kesiapan", bands.map(theme.COVERAGE_LABELS).tolist())
-    colors = dict(zip(theme.COVERAGE_LABELS.values(), theme.COVERAGE_COLORS.values(), strict=True))
-    band_style = [
-        [("background-color", colors.get(label, "")), ("color", "white"), ("font-weight", "600")]
-        for label in shown["kesiapan"]
-    ]
-    table_style = _carrier(shown, display_values(shown, raw), {"kesiapan": band_style})
+    needed = head[list(dict.fromkeys([*columns, "cakupan_bimtek"]))]
+
+    def prepare() -> tuple[pd.DataFrame, dict[str, pd.Series], list[list[tuple[str, str]]]]:
+        shown, texts = _prepare(head[columns])
+        bands = head["cakupan_bimtek"].map(theme.coverage_band)
+        shown.insert(0, "kesiapan", bands.map(theme.COVERAGE_LABELS).tolist())
+        colors = dict(
+            zip(theme.COVERAGE_LABELS.values(), theme.COVERAGE_COLORS.values(), strict=True)
+        )
+        band_style = [
+            [("background-color", colors.get(b, "")), ("color", "white"), ("font-weight", "600")]
+            for b in shown["kesiapan"]
+        ]
+        return shown, texts, band_style
+
+    shown, texts, band_style = remembered(("status", _content_key(needed), tuple(columns)), prepare)
+    table_style = _carrier(shown, texts, {"kesiapan": band_style})
     config = column_config(shown)
     config["kesiapan"] = st.column_config.TextColumn("Kesiapan")
     event = st.dataframe(
@@ -683,7 +696,7 @@ def longest_waits(per_kecamatan: pd.DataFrame) -> pd.DataFrame:
     return waiting.head(MAX_CHART_AREAS).drop(columns="_never")
 
 
-MAX_FIGURES = 256  # figures kept per process (a Sampang page draws 2-4 of them)
+MAX_FIGURES = 512  # figures and prepared tables kept per process (a page has 2-8)
 _FIGURES: collections.OrderedDict[tuple[object, ...], object] = collections.OrderedDict()
 _FIGURES_LOCK = threading.Lock()
 
@@ -701,12 +714,20 @@ def figure(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         tuple(_content_key(a) for a in args),
         tuple(sorted((k, _content_key(v)) for k, v in kwargs.items())),
     )
+    return remembered(key, lambda: builder(*args, **kwargs))
+
+
+def remembered(key: tuple[object, ...], build: Callable[[], Any]) -> Any:
+    """What `build()` returns for `key`, built once and kept for every session of this
+    process (the last MAX_FIGURES keys). Keys are made of `_content_key`s, so equal data is
+    one entry and different data (a masked and an unmasked list) never shares one. What it
+    returns is shared: never change it."""
     with _FIGURES_LOCK:
         found = _FIGURES.get(key)
         if found is not None:
             _FIGURES.move_to_end(key)
             return found
-    built = builder(*args, **kwargs)
+    built = build()
     with _FIGURES_LOCK:
         _FIGURES[key] = built
         while len(_FIGURES) > MAX_FIGURES:

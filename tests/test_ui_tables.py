@@ -270,3 +270,14 @@ def test_a_figure_is_built_once_per_content_of_its_query() -> None:
     assert ui.figure(builder, pd.DataFrame({"b": [1, 2]}), "x", geo=geo) is not first
     assert ui.figure(builder, pd.DataFrame({"a": [1, 2]}), "x", geo=dict(geo)) is not first
     assert built == [2, 2, 2, 2, 2]
+
+
+def test_a_masked_and_an_unmasked_list_never_share_a_prepared_table() -> None:
+    unmasked = pd.DataFrame({"nama": ["Ainul"], "nik": ["3527016307890001"]})
+    masked = pd.DataFrame({"nama": ["Ainul"], "nik": ["3527••••••••0001"]})
+    assert ui._content_key(unmasked) != ui._content_key(masked)
+    ui._FIGURES.clear()
+    first = ui.remembered(("table", ui._content_key(unmasked)), lambda: ui._prepare(unmasked))
+    second = ui.remembered(("table", ui._content_key(masked)), lambda: ui._prepare(masked))
+    assert first[0]["nik"].tolist() == ["3527016307890001"]
+    assert second[0]["nik"].tolist() == ["3527••••••••0001"]
