@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,7 +37,7 @@ URL_DATE = "tanggal"
 # once a kecamatan (or a small kabupaten) narrows it.
 MAX_DESA_OPTIONS = 1000
 MAX_WORDS = 1024  # area descriptions kept (Filters.describe)
-_WORDS: dict[tuple[object, ...], tuple[pd.DataFrame, str]] = {}
+_WORDS: dict[tuple[object, ...], tuple[weakref.ref[pd.DataFrame], str]] = {}
 _WORDS_LOCK = threading.Lock()
 
 
@@ -67,11 +68,13 @@ class Filters:
         key = (id(areas), self.kabupaten, self.kecamatan, self.desa, markdown)
         with _WORDS_LOCK:
             found = _WORDS.get(key)
-            if found is not None and found[0] is areas:
+            if found is not None and found[0]() is areas:
                 return found[1]
         words = self._describe(areas, markdown)
         with _WORDS_LOCK:
-            _WORDS[key] = (areas, words)  # the frame itself is kept, so its id stays its own
+            # A weak reference: an id is only ours while the frame lives, and a cache of words
+            # must not keep a whole country's area list alive.
+            _WORDS[key] = (weakref.ref(areas), words)
             while len(_WORDS) > MAX_WORDS:
                 _WORDS.pop(next(iter(_WORDS)))
         return words

@@ -238,10 +238,11 @@ class _Scope:
     index: flt.AreaIndex
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
 def _view(folder: str, cakupan: tuple[str, ...] | None) -> _Scope:
     """The dataset of one version seen from one area scope, its area list and the filters'
-    option lists: worked out once per version and scope, not on every run."""
+    option lists: worked out once per version and scope, not on every run. An hour without
+    use lets an old version's connection go after an import."""
     data = dataset(folder).scoped(cakupan)
     areas = data.query("wilayah_daftar")
     return _Scope(data, areas, flt.build_index(areas))
