@@ -452,7 +452,7 @@ def run_pages(
     import asyncio
     import secrets
 
-    from kesiapan import akses, loadtest
+    from kesiapan import akses, loadtest, protocol
 
     folder = Path(folder)
     Dataset.open(folder)  # build the store first: its time is the build's, not a page's
@@ -472,7 +472,7 @@ def run_pages(
             if process.poll() is not None or time.monotonic() - started > timeout_s:
                 raise RuntimeError(f"server tidak menyala: {loadtest.tail(log_path)}")
             time.sleep(0.1)
-        asyncio.run(
+        protocol.run_sync(
             asyncio.wait_for(
                 _visit_pages(base_url, (BENCH_USER, password), kabupaten, result, timeout_s),
                 timeout_s,

@@ -22,11 +22,12 @@ import asyncio
 import contextlib
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+T = TypeVar("T")
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 STREAM_PATH = "/_stcore/stream"
 PROCESS_HEADER = "X-Kesiapan-Proses"  # set by the proxy (deploy/nginx.conf.template)
@@ -275,6 +276,16 @@ class Session:
         label = getattr(proto, "label", None)
         if label and getattr(proto, "id", None):
             seen[label] = Element(kind, proto)
+
+
+def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run `coroutine` to its end from synchronous code, in a thread of its own: the caller
+    may already run an event loop (Playwright's sync API does, in the test suite), and
+    asyncio.run refuses to nest."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()
 
 
 def percentile(values: list[float], q: float) -> float | None:

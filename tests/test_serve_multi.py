@@ -8,7 +8,6 @@ browser's requests all reaching one process (sticky by cookie). Nothing is timed
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import re
@@ -142,7 +141,7 @@ async def _check_two_processes(service: dict[str, object]) -> None:
 def test_two_app_processes_agree_on_accounts_lockout_audit_and_version(
     service: dict[str, object],
 ) -> None:
-    asyncio.run(_check_two_processes(service))
+    protocol.run_sync(_check_two_processes(service))
 
 
 def _process_of(url: str, route: str) -> str:
@@ -170,7 +169,7 @@ def test_the_proxy_upgrades_the_websocket_and_keeps_a_browser_on_one_process(
         assert len({_process_of(proxy, route) for _ in range(5)}) == 1
     assert {_process_of(proxy, f"peramban-{i}") for i in range(24)} == workers
 
-    signed, moved, process = asyncio.run(_through_proxy(proxy))
+    signed, moved, process = protocol.run_sync(_through_proxy(proxy))
     assert "Ringkasan kesiapan KPPS" in signed.headings
     assert moved.exceptions == [] and "Kekurangan Petugas TPS" in moved.headings
     assert process in workers
