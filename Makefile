@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DATA ?= data/sample
 PORT ?= 8501
 
-.PHONY: run test lint format sample clean chromium
+.PHONY: run serve-multi nginx test lint format sample clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,21 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 run: $(VENV)/.runtime
 	KESIAPAN_DATA=$(DATA) $(BIN)/python -m kesiapan.serve --server.port $(PORT) \
 		--browser.gatherUsageStats false
+
+# An office at once: WORKERS app processes (default: one per core) behind nginx on PORT, sticky
+# sessions by cookie (deploy/nginx.conf.template). Ctrl-C stops them all.
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+serve-multi: $(VENV)/.runtime nginx
+	KESIAPAN_DATA=$(DATA) $(BIN)/python -m kesiapan serve --workers $(WORKERS) --port $(PORT)
+
+# Debian's nginx for serve-multi: installed when missing and the user may (root), else a stop
+# with the one command to run.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+		else echo "nginx belum terpasang: jalankan 'sudo apt-get install nginx'"; exit 1; fi; }
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -44,7 +59,7 @@ chromium:
 		else echo "Chromium belum terpasang: jalankan 'sudo apt-get install chromium'"; exit 1; fi; }
 
 # Two workers: the suite takes about half as long on a 2-core machine.
-test: lint chromium
+test: lint chromium nginx
 	$(BIN)/python -m pytest -n 2
 
 # Rewrite the bundled sample from the reference areas (byte-identical unless the generator changed).

@@ -80,7 +80,7 @@ if sesi.demo:
 with st.sidebar:
     st.text(data.config.nama or "Kesiapan KPPS")
     masuk.account_box(sesi, areas)
-    filters.draw(areas, data.first_date, data.default_as_of, data.default_as_of)
+    filters.draw(areas, data.first_date, data.default_as_of, data.default_as_of, view.index)
     st.caption(f"Data terakhir: {labels.tanggal(data.default_as_of)}")
     if data.errors:
         st.warning(

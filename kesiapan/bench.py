@@ -1,4 +1,5 @@
-"""`python -m kesiapan bench`: how long each page's queries take, against plain pandas.
+"""`python -m kesiapan bench`: how long each page's queries take, against plain pandas, and
+what each whole page costs as the server runs it.
 
 For one scale (the Sampang sample, or synthetic Jawa Timur / national data generated on
 demand) it measures the store's build from CSV (time and peak memory, in a child process),
@@ -8,6 +9,11 @@ and the median of warm runs. The same figures are computed by a plain pandas imp
 (read the files, merge, group by) in the same run, and the ratio pandas / store is reported.
 It also checks that the precomputed store and the straight-from-the-tables reference give the
 same report. Nothing here is asserted: the numbers are printed and written as JSON.
+
+`run_pages` then opens every page through a real server over Streamlit's own protocol
+(kesiapan.protocol), with no filter and with one kabupaten, and fails on any exception or
+on a page that sends more than PAGE_BOUND_BYTES to the browser: the queries alone never
+showed that two national pages crashed in pandas' Styler.
 """
 
 from __future__ import annotations
@@ -59,6 +65,7 @@ class View:
     as_of: date
     kabupaten: tuple[str, ...] = ()
     kecamatan: tuple[str, ...] = ()
+    by_kabupaten: bool = False  # the view spans many kecamatan: summaries go by kabupaten
 
     def args(self) -> dict[str, object]:
         return {
@@ -72,9 +79,8 @@ def page_queries(page: str, view: View) -> list[tuple[str, dict[str, object]]]:
     """The queries a page runs for a view, as pages/*.py call them (tests keep them in step)."""
     single = len(view.kecamatan) == 1
     # page.areas_summary() and page.judged(): a summary with its schedule (docs/jadwal.md).
-    area = (
-        ["ringkasan_desa", "jadwal_desa"] if single else ["ringkasan_kecamatan", "jadwal_kecamatan"]
-    )
+    level = "desa" if single else "kabupaten" if view.by_kabupaten else "kecamatan"
+    area = [f"ringkasan_{level}", f"jadwal_{level}"]
     base = view.args()
     # ui.start() draws the head; page.previous() finds the day before for the cards' trend.
     head = ["ringkasan_total", "tanggal_sebelumnya"]
@@ -256,9 +262,16 @@ def _timed(run: Callable[[], object], warm: int) -> tuple[float, float]:
 
 
 def dataset_for(scale: str) -> Path:
+    """The folder of a scale; synthetic ones are written on first use. `batas` is the dataset
+    past the limits a page once had (`write_limits_dataset`)."""
     if scale == "sampang":
         return SAMPLE_DIR
     folder = BENCH_DATA / scale
+    if scale == "batas":
+        if not (folder / "kpps.csv").exists():
+            print(f"Membuat data uji batas di {folder} …", flush=True)
+            write_limits_dataset(folder)
+        return folder
     if not (folder / "kpps.csv").exists():
         print(f"Membuat data sintetis {scale} di {folder} …", flush=True)
         folder.mkdir(parents=True, exist_ok=True)
@@ -299,10 +312,12 @@ def _views(data: Dataset) -> list[View]:
         areas[areas["kode_kabupaten"] == kabupaten]["kode_kecamatan"].value_counts().index[0]
     )
     other = max(data.first_date, data.default_as_of - timedelta(days=14))
+    # As ui.Page.spans_kabupaten decides for the whole dataset.
+    wide = areas["kode_kabupaten"].nunique() > 1 and areas["kode_kecamatan"].nunique() > 60
     views = []
     for when, as_of in (("tanggal bawaan", data.default_as_of), ("tanggal lain", other)):
         views += [
-            View(f"semua wilayah, {when}", as_of),
+            View(f"semua wilayah, {when}", as_of, by_kabupaten=wide),
             View(f"satu kabupaten, {when}", as_of, kabupaten=(kabupaten,)),
             View(f"satu kecamatan, {when}", as_of, kecamatan=(kecamatan,)),
         ]
@@ -416,3 +431,244 @@ def table(result: dict[str, Any]) -> str:
 def write_json(result: dict[str, object], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+# -- whole pages, as the server runs them ------------------------------------------------------
+# A page that sends more than this to the browser in one run is a failure: on a district
+# office's connection 5 MB is seconds of waiting, and it means a table or chart went whole.
+PAGE_BOUND_BYTES = 5 * 1024 * 1024
+PAGE_TIMEOUT_S = 900.0
+BENCH_USER = "uji-bench"
+
+
+def run_pages(
+    folder: Path, timeout_s: float = PAGE_TIMEOUT_S, bound: int = PAGE_BOUND_BYTES
+) -> dict[str, Any]:
+    """Open every page through a real server (kesiapan.serve) over Streamlit's own protocol,
+    signed in as an unrestricted admin: with no filter and with the kabupaten that has the
+    most desa, each page twice (the first run after a page switch, then a rerun of it). Each
+    row gives the run's time, the bytes sent to the browser, the largest message and any
+    exception or error box; `failures` lists every run over `bound` bytes or with an
+    exception."""
+    import asyncio
+    import secrets
+
+    from kesiapan import akses, loadtest, protocol
+
+    folder = Path(folder)
+    Dataset.open(folder)  # build the store first: its time is the build's, not a page's
+    kabupaten = _heaviest_kabupaten(folder)
+    accounts = Path(tempfile.mkdtemp(prefix="kesiapan-bench-akses-"))
+    password = secrets.token_urlsafe(18)
+    akses.add(accounts, BENCH_USER, peran="admin", wilayah=[], nama="Uji bench", password=password)
+    port = loadtest.free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log_path = Path(tempfile.mkstemp(prefix="kesiapan-bench-server-", suffix=".log")[1])
+    result: dict[str, Any] = {"halaman": [], "gagal": [], "batas_bytes": bound}
+    started = time.monotonic()
+    with log_path.open("wb") as log:
+        process = loadtest.start_server(folder, port, log, {akses.AKSES_ENV: str(accounts)})
+    try:
+        while not loadtest.healthy(base_url):
+            if process.poll() is not None or time.monotonic() - started > timeout_s:
+                raise RuntimeError(f"server tidak menyala: {loadtest.tail(log_path)}")
+            time.sleep(0.1)
+        protocol.run_sync(
+            asyncio.wait_for(
+                _visit_pages(base_url, (BENCH_USER, password), kabupaten, result, timeout_s),
+                timeout_s,
+            )
+        )
+        result["mulai_sampai_halaman_pertama_s"] = result.pop("_first", None)
+        if result["mulai_sampai_halaman_pertama_s"] is not None:
+            result["mulai_sampai_halaman_pertama_s"] -= started
+    finally:
+        loadtest.stop_server(process)
+        shutil.rmtree(accounts, ignore_errors=True)
+    for row in result["halaman"]:
+        where = f"{row['halaman']} ({row['tampilan']}, {row['putaran']})"
+        for text in row["exception"]:
+            result["gagal"].append(f"{where}: {text}")
+        if row["bytes"] > bound:
+            result["gagal"].append(
+                f"{where}: {row['bytes']:,} bytes dikirim ke browser, lebih dari {bound:,}"
+            )
+    if not result["gagal"]:
+        log_path.unlink(missing_ok=True)
+    else:
+        result["log_server"] = str(log_path)
+    return result
+
+
+def _heaviest_kabupaten(folder: Path) -> str:
+    """The name of the kabupaten with the most desa (as the filter shows it)."""
+    areas = Dataset.open(folder).query("wilayah_daftar")
+    code = areas["kode_kabupaten"].value_counts().index[0]
+    return str(areas.loc[areas["kode_kabupaten"] == code, "kabupaten"].iloc[0])
+
+
+async def _visit_pages(
+    base_url: str,
+    account: tuple[str, str],
+    kabupaten: str,
+    result: dict[str, Any],
+    timeout_s: float,
+) -> None:
+    from kesiapan import protocol
+
+    async with protocol.Session(base_url, timeout_s=timeout_s) as tab:
+        await tab.open()
+        first = await tab.sign_in(*account)
+        result["_first"] = time.monotonic()
+        result["halaman"].append(_page_row("Ringkasan", "masuk", "pertama", first))
+        for view in ("semua wilayah", "satu kabupaten"):
+            if view == "satu kabupaten":
+                await tab.choose("Kabupaten/Kota", [kabupaten])
+            for page in PAGES:
+                result["halaman"].append(
+                    _page_row(page, view, "pindah", await tab.switch_page(page))
+                )
+                result["halaman"].append(
+                    _page_row(page, view, "ulang", await tab.switch_page(page))
+                )
+
+
+def _page_row(page: str, view: str, kind: str, run: Any) -> dict[str, Any]:
+    return {
+        "halaman": page,
+        "tampilan": view,
+        "putaran": kind,
+        "detik": round(run.seconds, 3),
+        "bytes": run.bytes,
+        "pesan_terbesar": run.largest,
+        "exception": run.exceptions,
+        "galat": run.errors,
+    }
+
+
+def pages_table(result: dict[str, Any]) -> str:
+    """The whole-page figures as a Markdown table."""
+    lines = [
+        "| halaman | tampilan | putaran | detik | dikirim kB | pesan terbesar kB | exception |",
+        "|---|---|---|---:|---:|---:|---|",
+    ]
+    for row in result["halaman"]:
+        lines.append(
+            f"| {row['halaman']} | {row['tampilan']} | {row['putaran']} | {row['detik']} | "
+            f"{row['bytes'] / 1024:.0f} | {row['pesan_terbesar'] / 1024:.0f} | "
+            f"{'; '.join(row['exception'])[:120] or '–'} |"
+        )
+    first = result.get("mulai_sampai_halaman_pertama_s")
+    if first is not None:
+        lines += ["", f"Server menyala sampai Ringkasan pertama: {first:.2f} s"]
+    if result["gagal"]:
+        lines += ["", f"GAGAL (batas {result['batas_bytes']:,} bytes atau exception):"]
+        lines += [f"- {text}" for text in result["gagal"]]
+    return "\n".join(lines)
+
+
+# -- a dataset past today's limits -------------------------------------------------------------
+def write_limits_dataset(
+    folder: Path, kabupaten: int = 4, kecamatan: int = 25, desa: int = 1001, members: int = 3
+) -> dict[str, int]:
+    """A dataset built to cross the limits a page once had (defaults: 100.100 desa, one TPS
+    each, three members per TPS so that every TPS lacks members and nobody is trained:
+    300.300 untrained members, 100.100 TPS with gaps, 30.000 sessions, a tenth of the
+    members stopped). Written as CSV with consistent NIKs, so that the checks add no
+    warning per row. Returns the row counts."""
+    import numpy as np
+
+    folder.mkdir(parents=True, exist_ok=True)
+    kab = np.repeat(np.arange(1, kabupaten + 1), kecamatan * desa)
+    kec = np.tile(np.repeat(np.arange(1, kecamatan + 1), desa), kabupaten)
+    des = np.tile(np.arange(2001, 2001 + desa), kabupaten * kecamatan)
+    kab_code = np.char.add("35.", np.char.zfill(kab.astype(str), 2))
+    kec_code = np.char.add(np.char.add(kab_code, "."), np.char.zfill(kec.astype(str), 2))
+    desa_code = np.char.add(np.char.add(kec_code, "."), des.astype(str))
+    wilayah = pd.DataFrame(
+        {
+            "kode_provinsi": "35",
+            "provinsi": "Jawa Timur",
+            "kode_kabupaten": kab_code,
+            "kabupaten": np.char.add("Kabupaten Uji ", kab.astype(str)),
+            "kode_kecamatan": kec_code,
+            "kecamatan": np.char.add(
+                np.char.add("Kecamatan ", kab.astype(str)), np.char.add("-", kec.astype(str))
+            ),
+            "kode_desa": desa_code,
+            "desa": np.char.add("Desa ", np.arange(1, len(kab) + 1).astype(str)),
+            "jenis": "desa",
+        }
+    )
+    wilayah.to_csv(folder / "wilayah.csv", index=False)
+    tps_code = np.char.add(np.char.replace(desa_code, ".", ""), "001")
+    pd.DataFrame(
+        {"kode_tps": tps_code, "kode_desa": desa_code, "nomor_tps": 1, "kebutuhan_kpps": 7}
+    ).to_csv(folder / "tps.csv", index=False)
+
+    n = len(tps_code) * members
+    rng = np.random.default_rng(17)
+    person_tps = np.repeat(tps_code, members)
+    person_kec6 = np.repeat(np.char.replace(kec_code, ".", ""), members)
+    women = rng.random(n) < 0.5
+    born = pd.Timestamp("1975-01-01") + pd.to_timedelta(rng.integers(0, 365 * 25, n), unit="D")
+    day = born.day.to_numpy() + np.where(women, 40, 0)
+    ddmmyy = (
+        np.char.zfill(day.astype(str), 2)
+        + np.char.zfill(born.month.to_numpy().astype(str), 2)
+        + np.char.zfill((born.year.to_numpy() % 100).astype(str), 2)
+    )
+    stem = np.char.add(person_kec6, ddmmyy)
+    serial = pd.Series(stem).groupby(stem).cumcount().to_numpy() + 1
+    nik = np.char.add(stem, np.char.zfill(serial.astype(str), 4))
+    stopped = rng.random(n) < 0.1
+    pd.DataFrame(
+        {
+            "nik": nik,
+            "nama": np.char.add("Anggota ", np.arange(1, n + 1).astype(str)),
+            "jenis_kelamin": np.where(women, "P", "L"),
+            "tanggal_lahir": born.strftime("%Y-%m-%d"),
+            "no_hp": "",
+            "kode_tps": person_tps,
+            "jabatan": np.where(np.arange(n) % members == 0, "ketua", "anggota"),
+            "tanggal_sk": "",
+            "tanggal_berhenti": np.where(stopped, "2024-01-26", ""),
+            "alasan_berhenti": np.where(stopped, "mengundurkan diri", ""),
+        }
+    ).to_csv(folder / "kpps.csv", index=False)
+
+    sessions = 30_000
+    session_kec = kec_code[::desa][np.arange(sessions) % (kabupaten * kecamatan)]
+    session_code = np.char.add("BT-", np.char.zfill(np.arange(1, sessions + 1).astype(str), 6))
+    pd.DataFrame(
+        {
+            "kode_sesi": session_code,
+            "kode_kecamatan": session_kec,
+            "tanggal": np.where(np.arange(sessions) % 2 == 0, "2024-01-25", "2024-01-27"),
+            "tempat": "Balai desa",
+            "kapasitas": 50,
+        }
+    ).to_csv(folder / "bimtek_sesi.csv", index=False)
+    # Roll calls where nobody came: the sessions are held, nobody is trained.
+    pd.DataFrame({"kode_sesi": session_code[:1000], "nik": nik[:1000], "hadir": "tidak"}).to_csv(
+        folder / "bimtek_hadir.csv", index=False
+    )
+    visits = 200
+    pd.DataFrame(
+        {
+            "tanggal": "2024-01-25",
+            "pengawas": np.char.add("Pengawas ", np.arange(visits).astype(str)),
+            "lembaga": "KPU Provinsi Jawa Timur",
+            "kode_kecamatan": session_kec[:visits],
+            "kode_desa": "",
+            "kode_sesi": session_code[:visits],
+            "temuan": "Peserta sedikit.",
+            "tindak_lanjut": "",
+        }
+    ).to_csv(folder / "supervisi.csv", index=False)
+    (folder / "dataset.toml").write_text(
+        'nama = "Uji batas: 100 ribu desa"\nhari_pemungutan = 2024-02-14\n'
+        "bimtek_mulai = 2024-01-25\nbimtek_selesai = 2024-01-29\n",
+        encoding="utf-8",
+    )
+    return {"wilayah": len(wilayah), "tps": len(tps_code), "kpps": n, "bimtek_sesi": sessions}

@@ -4,6 +4,7 @@ speaking Indonesian."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -145,12 +146,28 @@ def _parser() -> argparse.ArgumentParser:
         help="ukur waktu kueri tiap halaman",
         description="Ukur waktu kueri tiap halaman dan bandingkan dengan pandas biasa.",
     )
-    bench.add_argument("--scale", choices=("sampang", "jatim", "nasional"), default="sampang")
+    bench.add_argument(
+        "--scale", choices=("sampang", "jatim", "nasional", "batas"), default="sampang"
+    )
     bench.add_argument("--warm", type=_positive, default=5, help="jumlah putaran hangat per ukuran")
     bench.add_argument("--tanpa-pandas", action="store_true", help="lewati pembanding pandas")
+    pages = bench.add_mutually_exclusive_group()
+    pages.add_argument(
+        "--tanpa-halaman", action="store_true", help="lewati pembukaan halaman lewat server"
+    )
+    pages.add_argument(
+        "--halaman-saja", action="store_true", help="hanya buka setiap halaman lewat server"
+    )
+    bench.add_argument(
+        "--batas-mb",
+        type=float,
+        default=5,
+        help="gagal bila satu halaman mengirim lebih dari ini ke browser (bawaan 5 MB)",
+    )
     bench.add_argument("--json", type=_target, metavar="BERKAS", help="tulis hasil sebagai JSON")
 
     _add_loadtest_command(commands)  # loadtest: simultaneous browser sessions
+    _add_serve_command(commands)  # serve: several app processes behind nginx
     return parser
 
 
@@ -332,11 +349,22 @@ def _sample(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from kesiapan import bench
 
-    result = bench.run(args.scale, warm=args.warm, pandas_baseline=not args.tanpa_pandas)
-    print(bench.table(result))
+    result: dict[str, object] = {}
+    if not args.halaman_saja and args.scale != "batas":
+        result = bench.run(args.scale, warm=args.warm, pandas_baseline=not args.tanpa_pandas)
+        print(bench.table(result))
+    failed = False
+    if not args.tanpa_halaman:
+        pages = bench.run_pages(
+            bench.dataset_for(args.scale), bound=round(args.batas_mb * 1024 * 1024)
+        )
+        print()
+        print(bench.pages_table(pages))
+        result["halaman_server"] = pages
+        failed = bool(pages["gagal"])
     if args.json:
         bench.write_json(result, args.json)
-    return 0
+    return 1 if failed else 0
 
 
 # -- issue 7: import, versions, restore (kesiapan/importer.py, kesiapan/versions.py) ------------
@@ -647,15 +675,30 @@ def _restore(args: argparse.Namespace) -> int:
 def _add_loadtest_command(commands: argparse._SubParsersAction) -> None:
     load = commands.add_parser(
         "loadtest",
-        help="uji beban: sesi browser serentak ke dasbor",
+        help="uji beban: sesi serentak ke dasbor (protokol Streamlit atau Chromium)",
         description=(
-            "Uji beban: nyalakan dasbor pada dataset, lalu sejumlah sesi Chromium serentak "
-            "membuka Ringkasan, memilih kecamatan dan pindah ke Cakupan Bimtek. Perlu Chromium "
-            "(paket Debian chromium) dan playwright."
+            "Uji beban pada 127.0.0.1. Cara protokol (bawaan): setiap sesi berbicara langsung "
+            "dengan server lewat protokol websocket Streamlit, tanpa browser: masuk, lalu "
+            "beberapa putaran pindah halaman dan ganti filter kecamatan; mengukur server saja "
+            "(p50/p95/maks per langkah, CPU server per putaran skrip, inti yang sibuk). Cara "
+            "chromium: sesi Chromium serentak membuka Ringkasan, memilih kecamatan dan pindah "
+            "ke Cakupan Bimtek (perlu paket Debian chromium dan playwright)."
         ),
     )
     load.add_argument("--data", required=True, type=Path, help="folder dataset")
+    load.add_argument(
+        "--mode", choices=("protokol", "chromium"), default="protokol", help="cara menguji"
+    )
     load.add_argument("--sessions", type=int, default=20, help="jumlah sesi serentak (bawaan 20)")
+    load.add_argument(
+        "--rounds", type=int, default=3, help="protokol: putaran pindah halaman + filter per sesi"
+    )
+    load.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="protokol: jumlah proses dasbor di belakang proksi (bawaan 1, tanpa proksi)",
+    )
     load.add_argument(
         "--timeout", type=float, default=120, help="batas waktu seluruh uji, detik (bawaan 120)"
     )
@@ -666,14 +709,25 @@ def _loadtest(args: argparse.Namespace) -> int:
     from kesiapan import loadtest
 
     try:
-        result = loadtest.run(args.data, sessions=args.sessions, timeout_s=args.timeout)
+        if args.mode == "protokol":
+            result = loadtest.run_protocol(
+                args.data,
+                sessions=args.sessions,
+                rounds=args.rounds,
+                timeout_s=args.timeout,
+                workers=args.workers,
+            )
+            text = loadtest.format_protocol_table(result)
+        else:
+            result = loadtest.run(args.data, sessions=args.sessions, timeout_s=args.timeout)
+            text = loadtest.format_table(result)
     except ValueError as exc:
         print(f"kesalahan: {exc}", file=sys.stderr)
         return 2
     except loadtest.LoadTestError as exc:
         print(f"kesalahan: {exc}", file=sys.stderr)
         return 1
-    print(loadtest.format_table(result))
+    print(text)
     if args.json:
         try:
             loadtest.write_json(result, args.json)
@@ -684,6 +738,49 @@ def _loadtest(args: argparse.Namespace) -> int:
 
 
 # -- end of loadtest ----------------------------------------------------------------------------
+
+
+# -- serve: several app processes behind nginx (kesiapan/serve.py) ------------------------------
+
+
+def _add_serve_command(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="jalankan dasbor: beberapa proses di belakang nginx",
+        description=(
+            "Jalankan dasbor untuk banyak pengguna sekaligus: sejumlah proses dasbor di port "
+            "127.0.0.1 dan nginx (paket Debian) di depannya, dengan sesi lengket per peramban. "
+            "Berhenti dengan Ctrl-C."
+        ),
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="jumlah proses dasbor (bawaan: jumlah inti CPU)",
+    )
+    serve.add_argument("--port", type=int, default=8501, help="port nginx (bawaan 8501)")
+    serve.add_argument(
+        "--address",
+        default="0.0.0.0",  # noqa: S104 (an office network reaches it, as `make run`)
+        help="alamat nginx (bawaan 0.0.0.0, semua antarmuka)",
+    )
+    serve.add_argument("--data", type=Path, help="folder dataset (bawaan $KESIAPAN_DATA)")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from kesiapan import serve
+
+    if args.data is not None:
+        os.environ["KESIAPAN_DATA"] = str(args.data)
+    try:
+        return serve.serve_workers(args.workers, port=args.port, address=args.address)
+    except serve.ServeError as exc:
+        print(f"kesalahan: {exc}", file=sys.stderr)
+        return 1
+
+
+# -- end of serve -------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -703,6 +800,8 @@ def main(argv: list[str] | None = None) -> int:
             return cli_akses.run(args)
         if args.perintah == "loadtest":
             return _loadtest(args)
+        if args.perintah == "serve":
+            return _serve(args)
         return _sample(args)
     except DatasetError as exc:
         print(f"kesalahan: {exc}", file=sys.stderr)

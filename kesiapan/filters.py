@@ -10,6 +10,8 @@ with `drill()`: widget state cannot change once the widget is drawn, so the requ
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,6 +36,9 @@ URL_DATE = "tanggal"
 # A desa list for a whole country would be tens of thousands of options; offer desa only
 # once a kecamatan (or a small kabupaten) narrows it.
 MAX_DESA_OPTIONS = 1000
+MAX_WORDS = 1024  # area descriptions kept (Filters.describe)
+_WORDS: dict[tuple[object, ...], tuple[weakref.ref[pd.DataFrame], str]] = {}
+_WORDS_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,23 @@ class Filters:
 
     def describe(self, areas: pd.DataFrame, markdown: bool = False) -> str:
         """'Kecamatan Torjun, Sampang' style text of the area in scope, for captions;
-        `markdown`: the area names escaped (they come from the data files)."""
+        `markdown`: the area names escaped (they come from the data files). Worded once per
+        area list and filter: a page asks for it for every caption and download."""
+        key = (id(areas), self.kabupaten, self.kecamatan, self.desa, markdown)
+        with _WORDS_LOCK:
+            found = _WORDS.get(key)
+            if found is not None and found[0]() is areas:
+                return found[1]
+        words = self._describe(areas, markdown)
+        with _WORDS_LOCK:
+            # A weak reference: an id is only ours while the frame lives, and a cache of words
+            # must not keep a whole country's area list alive.
+            _WORDS[key] = (weakref.ref(areas), words)
+            while len(_WORDS) > MAX_WORDS:
+                _WORDS.pop(next(iter(_WORDS)))
+        return words
+
+    def _describe(self, areas: pd.DataFrame, markdown: bool) -> str:
         if self.desa:
             names = _names(areas, "kode_desa", "desa", self.desa, markdown)
             return f"Desa/Kel. {names}"
@@ -88,8 +109,9 @@ def _names(
     codes: tuple[str, ...],
     markdown: bool = False,
 ) -> str:
-    lookup = areas.drop_duplicates(code_col).set_index(code_col)[name_col]
-    names = [str(lookup[code]) if code in lookup.index else shown_code(code) for code in codes]
+    rows = areas.loc[areas[code_col].isin(codes), [code_col, name_col]]
+    lookup = dict(zip(rows[code_col], rows[name_col], strict=True))
+    names = [str(lookup[code]) if code in lookup else shown_code(code) for code in codes]
     if markdown:
         names = [labels.polos(name) for name in names]
     if len(names) > 3:
@@ -110,43 +132,112 @@ def _url_date(first: date, last: date) -> date | None:
     return value if first <= value <= last else None
 
 
-def drill(kecamatan: str | None = None, desa: str | None = None) -> None:
+def drill(
+    kecamatan: str | None = None, desa: str | None = None, kabupaten: str | None = None
+) -> None:
     """Ask for a narrower view from inside a page; takes effect on the rerun it triggers."""
-    st.session_state[PENDING_KEY] = {"kecamatan": kecamatan, "desa": desa}
+    st.session_state[PENDING_KEY] = {"kabupaten": kabupaten, "kecamatan": kecamatan, "desa": desa}
     st.rerun()
 
 
-def _apply_drill(areas: pd.DataFrame) -> None:
+def _apply_drill(index: AreaIndex) -> None:
     pending = st.session_state.pop(PENDING_KEY, None)
     if not pending:
         return
     if pending.get("desa"):
-        row = areas[areas["kode_desa"] == pending["desa"]].iloc[0]
-        st.session_state[KECAMATAN_KEY] = [row["kode_kecamatan"]]
+        st.session_state[KECAMATAN_KEY] = [index.kecamatan_of_desa[pending["desa"]]]
         st.session_state[DESA_KEY] = [pending["desa"]]
     elif pending.get("kecamatan"):
         st.session_state[KECAMATAN_KEY] = [pending["kecamatan"]]
         st.session_state[DESA_KEY] = []
+    elif pending.get("kabupaten"):
+        st.session_state[KABUPATEN_KEY] = [pending["kabupaten"]]
+        st.session_state[KECAMATAN_KEY] = []
+        st.session_state[DESA_KEY] = []
 
 
-def _options(areas: pd.DataFrame, code_col: str, within: dict[str, list[str]]) -> list[str]:
-    rows = areas
-    for column, codes in within.items():
-        if codes:
-            rows = rows[rows[column].isin(codes)]
-    return rows[code_col].drop_duplicates().tolist()
+@dataclass(frozen=True)
+class AreaIndex:
+    """The area filters' option lists and labels, worked out once per dataset version and
+    area scope (`index()`), not on every run: a national dataset has 83.000 desa, and a
+    lookup per option per run was a sixth of every run's time."""
+
+    kabupaten: tuple[str, ...]
+    kecamatan_of: dict[str, tuple[str, ...]]  # kode_kabupaten -> its kecamatan, by code
+    desa_of: dict[str, tuple[str, ...]]  # kode_kecamatan -> its desa, by code
+    labels: dict[str, str]  # every code -> the words the filter shows for it
+    kecamatan_of_desa: dict[str, str]
+    codes: dict[str, frozenset[str]]  # session key -> every code known at that level
+
+    def kecamatan_options(self, kabupaten: list[str]) -> list[str]:
+        """The kecamatan of the chosen kabupaten (all when none is chosen), by code."""
+        chosen = set(kabupaten)
+        return [
+            code
+            for kab in self.kabupaten
+            if not chosen or kab in chosen
+            for code in self.kecamatan_of.get(kab, ())
+        ]
+
+    def desa_options(
+        self, kabupaten: list[str], kecamatan: list[str], limit: int | None = None
+    ) -> list[str] | None:
+        """The desa of the chosen kecamatan (else of the chosen kabupaten), by code; None
+        when there are more than `limit`."""
+        chosen = set(kecamatan)
+        within = [k for k in self.kecamatan_options(kabupaten) if not chosen or k in chosen]
+        if limit is not None and sum(len(self.desa_of.get(k, ())) for k in within) > limit:
+            return None
+        return [code for kec in within for code in self.desa_of.get(kec, ())]
+
+    def label(self, code: str) -> str:
+        return self.labels.get(code, code)
+
+
+def build_index(areas: pd.DataFrame) -> AreaIndex:
+    """The option lists and labels of `areas` (`wilayah_daftar`, sorted by kode_desa)."""
+    kab = areas.drop_duplicates("kode_kabupaten")
+    kec = areas.drop_duplicates("kode_kecamatan")
+    kecamatan_of: dict[str, list[str]] = {}
+    for kab_code, kec_code in zip(kec["kode_kabupaten"], kec["kode_kecamatan"], strict=True):
+        kecamatan_of.setdefault(kab_code, []).append(kec_code)
+    desa_of: dict[str, list[str]] = {}
+    for kec_code, desa_code in zip(areas["kode_kecamatan"], areas["kode_desa"], strict=True):
+        desa_of.setdefault(kec_code, []).append(desa_code)
+    prefix = areas["jenis"].map({"kelurahan": "Kel."}).fillna("Desa")
+    desa_labels = prefix + " " + areas["desa"].astype(str) + " (" + areas["kecamatan"] + ")"
+    words = {
+        **dict(zip(areas["kode_desa"], desa_labels, strict=True)),
+        **dict(zip(kec["kode_kecamatan"], kec["kecamatan"].astype(str), strict=True)),
+        **dict(zip(kab["kode_kabupaten"], kab["kabupaten"].astype(str), strict=True)),
+    }
+    return AreaIndex(
+        kabupaten=tuple(kab["kode_kabupaten"]),
+        kecamatan_of={k: tuple(v) for k, v in kecamatan_of.items()},
+        desa_of={k: tuple(v) for k, v in desa_of.items()},
+        labels=words,
+        kecamatan_of_desa=dict(zip(areas["kode_desa"], areas["kode_kecamatan"], strict=True)),
+        codes={
+            KABUPATEN_KEY: frozenset(kab["kode_kabupaten"]),
+            KECAMATAN_KEY: frozenset(kec["kode_kecamatan"]),
+            DESA_KEY: frozenset(areas["kode_desa"]),
+        },
+    )
 
 
 def _keep_valid(key: str, options: list[str]) -> None:
     allowed = set(options)
-    st.session_state[key] = [c for c in st.session_state.get(key, []) if c in allowed]
+    current = st.session_state.get(key, [])
+    kept = [c for c in current if c in allowed]
+    if kept != current:
+        st.session_state[key] = kept
 
 
-def _init(areas: pd.DataFrame, first: date, last: date, default: date) -> None:
+def _init(index: AreaIndex, first: date, last: date, default: date) -> None:
     for key, param in URL_PARAMS.items():
         if key not in st.session_state:
             codes = _from_url(param)
-            known = set(areas[_CODE_COLUMNS[key]])
+            known = index.codes[key]
             refused = [c for c in codes if c not in known]
             if refused:
                 # Issue 5: a link to an area outside the viewer's scope (or none at all) shows
@@ -161,51 +252,46 @@ def _init(areas: pd.DataFrame, first: date, last: date, default: date) -> None:
         st.session_state[DATE_KEY] = _url_date(first, last) or default
 
 
-def draw(areas: pd.DataFrame, first: date, last: date, default: date) -> Filters:
-    """The sidebar filters (call inside `with st.sidebar`), kept in the URL; returns them."""
-    _init(areas, first, last, default)
-    _apply_drill(areas)
-    lookup = {
-        "kode_kabupaten": areas.drop_duplicates("kode_kabupaten").set_index("kode_kabupaten"),
-        "kode_kecamatan": areas.drop_duplicates("kode_kecamatan").set_index("kode_kecamatan"),
-        "kode_desa": areas.set_index("kode_desa"),
-    }
+def draw(
+    areas: pd.DataFrame,
+    first: date,
+    last: date,
+    default: date,
+    index: AreaIndex | None = None,
+) -> Filters:
+    """The sidebar filters (call inside `with st.sidebar`), kept in the URL; returns them.
+    `index`: the option lists of `areas` when the caller keeps them (ui.area_index)."""
+    index = index or build_index(areas)
+    _init(index, first, last, default)
+    _apply_drill(index)
 
-    kabupaten_options = _options(areas, "kode_kabupaten", {})
-    _keep_valid(KABUPATEN_KEY, kabupaten_options)
+    _keep_valid(KABUPATEN_KEY, list(index.kabupaten))
     st.multiselect(
         "Kabupaten/Kota",
-        kabupaten_options,
+        index.kabupaten,
         key=KABUPATEN_KEY,
-        format_func=lambda c: str(lookup["kode_kabupaten"].at[c, "kabupaten"]),
+        format_func=index.label,
         placeholder="Semua kabupaten/kota",
     )
-    kecamatan_options = _options(
-        areas, "kode_kecamatan", {"kode_kabupaten": st.session_state[KABUPATEN_KEY]}
-    )
+    kecamatan_options = index.kecamatan_options(st.session_state[KABUPATEN_KEY])
     _keep_valid(KECAMATAN_KEY, kecamatan_options)
     st.multiselect(
         "Kecamatan",
         kecamatan_options,
         key=KECAMATAN_KEY,
-        format_func=lambda c: str(lookup["kode_kecamatan"].at[c, "kecamatan"]),
+        format_func=index.label,
         placeholder="Semua kecamatan",
     )
-    desa_options = _options(
-        areas,
-        "kode_desa",
-        {
-            "kode_kabupaten": st.session_state[KABUPATEN_KEY],
-            "kode_kecamatan": st.session_state[KECAMATAN_KEY],
-        },
+    desa_options = index.desa_options(
+        st.session_state[KABUPATEN_KEY], st.session_state[KECAMATAN_KEY], MAX_DESA_OPTIONS
     )
-    too_many = len(desa_options) > MAX_DESA_OPTIONS
-    _keep_valid(DESA_KEY, [] if too_many else desa_options)
+    too_many = desa_options is None
+    _keep_valid(DESA_KEY, desa_options or [])
     st.multiselect(
         "Desa/Kelurahan",
-        [] if too_many else desa_options,
+        desa_options or [],
         key=DESA_KEY,
-        format_func=lambda c: _desa_label(lookup["kode_desa"], c),
+        format_func=index.label,
         placeholder="Pilih kecamatan dulu" if too_many else "Semua desa/kelurahan",
         disabled=too_many,
     )
@@ -220,12 +306,6 @@ def draw(areas: pd.DataFrame, first: date, last: date, default: date) -> Filters
     filters = current(default)
     _write_url(filters, default)
     return filters
-
-
-def _desa_label(desa: pd.DataFrame, code: str) -> str:
-    row = desa.loc[code]
-    prefix = "Kel." if row["jenis"] == "kelurahan" else "Desa"
-    return f"{prefix} {row['desa']} ({row['kecamatan']})"
 
 
 def _write_url(filters: Filters, default: date) -> None:

@@ -808,3 +808,425 @@ def write_json(result: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(result, indent=2, ensure_ascii=False)
     path.write_text(text + "\n", encoding="utf-8")
+
+
+# -- protocol level: the server alone (kesiapan.protocol) -------------------------------------
+
+PROTOCOL_STEPS = ("masuk", "halaman", "filter")
+# The pages a session goes round, from Ringkasan; each round switches page, then filters.
+ROUND_PAGES = ("Cakupan Bimtek", "Kekurangan Petugas", "Supervisi", "Ringkasan")
+KECAMATAN_LABEL = "Kecamatan"
+
+
+@dataclass
+class _ProtocolRun:
+    sessions: int
+    rounds: int
+    timeout_s: float
+    workers: int
+    started: float = field(default_factory=time.monotonic)
+    base_url: str | None = None
+    process: subprocess.Popen[bytes] | None = None
+    log_path: Path | None = None
+    account: tuple[str, str] | None = None
+    accounts_dir: Path | None = None
+    server_ready_s: float | None = None
+    first_render_s: float | None = None
+    sessions_wall_s: float | None = None
+    deadline_hit: bool = False
+    durations: dict[str, list[float]] = field(default_factory=dict)
+    sizes: dict[str, list[int]] = field(default_factory=dict)
+    script_runs: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    server_cpu_s: float | None = None
+    machine_busy_s: float | None = None
+    machine_total_s: float | None = None
+    # Every session signs in first; the rounds start together once all have (a barrier), so
+    # the CPU of signing in (argon2id, two runs each) is counted apart from the rounds'.
+    pgid: int | None = None
+    waiting_sign_ins: int = 0
+    all_signed_in: asyncio.Event | None = None
+    sign_in_cpu_s: float | None = None
+    sign_in_runs: int = 0
+    cpu_at_signed: float | None = None
+
+    @property
+    def deadline(self) -> float:
+        return self.started + self.timeout_s
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def error(self, session: int, step: str, message: str) -> None:
+        text = " ".join(str(message).split())
+        if len(text) > MAX_MESSAGE:
+            text = text[: MAX_MESSAGE - 1] + "…"
+        self.errors.append({"session": session, "step": step, "message": text})
+
+    def signed_in(self) -> None:
+        """One more session is past signing in (or failed at it)."""
+        from kesiapan import protocol
+
+        self.waiting_sign_ins -= 1
+        if self.waiting_sign_ins == 0 and self.all_signed_in is not None:
+            if self.pgid:
+                self.cpu_at_signed = protocol.group_cpu_s(self.pgid)
+            self.sign_in_runs = self.script_runs
+            self.all_signed_in.set()
+
+    def record(self, session: int, step: str, run: Any) -> None:
+        self.durations.setdefault(step, []).append(run.seconds)
+        self.sizes.setdefault(step, []).append(run.bytes)
+        self.script_runs += run.script_runs
+        for text in run.exceptions:
+            self.error(session, step, f"exception di halaman: {text}")
+        for text in run.errors:
+            self.error(session, step, f"galat di halaman: {text}")
+
+
+def run_protocol(
+    data_dir: Path,
+    sessions: int = 20,
+    rounds: int = 3,
+    timeout_s: float = 300,
+    base_url: str | None = None,
+    workers: int = 1,
+    log_path: Path | None = None,
+    account: tuple[str, str] | None = None,
+) -> dict[str, Any]:
+    """`sessions` simultaneous sessions, each signing in, then `rounds` times switching page
+    and changing the kecamatan filter, over Streamlit's websocket protocol (no browser).
+
+    Without `base_url` a server is started on `data_dir` (`workers` app processes; more than
+    one are put behind the reverse proxy, kesiapan.serve) with an account of its own, and
+    stopped at the end. With `base_url` (127.0.0.1 only) that server is used, signing in with
+    `account` (user name, password). Every wait ends by one deadline, `timeout_s` from the
+    call. Returns the figures (see `format_protocol_table`)."""
+    from kesiapan import protocol
+
+    if sessions < 1 or rounds < 1:
+        raise ValueError("jumlah sesi dan putaran harus paling sedikit 1")
+    if not timeout_s > 0:
+        raise ValueError("batas waktu harus lebih dari 0 detik")
+    if base_url is not None:
+        protocol.check_loopback(base_url)
+    data_dir = Path(data_dir)
+    if base_url is None and not data_dir.is_dir():
+        raise LoadTestError(f"folder dataset {data_dir} tidak ada")
+    choices = kecamatan_choices(data_dir)
+    state = _ProtocolRun(sessions, rounds, timeout_s, workers, base_url=base_url)
+    state.account = account
+    temporary_log = base_url is None and log_path is None
+    if base_url is None:
+        state.log_path = log_path or Path(
+            tempfile.mkstemp(prefix="kesiapan-loadtest-", suffix=".log")[1]
+        )
+    try:
+        limit = timeout_s + CANCEL_GRACE_S + 5
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
+            worker.submit(
+                asyncio.run,
+                asyncio.wait_for(_protocol_drive(state, data_dir, choices), timeout=limit),
+            ).result()
+    except TimeoutError:
+        state.deadline_hit = True
+        state.error(0, "semua", f"uji beban tidak berhenti dalam {limit:.0f} dtk; dihentikan")
+    finally:
+        if state.process is not None:
+            stop_server(state.process)
+        if state.accounts_dir is not None:
+            shutil.rmtree(state.accounts_dir, ignore_errors=True)
+    if temporary_log and state.log_path is not None and not state.errors:
+        state.log_path.unlink(missing_ok=True)
+        state.log_path = None
+    return _protocol_result(state)
+
+
+def start_app(
+    data_dir: Path | str,
+    port: int,
+    log: IO[bytes],
+    env: dict[str, str] | None = None,
+    workers: int = 1,
+) -> subprocess.Popen[bytes]:
+    """One app process (`start_server`), or `workers` of them behind the reverse proxy
+    (`python -m kesiapan serve --workers N`), listening on 127.0.0.1:`port`, in a process
+    group of its own."""
+    if workers <= 1:
+        return start_server(data_dir, port, log, env)
+    environment = {
+        **os.environ,
+        "KESIAPAN_DATA": str(data_dir),
+        "PYTHONUNBUFFERED": "1",
+        **(env or {}),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "kesiapan",
+        "serve",
+        "--workers",
+        str(workers),
+        "--port",
+        str(port),
+        "--address",
+        "127.0.0.1",
+    ]
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+async def _protocol_drive(
+    state: _ProtocolRun, data_dir: Path, choices: list[tuple[str, str]]
+) -> None:
+    from kesiapan import protocol
+
+    started = time.monotonic()
+    if state.base_url is None:
+        assert state.log_path is not None
+        port = free_port()
+        state.base_url = f"http://127.0.0.1:{port}"
+        state.accounts_dir = Path(tempfile.mkdtemp(prefix="kesiapan-loadtest-akses-"))
+        state.account = (LOAD_USER, secrets.token_urlsafe(18))
+        akses.add(
+            state.accounts_dir,
+            LOAD_USER,
+            peran="admin",
+            wilayah=[],
+            nama="Uji beban",
+            password=state.account[1],
+        )
+        with state.log_path.open("wb") as log:
+            state.process = start_app(
+                data_dir,
+                port,
+                log,
+                {akses.AKSES_ENV: str(state.accounts_dir)},
+                workers=state.workers,
+            )
+        while not await asyncio.to_thread(healthy, state.base_url):
+            if state.process.poll() is not None:
+                raise LoadTestError(
+                    f"server berhenti dengan kode {state.process.returncode} sebelum siap; "
+                    f"{state.log_path}:\n{tail(state.log_path)}"
+                )
+            if state.remaining() <= 0:
+                state.deadline_hit = True
+                state.error(0, "mulai", "server belum siap sebelum batas waktu")
+                return
+            await asyncio.sleep(0.1)
+        state.server_ready_s = time.monotonic() - started
+
+    # One visitor alone first: from the server's start to the first Ringkasan drawn.
+    try:
+        async with protocol.Session(state.base_url, timeout_s=max(1.0, state.remaining())) as tab:
+            await _signed_in(tab, state)
+        state.first_render_s = time.monotonic() - started
+    except (protocol.ProtocolError, TimeoutError, OSError) as exc:
+        state.error(0, "masuk", f"kunjungan pertama gagal: {exc}")
+        return
+
+    pgid = state.process.pid if state.process is not None else None
+    state.pgid = pgid
+    state.waiting_sign_ins = state.sessions
+    state.all_signed_in = asyncio.Event()
+    cpu_before = protocol.group_cpu_s(pgid) if pgid else None
+    busy_before, total_before = protocol.machine_cpu_s()
+    state.script_runs = 0
+    begin = time.monotonic()
+    tasks = [
+        asyncio.create_task(_protocol_session(state, number, choices))
+        for number in range(1, state.sessions + 1)
+    ]
+    _, pending = await asyncio.wait(tasks, timeout=max(0.0, state.remaining()))
+    if pending:
+        state.deadline_hit = True
+        for task in pending:
+            task.cancel()
+        await asyncio.wait(pending, timeout=CANCEL_GRACE_S)
+    state.sessions_wall_s = time.monotonic() - begin
+    if pgid:
+        state.server_cpu_s = protocol.group_cpu_s(pgid) - cpu_before  # type: ignore[operator]
+        if state.cpu_at_signed is not None:
+            state.sign_in_cpu_s = state.cpu_at_signed - cpu_before  # type: ignore[operator]
+    busy_after, total_after = protocol.machine_cpu_s()
+    state.machine_busy_s = busy_after - busy_before
+    state.machine_total_s = total_after - total_before
+
+
+async def _signed_in(tab: Any, state: _ProtocolRun) -> Any:
+    """Open the app; sign in when it asks. Returns the run that drew the first page."""
+    run = await tab.open()
+    if "Nama pengguna" in tab.widgets and run.headings[:1] == ["Kesiapan KPPS"]:
+        if state.account is None:
+            raise LoadTestError("server ini meminta masuk: beri akun uji (--pengguna)")
+        run = await tab.sign_in(*state.account)
+    if RINGKASAN not in run.headings:
+        raise LoadTestError(f"Ringkasan tidak tampil setelah masuk: {run.headings or run.errors}")
+    return run
+
+
+async def _protocol_session(
+    state: _ProtocolRun, number: int, choices: list[tuple[str, str]]
+) -> None:
+    from kesiapan import protocol
+
+    step = "masuk"
+    waiting = True
+    try:
+        async with protocol.Session(state.base_url or "", timeout_s=state.remaining()) as tab:
+            tab.timeout_s = max(1.0, state.remaining())
+            opened = await tab.open()
+            signed = await tab.sign_in(*state.account) if state.account else opened
+            state.record(number, step, signed)
+            waiting = False
+            state.signed_in()
+            assert state.all_signed_in is not None
+            await state.all_signed_in.wait()
+            for round_number in range(state.rounds):
+                page = ROUND_PAGES[(number + round_number) % len(ROUND_PAGES)]
+                step = "halaman"
+                tab.timeout_s = max(1.0, state.remaining())
+                state.record(number, step, await tab.switch_page(page))
+                step = "filter"
+                # Odd rounds choose a kecamatan (a different one per session), even ones
+                # clear it again: both directions of the same widget.
+                _, name = choices[(number * 7 + round_number) % len(choices)]
+                picked = [name] if round_number % 2 == 0 else []
+                tab.timeout_s = max(1.0, state.remaining())
+                state.record(number, step, await tab.choose(KECAMATAN_LABEL, picked))
+    except asyncio.CancelledError:
+        state.error(number, step, f"dibatalkan: batas waktu {state.timeout_s:.0f} dtk habis")
+        raise
+    except (protocol.ProtocolError, TimeoutError, OSError, LoadTestError) as exc:
+        state.error(number, step, str(exc) or type(exc).__name__)
+    finally:
+        if waiting:
+            state.signed_in()
+
+
+def _protocol_result(state: _ProtocolRun) -> dict[str, Any]:
+    from kesiapan import protocol
+
+    steps = {}
+    for name in PROTOCOL_STEPS:
+        values = state.durations.get(name, [])
+        sizes = state.sizes.get(name, [])
+        steps[name] = {
+            "measured": len(values),
+            "p50_s": _round(protocol.percentile(values, 50)),
+            "p95_s": _round(protocol.percentile(values, 95)),
+            "max_s": _round(max(values) if values else None),
+            "bytes_p50": round(protocol.percentile(sizes, 50) or 0),
+            "bytes_max": max(sizes) if sizes else 0,
+        }
+    wall = state.sessions_wall_s or 0
+    cpu = state.server_cpu_s
+    rounds_cpu = cpu - state.sign_in_cpu_s if cpu and state.sign_in_cpu_s is not None else None
+    rounds_runs = state.script_runs - state.sign_in_runs
+    return {
+        "mode": "protokol",
+        "base_url": state.base_url,
+        "workers": state.workers,
+        "server_started": state.process is not None,
+        "server_pid": state.process.pid if state.process is not None else None,
+        "server_log": str(state.log_path) if state.log_path else None,
+        "sessions": state.sessions,
+        "rounds": state.rounds,
+        "timeout_s": state.timeout_s,
+        "deadline_hit": state.deadline_hit,
+        "server_ready_s": _round(state.server_ready_s),
+        "first_render_s": _round(state.first_render_s),
+        "sessions_wall_s": _round(state.sessions_wall_s),
+        "wall_s": _round(time.monotonic() - state.started),
+        "steps": steps,
+        "script_runs": state.script_runs,
+        "server_cpu_s": _round(cpu),
+        # Page switches and filter changes only: the CPU after every session signed in,
+        # over the script runs after that moment.
+        "cpu_per_run_ms": (
+            round(rounds_cpu / rounds_runs * 1000, 1) if rounds_cpu and rounds_runs else None
+        ),
+        "sign_in_cpu_s": _round(state.sign_in_cpu_s),
+        "sign_in_runs": state.sign_in_runs,
+        "cpu_per_run_with_sign_in_ms": (
+            round(cpu / state.script_runs * 1000, 1) if cpu and state.script_runs else None
+        ),
+        "server_cores_busy": round(cpu / wall, 2) if cpu and wall else None,
+        "machine_cores_busy": (
+            round(state.machine_busy_s / wall, 2) if state.machine_busy_s and wall else None
+        ),
+        "cpu_count": os.cpu_count(),
+        "load_average": _load_average(),
+        "error_count": len(state.errors),
+        "errors": state.errors,
+    }
+
+
+def _load_average() -> list[float] | None:
+    try:
+        return [round(v, 2) for v in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def _bytes(value: float) -> str:
+    if value >= 1 << 20:
+        return f"{value / (1 << 20):.1f} MB".replace(".", ",")
+    return f"{value / 1024:.0f} kB"
+
+
+def format_protocol_table(result: dict[str, Any], max_errors: int = 10) -> str:
+    """The protocol-level figures as a small Indonesian table, for the terminal."""
+    processes = "1 proses" if result["workers"] <= 1 else f"{result['workers']} proses + proksi"
+    lines = [
+        f"Uji beban (protokol): {result['sessions']} sesi serentak × {result['rounds']} "
+        f"putaran di {result['base_url']} ({processes})",
+    ]
+    if result["server_started"]:
+        lines.append(
+            f"Server siap {_detik(result['server_ready_s'])} setelah dinyalakan; Ringkasan "
+            f"pertama {_detik(result['first_render_s'])} setelah dinyalakan"
+        )
+    header = f"{'Langkah':<10}{'Terukur':>9}{'p50':>12}{'p95':>12}{'maks':>12}{'dikirim p50':>14}"
+    lines += ["", header, "-" * len(header)]
+    for name, figures in result["steps"].items():
+        lines.append(
+            f"{name:<10}{figures['measured']:>9}"
+            f"{_detik(figures['p50_s']):>12}{_detik(figures['p95_s']):>12}"
+            f"{_detik(figures['max_s']):>12}{_bytes(figures['bytes_p50']):>14}"
+        )
+    lines += [
+        "",
+        f"Galat: {result['error_count']}"
+        + (" (batas waktu habis)" if result["deadline_hit"] else ""),
+    ]
+    for error in result["errors"][:max_errors]:
+        lines.append(f"  - sesi {error['session']}, {error['step']}: {error['message']}")
+    if result["error_count"] > max_errors:
+        lines.append(f"  … dan {result['error_count'] - max_errors} lainnya")
+    if result["cpu_per_run_ms"] is not None:
+        per_session = (result["sign_in_cpu_s"] or 0) / max(1, result["sessions"]) * 1000
+        lines.append(
+            f"CPU server: {_detik(result['server_cpu_s'])} untuk {result['script_runs']} "
+            f"putaran skrip; pindah halaman dan filter "
+            f"{str(result['cpu_per_run_ms']).replace('.', ',')} ms per putaran; masuk "
+            f"{per_session:.0f} ms per sesi (argon2id dan dua putaran); "
+            f"inti sibuk: server {str(result['server_cores_busy']).replace('.', ',')}, "
+            f"seluruh mesin {str(result['machine_cores_busy']).replace('.', ',')} "
+            f"dari {result['cpu_count']}"
+        )
+    if result["load_average"]:
+        lines.append("Beban mesin (1/5/15 menit): " + " / ".join(map(str, result["load_average"])))
+    lines.append(
+        f"Waktu total: {_detik(result['wall_s'])} "
+        f"(sesi serentak: {_detik(result['sessions_wall_s'])})"
+    )
+    return "\n".join(lines)

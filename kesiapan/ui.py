@@ -6,15 +6,19 @@ figure; nothing here aggregates: it maps codes to words and formats for display.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import functools
+import hashlib
 import os
+import threading
 import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -34,6 +38,9 @@ CAPPED = "kesiapan_dibatasi"
 REFUSED_KEY = "_pilihan_ditolak"
 RUNS_KEY = "_jalan_terakhir"  # monotonic times of this session's recent runs
 MAX_RUNS, RUNS_WINDOW = 40, 10.0  # runs of one session within the window before it must wait
+# Areas one chart shows as bars at most: beyond this a summary goes one level up (kabupaten)
+# and a list of kecamatan is cut to the ones that need attention first.
+MAX_CHART_AREAS = 60
 
 
 def data_folder() -> Path:
@@ -78,9 +85,11 @@ def _query(
     )
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def kecamatan_geojson(folder: str, kecamatan: tuple[str, ...]) -> dict | None:
-    """The boundaries of these kecamatan (kesiapan.briefing reads them for the PDF too)."""
+    """The boundaries of these kecamatan (kesiapan.briefing reads them for the PDF too).
+    One object shared by every session (never changed in place): a copy per run was
+    hundreds of kilobytes unpickled, and `figure()` knows it by identity."""
     from kesiapan import briefing
 
     return briefing.kecamatan_geojson(Path(folder), kecamatan)
@@ -93,6 +102,11 @@ class Page:
     filters: flt.Filters
     areas: pd.DataFrame
     sesi: masuk.Sesi
+
+    @property
+    def index(self) -> flt.AreaIndex:
+        """The area filters' option lists for this viewer (built once per version and scope)."""
+        return _view(self.folder, self.sesi.pengguna.cakupan).index
 
     @property
     def tampil(self) -> privacy.Tampil:
@@ -177,10 +191,14 @@ class Page:
 
     def areas_summary(self) -> tuple[pd.DataFrame, str, str, str]:
         """The summary one level below the view: desa inside one kecamatan, else kecamatan,
-        judged against the schedule (`judged`), worst first. Returns the frame, its name
-        column, its code column and the drill level."""
+        or kabupaten when the view spans several kabupaten with more kecamatan than a chart
+        or a ranking can show (a province, the country); judged against the schedule
+        (`judged`), worst first. Returns the frame, its name column, its code column and the
+        drill level."""
         if self.single_kecamatan:
             return self.judged("desa"), "desa", "kode_desa", "desa"
+        if self.spans_kabupaten:
+            return self.judged("kabupaten"), "kabupaten", "kode_kabupaten", "kabupaten"
         return self.judged("kecamatan"), "kecamatan", "kode_kecamatan", "kecamatan"
 
     def judged(self, level: str) -> pd.DataFrame:
@@ -201,6 +219,17 @@ class Page:
         day = pd.Timestamp(found["tanggal_sebelumnya"].iloc[0]).date()
         total = self.query("ringkasan_total", as_of=day)
         return day, (total.iloc[0] if len(total) else None)
+
+    @property
+    def spans_kabupaten(self) -> bool:
+        """Whether the view covers several kabupaten and more than MAX_CHART_AREAS kecamatan
+        (no kecamatan or desa chosen): its summary then goes by kabupaten."""
+        if self.filters.kecamatan or self.filters.desa:
+            return False
+        index = self.index
+        chosen = list(self.filters.kabupaten)
+        kabupaten = chosen or index.kabupaten
+        return len(kabupaten) > 1 and len(index.kecamatan_options(chosen)) > MAX_CHART_AREAS
 
     @property
     def single_kecamatan(self) -> str | None:
@@ -225,9 +254,25 @@ def page() -> Page:
     signed-in viewer this draws the sign-in screen and stops the page (kesiapan.masuk)."""
     sesi = masuk.current(data_folder())
     folder = str(resolve_folder(data_folder()))  # issue 7: query caches keyed by version
-    data = dataset(folder).scoped(sesi.pengguna.cakupan)
-    areas = _query(folder, data.cakupan, "wilayah_daftar", None, None, None, None)
-    return Page(folder, data, flt.current(data.default_as_of), areas, sesi)
+    scope = _view(folder, sesi.pengguna.cakupan)
+    return Page(folder, scope.data, flt.current(scope.data.default_as_of), scope.areas, sesi)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    data: Dataset
+    areas: pd.DataFrame  # shared by every session of this scope: never changed in place
+    index: flt.AreaIndex
+
+
+@st.cache_resource(max_entries=64, ttl=3600, show_spinner=False)
+def _view(folder: str, cakupan: tuple[str, ...] | None) -> _Scope:
+    """The dataset of one version seen from one area scope, its area list and the filters'
+    option lists: worked out once per version and scope, not on every run. An hour without
+    use lets an old version's connection go after an import."""
+    data = dataset(folder).scoped(cakupan)
+    areas = data.query("wilayah_daftar")
+    return _Scope(data, areas, flt.build_index(areas))
 
 
 # -- tables ------------------------------------------------------------------------------------
@@ -238,28 +283,41 @@ mask_phone = privacy.mask_phone
 
 def for_display(frame: pd.DataFrame) -> pd.DataFrame:
     """Words instead of codes: status and jabatan labels, dates in Indonesian, a dash for a
-    blank (st.dataframe prints "None" for a missing value whatever the Styler says)."""
+    blank (st.dataframe prints "None" for a missing value whatever the Styler says). Each
+    distinct value is worded once and mapped back: a column of 1.000 rows holds a handful."""
     out = frame.copy()
     for column in out.columns:
         values = out[column]
         if column == "status" or column.endswith("_status") or column == "status_jadwal":
-            out[column] = values.map(lambda s: STATUS_WORDS.get(s, s))
+            out[column] = _each_distinct(values, lambda s: STATUS_WORDS.get(s, s))
         elif column.startswith("jabatan"):
-            out[column] = values.map(lambda j: j.capitalize() if isinstance(j, str) else j)
+            out[column] = _each_distinct(values, lambda j: j.capitalize() if _text(j) else j)
         elif column.startswith("alasan"):
-            out[column] = values.map(lambda a: labels.kalimat(a) if isinstance(a, str) else a)
+            out[column] = _each_distinct(values, lambda a: labels.kalimat(a) if _text(a) else a)
         elif pd.api.types.is_bool_dtype(values):
             # Words, not checkboxes: next to a selectable row a checkbox reads as a control.
-            out[column] = values.map(lambda b: "–" if pd.isna(b) else ("Ya" if b else "Tidak"))
+            out[column] = _each_distinct(values, lambda b: "Ya" if b else "Tidak")
         elif pd.api.types.is_datetime64_any_dtype(values):
-            out[column] = values.map(lambda d: "–" if pd.isna(d) else labels.tanggal(d.date()))
+            out[column] = _each_distinct(values, lambda d: labels.tanggal(d.date()))
         elif values.hasnans and pd.api.types.is_numeric_dtype(values):
             # Text from here on: the blank must read as a dash, the numbers as Indonesian ones.
-            number = labels.persen if _is_share(column) else labels.angka
-            out[column] = values.map(lambda v, f=number: "–" if pd.isna(v) else f(v))
+            out[column] = _each_distinct(
+                values, labels.persen if _is_share(column) else labels.angka
+            )
         if out[column].hasnans:
             out[column] = out[column].astype(object).where(out[column].notna(), "–")
     return out
+
+
+def _each_distinct(values: pd.Series, word: Callable[[Any], str]) -> pd.Series:
+    """`word` of every non-blank value, worked out once per distinct value; blanks stay
+    blank."""
+    lookup = {value: word(value) for value in values.dropna().unique()}
+    return values.map(lookup).astype(object).where(values.notna(), None)
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str)
 
 
 # Titles of the tables on the pages, by widget key, for the files they download as; a page may
@@ -286,19 +344,30 @@ def _download_buttons(files: exports.TableFiles, key: str, view: Page) -> None:
     """Excel and CSV of one table; the files are written only when a button is pressed, and a
     file that names people unmasked is written into the audit log as it is made."""
     row = st.container(horizontal=True, gap="small")
+    area = view.area_name()
+    stem_key = (files.title, area, view.filters.as_of)
+    stem = _STEMS.get(stem_key)
+    if stem is None:
+        stem = _STEMS.setdefault(stem_key, files.stem)
+        if len(_STEMS) > MAX_FIGURES:
+            _STEMS.clear()
     for label, kind, make, mime in (
         ("Unduh Excel", "xlsx", files.xlsx, exports.XLSX_MIME),
         ("Unduh CSV", "csv", files.csv, exports.CSV_MIME),
     ):
         row.download_button(
             label,
-            _audited(view, f"{files.stem}.{kind}", files.table, make),
-            file_name=f"{files.stem}.{kind}",
+            _audited(view, f"{stem}.{kind}", files.table, make),
+            file_name=f"{stem}.{kind}",
             mime=mime,
             key=f"{key}_{kind}",
             icon=":material/download:",
             on_click="ignore",
         )
+
+
+# File names of downloads by (title, area words, date): the same view names its files alike.
+_STEMS: dict[tuple[object, ...], str] = {}
 
 
 def _audited(
@@ -414,6 +483,8 @@ def _named_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:
 ROW_HEIGHT = 35  # st.dataframe's default row height in pixels
 LAT_LON = ("lat", "lon")
 MAX_TABLE_HEIGHT = 560
+# Rows of a table sent to the browser; a longer list is cut here and downloaded whole.
+MAX_ROWS_SHOWN = 1000
 
 
 def _is_share(column: str) -> bool:
@@ -433,25 +504,99 @@ def column_config(frame: pd.DataFrame) -> dict[str, object]:
     return config
 
 
-def styled(shown: pd.DataFrame, raw: pd.DataFrame) -> object:
-    """Indonesian number display (19.082, 87,5%) that still sorts by the numbers: the browser's
-    locale decides Streamlit's own number formats, so the Styler formats them instead."""
-    formats = {}
+def display_values(shown: pd.DataFrame, raw: pd.DataFrame) -> dict[str, pd.Series]:
+    """The Indonesian text of every number that must read differently from its plain digits
+    (19.082, 87,5%), per column: the cells the browser shows instead of the numbers, which
+    stay numbers so that a click on a header still sorts by them. Integers under 1.000 read
+    the same either way and carry no text."""
+    texts: dict[str, pd.Series] = {}
     for column in shown.columns:
         if column not in raw.columns or pd.api.types.is_bool_dtype(raw[column]):
             continue
-        if not pd.api.types.is_numeric_dtype(shown[column]):
+        values = shown[column]
+        if not pd.api.types.is_numeric_dtype(values):
             continue  # already text (for_display wrote a blank as a dash)
         if _is_share(column):
-            formats[column] = labels.persen
+            texts[column] = _each_distinct(values, labels.persen)
         elif pd.api.types.is_integer_dtype(raw[column]) and column != "nomor_tps":
-            formats[column] = labels.angka
-    # Every blank shows as a dash (pandas would print None or <NA>), numbers the Indonesian way.
-    return shown.style.format(na_rep="–").format(formats, na_rep="–")
+            large = values.abs() >= 1000
+            if large.any():
+                texts[column] = _each_distinct(values[large], labels.angka)
+    return texts
+
+
+def _carrier(
+    shown: pd.DataFrame,
+    texts: dict[str, pd.Series],
+    cell_styles: dict[str, list[tuple[str, str]]] | None = None,
+) -> object:
+    """`shown` as st.dataframe should get it: the plain frame when no cell needs a text of
+    its own, else a pandas Styler carrying only those texts (and `cell_styles`: column ->
+    CSS properties per row, for the coverage band).
+
+    Streamlit reads display texts from a Styler alone, by calling its `_compute` and
+    `_translate` and keeping the cells' ids, display values and styles. pandas' own
+    rendering builds a dict of a dozen entries per cell of the whole table and refuses
+    more than 262.144 cells; here only the cells that need a text are listed, worked out
+    column by column, and nothing else is rendered (tests/test_ui_tables.py checks what
+    the browser receives, string for string)."""
+    if not texts and not cell_styles:
+        return shown
+    position = {column: i for i, column in enumerate(shown.columns)}
+    body = [
+        {"id": f"row{row}_col{position[column]}", "display_value": text}
+        for column, series in texts.items()
+        for row, text in zip(series.index, series.tolist(), strict=True)
+        if text is not None
+    ]
+    groups: dict[tuple[tuple[str, str], ...], list[str]] = {}
+    for column, per_row in (cell_styles or {}).items():
+        for row, props in enumerate(per_row):
+            selector = f"row{row}_col{position[column]}"
+            groups.setdefault(tuple(props), []).append(selector)
+    translated = {
+        "body": [body],
+        "cellstyle": [
+            {"props": list(props), "selectors": selectors} for props, selectors in groups.items()
+        ],
+        "table_styles": [],
+    }
+    styler = shown.style
+    styler._compute = lambda: styler  # type: ignore[method-assign]
+    styler._translate = lambda *args, **kwargs: translated  # type: ignore[method-assign]
+    return styler
+
+
+def _prepare(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """A table's words and Indonesian number texts, as the browser gets them."""
+    shown = for_display(raw).reset_index(drop=True)
+    shown.attrs = {}  # Streamlit would send them along to the browser
+    return shown, display_values(shown, raw)
 
 
 def table_height(rows: int) -> int:
     return min(ROW_HEIGHT * (rows + 1) + 3, MAX_TABLE_HEIGHT)
+
+
+def bounded(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The first MAX_ROWS_SHOWN rows of a long table, and how many it has in all: a table is
+    never sent whole to the browser when it is long (a national list has hundreds of
+    thousands of rows); its downloads hold every row."""
+    return (frame.head(MAX_ROWS_SHOWN) if len(frame) > MAX_ROWS_SHOWN else frame), len(frame)
+
+
+def _cut_note(total: int, view: Page | None) -> None:
+    if total <= MAX_ROWS_SHOWN:
+        return
+    where = (
+        "daftar lengkap ada di unduhan Excel/CSV di bawah"
+        if view is not None and view.boleh(akses.EKSPOR)
+        else "pilih wilayah yang lebih sempit untuk melihat sisanya"
+    )
+    st.caption(
+        f"{labels.angka(MAX_ROWS_SHOWN)} baris pertama dari {labels.angka(total)} "
+        f"ditampilkan; {where}."
+    )
 
 
 def table(
@@ -462,11 +607,14 @@ def table(
     **kwargs: object,
 ) -> object:
     """st.dataframe of the chosen columns with Indonesian headers and formats, and under it
-    Excel and CSV downloads (`download`: False for none, or the files' title)."""
-    shown = for_display(frame[columns]).reset_index(drop=True)
-    shown.attrs = {}  # Streamlit would send them along to the browser
+    Excel and CSV downloads (`download`: False for none, or the files' title). A long table
+    shows its first MAX_ROWS_SHOWN rows (a selection's row numbers are those of `frame`)."""
+    head, total = bounded(frame)
+    shown, texts = remembered(
+        ("table", _content_key(head[columns])), lambda: _prepare(head[columns])
+    )
     event = st.dataframe(
-        styled(shown, frame[columns]),
+        _carrier(shown, texts),
         hide_index=True,
         column_config=column_config(shown),
         key=key,
@@ -474,6 +622,7 @@ def table(
         height=table_height(len(shown)),
         **kwargs,
     )
+    _cut_note(total, page() if total > MAX_ROWS_SHOWN else None)
     if download:
         table_downloads(frame, columns, key, download if isinstance(download, str) else None)
     return event
@@ -491,23 +640,24 @@ def status_table(
     download: bool | str = True,
 ) -> None:
     """A summary table whose first column is the schedule status (`status_jadwal`, else the
-    coverage band) in the shared colours; selecting a row drills into that kecamatan (or desa).
-    Downloads as `table()`."""
-    if "status_jadwal" in frame.columns:  # judged against the schedule (Page.judged)
-        chips = frame["status_jadwal"].map(theme.SCHEDULE_LABELS)
-        colors = {theme.SCHEDULE_LABELS[s]: theme.SCHEDULE_COLORS[s] for s in theme.SCHEDULE_ORDER}
-    else:
-        chips = frame["cakupan_bimtek"].map(theme.coverage_band).map(theme.COVERAGE_LABELS)
-        colors = dict(
-            zip(theme.COVERAGE_LABELS.values(), theme.COVERAGE_COLORS.values(), strict=True)
-        )
-    shown = for_display(frame[columns]).reset_index(drop=True)
-    shown.attrs = {}  # Streamlit would send them along to the browser
-    shown.insert(0, "kesiapan", chips.tolist())
-    table_style = styled(shown, frame[columns]).map(
-        lambda v: f"background-color: {colors.get(v, '')}; color: white; font-weight: 600",
-        subset=["kesiapan"],
-    )
+    coverage band) in the shared colours; selecting a row drills into that area. Downloads as
+    `table()`."""
+    head, total = bounded(frame)
+    judged = "status_jadwal" in frame.columns  # judged against the schedule (Page.judged)
+    needed = head[list(dict.fromkeys([*columns, "status_jadwal" if judged else "cakupan_bimtek"]))]
+
+    def prepare() -> tuple[pd.DataFrame, dict[str, pd.Series], list[list[tuple[str, str]]]]:
+        shown, texts = _prepare(head[columns])
+        shown.insert(0, "kesiapan", _chips(head).tolist())
+        colors = _chip_colors(judged)
+        band_style = [
+            [("background-color", colors.get(b, "")), ("color", "white"), ("font-weight", "600")]
+            for b in shown["kesiapan"]
+        ]
+        return shown, texts, band_style
+
+    shown, texts, band_style = remembered(("status", _content_key(needed), tuple(columns)), prepare)
+    table_style = _carrier(shown, texts, {"kesiapan": band_style})
     config = column_config(shown)
     config["kesiapan"] = st.column_config.TextColumn("Kesiapan")
     event = st.dataframe(
@@ -520,18 +670,32 @@ def status_table(
         on_select="rerun" if drill_col else "ignore",
         selection_mode="single-row",
     )
+    _cut_note(total, page() if total > MAX_ROWS_SHOWN else None)
     if download:
-        banded = frame.assign(kesiapan=chips)
+        banded = frame.assign(kesiapan=_chips(frame))
         title = download if isinstance(download, str) else None
         table_downloads(banded, ["kesiapan", *columns], key, title)
     rows = event.selection.rows if drill_col and event else []
     if rows:
         index = rows[0]
-        if isinstance(index, int) and 0 <= index < len(frame):
-            code = frame[drill_col].iloc[index]
-            _drill("desa" if drill_col == "kode_desa" else "kecamatan", code)
+        if isinstance(index, int) and 0 <= index < len(head):
+            level = {"kode_desa": "desa", "kode_kabupaten": "kabupaten"}.get(drill_col, "kecamatan")
+            _drill(level, head[drill_col].iloc[index])
         else:
             _refuse(f"baris {str(index)[:20]}")
+
+
+def _chips(frame: pd.DataFrame) -> pd.Series:
+    """The words of a summary's first column: its schedule status, else its coverage band."""
+    if "status_jadwal" in frame.columns:
+        return frame["status_jadwal"].map(theme.SCHEDULE_LABELS)
+    return frame["cakupan_bimtek"].map(theme.coverage_band).map(theme.COVERAGE_LABELS)
+
+
+def _chip_colors(judged: bool) -> dict[str, str]:
+    if judged:
+        return {theme.SCHEDULE_LABELS[s]: theme.SCHEDULE_COLORS[s] for s in theme.SCHEDULE_ORDER}
+    return dict(zip(theme.COVERAGE_LABELS.values(), theme.COVERAGE_COLORS.values(), strict=True))
 
 
 def view_key(key: str) -> str:
@@ -549,7 +713,7 @@ def _drill(level: str, code: object) -> None:
     """Drill into an area chosen on a chart or table, if it is one the viewer may see; a code
     outside the view's areas (only a forged message can send one) is refused and cleared."""
     areas = page().areas
-    column = "kode_desa" if level == "desa" else "kode_kecamatan"
+    column = f"kode_{level}"
     if isinstance(code, str) and code in set(areas[column]):
         flt.drill(**{level: code})
     else:
@@ -591,6 +755,74 @@ def drill_from_chart(figure: object, key: str, level: str = "kecamatan") -> None
     if points and isinstance(points[0], dict) and points[0].get("customdata"):
         custom = points[0]["customdata"]
         _drill(level, custom[0] if isinstance(custom, list) and custom else custom)
+
+
+def longest_waits(per_kecamatan: pd.DataFrame) -> pd.DataFrame:
+    """`supervisi_kecamatan` rows for the days-since-visit chart: all of them, or when there
+    are more than MAX_CHART_AREAS, the kecamatan never visited and then those waiting longest
+    (the chart's own order), with a caption saying so; the table below lists them all."""
+    if len(per_kecamatan) <= MAX_CHART_AREAS:
+        return per_kecamatan
+    waiting = per_kecamatan.assign(
+        _never=per_kecamatan["hari_sejak_kunjungan"].isna(),
+    ).sort_values(
+        ["_never", "hari_sejak_kunjungan", "kode_kecamatan"], ascending=[False, False, True]
+    )
+    st.caption(
+        f"{labels.angka(MAX_CHART_AREAS)} dari {labels.angka(len(per_kecamatan))} kecamatan: "
+        "yang belum pernah dikunjungi, lalu yang paling lama menunggu. Pilih kabupaten untuk "
+        "melihat semua kecamatannya."
+    )
+    return waiting.head(MAX_CHART_AREAS).drop(columns="_never")
+
+
+MAX_FIGURES = 512  # figures and prepared tables kept per process (a page has 2-8)
+_FIGURES: collections.OrderedDict[tuple[object, ...], object] = collections.OrderedDict()
+_FIGURES_LOCK = threading.Lock()
+
+
+def figure(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`builder(*args, **kwargs)` (a kesiapan.charts builder), built once per content of its
+    arguments and kept for every session of this process: the same query answer always
+    draws the same figure, and building one through Plotly's validation was a quarter of a
+    run. Frames are keyed by their values; dicts and lists (GeoJSON) by identity, so they
+    must come from a shared cache (`kecamatan_geojson`). The figure is shared: never change
+    it after this call."""
+    key = (
+        builder.__module__,
+        builder.__qualname__,
+        tuple(_content_key(a) for a in args),
+        tuple(sorted((k, _content_key(v)) for k, v in kwargs.items())),
+    )
+    return remembered(key, lambda: builder(*args, **kwargs))
+
+
+def remembered(key: tuple[object, ...], build: Callable[[], Any]) -> Any:
+    """What `build()` returns for `key`, built once and kept for every session of this
+    process (the last MAX_FIGURES keys). Keys are made of `_content_key`s, so equal data is
+    one entry and different data (a masked and an unmasked list) never shares one. What it
+    returns is shared: never change it."""
+    with _FIGURES_LOCK:
+        found = _FIGURES.get(key)
+        if found is not None:
+            _FIGURES.move_to_end(key)
+            return found
+    built = build()
+    with _FIGURES_LOCK:
+        _FIGURES[key] = built
+        while len(_FIGURES) > MAX_FIGURES:
+            _FIGURES.popitem(last=False)
+    return built
+
+
+def _content_key(value: object) -> object:
+    if isinstance(value, pd.DataFrame):
+        hashed = pd.util.hash_pandas_object(value, index=True).to_numpy()
+        digest = hashlib.blake2b(hashed.tobytes(), digest_size=16).hexdigest()
+        return ("frame", tuple(value.columns), tuple(map(str, value.dtypes)), digest)
+    if isinstance(value, dict | list):
+        return ("id", id(value))
+    return value
 
 
 def desa_points(desa: pd.DataFrame) -> pd.DataFrame:

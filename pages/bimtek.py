@@ -37,7 +37,9 @@ st.info(actions.plan_sentence(schedule, page.filters.as_of), icon=":material/eve
 summary, name_col, code_col, level = page.areas_summary()
 st.subheader(f"Cakupan per {level} terhadap sasaran jadwal")
 st.caption(f"{theme.SCHEDULE_CAPTION} {theme.AREAS_ORDER_TEXT} Klik batang untuk merinci.")
-ui.drill_from_chart(charts.coverage_by_area(summary, name_col, code_col), "cakupan", level)
+ui.drill_from_chart(
+    ui.figure(charts.coverage_by_area, summary, name_col, code_col), "cakupan", level
+)
 
 st.subheader("Perkembangan KPPS terlatih")
 curve = page.query("bimtek_kumulatif")
@@ -45,7 +47,8 @@ if curve.empty:
     ui.empty(f"Belum ada sesi Bimtek sampai {labels.tanggal(page.filters.as_of)}.")
 else:
     config = page.data.config
-    figure = charts.bimtek_curve(
+    figure = ui.figure(
+        charts.bimtek_curve,
         curve,
         config.bimtek_mulai,
         config.bimtek_selesai,
@@ -63,10 +66,12 @@ else:
     planned = page.query("rencana_sesi")[["kode_sesi", "ditempatkan", "kursi_sisa"]]
     sessions = sessions.merge(planned, on="kode_sesi", how="left")
     if len(sessions) <= MAX_SESSIONS_CHARTED:
-        st.plotly_chart(charts.sessions_capacity(sessions), key="sesi", theme=None)
+        st.plotly_chart(ui.figure(charts.sessions_capacity, sessions), key="sesi", theme=None)
     else:
         st.plotly_chart(
-            charts.sessions_by_day(page.query("bimtek_sesi_harian")), key="sesi_harian", theme=None
+            ui.figure(charts.sessions_by_day, page.query("bimtek_sesi_harian")),
+            key="sesi_harian",
+            theme=None,
         )
         st.caption(
             f"{labels.angka(len(sessions))} sesi, dijumlah per hari: pilih satu kecamatan untuk "

@@ -37,13 +37,17 @@ with left:
         kecamatan = page.judged("kecamatan")
         points = ui.desa_points(page.query("supervisi_desa")) if page.single_kecamatan else None
         st.plotly_chart(
-            charts.kecamatan_map(kecamatan, geojson, points=points), key="peta", theme=None
+            ui.figure(charts.kecamatan_map, kecamatan, geojson, points=points),
+            key="peta",
+            theme=None,
         )
         st.caption(theme.SCHEDULE_CAPTION)
 with right:
     st.subheader(f"Status TPS per {level}")
     st.caption("Urutan: TPS bermasalah terbanyak di atas.")
-    ui.drill_from_chart(charts.status_by_area(summary, name_col, code_col), "status", level)
+    ui.drill_from_chart(
+        ui.figure(charts.status_by_area, summary, name_col, code_col), "status", level
+    )
 
 st.subheader(f"Peringkat {level} (perlu perhatian di atas)")
 st.caption(f"{theme.AREAS_ORDER_TEXT} Pilih satu baris untuk melihat wilayah itu lebih rinci.")

@@ -1,5 +1,6 @@
 """Kekurangan Petugas TPS: TPS by status, the TPS with gaps and their members, replacements."""
 
+import pandas as pd
 import streamlit as st
 
 from kesiapan import charts, labels, ui
@@ -19,13 +20,18 @@ for col, label, part, whole, noun in (
 summary, name_col, code_col, level = page.areas_summary()
 st.subheader(f"Status TPS per {level}")
 st.caption("Urutan: TPS bermasalah terbanyak di atas. Klik batang untuk merinci.")
-ui.drill_from_chart(charts.status_by_area(summary, name_col, code_col), "status", level)
+ui.drill_from_chart(ui.figure(charts.status_by_area, summary, name_col, code_col), "status", level)
 
 st.subheader("TPS dengan kursi kosong atau tanpa ketua")
 gaps = page.query("tps_kekurangan")
-if gaps.empty:
-    ui.empty(f"Semua TPS di {labels.polos(page.area_name())} lengkap dan punya ketua.")
-else:
+
+
+# A fragment: choosing a TPS reruns this part only, not the whole page.
+@st.fragment
+def gaps_and_members(gaps: pd.DataFrame) -> None:
+    if gaps.empty:
+        ui.empty(f"Semua TPS di {labels.polos(page.area_name())} lengkap dan punya ketua.")
+        return
     st.caption(
         "Urutan: kursi kosong terbanyak di atas, lalu TPS tanpa ketua. Pilih satu TPS untuk "
         "melihat anggotanya."
@@ -58,13 +64,16 @@ else:
                 key="anggota",
             )
 
+
+gaps_and_members(gaps)
+
 st.subheader("Penggantian antar waktu (PAW)")
 paw = page.masked(page.query("paw"))
 if paw.empty:
     until = labels.tanggal(page.filters.as_of)
     ui.empty(f"Belum ada KPPS yang berhenti di {labels.polos(page.area_name())} sampai {until}.")
 else:
-    st.plotly_chart(charts.paw_timeline(paw), key="paw", theme=None)
+    st.plotly_chart(ui.figure(charts.paw_timeline, paw), key="paw", theme=None)
     st.caption("Urut tanggal berhenti.")
     columns = [
         "tanggal_berhenti",

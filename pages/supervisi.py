@@ -52,18 +52,21 @@ with left:
     else:
         on_map = page.query("supervisi_kunjungan", **whole) if chosen else visits
         st.plotly_chart(
-            charts.visits_map(on_map, geojson, per_kecamatan), key="peta_kunjungan", theme=None
+            ui.figure(charts.visits_map, on_map, geojson, per_kecamatan),
+            key="peta_kunjungan",
+            theme=None,
         )
 with right:
     st.subheader("Hari sejak kunjungan terakhir")
-    st.plotly_chart(charts.days_since_visit(per_kecamatan), key="hari_sejak", theme=None)
+    waits = ui.longest_waits(per_kecamatan)  # a country has 7.000 kecamatan: the first 60
+    st.plotly_chart(ui.figure(charts.days_since_visit, waits), key="hari_sejak", theme=None)
 
 st.subheader("Kunjungan per hari menurut lembaga")
 if visits.empty:
     until = labels.tanggal(page.filters.as_of)
     ui.empty(f"Belum ada kunjungan supervisi di {labels.polos(page.area_name())} sampai {until}.")
 else:
-    st.plotly_chart(charts.visits_timeline(visits), key="linimasa", theme=None)
+    st.plotly_chart(ui.figure(charts.visits_timeline, visits), key="linimasa", theme=None)
 
 st.subheader("Per kecamatan")
 st.caption(theme.VISITS_ORDER_TEXT)

@@ -9,13 +9,21 @@ from kesiapan import bench
 from tests.conftest import ROOT
 
 # What page.areas_summary() runs: the summaries and their schedules (ui.Page.judged).
-AREA_SUMMARIES = {"ringkasan_kecamatan", "ringkasan_desa", "jadwal_kecamatan", "jadwal_desa"}
+AREA_SUMMARIES = {
+    "ringkasan_kabupaten",
+    "ringkasan_kecamatan",
+    "ringkasan_desa",
+    "jadwal_kabupaten",
+    "jadwal_kecamatan",
+    "jadwal_desa",
+}
 
 
 def test_page_queries_are_the_queries_each_page_calls() -> None:
     views = [
         bench.View("", date(2024, 2, 12)),
         bench.View("", date(2024, 2, 12), kecamatan=("35.27.02",)),
+        bench.View("", date(2024, 2, 12), by_kabupaten=True),
     ]
     for page, file_name in bench.PAGE_FILES.items():
         text = (ROOT / "pages" / file_name).read_text(encoding="utf-8")

@@ -75,3 +75,39 @@ def test_three_sessions_on_the_sample(tmp_path: Path) -> None:
     # The server was stopped: its process group is gone and its port is free again.
     assert _process_group_gone(result["server_pid"])
     assert _port_is_free(result["port"])
+
+
+def test_protocol_mode_two_sessions_sign_in_switch_and_filter(tmp_path: Path) -> None:
+    """The protocol client signs in, switches page and changes the filter like a browser."""
+    data = tmp_path / "sample"
+    shutil.copytree(SAMPLE, data)
+    result = loadtest.run_protocol(data, sessions=2, rounds=2, timeout_s=TIMEOUT_S)
+    print(loadtest.format_protocol_table(result))
+
+    assert result["error_count"] == 0, result["errors"]
+    assert result["deadline_hit"] is False
+    steps = result["steps"]
+    assert list(steps) == ["masuk", "halaman", "filter"]
+    assert steps["masuk"]["measured"] == 2
+    assert steps["halaman"]["measured"] == steps["filter"]["measured"] == 4
+    for figures in steps.values():
+        assert 0 < figures["p50_s"] <= figures["p95_s"] <= figures["max_s"]
+        assert figures["bytes_p50"] > 1000  # a page was sent, not an empty answer
+    # A sign-in is two runs (the form's, then the page's); every other step one.
+    assert result["script_runs"] == 2 * 2 + 2 * 4
+    assert result["server_cpu_s"] > 0 and result["cpu_per_run_ms"] > 0
+    # Signing in (2 runs per session) is counted apart from the rounds (1 run per step).
+    assert result["sign_in_runs"] == 2 * 2
+    assert 0 < result["sign_in_cpu_s"] < result["server_cpu_s"]
+    assert _process_group_gone(result["server_pid"])
+
+
+def test_protocol_client_refuses_other_hosts() -> None:
+    import pytest
+
+    from kesiapan import protocol
+
+    for url in ("http://10.0.0.5:8501", "http://example.org", "http://192.168.1.1"):
+        with pytest.raises(ValueError, match=r"127\.0\.0\.1"):
+            protocol.Session(url)
+    protocol.check_loopback("http://127.0.0.1:8501")
