@@ -250,7 +250,7 @@ def test_a_view_over_many_kecamatan_ranks_kabupaten_and_drills_into_one(
     assert not at.exception
     ranking = at.dataframe[0].value
     assert sorted(ranking["kabupaten"]) == ["Bangkalan", "Sampang"]
-    assert any(s.value == "Peringkat kabupaten (cakupan terendah di atas)" for s in at.subheader)
+    assert any(s.value == "Peringkat kabupaten (perlu perhatian di atas)" for s in at.subheader)
     at = overview(kab="35.27")
     assert sorted(at.dataframe[0].value["kecamatan"]) == ["Sreseh", "Torjun"]
 
