@@ -55,8 +55,11 @@ def _query(
     kecamatan: tuple[str, ...] | None,
     desa: tuple[str, ...] | None,
     batas: int | None = None,
+    stamp: int = 0,
 ) -> pd.DataFrame:
     # Issue 5: the viewer's area codes are applied in the data layer, below every filter.
+    # Issue 16: `stamp` (the last attendance journal record applied) keys the cache, so a mark
+    # made at a venue shows at the next rerun, not when the cached result expires.
     return (
         dataset(folder)
         .scoped(cakupan)
@@ -110,6 +113,7 @@ class Page:
             _tuple(args["kecamatan"]),
             _tuple(args["desa"]),
             args.get("batas"),  # type: ignore[arg-type]
+            dataset(self.folder).journal_stamp(),
         )
         cap = args.get("batas")
         if cap is not None and len(frame) >= cap:  # type: ignore[operator]
