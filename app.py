@@ -35,6 +35,14 @@ impor = st.Page(
     # Listed only for roles that import; the page's own guard refuses the others by URL.
     visibility="visible" if sesi and sesi.boleh(akses.IMPOR) else "hidden",
 )
+presensi = st.Page(
+    "pages/presensi.py",
+    title="Presensi",
+    icon=":material/how_to_reg:",
+    url_path="presensi-bimtek",
+    # Issue 16: listed for session operators; the page's own guard refuses the others by URL.
+    visibility="visible" if sesi and sesi.boleh(akses.PRESENSI) else "hidden",
+)
 pages = st.navigation(
     [
         st.Page("pages/overview.py", title="Ringkasan", icon=":material/dashboard:", default=True),
@@ -60,6 +68,7 @@ pages = st.navigation(
             "pages/data.py", title="Data", icon=":material/database:", url_path=URL_PATHS["data"]
         ),
         impor,
+        presensi,
     ],
     position="sidebar" if sesi else "hidden",
 )

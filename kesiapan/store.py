@@ -356,6 +356,17 @@ class Dataset:
         the id of the last one applied, which keys cached results (issue 16)."""
         return self.journal.refresh(force=force) if self.journal is not None else 0
 
+    def nik_areas(self, niks: list[str]) -> pd.DataFrame:
+        """Where these NIKs serve (TPS, desa, kecamatan codes), whatever the view's scope: the
+        one unscoped lookup, for marking a member of another kecamatan present at a session
+        (issue 16). It returns area codes and the kecamatan's name only, no personal field."""
+        cursor = self._con.cursor()
+        try:
+            sql = (QUERIES_DIR / "jurnal" / "nik_wilayah.sql").read_text(encoding="utf-8")
+            return cursor.execute(sql, {"nik": [str(n) for n in niks]}).df()
+        finally:
+            cursor.close()
+
     def table_rows(self, table: str) -> int:
         """Rows of an input table; in a scoped view, the rows in the scope (`data_tabel`)."""
         if self.cakupan is None:
