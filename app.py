@@ -88,6 +88,8 @@ with st.sidebar:
     masuk.account_box(sesi, areas)
     filters.draw(areas, data.first_date, data.default_as_of, data.default_as_of)
     st.caption(f"Data terakhir: {labels.tanggal(data.default_as_of)}")
+    if not sesi.demo:
+        ui.follow_journal()  # issue 16: marks made at a venue show within seconds
     if data.errors:
         st.warning(
             f"Dataset memuat {labels.angka(len(data.errors))} galat; lihat halaman Data.",

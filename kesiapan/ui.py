@@ -191,6 +191,27 @@ class Page:
         return None
 
 
+# Issue 16: how often an open page looks for marks made at a venue, and the session key of the
+# journal stamp its figures were drawn with.
+LIVE_EVERY = 2  # seconds
+LIVE_KEY = "_jurnal_stempel"
+
+
+def follow_journal() -> None:
+    """Rerun the page when the attendance journal gained marks since it was drawn, so that
+    every open dashboard shows them within seconds, without a reload."""
+    st.session_state[LIVE_KEY] = dataset(str(resolve_folder(data_folder()))).journal_stamp()
+    _watch_journal()
+
+
+@st.fragment(run_every=LIVE_EVERY)
+def _watch_journal() -> None:
+    stamp = dataset(str(resolve_folder(data_folder()))).journal_stamp()
+    if stamp != st.session_state.get(LIVE_KEY):
+        st.session_state[LIVE_KEY] = stamp
+        st.rerun(scope="app")
+
+
 def _tuple(values: object) -> tuple[str, ...] | None:
     if not values:
         return None

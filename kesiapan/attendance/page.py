@@ -42,9 +42,11 @@ def writable_journal() -> journal.Journal:
 
 
 def session_label(session: checkin.Session) -> str:
+    """'Jumat, 26 Januari 2024 · BT-352702-03 · Balai Desa Patapan': the code before the venue,
+    so that a phone's narrow box still shows which session it is."""
     day = HARI[session.tanggal.weekday()]
     place = f" · {session.tempat}" if session.tempat else ""
-    return f"{day}, {labels.tanggal(session.tanggal)}{place} ({session.kode_sesi})"
+    return f"{day}, {labels.tanggal(session.tanggal)} · {session.kode_sesi}{place}"
 
 
 def choose_session(found: list[checkin.Session], today: date) -> checkin.Session:
