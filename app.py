@@ -88,8 +88,11 @@ with st.sidebar:
     masuk.account_box(sesi, areas)
     filters.draw(areas, data.first_date, data.default_as_of, data.default_as_of)
     st.caption(f"Data terakhir: {labels.tanggal(data.default_as_of)}")
-    if not sesi.demo:
-        ui.follow_journal()  # issue 16: marks made at a venue show within seconds
+    # Issue 16: marks made at a venue show within seconds on every dashboard page. Not on the
+    # Presensi page itself: each tap redraws it, and twenty phones rerunning on each other's
+    # marks would keep the server busy for nothing.
+    if not sesi.demo and pages.url_path != "presensi-bimtek":
+        ui.follow_journal()
     if data.errors:
         st.warning(
             f"Dataset memuat {labels.angka(len(data.errors))} galat; lihat halaman Data.",
