@@ -33,3 +33,18 @@ create table if not exists jurnal.anggota_baru (
     tanggal_lama date,
     tanggal_baru date
 );
+
+-- The stored history of the TPS those rows belong to (a few TPS, not the country's).
+create table if not exists jurnal.tps_riwayat (
+    kode_desa varchar,
+    kode_tps varchar,
+    nomor_tps bigint,
+    kebutuhan_kpps bigint,
+    mulai date,
+    sampai date,
+    kpps_aktif bigint,
+    kpps_terlatih bigint,
+    ada_ketua boolean,
+    kursi_kosong bigint,
+    status varchar
+);

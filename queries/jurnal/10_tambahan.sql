@@ -54,3 +54,9 @@ select
     j.tanggal_bimtek_pertama as tanggal_baru
 from anggota as a
 inner join jurnal.nik_pertama as j on a.nik = j.nik;
+
+-- Copied once per change, so that a query joins a few rows instead of scanning the history.
+create or replace table jurnal.tps_riwayat as
+select r.*
+from tps_riwayat as r
+where r.kode_tps in (select a.kode_tps from jurnal.anggota_baru as a);

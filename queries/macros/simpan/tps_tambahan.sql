@@ -1,6 +1,7 @@
 -- The TPS whose figures at as_of the live journal's marks change (issue 16): members active at
 -- as_of whom only the journal makes trained by then, and the TPS status that follows (more
--- trained members can only turn belum_bimtek into siap).
+-- trained members can only turn belum_bimtek into siap). jurnal.tps_riwayat holds the stored
+-- history of just those TPS (queries/jurnal/10_tambahan.sql).
 create or replace macro tps_tambahan(as_of) as table
     with
 
@@ -28,6 +29,6 @@ create or replace macro tps_tambahan(as_of) as table
                 then 'siap'
             else r.status
         end as status
-    from tps_riwayat as r
+    from jurnal.tps_riwayat as r
     inner join baru as b on r.kode_tps = b.kode_tps
     where r.mulai <= as_of and (r.sampai is null or r.sampai > as_of)
