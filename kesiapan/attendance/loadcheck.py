@@ -25,6 +25,7 @@ import shutil
 import signal
 import statistics
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -133,6 +134,24 @@ async def _session(
         await context.close()
 
 
+def _run_async(work: Any) -> None:
+    """asyncio.run in a thread of its own: the caller's thread may already run an event loop
+    (Playwright's sync API does, in the test suite's shared browser)."""
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(work)
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=target, name="presensi-loadcheck")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
 @contextmanager
 def _server(data: Path, env: dict[str, str], log: Path) -> Iterator[Any]:
     port = free_port()
@@ -210,7 +229,7 @@ def run(
 
         started = time.monotonic()
         with _server(data, env, log) as (url, process):
-            asyncio.run(main(url, process))
+            _run_async(main(url, process))
         elapsed = time.monotonic() - started
         if kill_after is not None:
             # Started again on the same journal: it opens, and holds what was committed.
