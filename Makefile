@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DATA ?= data/sample
 PORT ?= 8501
 
-.PHONY: run serve-multi nginx test lint format sample clean chromium
+.PHONY: run serve-multi nginx test lint format sample clean chromium postgresql
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,8 +58,20 @@ chromium:
 			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else echo "Chromium belum terpasang: jalankan 'sudo apt-get install chromium'"; exit 1; fi; }
 
+# The attendance journal's PostgreSQL tests start their own server from Debian's postgresql
+# package (initdb, pg_ctl in a temporary folder): installed when missing, without the default
+# cluster Debian would otherwise create and start.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			mkdir -p /etc/postgresql-common && \
+			echo "create_main_cluster = false" >> /etc/postgresql-common/createcluster.conf && \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+		else echo "PostgreSQL belum terpasang: jalankan 'sudo apt-get install postgresql'"; exit 1; fi; }
+
 # Two workers: the suite takes about half as long on a 2-core machine.
-test: lint chromium nginx
+test: lint chromium nginx postgresql
 	$(BIN)/python -m pytest -n 2
 
 # Rewrite the bundled sample from the reference areas (byte-identical unless the generator changed).

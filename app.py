@@ -38,6 +38,14 @@ impor = st.Page(
     # Listed only for roles that import; the page's own guard refuses the others by URL.
     visibility="visible" if sesi and sesi.boleh(akses.IMPOR) else "hidden",
 )
+presensi = st.Page(
+    "pages/presensi.py",
+    title="Presensi",
+    icon=":material/how_to_reg:",
+    url_path="presensi-bimtek",
+    # Issue 16: listed for session operators; the page's own guard refuses the others by URL.
+    visibility="visible" if sesi and sesi.boleh(akses.PRESENSI) else "hidden",
+)
 pages = st.navigation(
     [
         st.Page("pages/overview.py", title="Ringkasan", icon=":material/dashboard:", default=True),
@@ -63,6 +71,7 @@ pages = st.navigation(
             "pages/data.py", title="Data", icon=":material/database:", url_path=URL_PATHS["data"]
         ),
         impor,
+        presensi,
     ],
     position="sidebar" if sesi else "hidden",
 )
@@ -82,6 +91,11 @@ with st.sidebar:
     masuk.account_box(sesi, areas)
     filters.draw(areas, data.first_date, data.default_as_of, data.default_as_of, view.index)
     st.caption(f"Data terakhir: {labels.tanggal(data.default_as_of)}")
+    # Issue 16: marks made at a venue show within seconds on every dashboard page. Not on the
+    # Presensi page itself: each tap redraws it, and twenty phones rerunning on each other's
+    # marks would keep the server busy for nothing.
+    if not sesi.demo and pages.url_path != "presensi-bimtek":
+        ui.follow_journal()
     if data.errors:
         st.warning(
             f"Dataset memuat {labels.angka(len(data.errors))} galat; lihat halaman Data.",

@@ -44,6 +44,7 @@ NAMA = "nama"  # member names unmasked
 DATA_PRIBADI = "data_pribadi"  # NIK, phone, birth date unmasked (UU 27/2022)
 IMPOR = "impor"  # import and restore data for the scope
 KELOLA = "kelola"  # manage accounts
+PRESENSI = "presensi"  # mark attendance live at sessions of its kecamatan (issue 16)
 IZIN = {
     BACA: "membaca dasbor untuk wilayahnya",
     EKSPOR: "mengunduh tabel, daftar dan paket tindak lanjut",
@@ -51,6 +52,7 @@ IZIN = {
     DATA_PRIBADI: "melihat NIK, nomor HP dan tanggal lahir tanpa disamarkan",
     IMPOR: "mengimpor dan memulihkan data wilayahnya",
     KELOLA: "mengelola akun pengguna",
+    PRESENSI: "mencatat presensi Bimtek di sesi kecamatannya",
 }
 PERAN: dict[str, frozenset[str]] = {
     "komisioner": frozenset({BACA}),

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kesiapan import cli_akses
+from kesiapan.attendance import cli as attendance_cli
 from kesiapan.problems import DatasetError, Problem
 
 if TYPE_CHECKING:
@@ -130,6 +131,7 @@ def _parser() -> argparse.ArgumentParser:
 
     _add_import_commands(commands)  # issue 7: import, versions, restore
     cli_akses.add_commands(commands)  # issue 5: users, audit
+    attendance_cli.add_commands(commands)  # issue 16: presensi
     for command in ("report", "actions", "briefing", "import", "restore"):
         cli_akses.add_user_option(commands.choices[command])
 
@@ -802,6 +804,8 @@ def main(argv: list[str] | None = None) -> int:
             return _loadtest(args)
         if args.perintah == "serve":
             return _serve(args)
+        if args.perintah in attendance_cli.COMMANDS:  # issue 16
+            return attendance_cli.run(args)
         return _sample(args)
     except DatasetError as exc:
         print(f"kesalahan: {exc}", file=sys.stderr)

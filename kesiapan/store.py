@@ -30,6 +30,7 @@ import duckdb
 import pandas as pd
 
 from kesiapan import checks, private, schema, xlsx_budget
+from kesiapan.attendance import overlay
 from kesiapan.problems import ERROR, WARNING, DatasetError, Problem
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
@@ -269,13 +270,16 @@ class Dataset:
         self.config = config
         self.precomputed = precomputed
         self.cakupan: tuple[str, ...] | None = None
+        # Issue 16: the live attendance journal's marks, shared by every scoped view.
+        self.journal: overlay.Overlay | None = None
         self._all_problems = problems
         self.first_date, self.default_as_of = self._date_range()
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
     def open(cls, folder: Path | str, *, precomputed: bool = True) -> Dataset:
-        folder = resolve_folder(Path(folder))  # issue 7: an imported dataset's live version
+        root = Path(folder)  # issue 16: the journal lives here, through imports and restores
+        folder = resolve_folder(root)  # issue 7: an imported dataset's live version
         if not folder.is_dir():
             raise DatasetError(f"Folder data tidak ditemukan: {folder}")
         problems: list[Problem] = []
@@ -286,7 +290,10 @@ class Dataset:
             con = duckdb.connect()
             _load(con, folder, config)
         problems += _stored_problems(con)
-        return cls(folder, con, _stored_sources(con, folder), problems, config, precomputed)
+        overlay.attach(con)
+        dataset = cls(folder, con, _stored_sources(con, folder), problems, config, precomputed)
+        dataset.journal = overlay.Overlay(con, root, precomputed=precomputed)
+        return dataset
 
     def scoped(self, cakupan: tuple[str, ...] | None) -> Dataset:
         """A view of this dataset (same connection, nothing reloaded) whose queries, problems,
@@ -337,9 +344,26 @@ class Dataset:
             "cakupan": _as_list(scope),
         }
         params = {p: values[p] for p in sorted(used)}
+        self.journal_stamp()
         cursor = self._con.cursor()
         try:
             return cursor.execute(sql, params).df()
+        finally:
+            cursor.close()
+
+    def journal_stamp(self, *, force: bool = False) -> int:
+        """Apply the attendance journal's new marks (at most once a second unless forced);
+        the id of the last one applied, which keys cached results (issue 16)."""
+        return self.journal.refresh(force=force) if self.journal is not None else 0
+
+    def nik_areas(self, niks: list[str]) -> pd.DataFrame:
+        """Where these NIKs serve (TPS, desa, kecamatan codes), whatever the view's scope: the
+        one unscoped lookup, for marking a member of another kecamatan present at a session
+        (issue 16). It returns area codes and the kecamatan's name only, no personal field."""
+        cursor = self._con.cursor()
+        try:
+            sql = (QUERIES_DIR / "jurnal" / "nik_wilayah.sql").read_text(encoding="utf-8")
+            return cursor.execute(sql, {"nik": [str(n) for n in niks]}).df()
         finally:
             cursor.close()
 
@@ -361,6 +385,7 @@ def _create_macros(con: duckdb.DuckDBPyConnection, precomputed: bool) -> None:
     tables) or `langsung/` (straight from the typed tables). They live in the store itself:
     temporary macros would be invisible to the cursors that run the queries. A macro may use
     one defined later, so failures are retried until nothing moves."""
+    overlay.attach(con)  # the macros read the journal's marks (issue 16)
     variant = MACROS_DIR / ("simpan" if precomputed else "langsung")
     pending = sorted([*MACROS_DIR.glob("*.sql"), *variant.glob("*.sql")])
     while pending:

@@ -69,8 +69,11 @@ def _query(
     kecamatan: tuple[str, ...] | None,
     desa: tuple[str, ...] | None,
     batas: int | None = None,
+    stamp: int = 0,
 ) -> pd.DataFrame:
     # Issue 5: the viewer's area codes are applied in the data layer, below every filter.
+    # Issue 16: `stamp` (the last attendance journal record applied) keys the cache, so a mark
+    # made at a venue shows at the next rerun, not when the cached result expires.
     return (
         dataset(folder)
         .scoped(cakupan)
@@ -131,6 +134,7 @@ class Page:
             _tuple(args["kecamatan"]),
             _tuple(args["desa"]),
             args.get("batas"),  # type: ignore[arg-type]
+            dataset(self.folder).journal_stamp(),
         )
         cap = args.get("batas")
         if cap is not None and len(frame) >= cap:  # type: ignore[operator]
@@ -241,6 +245,27 @@ class Page:
             if codes.nunique() == 1:
                 return str(codes.iloc[0])
         return None
+
+
+# Issue 16: how often an open page looks for marks made at a venue, and the session key of the
+# journal stamp its figures were drawn with.
+LIVE_EVERY = 2  # seconds
+LIVE_KEY = "_jurnal_stempel"
+
+
+def follow_journal() -> None:
+    """Rerun the page when the attendance journal gained marks since it was drawn, so that
+    every open dashboard shows them within seconds, without a reload."""
+    st.session_state[LIVE_KEY] = dataset(str(resolve_folder(data_folder()))).journal_stamp()
+    _watch_journal()
+
+
+@st.fragment(run_every=LIVE_EVERY)
+def _watch_journal() -> None:
+    stamp = dataset(str(resolve_folder(data_folder()))).journal_stamp()
+    if stamp != st.session_state.get(LIVE_KEY):
+        st.session_state[LIVE_KEY] = stamp
+        st.rerun(scope="app")
 
 
 def _tuple(values: object) -> tuple[str, ...] | None:
