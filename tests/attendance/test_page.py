@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kesiapan import akses, masuk
+from kesiapan import akses
 from kesiapan.attendance import journal
-from tests.conftest import ROOT, SAMPLE
+from tests.conftest import ROOT, SAMPLE, signed_in
 
 PASSWORD = "sandi-rahasia-2024"
 SESSION = "BT-352702-03"  # Torjun, 26 Januari 2024, capacity 200
@@ -38,7 +38,7 @@ def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str) ->
 
 def _page(user: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "pages" / "presensi.py"), default_timeout=90)
-    at.session_state[masuk.SESSION_KEY] = user
+    signed_in(at.session_state, user)
     return at.run()
 
 
