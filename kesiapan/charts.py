@@ -82,6 +82,11 @@ VISITED_LABEL = "Sudah dikunjungi"
 NOT_VISITED_LABEL = "Belum dikunjungi"
 # Long free-text findings are wrapped and cut in hover boxes so that the box stays on screen.
 HOVER_WRAP = 70
+# Map names are placed for a plot this many pixels wide, at about this many pixels a letter and
+# a line (12 px Source Sans): names that do not overlap there do not overlap on wider screens.
+LABEL_PLOT_WIDTH = 360
+LABEL_CHAR_PX = 6.5
+LABEL_LINE_PX = 15
 HOVER_TEXT_MAX = 180
 HOVER_MAX_VISITS = 6
 
@@ -380,17 +385,58 @@ def _add_area(
     )
 
 
-def _add_area_names(fig: go.Figure, features: list[dict[str, Any]], position: str) -> None:
+def _label_places(features: list[dict[str, Any]], positions: Sequence[str]) -> list[str | None]:
+    """A text position per area name (one of `positions`, tried in order) so that no two names
+    overlap, or None for a name that fits nowhere (its area still names it on hover; issue 15:
+    "SresehPangarengan"). Sizes are worked out for a map LABEL_PLOT_WIDTH pixels wide, the
+    narrower of the phone and the desktop column, so names that part there part everywhere."""
+    lons = [p[0] for f in features for ring in f["rings"] for p in ring]
+    lats = [p[1] for f in features for ring in f["rings"] for p in ring]
+    if not lons:
+        return [None] * len(features)
+    per_px = max(max(lons) - min(lons), max(lats) - min(lats), 1e-6) / LABEL_PLOT_WIDTH
+    half_h = LABEL_LINE_PX / 2 * per_px
+    step = LABEL_LINE_PX + 1  # a pixel apart
+    shift = {"middle center": 0.0, "top center": step, "bottom center": -step}
+    placed: list[tuple[float, float, float, float]] = []
+    out: list[str | None] = []
+    for feature in features:
+        half_w = len(feature["name"]) * LABEL_CHAR_PX / 2 * per_px
+        chosen = None
+        for position in positions:
+            y = feature["lat"] + shift.get(position, 0.0) * per_px
+            box = (feature["lon"] - half_w, feature["lon"] + half_w, y - half_h, y + half_h)
+            if all(
+                box[1] < other[0] or other[1] < box[0] or box[3] < other[2] or other[3] < box[2]
+                for other in placed
+            ):
+                placed.append(box)
+                chosen = position
+                break
+        out.append(chosen)
+    return out
+
+
+def _add_area_names(
+    fig: go.Figure,
+    features: list[dict[str, Any]],
+    positions: Sequence[str] = ("middle center", "top center", "bottom center"),
+) -> None:
+    """Area names that do not run into each other (`_label_places`), and under each a small
+    dot carrying the area code in customdata[0]: a click on a name drills into that area."""
+    places = _label_places(features, positions)
     fig.add_trace(
         go.Scatter(
             x=[f["lon"] for f in features],
             y=[f["lat"] for f in features],
-            mode="text",
-            text=[f["name"] for f in features],
-            textposition=position,
+            mode="markers+text",
+            text=[f["name"] if place else "" for f, place in zip(features, places, strict=True)],
+            textposition=[place or "middle center" for place in places],
             # "auto" outlines dark text in white, readable on every fill.
             textfont={"size": 12, "shadow": "auto"},
-            hoverinfo="skip",
+            marker={"size": 9, "color": INK, "opacity": 0.35, "line": {"width": 0}},
+            customdata=[[f["code"], f["name"]] for f in features],
+            hovertemplate="<b>%{customdata[1]}</b><br>Klik untuk merinci<extra></extra>",
             showlegend=False,
         )
     )
@@ -990,23 +1036,31 @@ def kecamatan_map(
         if band in bands_present:
             color = _tint(colors[band], MAP_FILL)
             _legend_swatch(fig, names[band], color, band)
-    _add_area_names(fig, features, "middle center")
     if points is not None and not points.empty:
+        # Desa are points named on hover only: a kecamatan's dozen desa names would collide.
+        codes = points["kode_desa"].astype(str).tolist() if "kode_desa" in points else None
         fig.add_trace(
             go.Scatter(
                 x=points["lon"].tolist(),
                 y=points["lat"].tolist(),
                 mode="markers",
                 marker={
-                    "size": 9,
+                    "size": 13,
                     "color": points["color"].tolist() if "color" in points else theme.BLUE,
-                    "line": {"width": 1, "color": "white"},
+                    "line": {"width": 1.5, "color": "white"},
                 },
+                customdata=(
+                    [[c, t] for c, t in zip(codes, points["label"].astype(str), strict=True)]
+                    if codes
+                    else None
+                ),
                 text=points["label"].astype(str).tolist(),
                 hoverinfo="text",
                 showlegend=False,
             )
         )
+    else:
+        _add_area_names(fig, features)
     return _map_layout(fig, features, height)
 
 
@@ -1106,13 +1160,13 @@ def visits_map(
     for group, color in ((VISITED_LABEL, theme.GREEN), (NOT_VISITED_LABEL, theme.RED)):
         if group in shown:
             _legend_swatch(fig, group, _tint(color, VISIT_FILL), group)
-    # Below the centroid: kecamatan-level visits sit on the kecamatan's mean point.
-    _add_area_names(fig, features, "bottom center")
-
     if not df.empty:
         lons = [p[0] for f in features for ring in f["rings"] for p in ring]
         _add_visit_markers(fig, df, SPOT_SPREAD * (max(lons) - min(lons)))
-    else:
+    # Above or below the centroid, where kecamatan-level visits sit, and drawn after the
+    # markers so that no marker covers a name.
+    _add_area_names(fig, features, ("top center", "bottom center"))
+    if df.empty:
         fig.add_annotation(
             text="Belum ada kunjungan supervisi sampai tanggal ini.",
             # Top right, beside the legend: the bottom of the map may hold an island.

@@ -2,14 +2,13 @@
 
 One session-state key each (below), bound to the URL so that a copied link opens the same
 view: `?kab=35.27&kec=35.27.02,35.27.03&desa=…&tanggal=2024-01-28`. `app.py` draws them once
-per run in the sidebar; pages read them with `current()`. A page may ask to drill into an area
-with `drill()`: widget state cannot change once the widget is drawn, so the request waits in
-`PENDING_KEY` and `draw()` applies it at the top of the next run.
+per run in the sidebar; pages read them with `current()`. The drill state itself (the session
+keys, the URL, drilling down, the breadcrumb up, browser Back and Forward) is
+kesiapan.navigation's; this module draws the widgets and names the view.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 import weakref
 from dataclasses import dataclass
@@ -18,21 +17,25 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kesiapan import labels, masuk
+from kesiapan import labels
+from kesiapan import navigation as nav
 
-KABUPATEN_KEY = "f_kabupaten"  # list of kode_kabupaten; empty = all
-KECAMATAN_KEY = "f_kecamatan"  # list of kode_kecamatan; empty = all
-DESA_KEY = "f_desa"  # list of kode_desa; empty = all
-DATE_KEY = "f_tanggal"  # datetime.date, the as-of date D
-PENDING_KEY = "_f_drill"  # {"kecamatan": [...]} or {"desa": [...]}, applied by draw()
-
-URL_PARAMS = {KABUPATEN_KEY: "kab", KECAMATAN_KEY: "kec", DESA_KEY: "desa"}
+# The session keys and URL parameters of the drill state live in kesiapan.navigation.
+KABUPATEN_KEY = nav.KABUPATEN_KEY
+KECAMATAN_KEY = nav.KECAMATAN_KEY
+DESA_KEY = nav.DESA_KEY
+DATE_KEY = nav.DATE_KEY
+TPS_KEY = nav.TPS_KEY
+PENDING_KEY = nav.PENDING_KEY
+URL_PARAMS = nav.URL_PARAMS
+URL_DATE = nav.URL_DATE
+shown_code = nav.shown_code
+drill = nav.drill
 _CODE_COLUMNS = {
     KABUPATEN_KEY: "kode_kabupaten",
     KECAMATAN_KEY: "kode_kecamatan",
     DESA_KEY: "kode_desa",
 }
-URL_DATE = "tanggal"
 # A desa list for a whole country would be tens of thousands of options; offer desa only
 # once a kecamatan (or a small kabupaten) narrows it.
 MAX_DESA_OPTIONS = 1000
@@ -47,6 +50,7 @@ class Filters:
     kabupaten: tuple[str, ...] = ()
     kecamatan: tuple[str, ...] = ()
     desa: tuple[str, ...] = ()
+    tps: str | None = None  # the TPS shown at the bottom level (kesiapan.navigation)
 
     def args(self) -> dict[str, object]:
         """Keyword arguments for `ui.query` (empty tuples mean no filter)."""
@@ -65,7 +69,7 @@ class Filters:
         """'Kecamatan Torjun, Sampang' style text of the area in scope, for captions;
         `markdown`: the area names escaped (they come from the data files). Worded once per
         area list and filter: a page asks for it for every caption and download."""
-        key = (id(areas), self.kabupaten, self.kecamatan, self.desa, markdown)
+        key = (id(areas), self.kabupaten, self.kecamatan, self.desa, self.tps, markdown)
         with _WORDS_LOCK:
             found = _WORDS.get(key)
             if found is not None and found[0]() is areas:
@@ -80,6 +84,9 @@ class Filters:
         return words
 
     def _describe(self, areas: pd.DataFrame, markdown: bool) -> str:
+        if self.tps and self.desa:
+            names = _names(areas, "kode_desa", "desa", self.desa, markdown)
+            return f"TPS {self.tps[-3:]} {names}"
         if self.desa:
             names = _names(areas, "kode_desa", "desa", self.desa, markdown)
             return f"Desa/Kel. {names}"
@@ -94,12 +101,6 @@ class Filters:
             name = str(kabupaten.iloc[0])
             return f"Kabupaten {labels.polos(name) if markdown else name}"
         return "Semua wilayah"
-
-
-def shown_code(code: str) -> str:
-    """A code from a link as it may be echoed back: digits and dots only, 20 at most (a link
-    can carry any text, and it is shown on screen)."""
-    return re.sub(r"[^0-9.]", "", code)[:20] or "?"
 
 
 def _names(
@@ -117,43 +118,6 @@ def _names(
     if len(names) > 3:
         return f"{', '.join(names[:3])} dan {len(names) - 3} lainnya"
     return ", ".join(names)
-
-
-def _from_url(name: str) -> list[str]:
-    value = st.query_params.get(name, "")
-    return [v.strip() for v in value.split(",") if v.strip()]
-
-
-def _url_date(first: date, last: date) -> date | None:
-    try:
-        value = date.fromisoformat(st.query_params.get(URL_DATE, ""))
-    except ValueError:
-        return None
-    return value if first <= value <= last else None
-
-
-def drill(
-    kecamatan: str | None = None, desa: str | None = None, kabupaten: str | None = None
-) -> None:
-    """Ask for a narrower view from inside a page; takes effect on the rerun it triggers."""
-    st.session_state[PENDING_KEY] = {"kabupaten": kabupaten, "kecamatan": kecamatan, "desa": desa}
-    st.rerun()
-
-
-def _apply_drill(index: AreaIndex) -> None:
-    pending = st.session_state.pop(PENDING_KEY, None)
-    if not pending:
-        return
-    if pending.get("desa"):
-        st.session_state[KECAMATAN_KEY] = [index.kecamatan_of_desa[pending["desa"]]]
-        st.session_state[DESA_KEY] = [pending["desa"]]
-    elif pending.get("kecamatan"):
-        st.session_state[KECAMATAN_KEY] = [pending["kecamatan"]]
-        st.session_state[DESA_KEY] = []
-    elif pending.get("kabupaten"):
-        st.session_state[KABUPATEN_KEY] = [pending["kabupaten"]]
-        st.session_state[KECAMATAN_KEY] = []
-        st.session_state[DESA_KEY] = []
 
 
 @dataclass(frozen=True)
@@ -233,25 +197,6 @@ def _keep_valid(key: str, options: list[str]) -> None:
         st.session_state[key] = kept
 
 
-def _init(index: AreaIndex, first: date, last: date, default: date) -> None:
-    for key, param in URL_PARAMS.items():
-        if key not in st.session_state:
-            codes = _from_url(param)
-            known = index.codes[key]
-            refused = [c for c in codes if c not in known]
-            if refused:
-                # Issue 5: a link to an area outside the viewer's scope (or none at all) shows
-                # nothing of it; the data layer would return no row of it anyway.
-                shown = ", ".join(shown_code(c) for c in refused[:3])
-                masuk.deny(
-                    f"Wilayah pada tautan ({param}={shown}) tidak ada atau di luar cakupan akun "
-                    "Anda; filter itu diabaikan."
-                )
-            st.session_state[key] = [c for c in codes if c in known]
-    if DATE_KEY not in st.session_state:
-        st.session_state[DATE_KEY] = _url_date(first, last) or default
-
-
 def draw(
     areas: pd.DataFrame,
     first: date,
@@ -262,8 +207,8 @@ def draw(
     """The sidebar filters (call inside `with st.sidebar`), kept in the URL; returns them.
     `index`: the option lists of `areas` when the caller keeps them (ui.area_index)."""
     index = index or build_index(areas)
-    _init(index, first, last, default)
-    _apply_drill(index)
+    nav.follow_url(index, first, last, default)
+    nav.apply_drill(index)
 
     _keep_valid(KABUPATEN_KEY, list(index.kabupaten))
     st.multiselect(
@@ -303,37 +248,28 @@ def draw(
         format="DD/MM/YYYY",
         help="Angka dihitung seperti keadaan pada akhir tanggal ini.",
     )
+    nav.keep_tps_in_view()
     filters = current(default)
-    _write_url(filters, default)
+    nav.write_url(filters, default)
     return filters
-
-
-def _write_url(filters: Filters, default: date) -> None:
-    wanted = {
-        "kab": ",".join(filters.kabupaten),
-        "kec": ",".join(filters.kecamatan),
-        "desa": ",".join(filters.desa),
-        URL_DATE: filters.as_of.isoformat() if filters.as_of != default else "",
-    }
-    wanted = {k: v for k, v in wanted.items() if v}
-    if dict(st.query_params) != wanted:
-        st.query_params.from_dict(wanted)
 
 
 def current(default: date) -> Filters:
     """The filters as the sidebar left them (or the URL's, when a page runs on its own)."""
     state = st.session_state
-    as_of = state.get(DATE_KEY) or _url_date(date.min, default) or default
+    as_of = state.get(DATE_KEY) or nav.url_date(date.min, default) or default
 
     def codes(key: str) -> tuple[str, ...]:
         value = state.get(key)
-        return tuple(value) if value is not None else tuple(_from_url(URL_PARAMS[key]))
+        return tuple(value) if value is not None else tuple(nav.from_url(URL_PARAMS[key]))
 
+    tps = state.get(TPS_KEY) if TPS_KEY in state else st.query_params.get(nav.URL_TPS)
     return Filters(
         as_of=as_of,
         kabupaten=codes(KABUPATEN_KEY),
         kecamatan=codes(KECAMATAN_KEY),
         desa=codes(DESA_KEY),
+        tps=tps or None,
     )
 
 

@@ -25,6 +25,7 @@ import streamlit as st
 
 from kesiapan import akses, audit, exports, labels, masuk, privacy, theme
 from kesiapan import filters as flt
+from kesiapan import navigation as nav
 from kesiapan.store import Dataset, resolve_folder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,9 @@ MAX_RUNS, RUNS_WINDOW = 40, 10.0  # runs of one session within the window before
 # Areas one chart shows as bars at most: beyond this a summary goes one level up (kabupaten)
 # and a list of kecamatan is cut to the ones that need attention first.
 MAX_CHART_AREAS = 60
+# Plotly's own toolbar is English ("Zoom", "Download plot as a png") and on a phone it covers
+# the legend: off on every chart (issue 15). Scroll zoom stays off too: a page scrolls.
+PLOTLY_CONFIG = {"displayModeBar": False, "scrollZoom": False, "displaylogo": False}
 
 
 def data_folder() -> Path:
@@ -199,18 +203,20 @@ class Page:
         or a ranking can show (a province, the country); judged against the schedule
         (`judged`), worst first. Returns the frame, its name column, its code column and the
         drill level."""
+        if self.single_desa:
+            return tps_summary(self.query("tps_status")), "tps_nama", "kode_tps", "TPS"
         if self.single_kecamatan:
             return self.judged("desa"), "desa", "kode_desa", "desa"
         if self.spans_kabupaten:
             return self.judged("kabupaten"), "kabupaten", "kode_kabupaten", "kabupaten"
         return self.judged("kecamatan"), "kecamatan", "kode_kecamatan", "kecamatan"
 
-    def judged(self, level: str) -> pd.DataFrame:
+    def judged(self, level: str, **overrides: object) -> pd.DataFrame:
         """`ringkasan_<level>` with the schedule figures of `jadwal_<level>` (docs/jadwal.md)
         merged in, worst first (theme.worst_first): what every area list and colour uses."""
         code = f"kode_{level}"
-        summary = self.query(f"ringkasan_{level}")
-        schedule = self.query(f"jadwal_{level}")
+        summary = self.query(f"ringkasan_{level}", **overrides)
+        schedule = self.query(f"jadwal_{level}", **overrides)
         extra = [c for c in schedule.columns if c == code or c not in summary.columns]
         return theme.worst_first(summary.merge(schedule[extra], on=code, how="left"), code)
 
@@ -244,7 +250,18 @@ class Page:
             codes = self.areas[self.areas["kode_desa"].isin(self.filters.desa)]["kode_kecamatan"]
             if codes.nunique() == 1:
                 return str(codes.iloc[0])
+            return None
+        if not self.filters.kecamatan:
+            # Issue 15: an account of one kecamatan lands on its desa at once.
+            options = self.index.kecamatan_options(list(self.filters.kabupaten))
+            if len(options) == 1:
+                return options[0]
         return None
+
+    @property
+    def single_desa(self) -> str | None:
+        """The desa when the view is one desa: its breakdown is by TPS."""
+        return self.filters.desa[0] if len(self.filters.desa) == 1 else None
 
 
 # Issue 16: how often an open page looks for marks made at a venue, and the session key of the
@@ -272,6 +289,26 @@ def _tuple(values: object) -> tuple[str, ...] | None:
     if not values:
         return None
     return tuple(values)  # type: ignore[arg-type]
+
+
+def tps_summary(tps: pd.DataFrame) -> pd.DataFrame:
+    """`tps_status` rows as a one-desa breakdown with the columns of an area summary (one TPS
+    each: `tps`, `tps_<status>`, `cakupan_bimtek`), worst first, so the same charts and
+    ranking table show the TPS of a desa."""
+    out = theme.worst_first_tps(tps).reset_index(drop=True)
+    out["tps_nama"] = [f"TPS {int(n):03d}" for n in out["nomor_tps"]]
+    out["tps"] = 1
+    for status in theme.STATUS_ORDER:
+        out[f"tps_{status}"] = (out["status"] == status).astype("int64")
+    active = out["kpps_aktif"].astype("float64")
+    out["cakupan_bimtek"] = (out["kpps_terlatih"] / active).where(active > 0)
+    return out
+
+
+def chart(figure: object, key: str, **kwargs: Any) -> Any:
+    """st.plotly_chart without Plotly's toolbar (PLOTLY_CONFIG), in the app's own colours."""
+    kwargs.setdefault("theme", None)
+    return st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG, **kwargs)
 
 
 def page() -> Page:
@@ -668,13 +705,13 @@ def status_table(
     coverage band) in the shared colours; selecting a row drills into that area. Downloads as
     `table()`."""
     head, total = bounded(frame)
-    judged = "status_jadwal" in frame.columns  # judged against the schedule (Page.judged)
-    needed = head[list(dict.fromkeys([*columns, "status_jadwal" if judged else "cakupan_bimtek"]))]
+    kind = _chip_kind(frame)
+    needed = head[list(dict.fromkeys([*columns, _CHIP_SOURCE[kind]]))]
 
     def prepare() -> tuple[pd.DataFrame, dict[str, pd.Series], list[list[tuple[str, str]]]]:
         shown, texts = _prepare(head[columns])
         shown.insert(0, "kesiapan", _chips(head).tolist())
-        colors = _chip_colors(judged)
+        colors = _chip_colors(kind)
         band_style = [
             [("background-color", colors.get(b, "")), ("color", "white"), ("font-weight", "600")]
             for b in shown["kesiapan"]
@@ -704,22 +741,39 @@ def status_table(
     if rows:
         index = rows[0]
         if isinstance(index, int) and 0 <= index < len(head):
-            level = {"kode_desa": "desa", "kode_kabupaten": "kabupaten"}.get(drill_col, "kecamatan")
-            _drill(level, head[drill_col].iloc[index])
+            _drill(_DRILL_LEVELS.get(drill_col, "kecamatan"), head[drill_col].iloc[index])
         else:
             _refuse(f"baris {str(index)[:20]}")
 
 
-def _chips(frame: pd.DataFrame) -> pd.Series:
-    """The words of a summary's first column: its schedule status, else its coverage band."""
+_CHIP_SOURCE = {"jadwal": "status_jadwal", "tps": "status", "cakupan": "cakupan_bimtek"}
+
+
+def _chip_kind(frame: pd.DataFrame) -> str:
+    """What a summary's first column shows: the schedule status of an area judged against it
+    (Page.judged), the status of a TPS (tps_summary), else the coverage band."""
     if "status_jadwal" in frame.columns:
+        return "jadwal"
+    if "kode_tps" in frame.columns and "status" in frame.columns:
+        return "tps"
+    return "cakupan"
+
+
+def _chips(frame: pd.DataFrame) -> pd.Series:
+    """The words of a summary's first column (`_chip_kind`)."""
+    kind = _chip_kind(frame)
+    if kind == "jadwal":
         return frame["status_jadwal"].map(theme.SCHEDULE_LABELS)
+    if kind == "tps":
+        return frame["status"].map(labels.STATUS_LABELS)
     return frame["cakupan_bimtek"].map(theme.coverage_band).map(theme.COVERAGE_LABELS)
 
 
-def _chip_colors(judged: bool) -> dict[str, str]:
-    if judged:
+def _chip_colors(kind: str) -> dict[str, str]:
+    if kind == "jadwal":
         return {theme.SCHEDULE_LABELS[s]: theme.SCHEDULE_COLORS[s] for s in theme.SCHEDULE_ORDER}
+    if kind == "tps":
+        return {labels.STATUS_LABELS[s]: theme.STATUS_COLORS[s] for s in theme.STATUS_ORDER}
     return dict(zip(theme.COVERAGE_LABELS.values(), theme.COVERAGE_COLORS.values(), strict=True))
 
 
@@ -730,16 +784,32 @@ def view_key(key: str) -> str:
     view = "|".join(
         ",".join(state.get(k) or []) for k in (flt.KABUPATEN_KEY, flt.KECAMATAN_KEY, flt.DESA_KEY)
     )
-    view += f"|{state.get(REFUSED_KEY, 0)}"
+    view += f"|{state.get(flt.TPS_KEY) or ''}|{state.get(REFUSED_KEY, 0)}"
     return f"{key}:{zlib.crc32(view.encode()):08x}"
+
+
+_LEVEL_KEYS = {
+    "kabupaten": flt.KABUPATEN_KEY,
+    "kecamatan": flt.KECAMATAN_KEY,
+    "desa": flt.DESA_KEY,
+}
+_DRILL_LEVELS = {
+    "kode_kabupaten": "kabupaten",
+    "kode_kecamatan": "kecamatan",
+    "kode_desa": "desa",
+    "kode_tps": "tps",
+}
 
 
 def _drill(level: str, code: object) -> None:
     """Drill into an area chosen on a chart or table, if it is one the viewer may see; a code
     outside the view's areas (only a forged message can send one) is refused and cleared."""
-    areas = page().areas
-    column = f"kode_{level}"
-    if isinstance(code, str) and code in set(areas[column]):
+    view = page()
+    if level == "tps":
+        allowed = nav.valid_tps(view.index, code)
+    else:
+        allowed = isinstance(code, str) and code in view.index.codes[_LEVEL_KEYS[level]]
+    if allowed:
         flt.drill(**{level: code})
     else:
         _refuse(flt.shown_code(str(code)))
@@ -773,13 +843,11 @@ def limit_runs() -> None:
 
 def drill_from_chart(figure: object, key: str, level: str = "kecamatan") -> None:
     """Show a Plotly chart whose points carry an area code in customdata[0]; a click drills."""
-    event = st.plotly_chart(
-        figure, key=view_key(key), on_select="rerun", selection_mode="points", theme=None
-    )
+    event = chart(figure, view_key(key), on_select="rerun", selection_mode="points")
     points = event.selection.points if event else []
     if points and isinstance(points[0], dict) and points[0].get("customdata"):
         custom = points[0]["customdata"]
-        _drill(level, custom[0] if isinstance(custom, list) and custom else custom)
+        _drill(level.lower(), custom[0] if isinstance(custom, list) and custom else custom)
 
 
 def longest_waits(per_kecamatan: pd.DataFrame) -> pd.DataFrame:
@@ -850,12 +918,22 @@ def _content_key(value: object) -> object:
     return value
 
 
-def desa_points(desa: pd.DataFrame) -> pd.DataFrame:
-    """`supervisi_desa` rows with coordinates as map points: name and visits as the label."""
+def desa_points(desa: pd.DataFrame, judged: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`supervisi_desa` rows with coordinates as map points: name and visits as the label;
+    given the desa judged against the schedule (`Page.judged("desa")`), each point takes its
+    status's colour from the shared legend and names it (issue 15: the map and the table
+    band the same desa alike)."""
     points = desa.dropna(subset=["lat", "lon"]).copy()
+    status = [None] * len(points)
+    if judged is not None and "status_jadwal" in judged.columns:
+        lookup = dict(zip(judged["kode_desa"], judged["status_jadwal"], strict=True))
+        status = [lookup.get(code) for code in points["kode_desa"]]
+        points["color"] = [theme.SCHEDULE_COLORS.get(s, theme.GREY) for s in status]
     points["label"] = [
-        f"{name}: {labels.angka(visits)} kunjungan supervisi"
-        for name, visits in zip(points["desa"], points["kunjungan"], strict=True)
+        f"<b>{name}</b><br>"
+        + (f"{theme.SCHEDULE_LABELS.get(s, s)}<br>" if s else "")
+        + f"{labels.angka(visits)} kunjungan supervisi"
+        for name, visits, s in zip(points["desa"], points["kunjungan"], status, strict=True)
     ]
     return points
 
@@ -895,9 +973,65 @@ def start(title: str) -> tuple[Page, pd.Series]:
     view = page()
     st.title(title)
     st.caption(view.caption())
+    nav.breadcrumb(view.index, view.filters, view.single_kecamatan)
+    if view.filters.tps:
+        tps_view(view, view.filters.tps)
+        st.stop()
     total = view.query("ringkasan_total")
     if total.empty:
         where = view.filters.describe(view.areas, markdown=True)  # names from the data escaped
         empty(f"Tidak ada wilayah yang cocok dengan filter ({where}).")
         st.stop()
     return view, total.iloc[0]
+
+
+def tps_view(view: Page, code: str) -> None:
+    """The bottom of the drill (issue 15): one TPS, its seats and status, its active members
+    with their jabatan and training, and its replacements (PAW)."""
+    desa = [nav.desa_of_tps(code)]
+    found = view.query("tps_status", desa=desa)
+    found = found[found["kode_tps"] == code]
+    if found.empty:
+        empty(f"TPS {flt.shown_code(code)} tidak ada di data ini.")
+        return
+    tps = found.iloc[0]
+    st.subheader(f"TPS {int(tps.nomor_tps):03d} · {labels.polos(str(tps.desa))}")
+    cols = st.columns(4)
+    cols[0].metric("Status", labels.STATUS_LABELS.get(tps.status, tps.status), border=True)
+    headline(cols[1], "KPPS aktif", tps.kpps_aktif, tps.kebutuhan_kpps, "kursi")
+    headline(cols[2], "KPPS terlatih", tps.kpps_terlatih, tps.kpps_aktif, "KPPS aktif")
+    cols[3].metric("Ketua", "Ada" if tps.ada_ketua else "Belum ada", border=True)
+    members = view.query("kpps_aktif_tps", desa=desa)
+    members = view.masked(members[members["kode_tps"] == code])
+    st.subheader("Anggota aktif")
+    if members.empty:
+        empty("TPS ini belum punya anggota aktif.")
+    else:
+        note = view.tampil.note
+        st.caption("Ketua lebih dulu, lalu menurut nama" + (f" · {note}" if note else ""))
+        table(
+            members,
+            ["nama", "jabatan", "terlatih", "nik", "jenis_kelamin", "tanggal_sk"],
+            key="anggota_tps",
+            download="Anggota aktif TPS",
+        )
+    st.subheader("Penggantian antar waktu (PAW)")
+    paw = view.query("paw", desa=desa)
+    paw = view.masked(paw[paw["kode_tps"] == code])
+    if paw.empty:
+        empty("Belum ada anggota TPS ini yang berhenti.")
+    else:
+        table(
+            paw,
+            [
+                "status",
+                "tanggal_berhenti",
+                "nama_berhenti",
+                "jabatan_berhenti",
+                "alasan_berhenti",
+                "nama_pengganti",
+                "tanggal_sk_pengganti",
+            ],
+            key="paw_tps",
+            download="PAW TPS",
+        )

@@ -56,7 +56,7 @@ else:
         hari_pemungutan=config.hari_pemungutan,
         expected=page.query("jadwal_harian"),
     )
-    st.plotly_chart(figure, key="kurva", theme=None)
+    ui.chart(figure, key="kurva", theme=None)
 
 st.subheader("Sesi Bimtek: kehadiran, kapasitas dan rencana")
 sessions = page.query("bimtek_sesi_kehadiran")
@@ -66,9 +66,9 @@ else:
     planned = page.query("rencana_sesi")[["kode_sesi", "ditempatkan", "kursi_sisa"]]
     sessions = sessions.merge(planned, on="kode_sesi", how="left")
     if len(sessions) <= MAX_SESSIONS_CHARTED:
-        st.plotly_chart(ui.figure(charts.sessions_capacity, sessions), key="sesi", theme=None)
+        ui.chart(ui.figure(charts.sessions_capacity, sessions), key="sesi", theme=None)
     else:
-        st.plotly_chart(
+        ui.chart(
             ui.figure(charts.sessions_by_day, page.query("bimtek_sesi_harian")),
             key="sesi_harian",
             theme=None,

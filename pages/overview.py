@@ -29,29 +29,38 @@ ui.report_downloads(page)
 summary, name_col, code_col, level = page.areas_summary()
 left, right = st.columns([3, 2])
 with left:
-    st.subheader("Peta status jadwal Bimtek per kecamatan")
+    desa_level = page.single_kecamatan is not None
+    where = page.area_name() if desa_level else ""
+    st.subheader(f"Peta status jadwal Bimtek per {'desa' if desa_level else 'kecamatan'}")
     geojson = page.geojson()
     if geojson is None:
         ui.empty("Batas kecamatan untuk dataset ini belum tersedia.")
     else:
         kecamatan = page.judged("kecamatan")
-        points = ui.desa_points(page.query("supervisi_desa")) if page.single_kecamatan else None
-        st.plotly_chart(
+        points = None
+        if desa_level:  # every desa of the kecamatan, the chosen one among them
+            whole = {"kecamatan": [page.single_kecamatan], "desa": None}
+            desa = page.judged("desa", **whole)
+            points = ui.desa_points(page.query("supervisi_desa", **whole), desa)
+        ui.drill_from_chart(
             ui.figure(charts.kecamatan_map, kecamatan, geojson, points=points),
-            key="peta",
-            theme=None,
+            "peta",
+            "desa" if desa_level else "kecamatan",
         )
-        st.caption(theme.SCHEDULE_CAPTION)
+        st.caption(
+            (f"{labels.polos(where)}: titik desa berwarna status jadwalnya. " if where else "")
+            + f"{theme.SCHEDULE_CAPTION} Klik nama atau titik untuk merinci."
+        )
 with right:
-    st.subheader(f"Status TPS per {level}")
-    st.caption("Urutan: TPS bermasalah terbanyak di atas.")
+    st.subheader(f"Status TPS per {level}" if level != "TPS" else "Status per TPS")
+    st.caption("Urutan: TPS bermasalah terbanyak di atas. Klik batang untuk merinci.")
     ui.drill_from_chart(
         ui.figure(charts.status_by_area, summary, name_col, code_col), "status", level
     )
 
 st.subheader(f"Peringkat {level} (perlu perhatian di atas)")
 st.caption(f"{theme.AREAS_ORDER_TEXT} Pilih satu baris untuk melihat wilayah itu lebih rinci.")
-columns = [
+wanted = [
     name_col,
     "tps",
     "tps_siap",
@@ -64,6 +73,7 @@ columns = [
     "tps_tanpa_ketua",
     "kunjungan_supervisi",
 ]
+columns = [c for c in wanted if c in summary.columns]  # a TPS has no schedule or visits
 ui.status_table(
     summary, columns, key="peringkat", drill_col=code_col, download=f"Peringkat {level}"
 )

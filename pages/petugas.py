@@ -73,7 +73,7 @@ if paw.empty:
     until = labels.tanggal(page.filters.as_of)
     ui.empty(f"Belum ada KPPS yang berhenti di {labels.polos(page.area_name())} sampai {until}.")
 else:
-    st.plotly_chart(ui.figure(charts.paw_timeline, paw), key="paw", theme=None)
+    ui.chart(ui.figure(charts.paw_timeline, paw), key="paw", theme=None)
     st.caption("Urut tanggal berhenti.")
     columns = [
         "tanggal_berhenti",

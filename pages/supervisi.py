@@ -51,7 +51,7 @@ with left:
         ui.empty("Batas kecamatan untuk dataset ini belum tersedia.")
     else:
         on_map = page.query("supervisi_kunjungan", **whole) if chosen else visits
-        st.plotly_chart(
+        ui.chart(
             ui.figure(charts.visits_map, on_map, geojson, per_kecamatan),
             key="peta_kunjungan",
             theme=None,
@@ -59,14 +59,14 @@ with left:
 with right:
     st.subheader("Hari sejak kunjungan terakhir")
     waits = ui.longest_waits(per_kecamatan)  # a country has 7.000 kecamatan: the first 60
-    st.plotly_chart(ui.figure(charts.days_since_visit, waits), key="hari_sejak", theme=None)
+    ui.chart(ui.figure(charts.days_since_visit, waits), key="hari_sejak", theme=None)
 
 st.subheader("Kunjungan per hari menurut lembaga")
 if visits.empty:
     until = labels.tanggal(page.filters.as_of)
     ui.empty(f"Belum ada kunjungan supervisi di {labels.polos(page.area_name())} sampai {until}.")
 else:
-    st.plotly_chart(ui.figure(charts.visits_timeline, visits), key="linimasa", theme=None)
+    ui.chart(ui.figure(charts.visits_timeline, visits), key="linimasa", theme=None)
 
 st.subheader("Per kecamatan")
 st.caption(theme.VISITS_ORDER_TEXT)

@@ -549,10 +549,37 @@ def test_map_fills_each_kecamatan_with_its_band_without_tiles() -> None:
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
     legend = [t.name for t in fig.data if t.showlegend is not False]
     assert legend == [theme.COVERAGE_LABELS[b] for b in ("rendah", "sedang", "baik")]
-    names = next(t for t in fig.data if t.mode == "text")
+    names = next(t for t in fig.data if t.mode == "markers+text")
     torjun = list(names.text).index("Torjun")
     assert names.y[torjun] == pytest.approx(-7.25, abs=0.06)  # mean of both islands
     assert names.y[list(names.text).index("Sreseh")] == -7.15  # centroid from properties
+    # Issue 15: a click on a name drills: its dot carries the kecamatan code.
+    assert names.customdata[torjun][0] == "35.27.02"
+
+
+def test_map_names_never_overlap() -> None:
+    """Two kecamatan whose names would run together ("SresehPangarengan"): the second name
+    moves above or below, and a third on the same spot is left to hover."""
+
+    def square(code: str, name: str, lon: float) -> dict:
+        ring = [[lon - 0.05, -7.2], [lon + 0.05, -7.2], [lon + 0.05, -7.1], [lon - 0.05, -7.1]]
+        return {
+            "type": "Feature",
+            "properties": {"kode_kecamatan": code, "kecamatan": name},
+            "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+        }
+
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            square("35.27.01", "Sreseh", 113.00),
+            square("35.27.13", "Pangarengan", 113.02),
+            square("35.27.14", "Jrengik", 113.01),
+            square("35.27.09", "Ketapang", 113.60),
+        ],
+    }
+    names = charts._label_places(charts._features(geojson), ("middle center", "top center"))
+    assert names == ["middle center", "top center", None, "middle center"]
 
 
 def test_map_draws_points_on_top() -> None:
