@@ -24,6 +24,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="auto",
 )
+ui.frame_style()  # issue 15: nothing in English in the app's frame
 ui.limit_runs()  # issue 12: a session rerunning without end must not slow everybody else
 
 # Who is looking (kesiapan.masuk); the navigation is built before the sign-in form so that a

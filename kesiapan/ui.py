@@ -553,16 +553,34 @@ def _is_share(column: str) -> bool:
     return column.startswith("cakupan") or column == "keterisian"
 
 
+# Issue 15: no clipped header or cell ("Statu…", "Disupervis", "Tambelanga…"): each column is
+# as wide as its header or its longest text, at about this many pixels a letter, within bounds;
+# the status column stays pinned on the left, so a phone sees it without scrolling sideways.
+CHAR_PX, CELL_PAD_PX = 8, 28
+MIN_COLUMN_PX, MAX_COLUMN_PX = 60, 360
+PINNED = ("kesiapan", "status")
+
+
+def _width(label: str, values: pd.Series, numeric: bool) -> int:
+    longest = len(label)
+    if not numeric and len(values):
+        longest = max(longest, int(values.astype(str).str.len().max()))
+    return max(MIN_COLUMN_PX, min(MAX_COLUMN_PX, longest * CHAR_PX + CELL_PAD_PX))
+
+
 def column_config(frame: pd.DataFrame) -> dict[str, object]:
-    """Indonesian headers for every known column of a query."""
+    """Indonesian headers for every known column of a query, wide enough to be read whole."""
     config: dict[str, object] = {}
     for column in frame.columns:
         label = labels.HEADERS.get(column, column)
         numeric = pd.api.types.is_numeric_dtype(frame[column])
-        if numeric and not pd.api.types.is_bool_dtype(frame[column]) and column[:3] not in LAT_LON:
-            config[column] = st.column_config.NumberColumn(label)
+        number = numeric and not pd.api.types.is_bool_dtype(frame[column])
+        width = _width(label, frame[column], number)
+        pinned = column in PINNED
+        if number and column[:3] not in LAT_LON:
+            config[column] = st.column_config.NumberColumn(label, width=width)
         else:
-            config[column] = st.column_config.TextColumn(label)
+            config[column] = st.column_config.TextColumn(label, width=width, pinned=pinned)
     return config
 
 
@@ -721,7 +739,9 @@ def status_table(
     shown, texts, band_style = remembered(("status", _content_key(needed), tuple(columns)), prepare)
     table_style = _carrier(shown, texts, {"kesiapan": band_style})
     config = column_config(shown)
-    config["kesiapan"] = st.column_config.TextColumn("Kesiapan")
+    config["kesiapan"] = st.column_config.TextColumn(
+        "Kesiapan", width=_width("Kesiapan", shown["kesiapan"], False), pinned=True
+    )
     event = st.dataframe(
         table_style,
         hide_index=True,
@@ -823,6 +843,31 @@ def _refuse(what: str) -> None:
         f"Pilihan ({what}) tidak ada atau di luar cakupan akun Anda; pilihan itu diabaikan.",
         icon=":material/block:",
     )
+
+
+# Issue 15: what the app's frame would show in English and Streamlit lets nobody translate:
+# the ⋮ menu ("Print", "Record screen", "Made with Streamlit"), the running indicator with
+# its "Stop", the table toolbars ("Search", "Fullscreen", "Show/hide columns"); and the file
+# uploader's words ("Upload", "200MB per file"), replaced by Indonesian ones.
+FRAME_CSS = """
+[data-testid="stMainMenu"], [data-testid="stStatusWidget"], [data-testid="stElementToolbar"],
+[data-testid="stToolbarActions"] { display: none !important; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span { display: none; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {
+    content: "Seret berkas ke sini · maks. 200 MB per berkas";
+    font-size: 0.875rem; opacity: 0.7;
+}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"],
+[data-testid="stFileUploaderDropzone"] button > div > span:not([data-testid]) { display: none; }
+[data-testid="stFileUploaderDropzone"] button > div::after { content: "Pilih berkas"; }
+.modebar-container { display: none !important; }
+"""
+
+
+def frame_style() -> None:
+    """The frame's CSS (FRAME_CSS), once per run; st.html sends a style block without drawing
+    an element."""
+    st.html(f"<style>{FRAME_CSS}</style>")
 
 
 def limit_runs() -> None:

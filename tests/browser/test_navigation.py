@@ -1,0 +1,250 @@
+"""Issue 15 in Chromium: drilling kabupaten → kecamatan → desa → TPS by clicks (map, bar,
+row), the breadcrumb back up, browser Back restoring the views with their URLs, a kecamatan
+account landing on its desa, every page on a phone without sideways scrolling and with its
+status column, and no English word anywhere a user can see.
+
+One server (a copy of the sample with two accounts) and one browser for the module.
+Screenshots land in test-results/nav-*.png.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from kesiapan import akses
+from tests.browser.conftest import RESULTS, ROOT, dashboard_server
+from tests.browser.test_browser import assert_no_error, title, wait_idle
+
+PASSWORD = "sandi-rahasia-2024"
+TORJUN = "35.27.02"
+PHONE = (390, 844)
+PAGES = [
+    ("/", "Ringkasan kesiapan KPPS"),
+    ("/cakupan-bimtek", "Cakupan Bimtek"),
+    ("/kekurangan-petugas", "Kekurangan Petugas TPS"),
+    ("/supervisi-bimtek", "Supervisi Bimtek"),
+    ("/tentang-data", "Data"),
+    ("/impor-data", "Impor Data"),
+]
+# Words of Streamlit's, Plotly's and the browser grid's own English that must never show.
+ENGLISH_UI = re.compile(
+    r"\b(Stop|Running|Print|Record screen|Made with Streamlit|Settings|Rerun|Clear cache|"
+    r"Deploy|Search|Fullscreen|Show/hide columns|Select all|Upload|Browse files|"
+    r"Drag and drop|per file|Download as CSV|Zoom|Pan|Autoscale|Reset axes|"
+    r"Download plot|No results|Loading|Close|Toggle)\b"
+)
+VISIBLE_TEXT_JS = """() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const text = node.textContent.trim();
+    const el = node.parentElement;
+    if (!text || !el || el.closest('script,style,noscript')) continue;
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (box.width === 0 || box.height === 0 || style.visibility === 'hidden'
+        || style.display === 'none' || parseFloat(style.opacity) === 0) continue;
+    out.push(text);
+  }
+  for (const el of document.querySelectorAll('[aria-label],[title],[placeholder]')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    for (const a of ['aria-label', 'title', 'placeholder']) {
+      if (el.getAttribute(a)) out.push(el.getAttribute(a));
+    }
+  }
+  for (const el of document.querySelectorAll('*')) {
+    for (const pseudo of ['::before', '::after']) {
+      const content = getComputedStyle(el, pseudo).content;
+      if (content && content.startsWith('"')) out.push(content.slice(1, -1));
+    }
+  }
+  return out;
+}"""
+WIDE_ELEMENTS_JS = """() => {
+  const limit = document.documentElement.clientWidth + 1;
+  const main = document.querySelector('[data-testid="stMain"]');
+  return [...main.querySelectorAll('*')].filter((el) => {
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (box.width === 0 || style.visibility === 'hidden') return false;
+    // Inside a scroller that is itself within the screen, content may be wider.
+    for (let p = el.parentElement; p && p !== main; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      const scrolls = o === 'auto' || o === 'scroll' || o === 'hidden';
+      if (scrolls && p.getBoundingClientRect().right <= limit) return false;
+    }
+    return box.right > limit || box.left < -1;
+  }).slice(0, 5).map((el) => {
+    const right = Math.round(el.getBoundingClientRect().right);
+    return `${el.tagName}.${el.className} ${right}`;
+  });
+}"""
+POINT_JS = """(chart, code) => {
+  const gd = chart.querySelector('.js-plotly-plot');
+  const layout = gd._fullLayout;
+  for (const trace of gd._fullData) {
+    const data = trace.customdata || [];
+    for (let i = 0; i < data.length; i++) {
+      const custom = Array.isArray(data[i]) ? data[i][0] : data[i];
+      if (custom !== code || trace.visible === false) continue;
+      const xa = layout[trace.xaxis.replace('x', 'xaxis')];
+      const ya = layout[trace.yaxis.replace('y', 'yaxis')];
+      let x = trace.x[i], y = trace.y[i];
+      if (trace.type === 'bar') x = x / 2;
+      const box = gd.getBoundingClientRect();
+      return [box.left + layout._size.l + xa.d2p(x), box.top + layout._size.t + ya.d2p(y)];
+    }
+  }
+  return null;
+}"""
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("navigasi")
+    data, folder = root / "data", root / "akses"
+    shutil.copytree(
+        ROOT / "data" / "sample", data, ignore=shutil.ignore_patterns(".kesiapan-*", "akses")
+    )
+    akses.add(folder, "admin", peran="admin", wilayah=["35.27"], nama="Admin", password=PASSWORD)
+    akses.add(folder, "tono", peran="analis", wilayah=[TORJUN], nama="Tono", password=PASSWORD)
+    with dashboard_server(data, "server-navigasi.log", env={akses.AKSES_ENV: str(folder)}) as url:
+        yield url
+
+
+def signed_in(
+    open_page: Callable[..., Page],
+    url: str,
+    user: str,
+    size: tuple[int, int] = (1440, 900),
+    path: str = "/",
+    heading: str = "Ringkasan kesiapan KPPS",
+) -> Page:
+    page = open_page(*size)
+    page.goto(url + path)
+    page.get_by_label("Nama pengguna").fill(user)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(title(page)).to_have_text(heading)
+    wait_idle(page)
+    return page
+
+
+def click_point(page: Page, chart: Locator, code: str) -> None:
+    """Click the point (bar, map name, desa dot) whose customdata[0] is `code`."""
+    chart.scroll_into_view_if_needed()
+    where = chart.evaluate(POINT_JS, code)
+    assert where is not None, f"no point of {code} on the chart"
+    page.mouse.click(*where)
+
+
+def click_first_row(page: Page, table: Locator) -> None:
+    """Select the first row of a selectable st.dataframe (its row marker, left)."""
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+
+
+def crumbs(page: Page) -> Locator:
+    return page.locator(".st-key-remah")
+
+
+def chart(page: Page, key: str) -> Locator:
+    return page.locator(f'[class*="st-key-{key}"]').get_by_test_id("stPlotlyChart")
+
+
+def test_drill_down_by_clicks_up_by_breadcrumb_and_back(
+    deployment: str, open_page: Callable[..., Page]
+) -> None:
+    page = signed_in(open_page, deployment, "admin")
+    # Kabupaten: a click on the map's name of Torjun.
+    click_point(page, page.get_by_test_id("stPlotlyChart").first, TORJUN)
+    expect(page).to_have_url(re.compile(r"[?&]kec=35\.27\.02(&|$)"))
+    expect(crumbs(page)).to_contain_text("Kec. Torjun")
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Status TPS per desa")).to_be_visible()
+    # Kecamatan: a click on a desa's bar.
+    click_point(page, chart(page, "status"), "35.27.02.2007")
+    expect(page).to_have_url(re.compile(r"[?&]desa=35\.27\.02\.2007(&|$)"))
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Status per TPS")).to_be_visible()
+    desa_url = page.url
+    # Desa: a click on the first TPS row of the ranking.
+    click_first_row(page, page.locator('[class*="st-key-peringkat"]').get_by_test_id("stDataFrame"))
+    expect(page).to_have_url(re.compile(r"[?&]tps=35270220070\d\d(&|$)"))
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Anggota aktif")).to_be_visible()
+    expect(crumbs(page)).to_contain_text(re.compile(r"Kec\. Torjun.*›.*TPS 0\d\d"))
+    tps_url = page.url
+    assert_no_error(page)
+    page.screenshot(path=RESULTS / "nav-tps.png", full_page=True)
+    # Up to the kabupaten in one click.
+    crumbs(page).get_by_role("button", name="Kab. Sampang").click()
+    expect(page).not_to_have_url(re.compile(r"[?&](kec|desa|tps)="))
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Status TPS per kecamatan")).to_be_visible()
+    # Browser Back twice: the TPS view, then the desa view, each with its URL.
+    page.go_back()
+    expect(page).to_have_url(tps_url)
+    expect(page.get_by_role("heading", name="Anggota aktif")).to_be_visible()
+    wait_idle(page)
+    page.go_back()
+    expect(page).to_have_url(desa_url)
+    expect(page.get_by_role("heading", name="Status per TPS")).to_be_visible()
+    expect(page.get_by_role("heading", name="Anggota aktif")).to_have_count(0)
+    wait_idle(page)
+    assert_no_error(page)
+
+
+def test_a_kecamatan_account_lands_on_its_desa(
+    deployment: str, open_page: Callable[..., Page]
+) -> None:
+    page = signed_in(open_page, deployment, "tono")
+    expect(page.get_by_role("heading", name="Status TPS per desa")).to_be_visible()
+    expect(page.get_by_role("heading", name="Peta status jadwal Bimtek per desa")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Peringkat desa (perlu perhatian di atas)")
+    ).to_be_visible()
+    assert_no_error(page)
+
+
+@pytest.mark.parametrize(("path", "heading"), PAGES, ids=[p[0] for p in PAGES])
+def test_phone_and_words(
+    deployment: str, open_page: Callable[..., Page], path: str, heading: str
+) -> None:
+    """At 390 px nothing is wider than the screen, the status column shows where there is
+    one, and no visible text is Streamlit's or Plotly's English (the menu and uploader
+    included); the same page at 1440 px carries no English either."""
+    link = path + ("?kec=35.27.02" if path == "/kekurangan-petugas" else "")
+    page = signed_in(open_page, deployment, "admin", PHONE, link, heading)
+    collapse = page.get_by_test_id("stSidebarCollapseButton").get_by_role("button")
+    if collapse.is_visible():
+        collapse.click()
+    wait_idle(page, quiet_ms=300)
+    assert_no_error(page)
+    wide = page.evaluate(WIDE_ELEMENTS_JS)
+    assert not wide, f"{path}: wider than a 390 px screen: {wide}"
+    for table in page.get_by_test_id("stDataFrame").all()[:3]:
+        header = table.get_by_role("columnheader").first
+        if header.count() and header.inner_text().strip() in ("Kesiapan", "Status"):
+            box = header.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= PHONE[0]
+    words = page.evaluate(VISIBLE_TEXT_JS)
+    found = sorted({m.group(0) for w in words for m in ENGLISH_UI.finditer(w)})
+    assert not found, f"{path} at 390 px shows English: {found}"
+    name = path.strip("/") or "ringkasan"
+    page.screenshot(path=RESULTS / f"nav-{name}-390.png", full_page=True)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    wait_idle(page, quiet_ms=300)
+    words = page.evaluate(VISIBLE_TEXT_JS)
+    found = sorted({m.group(0) for w in words for m in ENGLISH_UI.finditer(w)})
+    assert not found, f"{path} at 1440 px shows English: {found}"
+    page.screenshot(path=RESULTS / f"nav-{name}-1440.png", full_page=True)
