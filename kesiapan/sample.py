@@ -215,6 +215,7 @@ KPPS_HEADER = (
     "alasan_berhenti",
 )
 SESI_HEADER = ("kode_sesi", "kode_kecamatan", "tanggal", "tempat", "kapasitas")
+NIK_SERIAL_MULTIPLIER, NIK_SERIAL_STARTS = 2_654_435_761, 9_000  # a Knuth multiplicative hash
 HADIR_HEADER = ("kode_sesi", "nik", "hadir", "nilai_pre", "nilai_post")
 SUPERVISI_HEADER = (
     "tanggal",
@@ -879,7 +880,11 @@ def _people(geo: _Geo, rng: np.random.Generator) -> _People:
     key = (kec * 100_000 + (birth - EPOCH).astype(np.int64)) * 2 + female
     order = np.argsort(key, kind="stable")
     serial = np.empty(n_people, np.int64)
-    serial[order] = _group_rank(key[order]) + 1
+    # Issue 15: the serial starts at a number of its own per group, not at 0001, so that a
+    # masked NIK (3527••••••••0417: region and serial shown) still tells people apart. Still
+    # unique within its (kecamatan, birth date, sex), so every NIK stays valid and distinct.
+    start = (key * NIK_SERIAL_MULTIPLIER) % NIK_SERIAL_STARTS
+    serial[order] = _group_rank(key[order]) + 1 + start[order]
     if serial.max() > 9999:
         raise AssertionError("NIK serial overflow")
     nik = (

@@ -291,3 +291,20 @@ def test_synthetic_scales_small(tmp_path: Path, scale: str, n_tps: int, province
     assert set(hadir.kode_sesi) <= set(read["bimtek_sesi"].kode_sesi)
     assert 1.0 < len(hadir) / len(kpps) < 1.1
     assert hadir.duplicated().any()
+
+
+def test_masked_sample_niks_tell_people_apart() -> None:
+    """Issue 15: the digits a masked NIK shows (region and serial) differ between people,
+    and every NIK still carries its holder's birth date (day + 40 for women) and region."""
+
+    from kesiapan import privacy
+
+    kpps = pd.read_csv(ROOT / "data" / "sample" / "kpps.csv", dtype=str)
+    masked = kpps["nik"].map(privacy.mask_nik)
+    assert masked.nunique() > len(kpps) // 3
+    born = pd.to_datetime(kpps["tanggal_lahir"])
+    day = born.dt.day + 40 * (kpps["jenis_kelamin"] == "P")
+    expected = day.map("{:02d}".format) + born.dt.strftime("%m%y")
+    assert (kpps["nik"].str[6:12] == expected).all()
+    assert (kpps["nik"].str[:6] == kpps["kode_tps"].str[:6]).all()
+    assert kpps["nik"].str.fullmatch(r"\d{16}").all()

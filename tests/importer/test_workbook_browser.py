@@ -23,12 +23,12 @@ from tests.importer.test_session_browser import (
 )
 
 PATAPAN = [  # BT-352702-03, 26 January: present, present, an empty box, a NIK of 15 digits
-    ("Anggota Satu", "3527024405830001", "✓"),
-    ("Anggota Dua", "3527022608960001", "✓"),
-    ("Anggota Tiga", "3527026808890001", None),
+    ("Anggota Satu", "3527024405832398", "✓"),
+    ("Anggota Dua", "3527022608966123", "✓"),
+    ("Anggota Tiga", "3527026808893174", None),
     ("Anggota Empat", "352702181281001", "✓"),
 ]
-KRAMPON = [("Anggota Lima", "3527026412870001", "v")]  # BT-352702-05, 27 January
+KRAMPON = [("Anggota Lima", "3527026412872188", "v")]  # BT-352702-05, 27 January
 
 
 def _sheet(sheet, titles: list[str], rows) -> None:
