@@ -690,13 +690,14 @@ def table(
     Excel and CSV downloads (`download`: False for none, or the files' title). A long table
     shows its first MAX_ROWS_SHOWN rows (a selection's row numbers are those of `frame`)."""
     head, total = bounded(frame)
-    shown, texts = remembered(
-        ("table", _content_key(head[columns])), lambda: _prepare(head[columns])
-    )
+    content = _content_key(head[columns])
+    shown, texts = remembered(("table", content), lambda: _prepare(head[columns]))
+    # The widths read every cell: worked out once per content, like the texts.
+    config = remembered(("table_config", content), lambda: column_config(shown))
     event = st.dataframe(
         _carrier(shown, texts),
         hide_index=True,
-        column_config=column_config(shown),
+        column_config=config,
         key=key,
         width="stretch",
         height=table_height(len(shown)),
@@ -736,12 +737,18 @@ def status_table(
         ]
         return shown, texts, band_style
 
-    shown, texts, band_style = remembered(("status", _content_key(needed), tuple(columns)), prepare)
+    content = (_content_key(needed), tuple(columns))
+    shown, texts, band_style = remembered(("status", *content), prepare)
     table_style = _carrier(shown, texts, {"kesiapan": band_style})
-    config = column_config(shown)
-    config["kesiapan"] = st.column_config.TextColumn(
-        "Kesiapan", width=_width("Kesiapan", shown["kesiapan"], False), pinned=True
-    )
+
+    def configure() -> dict[str, object]:
+        config = column_config(shown)
+        config["kesiapan"] = st.column_config.TextColumn(
+            "Kesiapan", width=_width("Kesiapan", shown["kesiapan"], False), pinned=True
+        )
+        return config
+
+    config = remembered(("status_config", *content), configure)
     event = st.dataframe(
         table_style,
         hide_index=True,
