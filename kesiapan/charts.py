@@ -82,6 +82,10 @@ VISITED_LABEL = "Sudah dikunjungi"
 NOT_VISITED_LABEL = "Belum dikunjungi"
 # Long free-text findings are wrapped and cut in hover boxes so that the box stays on screen.
 HOVER_WRAP = 70
+# An island ring (fewer points than ISLAND_MAX_POINTS) further south of the mainland than
+# ISLAND_GAP of the map's extent is drawn INSET_GAP below it, framed (`_inset_islands`).
+ISLAND_MAX_POINTS = 12
+ISLAND_GAP, INSET_GAP, INSET_PAD = 0.08, 0.03, 0.008
 # Map names are placed for a plot this many pixels wide, at about this many pixels a letter and
 # a line (12 px Source Sans): names that do not overlap there do not overlap on wider screens.
 LABEL_PLOT_WIDTH = 360
@@ -337,11 +341,61 @@ def _features(geojson: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "lon": float(lon),
             }
         )
+    _inset_islands(features)
     return features
+
+
+def _bbox(rings: Sequence[Sequence[Sequence[float]]]) -> tuple[float, float, float, float]:
+    lons = [p[0] for ring in rings for p in ring]
+    lats = [p[1] for ring in rings for p in ring]
+    return min(lons), max(lons), min(lats), max(lats)
+
+
+def _inset_islands(features: list[dict[str, Any]]) -> None:
+    """Move an island that lies far off the mainland (Pulau Mandangin, 10 km off Sampang)
+    next to it, in place: a map drawn to scale was a sliver of island under an empty band.
+    Each moved island's box goes into its feature's "insets", for the frame that marks it."""
+    mainland = [
+        ring for f in features for ring in f["rings"] if len(ring) >= ISLAND_MAX_POINTS
+    ] or [ring for f in features for ring in f["rings"]]
+    west, east, south, north = _bbox(mainland)
+    extent = max(east - west, north - south, 1e-6)
+    for feature in features:
+        moved, boxes = [], []
+        for ring in feature["rings"]:
+            w, e, s, n = _bbox([ring])
+            gap_south = south - n
+            if len(ring) >= ISLAND_MAX_POINTS or gap_south < ISLAND_GAP * extent:
+                moved.append(ring)
+                continue
+            shift = gap_south - INSET_GAP * extent
+            moved.append([[p[0], p[1] + shift] for p in ring])
+            pad = INSET_PAD * extent
+            boxes.append((w - pad, e + pad, s + shift - pad, n + shift + pad))
+        feature["rings"] = moved
+        feature["insets"] = boxes
 
 
 def _map_layout(fig: go.Figure, features: list[dict[str, Any]], height: int) -> go.Figure:
     """Plain lon/lat axes with equal scale, hidden, with a little room around the outlines."""
+    for box in (box for f in features for box in f.get("insets", [])):
+        fig.add_shape(
+            type="rect",
+            x0=box[0],
+            x1=box[1],
+            y0=box[2],
+            y1=box[3],
+            line={"color": theme.GREY, "width": 1, "dash": "dot"},
+            layer="below",
+        )
+        fig.add_annotation(
+            x=box[1],
+            y=(box[2] + box[3]) / 2,
+            xanchor="left",
+            text="pulau, digeser",
+            showarrow=False,
+            font={"size": 10, "color": theme.GREY},
+        )
     lons = [p[0] for f in features for ring in f["rings"] for p in ring]
     lats = [p[1] for f in features for ring in f["rings"] for p in ring]
     pad = 0.03 * max(max(lons) - min(lons), max(lats) - min(lats), 1e-6)

@@ -707,3 +707,31 @@ def test_bimtek_projection_stops_at_voting_day_which_is_marked() -> None:
     # Far beyond the chart's dates, voting day is not drawn.
     far = charts.bimtek_curve(KUMULATIF, as_of=date(2024, 1, 28), hari_pemungutan=date(2024, 6, 1))
     assert "Hari pemungutan" not in _annotation_texts(far)
+
+
+def test_a_far_island_is_drawn_as_an_inset_below_the_mainland() -> None:
+    """Issue 15: Pulau Mandangin lies 0,083° south of Sampang's coast on a map 0,337° tall; it
+    is moved to 0,03 × the map's extent below the coast and framed, not drawn to scale."""
+    mainland = [[113.0 + 0.4 * i / 12, -6.9] for i in range(13)] + [[113.4, -7.2], [113.0, -7.2]]
+    island = [[113.2, -7.31], [113.22, -7.31], [113.22, -7.30], [113.2, -7.31]]
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"kode_kecamatan": "35.27.03", "kecamatan": "Sampang"},
+                "geometry": {"type": "MultiPolygon", "coordinates": [[mainland], [island]]},
+            }
+        ],
+    }
+    feature = charts._features(geojson)[0]
+    moved = feature["rings"][1]
+    assert max(p[1] for p in moved) == pytest.approx(-7.2 - 0.03 * 0.4)
+    assert [p[0] for p in moved] == [p[0] for p in island]
+    assert feature["rings"][0] == mainland
+    (box,) = feature["insets"]
+    assert box[0] == pytest.approx(113.2 - 0.008 * 0.4)
+    visits = pd.DataFrame({"kode_kecamatan": ["35.27.03"], "kunjungan": [0]})
+    fig = charts.visits_map(pd.DataFrame(), geojson, visits.assign(kunjungan_terakhir=[None]))
+    assert "pulau, digeser" in [a.text for a in fig.layout.annotations]
+    assert fig.layout.yaxis.range[0] > -7.25
