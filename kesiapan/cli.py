@@ -481,7 +481,7 @@ def _progress_printer() -> object:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kesiapan import akses, audit, cross_area, import_report, importer, labels, privacy
+    from kesiapan import akses, importer
 
     missing = [str(p) for p in args.files if not p.is_file()]
     if missing:
@@ -502,6 +502,24 @@ def _import(args: argparse.Namespace) -> int:
         return 2
     uploads = [importer.Upload(p, p.name) for p in args.files]
     sheets = {u.name: args.sheet for u in uploads} if args.sheet else None
+    # Issue 18: an import into a kabupaten another import just changed is checked again on
+    # the new data and saved after it (queued, not refused).
+    for attempt in range(STALE_RETRIES):
+        try:
+            return _import_once(args, user, uploads, sheets)
+        except importer.StalePreview as exc:
+            if attempt == STALE_RETRIES - 1:
+                raise
+            print(f"{exc}; memeriksa ulang dengan data terbaru", file=sys.stderr)
+    return 1
+
+
+STALE_RETRIES = 20
+
+
+def _import_once(args: argparse.Namespace, user: object, uploads: list, sheets: dict | None) -> int:
+    from kesiapan import akses, audit, cross_area, import_report, importer, labels, privacy
+
     preview = importer.prepare(
         args.data,
         uploads,
@@ -546,7 +564,11 @@ def _import(args: argparse.Namespace) -> int:
         who = args.who or (f"{user.nama} ({user.username})" if user else _default_who())
         elsewhere = cross_area.attendance_elsewhere(preview.con)  # issue 12: into the log
         result = importer.commit(
-            preview, args.drop_errors, who, confirm_removal=args.konfirmasi_hapus
+            preview,
+            args.drop_errors,
+            who,
+            confirm_removal=args.konfirmasi_hapus,
+            waiting=lambda text: print(text, file=sys.stderr, flush=True),
         )
     finally:
         preview.close()

@@ -46,6 +46,7 @@ from kesiapan import (
     cross_area,
     import_columns,
     import_sessions,
+    partitions,
     privacy,
     private,
     schema,
@@ -143,6 +144,10 @@ class ImportRefused(Exception):
     """A commit that may not happen; the message is for people (Indonesian)."""
 
 
+class StalePreview(ImportRefused):
+    """The kabupaten (or the tables) this preview read changed since: prepare it again."""
+
+
 @dataclass(frozen=True)
 class Upload:
     """A file given to the import: where its bytes are, and the name it was uploaded with."""
@@ -224,6 +229,9 @@ class Preview:
     work: Path
     tables: dict[str, list[int]]  # table → indexes of the files that fill it
     cakupan: tuple[str, ...] | None = None  # the account's area scope; None: unrestricted
+    # Issue 18: the kabupaten each table's rows belong to, when only those were read (the
+    # live version is stored per kabupaten); None when the whole dataset was read.
+    touched: dict[str, list[str]] | None = None
 
     @property
     def rejected_rows(self) -> int:
@@ -416,9 +424,15 @@ def sha256_of(path: Path) -> str:
 
 # -- the store's and the checks' own machinery, used as they are ----------------------------------
 # Everything this module needs from kesiapan.store and kesiapan.checks beyond their public API.
-def _store_load_text(con: duckdb.DuckDBPyConnection, path: Path, table: schema.Table) -> None:
-    """The store's reader: `_raw_<table>` (canonical columns as text, `_baris`) from a file."""
-    headers, _ = store._load_source(con, path, table)
+def _store_load_text(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: schema.Table,
+    parts: list[str] | None = None,
+) -> None:
+    """The store's reader: `_raw_<table>` (canonical columns as text, `_baris`) from a file
+    (from a table stored per kabupaten, only the kabupaten `parts`)."""
+    headers, _ = store._load_source(con, path, table, parts)
     store._create_raw(con, table, headers)
 
 
@@ -1478,9 +1492,17 @@ def _base_folder(folder: Path) -> Path | None:
     return live if versions.table_files(live) else None
 
 
-def _load_base(con: duckdb.DuckDBPyConnection, base: Path | None, progress: Progress) -> None:
-    """`_basis_<table>`: the live version's rows as text, numbered below zero."""
+def _load_base(
+    con: duckdb.DuckDBPyConnection,
+    base: Path | None,
+    progress: Progress,
+    skip: tuple[str, ...] = (),
+) -> None:
+    """`_basis_<table>`: the live version's rows as text, numbered below zero (the tables in
+    `skip` are loaded later, per kabupaten: `_load_partitions`)."""
     for step, name in enumerate(schema.TABLE_NAMES):
+        if name in skip:
+            continue
         table = schema.TABLES[name]
         progress(step / len(schema.TABLE_NAMES), f"Membaca data sekarang: {name}")
         path = store.find_table_file(base, name)[0] if base else None
@@ -1500,8 +1522,85 @@ def _load_base(con: duckdb.DuckDBPyConnection, base: Path | None, progress: Prog
     _store_drop_text(con)
 
 
+def _touched(
+    con: duckdb.DuckDBPyConnection, by_table: dict[str, list[int]]
+) -> dict[str, list[str]]:
+    """The kabupaten each uploaded table's rows belong to (issue 18), and `_nik_unggah`: every
+    NIK the upload names, typed."""
+    found: dict[str, list[str]] = {}
+    niks = []
+    for name in by_table:
+        nik = store.typed_expression(schema.TABLES[name].column("nik"), "u.nik")
+        found[name] = sorted(
+            code
+            for (code,) in con.execute(
+                "select distinct _kab from "  # noqa: S608
+                f"({partitions.row_kabupaten(name, f'_unggah_{name}')})"
+            ).fetchall()
+        )
+        niks.append(f"select {nik} as nik from _unggah_{name} as u")  # noqa: S608
+    con.execute(
+        "create or replace table _nik_unggah as select distinct nik from ("  # noqa: S608
+        + " union all ".join(niks)
+        + ") where nik is not null"
+    )
+    return found
+
+
+def _load_partitions(
+    con: duckdb.DuckDBPyConnection, base: Path, name: str, parts: list[str], context: bool
+) -> None:
+    """`_basis_<name>` of a table stored per kabupaten: every row of the kabupaten `parts`, and
+    with `context` the rows of other kabupaten whose NIK the upload names (a member active in
+    two TPS, attendance of a member of another kabupaten), which the checks see but the commit
+    never writes (they lie outside the kabupaten it writes)."""
+    table = schema.TABLES[name]
+    cols = ", ".join(c.name for c in table.columns)
+    folder = base / name
+    _store_load_text(con, folder, table, parts)
+    con.execute(
+        f"create or replace table _basis_{name} as select _baris - {BASE_OFFSET} "  # noqa: S608
+        f"as _baris, {cols} from _raw_{name}"
+    )
+    others = [c for c in store.partition_files(folder) if c not in parts]
+    if context and others:
+        _store_load_text(con, folder, table, others)
+        nik = store.typed_expression(table.column("nik"), "r.nik")
+        con.execute(
+            f"insert into _basis_{name} select r._baris - {BASE_OFFSET}, "  # noqa: S608
+            f"{', '.join('r.' + c.name for c in table.columns)} from _raw_{name} as r "
+            f"semi join _nik_unggah as n on n.nik = {nik}"
+        )
+    # Only this table's text views: the others are the typed candidate's already.
+    con.execute(f"drop view if exists _raw_{name}")
+    con.execute(f"drop view if exists _src_{name}")
+
+
+def _partition_dates(con: duckdb.DuckDBPyConnection, base: Path) -> None:
+    """`_tanggal_lain`: the roster's dates in every kabupaten, so that the checks' as-of date
+    is the whole dataset's even when only some kabupaten are loaded."""
+    table = schema.TABLES["kpps"]
+    files = [str(f) for f in store.partition_files(base / "kpps").values()]
+    parts = []
+    for column in ("tanggal_sk", "tanggal_berhenti"):
+        typed = store.typed_expression(table.column(column), "v")
+        parts.append(
+            f"select {typed} as tanggal from (select distinct cast({column} as varchar) as v "  # noqa: S608
+            "from read_parquet($files))"
+        )
+    con.execute(
+        "create or replace table _tanggal_lain as " + " union all ".join(parts),
+        {"files": files},
+    )
+
+
 def _dates(con: duckdb.DuckDBPyConnection, base: Path | None) -> tuple[date, date]:
     _, last = con.execute(store.query_text("tanggal_data")).fetchall()[0]
+    if con.execute(
+        "select count(*) from duckdb_tables() where table_name = '_tanggal_lain'"
+    ).fetchone()[0]:
+        (other,) = con.execute("select max(tanggal) from _tanggal_lain").fetchone()
+        last = max((d for d in (last, other) if d is not None), default=None)
     as_of = last or date.today()
     config = store._read_config(base, []) if base else store.DatasetConfig()
     return as_of, config.hari_pemungutan or as_of
@@ -1559,13 +1658,25 @@ def prepare(
             lambda f, t, i=index: report_progress(i * share + f * share, t),
         )
         reports.append(report)
-    _load_base(con, base, lambda f, t: report_progress(0.3 + 0.2 * f, t))
     by_table: dict[str, list[int]] = {}
     for report in reports:
         if report.ok and report.table:
             by_table.setdefault(report.table, []).append(report.index)
+    # Issue 18: a roster or attendance file into a dataset stored per kabupaten reads only the
+    # kabupaten its rows belong to (and the other rows of the NIKs it names).
+    per_kabupaten = (
+        mode != REPLACE_TABLE
+        and partitions.is_partitioned(base)
+        and bool(by_table)
+        and set(by_table) <= set(store.PARTITIONED)
+    )
+    skip = store.PARTITIONED if per_kabupaten else ()
+    _load_base(con, base, lambda f, t: report_progress(0.3 + 0.2 * f, t), skip)
     report_progress(0.5, "Mencocokkan wilayah dan menyusun tabel")
+    touched: dict[str, list[str]] | None = None
     for name in schema.TABLE_NAMES:
+        if name in skip:
+            continue
         if name == "bimtek_hadir" and name in by_table:
             _find_sessions(con, reports, by_table, cakupan)
         if name in by_table:
@@ -1573,6 +1684,24 @@ def prepare(
             _uploaded_rows(con, files, name)
             _candidate(con, name, mode, files, cakupan)
         _use(con, name, "_calon" if name in by_table else "_basis")
+    if per_kabupaten:
+        assert base is not None
+        for name in store.PARTITIONED:
+            if name in by_table:
+                if name == "bimtek_hadir":
+                    _find_sessions(con, reports, by_table, cakupan)
+                _uploaded_rows(con, [reports[i] for i in by_table[name]], name)
+        touched = _touched(con, by_table)
+        _partition_dates(con, base)
+        for name in store.PARTITIONED:
+            report_progress(
+                0.5, f"Membaca data sekarang: {name} ({', '.join(touched.get(name, []))})"
+            )
+            _load_partitions(con, base, name, touched.get(name, []), context=name == "kpps")
+            if name in by_table:
+                files = [reports[i] for i in by_table[name]]
+                _candidate(con, name, mode, files, cakupan)
+            _use(con, name, "_calon" if name in by_table else "_basis")
     _store_macros(con)
     _reader_findings(con, by_table)
     final = _check_rounds(con, by_table, base, report_progress, cakupan)
@@ -1597,6 +1726,7 @@ def prepare(
     report_progress(1.0, "Selesai")
     preview = _preview(con, folder, base, mode, uploads, reports, by_table, final, work)
     preview.cakupan = cakupan
+    preview.touched = touched
     # A preview left behind (a browser tab closed mid-way) still frees its work folder.
     weakref.finalize(preview, _discard, con, work)
     return preview
@@ -1995,9 +2125,11 @@ def commit(
     progress: Progress | None = None,
     *,
     confirm_removal: bool = False,
+    waiting: Callable[[str], None] | None = None,
 ) -> CommitResult:
     """Write the candidate as the new live version (see the module docstring); refused when it
-    would remove stored rows without `confirm_removal`."""
+    would remove stored rows without `confirm_removal`. `waiting` is told when the commit
+    waits for another import into the same kabupaten (issue 18)."""
     report_progress = progress or (lambda fraction, text: None)
     reason = preview.refusal(drop_errors, confirm_removal)
     if reason:
@@ -2006,6 +2138,8 @@ def commit(
     if not who:
         raise ImportRefused("isi nama petugas yang mengimpor")
     folder = preview.folder
+    if preview.touched is not None:
+        return _commit_per_kabupaten(preview, drop_errors, who, report_progress, waiting)
     with versions.lock(folder):
         if versions.current(folder) != preview.base_version:
             raise ImportRefused(
@@ -2041,6 +2175,8 @@ def commit(
                         and stem not in written
                     ):
                         versions.link_or_copy(path, partial / path.name)
+                    elif path.is_dir() and path.name in store.PARTITIONED and stem not in written:
+                        versions.link_tree(path, partial / path.name)
             if drop_errors:
                 _write_rejects(preview, folder, name, rejects)
             record = _record(preview, name, base_version, who, originals, rejects)
@@ -2048,9 +2184,7 @@ def commit(
                 partial / versions.RECORD_FILE, json.dumps(record, ensure_ascii=False, indent=1)
             )
             private.restrict_tree(partial)  # DuckDB writes the tables with the umask's mode
-            for path in partial.iterdir():
-                versions.fsync_file(path)
-            versions.fsync_dir(partial)
+            versions.fsync_tree(partial)
             versions.checkpoint("versi_lengkap")
             os.rename(partial, folder / store.VERSIONS_DIR / name)
         except BaseException:
@@ -2065,6 +2199,123 @@ def commit(
         versions.append_history(folder, record)
     report_progress(1.0, f"Versi {name} aktif")
     return CommitResult(name, base_version, [folder / p for p in rejects.values()], record)
+
+
+def _commit_per_kabupaten(
+    preview: Preview,
+    drop_errors: bool,
+    who: str,
+    progress: Progress,
+    waiting: Callable[[str], None] | None,
+) -> CommitResult:
+    """Issue 18: write only the kabupaten the upload's rows belong to, next to the live
+    version's other files (hard links), as a new whole version. Imports into other kabupaten
+    go on at the same time; one into the same kabupaten waits for this one, and then finds
+    its preview stale (`StalePreview`: prepare again, on the data this import left)."""
+    assert preview.touched is not None
+    folder = preview.folder
+    touched = {name: preview.touched[name] for name in preview.tables}
+    codes = sorted({code for parts in touched.values() for code in parts})
+    with (
+        partitions.kabupaten_locks(folder, codes, waiting),
+        versions.lock(folder, shared=True),
+    ):
+        _check_fresh(preview, touched)
+        # A version folder half written by an import into the same first kabupaten that died:
+        # its lock is ours now, so nobody is writing it any more.
+        for dead in (folder / store.VERSIONS_DIR).glob(f"{versions.TEMP_PREFIX}*-{codes[0]}"):
+            shutil.rmtree(dead, ignore_errors=True)
+        staging = folder / store.VERSIONS_DIR / f"{versions.TEMP_PREFIX}{os.getpid()}-{codes[0]}"
+        private.make_dir(staging)
+        rejects: dict[int, str] = {}
+        try:
+            progress(0.05, "Menyimpan berkas asli")
+            originals = _keep_originals(preview)
+            versions.checkpoint("asli")
+            for step, (name, parts) in enumerate(touched.items()):
+                progress(
+                    0.1 + 0.7 * step / len(touched), f"Menulis tabel {name} ({', '.join(parts)})"
+                )
+                _write_partitions(preview, name, staging / name, parts)
+                versions.checkpoint("versi_sebagian")
+            if preview.cakupan is not None:
+                progress(0.85, "Memeriksa data di luar cakupan akun")
+                _verify_outside_scope(preview, staging, touched)
+            with versions.switch_lock(folder):
+                live = store.resolve_folder(folder)
+                _check_fresh(preview, touched)
+                name = versions.next_name(folder)
+                if drop_errors:
+                    _write_rejects(preview, folder, name, rejects)
+                written: dict[str, set[Path]] = {}
+                for table, parts in touched.items():
+                    written[table] = {
+                        partitions.partition_path(Path(), code).relative_to(Path())
+                        for code in parts
+                    }
+                for path in live.iterdir():
+                    if path.is_dir() and path.name in store.PARTITIONED:
+                        versions.link_tree(path, staging / path.name, written.get(path.name))
+                    elif (
+                        path.is_file()
+                        and not path.name.startswith(".")
+                        and path.name != versions.RECORD_FILE
+                    ):
+                        versions.link_or_copy(path, staging / path.name)
+                record = _record(preview, name, live.name, who, originals, rejects)
+                record["partisi"] = touched
+                private.write_text(
+                    staging / versions.RECORD_FILE,
+                    json.dumps(record, ensure_ascii=False, indent=1),
+                )
+                private.restrict_tree(staging)
+                versions.fsync_tree(staging)
+                versions.checkpoint("versi_lengkap")
+                os.rename(staging, folder / store.VERSIONS_DIR / name)
+                versions.fsync_dir(folder / store.VERSIONS_DIR)
+                versions.checkpoint("sebelum_current")
+                versions.switch(folder, name)
+                versions.checkpoint("setelah_current")
+                versions.append_history(folder, record)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            for path in rejects.values():
+                (folder / path).unlink(missing_ok=True)
+            raise
+    progress(1.0, f"Versi {name} aktif")
+    return CommitResult(name, live.name, [folder / p for p in rejects.values()], record)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _check_fresh(preview: Preview, touched: dict[str, list[str]]) -> None:
+    """StalePreview unless the live version still holds exactly what the preview read: the
+    same files (versions share unchanged files, so the same inodes) for the whole tables, the
+    settings and the kabupaten it writes."""
+    base = preview.base_folder
+    assert base is not None
+    live = store.resolve_folder(preview.folder)
+    if live == base:
+        return
+    read = [p.name for p in base.iterdir() if p.is_file() and p.name != versions.RECORD_FILE]
+    read += [p.name for p in live.iterdir() if p.is_file() and p.name != versions.RECORD_FILE]
+    changed = sorted({n for n in read if _identity(base / n) != _identity(live / n)})
+    for table, parts in touched.items():
+        for code in parts:
+            spot = partitions.partition_path(Path(table), code)
+            if _identity(base / spot) != _identity(live / spot):
+                changed.append(f"{table} kabupaten {code}")
+    if changed:
+        raise StalePreview(
+            "data yang dibaca pratinjau ini sudah diubah impor lain sejak pratinjau dibuat "
+            f"({', '.join(changed)}); periksa ulang berkasnya"
+        )
 
 
 def _keep_originals(preview: Preview) -> dict[int, str]:
@@ -2086,20 +2337,74 @@ def _keep_originals(preview: Preview) -> dict[int, str]:
 
 
 def _write_tables(preview: Preview, partial: Path, progress: Progress) -> set[str]:
+    """The candidate's tables into the new version: one Parquet file each, or for the big
+    tables of a dataset worth splitting, one per kabupaten (issue 18; `partitions.wanted`)."""
+    split = _split_wanted(preview)
     for step, name in enumerate(preview.tables):
         progress(0.1 + 0.8 * step / len(preview.tables), f"Menulis tabel {name}")
-        columns = ", ".join(c.name for c in schema.TABLES[name].columns)
-        path = partial / f"{name}.parquet"
-        preview.con.execute(
-            # The candidate as it stands: current rows kept, new rows less the rejected ones.
-            f"copy (select {columns} from _calon_{name} order by _letak) to "  # noqa: S608
-            f"'{_sql_path(path)}' (format parquet)"
-        )
+        if split and name in store.PARTITIONED:
+            _write_partitions(preview, name, partial / name, None)
+        else:
+            columns = ", ".join(c.name for c in schema.TABLES[name].columns)
+            path = partial / f"{name}.parquet"
+            preview.con.execute(
+                # The candidate as it stands: current rows kept, new rows less the rejected ones.
+                f"copy (select {columns} from _calon_{name} order by _letak) to "  # noqa: S608
+                f"'{_sql_path(path)}' (format parquet)"
+            )
         versions.checkpoint("versi_sebagian")
-    return set(preview.tables)
+    written = set(preview.tables)
+    if split and preview.base_folder is not None:
+        # The first version written per kabupaten: the big tables the import did not change
+        # are split too, from the rows `prepare` read.
+        for name in store.PARTITIONED:
+            if name not in written and not (preview.base_folder / name).is_dir():
+                _write_partitions(preview, name, partial / name, None, source=f"_basis_{name}")
+                written.add(name)
+    return written
 
 
-def _verify_outside_scope(preview: Preview, partial: Path) -> None:
+def _split_wanted(preview: Preview) -> bool:
+    """Whether the version written keeps the big tables per kabupaten."""
+    con = preview.con
+    (rows,) = con.execute("select count(*) from kpps").fetchone()
+    (kabupaten,) = con.execute(
+        "select count(distinct left(kode_kecamatan, 5)) from wilayah"
+    ).fetchone()
+    # The live version's settings: a plain folder's files have just moved into version 0001.
+    live = store.resolve_folder(preview.folder)
+    return partitions.wanted(live, int(rows), int(kabupaten))
+
+
+def _write_partitions(
+    preview: Preview,
+    name: str,
+    target: Path,
+    parts: list[str] | None,
+    source: str | None = None,
+) -> None:
+    """`target/kab=<code>/data_0.parquet` for every kabupaten of the candidate (only `parts`
+    when given), rows in the candidate's order, as text like every stored table."""
+    table = schema.TABLES[name]
+    columns = ", ".join(c.name for c in table.columns)
+    source = source or f"_calon_{name}"
+    order = "_letak" if source.startswith("_calon") else "_baris"
+    kab_of = partitions.row_kabupaten(name, source)
+    keep = "" if parts is None else " where _kab in (select unnest($parts))"
+    private.make_dir(target)
+    preview.con.execute(
+        f"copy (select {columns}, _kab from ({kab_of}){keep} order by {order}) to "  # noqa: S608
+        f"'{_sql_path(target)}' (format parquet, partition_by (_kab), overwrite_or_ignore)",
+        {"parts": parts} if parts is not None else None,
+    )
+    # DuckDB names the folders after the column (`_kab=35.27`); the layout says `kab=35.27`.
+    for folder in sorted(target.glob("_kab=*")):
+        folder.rename(target / f"{store.PARTITION_KEY}={folder.name.split('=', 1)[1]}")
+
+
+def _verify_outside_scope(
+    preview: Preview, partial: Path, touched: dict[str, list[str]] | None = None
+) -> None:
     """Defence in depth: each table written must hold every row of the base version outside the
     scope (or of unknown area) unchanged, and no other such row; ImportRefused otherwise. The
     base is the snapshot `prepare` read (`commit` has checked that the version is still live);
@@ -2109,9 +2414,11 @@ def _verify_outside_scope(preview: Preview, partial: Path) -> None:
     con = preview.con
     for name in preview.tables:
         path = partial / f"{name}.parquet"
+        if (partial / name).is_dir():  # stored per kabupaten (issue 18)
+            path = partial / name / "*" / store.PARTITION_FILE
         con.execute(
             f"create or replace table _kontrol_{name} as select row_number() over () "  # noqa: S608
-            f"as _baris, * from read_parquet('{_sql_path(path)}')"
+            f"as _baris, * from read_parquet('{_sql_path(path)}', hive_partitioning = false)"
         )
 
     def written(table: str) -> str:
@@ -2126,8 +2433,17 @@ def _verify_outside_scope(preview: Preview, partial: Path) -> None:
             _typed_rows("tps", written("tps")),
             _typed_rows("bimtek_sesi", written("bimtek_sesi")),
         )
+        basis = f"_basis_{name}"
+        if touched is not None:
+            # Only the kabupaten written: the other rows `prepare` read are not rewritten.
+            blocks = ", ".join(str(store.part_number(c)) for c in touched[name]) or "null"
+            con.execute(
+                f"create or replace table _basis_tulis_{name} as select * from {basis} "  # noqa: S608
+                f"where (_baris + {BASE_OFFSET}) // {store.PART_STRIDE} in ({blocks})"
+            )
+            basis = f"_basis_tulis_{name}"
         sides = {
-            "b": (f"_basis_{name}", _base_scope_sql(name)),
+            "b": (basis, _base_scope_sql(name).replace(f"_basis_{name}", basis)),
             "c": (f"_kontrol_{name}", candidate),
         }
         outside = {

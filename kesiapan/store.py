@@ -37,7 +37,7 @@ QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 MACROS_DIR = QUERIES_DIR / "macros"
 BUILD_DIR = QUERIES_DIR / "build"
 CACHE_PREFIX = ".kesiapan-"
-CACHE_FORMAT = "2"  # bump when the store's layout changes in a way the hashed files don't show
+CACHE_FORMAT = "3"  # bump when the store's layout changes in a way the hashed files don't show
 # DuckDB spills to disk beyond this while building, so a national roster fits a small machine.
 BUILD_MEMORY_LIMIT = os.environ.get("KESIAPAN_BUILD_MEMORY", "1GB")
 AREA_PARAMS = ("kabupaten", "kecamatan", "desa")
@@ -49,6 +49,17 @@ SCOPE_CODE = re.compile(r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")
 # the default dates (the same for everyone).
 UNSCOPED_QUERIES = frozenset({"tanggal_data"})
 HEADER_ROW = 1  # a problem on the header row concerns the whole file, like one without a row
+# Issue 18: the two big tables of an imported dataset may be stored per kabupaten, as
+# hive-style folders `<table>/kab=35.27/data_0.parquet` (`kab=lain`: rows whose kabupaten cannot
+# be told). A row of such a table is numbered `kabupaten digits * PART_STRIDE + its row in the
+# file` (3527 * 10**7 + 2 for the first row of 35.27), so that a row keeps its number while
+# other kabupaten change; messages name the partition's file and its own row.
+PARTITIONED = ("kpps", "bimtek_hadir")
+PARTITION_KEY = "kab"
+PARTITION_FILE = "data_0.parquet"  # the name DuckDB gives with PARTITION_BY
+UNKNOWN_PART = "lain"
+PART_STRIDE = 10**7
+PART_NAME = re.compile(r"[0-9]{2}\.[0-9]{2}")
 
 _PARAM_RE = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _SQL_COMMENT = re.compile(r"--[^\n]*")
@@ -204,8 +215,30 @@ def resolve_folder(path: Path) -> Path:
 # -- end of versioned dataset folders ----------------------------------------------------------
 
 
+def partition_files(folder: Path) -> dict[str, Path]:
+    """A partitioned table's files by kabupaten code (or `lain`), sorted."""
+    found = {}
+    for path in sorted(folder.glob(f"{PARTITION_KEY}=*/{PARTITION_FILE}")):
+        code = path.parent.name.split("=", 1)[1]
+        if PART_NAME.fullmatch(code) or code == UNKNOWN_PART:
+            found[code] = path
+    return found
+
+
+def part_number(code: str) -> int:
+    """A partition's row-number block: 3527 for 35.27, 0 for rows of no known kabupaten."""
+    return int(code.replace(".", "")) if PART_NAME.fullmatch(code) else 0
+
+
+def is_partitioned(path: Path | None) -> bool:
+    return path is not None and path.is_dir()
+
+
 def find_table_file(folder: Path, table: str) -> tuple[Path | None, list[Path]]:
-    """The file holding `table` (NAME.csv, NAME.xlsx or NAME.parquet, any case) and any rivals."""
+    """The file holding `table` (NAME.csv, NAME.xlsx or NAME.parquet, any case) and any rivals;
+    for a table stored per kabupaten, its folder (issue 18)."""
+    if table in PARTITIONED and (folder / table).is_dir():
+        return folder / table, []
     found = sorted(
         p
         for p in folder.iterdir()
@@ -486,7 +519,18 @@ def _stored_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
         "select tingkat, berkas, baris, kolom, nilai, pesan, kode_wilayah from _masalah "
         "order by urutan"
     ).fetchall()
-    return [Problem(*row) for row in rows]
+    return [Problem(*_partition_row(row)) for row in rows]
+
+
+def _partition_row(row: tuple) -> tuple:
+    """A problem on a row of a partitioned table names the kabupaten's file and its own row."""
+    tingkat, berkas, baris, *rest = row
+    if berkas in PARTITIONED and baris is not None and baris != HEADER_ROW:
+        block, number = divmod(int(baris), PART_STRIDE)
+        code = f"{block // 100:02d}.{block % 100:02d}" if block else UNKNOWN_PART
+        berkas = f"{berkas}/{PARTITION_KEY}={code}/{PARTITION_FILE}"
+        baris = number
+    return (tingkat, berkas, baris, *rest)
 
 
 def _stored_sources(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, SourceFile]:
@@ -496,25 +540,37 @@ def _stored_sources(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, S
     }
 
 
-def _fingerprint(folder: Path) -> str:
-    """What the store depends on: every data file's bytes and the code that reads them."""
-    digest = hashlib.sha256(CACHE_FORMAT.encode())
-    code = [Path(__file__), Path(checks.__file__), Path(schema.__file__)]
-    data = sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file()
-        and (
+def data_files(folder: Path) -> list[Path]:
+    """The files a dataset folder's figures come from: the tables (a partitioned table's
+    partition files) and dataset.toml."""
+    found: list[Path] = []
+    for p in folder.iterdir():
+        if p.is_file() and (
             p.name.lower() == "dataset.toml"
             or (p.stem.lower() in schema.TABLE_NAMES and p.suffix.lower() in schema.FILE_SUFFIXES)
-        )
-    )
+        ):
+            found.append(p)
+        elif p.is_dir() and p.name in PARTITIONED:
+            found += partition_files(p).values()
+    return sorted(found)
+
+
+def _fingerprint(folder: Path) -> str:
+    """What the store depends on: the code that reads the data, and each data file's name,
+    size and modification time (issue 18: hashing every byte of a national dataset cost
+    seconds at each open; a version's files are never written again once it is named, and any
+    write to a file changes its mtime) and the version's name."""
+    digest = hashlib.sha256(CACHE_FORMAT.encode())
+    code = [Path(__file__), Path(checks.__file__), Path(schema.__file__)]
     queries = sorted([*BUILD_DIR.glob("*.sql"), *MACROS_DIR.rglob("*.sql")])
-    for path in [*code, *queries, *data]:
+    for path in [*code, *queries]:
         digest.update(path.name.encode())
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
+        digest.update(path.read_bytes())
+    digest.update(folder.name.encode())
+    for path in data_files(folder):
+        info = path.stat()
+        name = str(path.relative_to(folder))
+        digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     return digest.hexdigest()[:16]
 
 
@@ -716,12 +772,46 @@ def query_names() -> list[str]:
 
 
 def _load_source(
-    con: duckdb.DuckDBPyConnection, path: Path, table: schema.Table
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: schema.Table,
+    parts: list[str] | None = None,
 ) -> tuple[list[str], list[int]]:
-    """Read a file as text into `_src_<table>` (columns column0…, `_baris`); return its header."""
+    """Read a file as text into `_src_<table>` (columns column0…, `_baris`); return its header.
+    For a table stored per kabupaten, `parts` limits the reading to those kabupaten."""
     src = f"_src_{table.name}"
     suffix = path.suffix.lower()
     numeric_rows: list[int] = []
+    if path.is_dir():
+        files = partition_files(path)
+        chosen = [str(f) for code, f in files.items() if parts is None or code in parts]
+        headers = partition_headers(con, path)
+        columns = [f"column{i}" for i in range(len(headers))]
+        if not chosen:
+            nulls = ", ".join(f"cast(null as varchar) as {c}" for c in columns)
+            con.execute(
+                f"create or replace view {src} as select cast(null as bigint) as _baris, "
+                f"{nulls} where false"
+            )
+            return headers, numeric_rows
+        casts = ", ".join(
+            f'cast(t."{h.replace(chr(34), chr(34) * 2)}" as varchar) as {c}'
+            for h, c in zip(headers, columns, strict=True)
+        )
+        # The row number: the kabupaten's block (PART_STRIDE) plus the row as a spreadsheet
+        # would show it (the header is row 1).
+        block = (
+            "coalesce(try_cast(replace(regexp_extract(t.filename, "
+            f"'{PARTITION_KEY}=([0-9]{{2}}[.][0-9]{{2}})/', 1), '.', '') as bigint), 0)"
+        )
+        # A view cannot take parameters: the paths are quoted here, as they are ours.
+        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in chosen)
+        con.execute(
+            f"create or replace view {src} as select {block} * {PART_STRIDE} "
+            f"+ t.file_row_number + 2 as _baris, {casts} from read_parquet([{listed}], "
+            "filename = true, file_row_number = true, hive_partitioning = false) as t"
+        )
+        return headers, numeric_rows
     if suffix == ".csv":
         read = (
             f"create or replace table {src}_lines as "
@@ -773,6 +863,15 @@ def _load_source(
     if len(columns) != len(headers):
         raise ValueError("jumlah kolom tidak cocok dengan baris judul")
     return headers, numeric_rows
+
+
+def partition_headers(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
+    """The column names of a partitioned table (every partition is written alike)."""
+    first = next(iter(partition_files(folder).values()), None)
+    if first is None:
+        raise ValueError(f"folder {folder.name} tidak berisi satu pun berkas per kabupaten")
+    names = con.execute("select name from parquet_schema($path)", {"path": str(first)}).fetchall()
+    return [n[0] for n in names[1:]]
 
 
 def _read_xlsx(path: Path, table: schema.Table) -> tuple[list[str], pd.DataFrame, list[int]]:
@@ -901,6 +1000,11 @@ def _drop_sources(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _create_typed(con: duckdb.DuckDBPyConnection, table: schema.Table) -> None:
+    con.execute(f"create or replace table {table.name} as {typed_select(table)}")
+
+
+def typed_select(table: schema.Table, raw: str | None = None) -> str:
+    """The select that types `_raw_<table>` (or `raw`), row number first."""
     parts = ["_baris"]
     for column in table.columns:
         expression = typed_expression(column, column.name)
@@ -908,6 +1012,4 @@ def _create_typed(con: duckdb.DuckDBPyConnection, table: schema.Table) -> None:
             # Contract: a blank seat count means the usual 7 (1 ketua + 6 anggota).
             expression = f"coalesce({expression}, {DEFAULT_SEATS})"
         parts.append(f"{expression} as {column.name}")
-    con.execute(
-        f"create or replace table {table.name} as select {', '.join(parts)} from _raw_{table.name}"
-    )
+    return f"select {', '.join(parts)} from {raw or '_raw_' + table.name}"

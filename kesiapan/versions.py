@@ -29,12 +29,13 @@ from datetime import datetime
 from pathlib import Path
 
 from kesiapan import private, schema
-from kesiapan.store import CACHE_PREFIX, CURRENT_FILE, VERSIONS_DIR, resolve_folder
+from kesiapan.store import CACHE_PREFIX, CURRENT_FILE, VERSIONS_DIR, data_files, resolve_folder
 
 ORIGINALS_DIR = "originals"
 REJECTS_DIR = "rejects"
 HISTORY_FILE = "history.jsonl"
 LOCK_FILE = ".kunci-impor"
+SWITCH_LOCK_FILE = ".kunci-versi"  # held for the moment a new version is named and switched
 RECORD_FILE = "impor.json"  # in each version folder: the record of the import that made it
 VERSION_RE = re.compile(r"[0-9]{4,}")
 TEMP_PREFIX = ".baru-"
@@ -127,14 +128,18 @@ def now() -> str:
 
 
 @contextlib.contextmanager
-def lock(folder: Path) -> Iterator[None]:
-    """One import or restore at a time per dataset folder (other processes wait)."""
+def lock(folder: Path, *, shared: bool = False) -> Iterator[None]:
+    """One import or restore at a time per dataset folder (other processes wait). `shared`
+    (issue 18): an import that writes only some kabupaten; such imports run side by side
+    (each holds its kabupaten's own lock, `partitions.kabupaten_locks`), while a whole-dataset
+    import or a restore waits for them and they for it."""
     folder.mkdir(parents=True, exist_ok=True)
     with private.open_text(folder / LOCK_FILE, "a") as handle:
         deadline = time.monotonic() + LOCK_TIMEOUT
+        mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
         while True:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(handle, mode | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
@@ -144,8 +149,22 @@ def lock(folder: Path) -> Iterator[None]:
                     ) from None
                 time.sleep(0.2)
         try:
-            _repair(folder)
-            close_layout(folder)
+            if not shared:
+                # Only with the dataset to itself: a shared holder's half-written version
+                # folder is its own, still being written.
+                _repair(folder)
+                close_layout(folder)
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def switch_lock(folder: Path) -> Iterator[None]:
+    """The moment a version is named and made live, one import at a time (milliseconds)."""
+    with private.open_text(folder / SWITCH_LOCK_FILE, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
@@ -196,6 +215,26 @@ def fsync_dir(path: Path) -> None:
 def fsync_file(path: Path) -> None:
     with path.open("rb") as handle:
         os.fsync(handle.fileno())
+
+
+def link_tree(source: Path, target: Path, skip: set[Path] | None = None) -> None:
+    """A table stored per kabupaten shared with the version it comes from, file by file
+    (`skip`: the source files not to share, relative to `source`)."""
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source)
+        if path.is_file() and (skip is None or relative not in skip):
+            (target / relative.parent).mkdir(parents=True, exist_ok=True)
+            link_or_copy(path, target / relative)
+
+
+def fsync_tree(folder: Path) -> None:
+    """Every file and folder under `folder` (and itself) on disk."""
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file():
+            fsync_file(path)
+        elif path.is_dir():
+            fsync_dir(path)
+    fsync_dir(folder)
 
 
 def link_or_copy(source: Path, target: Path) -> None:
@@ -275,9 +314,10 @@ def restore(folder: Path, name: str, who: str) -> str:
 
 
 def dataset_files(folder: Path) -> dict[str, bytes]:
-    """The live dataset's files and bytes (tables and dataset.toml), for comparisons."""
+    """The live dataset's files and bytes (tables, each kabupaten's file of a table stored per
+    kabupaten, and dataset.toml), for comparisons."""
     live = resolve_folder(folder)
-    return {p.name: p.read_bytes() for p in table_files(live)}
+    return {str(p.relative_to(live)): p.read_bytes() for p in data_files(live)}
 
 
 def when(record: dict[str, object]) -> str:

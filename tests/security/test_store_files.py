@@ -82,15 +82,17 @@ def test_cache_folder_of_another_owner_or_too_wide_is_not_used(
     assert list(cache.iterdir()) == []
 
 
-def _planted_store(folder: Path, tmp_path: Path) -> Path:
-    """A real store of `folder` whose scope macro lets everything through."""
+def _planted_store(folder: Path, tmp_path: Path, name_for: Path | None = None) -> Path:
+    """A real store of `folder` whose scope macro lets everything through, under the name the
+    store of `name_for` (default `folder`) has: the fingerprint names the folder and its files'
+    sizes and mtimes (issue 18), so a store built elsewhere is planted under that name."""
     scratch = _copy_mini(tmp_path / "scratch")
     Dataset.open(scratch)
     (built,) = scratch.glob(f"{CACHE_PREFIX}*.duckdb")
     con = duckdb.connect(str(built))
     con.execute("create or replace macro dalam_cakupan(kode, cakupan) as true")
     con.close()
-    planted = folder / built.name
+    planted = folder / store._cache_path(name_for or folder).name
     shutil.copyfile(built, planted)
     return planted
 
@@ -160,7 +162,7 @@ def test_a_second_local_user_can_neither_read_nor_plant(
         folder = _copy_mini(shared / "data")
         os.chmod(folder, 0o1777)  # a data folder anyone may write into (sticky, like /tmp)
         stage = _copy_mini(shared / "stage")
-        planted = _planted_store(stage, tmp_path)
+        planted = _planted_store(stage, tmp_path, name_for=folder)
         os.chmod(stage, 0o755)
         os.chmod(planted, 0o644)
         target = folder / planted.name

@@ -1,0 +1,311 @@
+"""Issue 18: a dataset stored per kabupaten. An office's file reads and writes only its
+kabupaten; imports into different kabupaten run at once; the figures are those of the same
+imports into a dataset kept as one file per table; a killed import leaves before or after."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from kesiapan import importer, partitions, sample, versions
+from kesiapan.store import Dataset, query_names
+from tests.importer.conftest import ROOT
+
+PARAMETERLESS = {"tanggal_data", "wilayah_daftar", "data_tabel"}
+FLIPPED = 5  # attendance marks the update changes
+RENAMED = 2  # roster names the update changes
+
+
+def _read(folder: Path, table: str) -> str:
+    return f"read_csv('{folder / (table + '.csv')}', all_varchar = true)"
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A small Jawa Timur-shaped dataset (several kabupaten) and three office files: the
+    attendance of one kecamatan of 35.27, the roster of one desa of 35.01, and the attendance
+    of another kecamatan of 35.27."""
+    root = tmp_path_factory.mktemp("partisi")
+    source = root / "sumber"
+    sample.generate(source, scale="jatim", seed=7, _n_tps=900)
+    con = duckdb.connect()
+    kecamatan = [
+        k
+        for (k,) in con.execute(
+            f"select distinct kode_kecamatan from {_read(source, 'bimtek_sesi')} "
+            "where kode_kecamatan like '35.27.%' order by 1"
+        ).fetchall()
+    ]
+    made = {"sumber": source}
+    for name, kec in (("hadir_a", kecamatan[0]), ("hadir_b", kecamatan[1])):
+        made[name] = root / f"{name}.csv"
+        con.execute(
+            f"copy (select kode_sesi, nik, case when row_number() over () <= {FLIPPED} then "
+            "(case when hadir = 'ya' then 'tidak' else 'ya' end) else hadir end as hadir "
+            f"from {_read(source, 'bimtek_hadir')} where kode_sesi in (select kode_sesi from "
+            f"{_read(source, 'bimtek_sesi')} where kode_kecamatan = '{kec}')) "
+            f"to '{made[name]}' (header)"
+        )
+    made["awal"] = root / "supervisi.csv"
+    con.execute(
+        f"copy (select * from {_read(source, 'supervisi')} limit 3) to '{made['awal']}' (header)"
+    )
+    made["kpps"] = root / "kpps.csv"
+    con.execute(
+        f"copy (select * replace (case when row_number() over () <= {RENAMED} then "
+        f"nama || ' Baru' else nama end as nama) from {_read(source, 'kpps')} "
+        "where kode_tps like '3501011%') "
+        f"to '{made['kpps']}' (header)"
+    )
+    return made
+
+
+def _dataset(files: dict[str, Path], target: Path, split: bool) -> Path:
+    """A copy of the source, imported once (three of its own visits: no change) so that its
+    versions are written per kabupaten (`split`) or one file per table."""
+    shutil.copytree(files["sumber"], target)
+    with (target / "dataset.toml").open("a", encoding="utf-8") as handle:
+        handle.write(f"\nper_kabupaten = {'true' if split else 'false'}\n")
+    _import(target, files["awal"])
+    return target
+
+
+def _import(folder: Path, path: Path) -> importer.CommitResult:
+    preview = importer.prepare(folder, [importer.Upload(path, path.name)])
+    try:
+        assert preview.error_count == 0, preview.errors
+        return importer.commit(preview, drop_errors=False, who="Uji")
+    finally:
+        preview.close()
+
+
+def _compare(left: Dataset, right: Dataset) -> int:
+    """Every query on every kabupaten and on the whole, at three dates: equal frames."""
+    kabupaten = sorted(left.query("wilayah_daftar")["kode_kabupaten"].unique())
+    first, last = left.first_date, left.default_as_of
+    views = [{}] + [
+        {"as_of": d, **area}
+        for d in (first, first + (last - first) / 2, last)
+        for area in ({}, {"kabupaten": kabupaten[:1]}, {"kabupaten": kabupaten[-1:]})
+    ]
+    compared = 0
+    for name in query_names():
+        for view in [{}] if name in PARAMETERLESS else views:
+            a, b = left.query(name, **view), right.query(name, **view)
+            pd.testing.assert_frame_equal(a, b, check_dtype=False, obj=f"{name} {view}")
+            compared += len(a)
+    return compared
+
+
+def _findings(data: Dataset) -> list[tuple[object, ...]]:
+    return sorted((p.tingkat, p.kolom, p.pesan, p.kode_wilayah) for p in data.problems)
+
+
+def _figures(folder: Path) -> str:
+    return Dataset.open(folder).query("ringkasan_kecamatan").to_csv(index=False)
+
+
+def test_an_office_file_touches_only_its_kabupaten_and_the_figures_agree(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    split = _dataset(files, tmp_path / "per_kabupaten", split=True)
+    whole = _dataset(files, tmp_path / "utuh", split=False)
+    live = versions.current(split)
+    assert sorted(p.name for p in (split / "versions" / str(live) / "kpps").iterdir()) == [
+        "kab=35.01",
+        "kab=35.27",
+    ]
+    before = split / "versions" / str(live)
+
+    preview = importer.prepare(split, [importer.Upload(files["hadir_a"], "hadir.csv")])
+    try:
+        assert preview.touched == {"bimtek_hadir": ["35.27"]}
+        assert preview.files[0].changed == FLIPPED
+        # Only 35.27's attendance was read, and the roster rows of the NIKs it names.
+        (hadir,) = preview.con.execute("select count(*) from _basis_bimtek_hadir").fetchone()
+        (everything,) = (
+            duckdb.connect()
+            .execute(f"select count(*) from {_read(files['sumber'], 'bimtek_hadir')}")
+            .fetchone()
+        )
+        assert 0 < hadir < everything
+        result = importer.commit(preview, drop_errors=False, who="Uji")
+    finally:
+        preview.close()
+    after = split / "versions" / result.version
+    assert result.record["partisi"] == {"bimtek_hadir": ["35.27"]}
+    for unchanged in ("bimtek_hadir/kab=35.01", "kpps/kab=35.01", "kpps/kab=35.27"):
+        a, b = before / unchanged / "data_0.parquet", after / unchanged / "data_0.parquet"
+        assert a.stat().st_ino == b.stat().st_ino, unchanged  # shared, not rewritten
+    changed = "bimtek_hadir/kab=35.27/data_0.parquet"
+    assert (before / changed).stat().st_ino != (after / changed).stat().st_ino
+    assert oct((after / changed).stat().st_mode & 0o777) == "0o600"
+
+    # The same two updates, one kabupaten after the other, into both layouts.
+    _import(whole, files["hadir_a"])
+    assert _import(split, files["kpps"]).record["partisi"] == {"kpps": ["35.01"]}
+    _import(whole, files["kpps"])
+    stored, reference = Dataset.open(split), Dataset.open(whole, precomputed=False)
+    # The same findings; they name a kabupaten's file and its row instead of kpps.parquet.
+    assert _findings(stored) == _findings(reference)
+    assert {p.berkas for p in stored.problems if p.baris} <= {
+        "kpps/kab=35.01/data_0.parquet",
+        "kpps/kab=35.27/data_0.parquet",
+        "bimtek_hadir/kab=35.01/data_0.parquet",
+        "bimtek_hadir/kab=35.27/data_0.parquet",
+    }
+    assert _compare(stored, reference) > 1_000
+    assert _compare(Dataset.open(split, precomputed=False), reference) > 1_000
+    roster = split / "versions" / str(versions.current(split)) / "kpps" / "kab=35.01"
+    (renamed,) = (
+        duckdb.connect()
+        .execute(f"select count(*) from '{roster}/data_0.parquet' where nama like '% Baru'")
+        .fetchone()
+    )
+    assert renamed == RENAMED
+
+
+def _start(folder: Path, path: Path, pause: str | None, tmp_path: Path) -> tuple:
+    marker = tmp_path / f"tahan-{path.stem}-{time.monotonic_ns()}"
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    if pause:
+        env[versions.PAUSE_ENV] = f"{pause}:{marker}"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kesiapan",
+            "import",
+            "--data",
+            str(folder),
+            str(path),
+            "--who",
+            "Uji",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return process, marker
+
+
+def _wait_for(marker: Path, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def test_imports_into_two_kabupaten_at_once_and_a_third_waits_its_turn(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = _dataset(files, tmp_path / "data", split=True)
+    whole = _dataset(files, tmp_path / "utuh", split=False)
+    # A holds 35.27 mid-commit (its partition written, nothing switched yet) ...
+    a, marker = _start(folder, files["hadir_a"], "versi_sebagian", tmp_path)
+    _wait_for(marker, a)
+    # ... while B, into 35.01, runs from start to end without waiting for it.
+    b = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kesiapan",
+            "import",
+            "--data",
+            str(folder),
+            str(files["kpps"]),
+            "--who",
+            "Uji",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert b.returncode == 0, b.stderr
+    # C, into 35.27 as well, waits for A's lock and says so ...
+    c, _ = _start(folder, files["hadir_b"], None, tmp_path)
+    said = []
+    while not said or "menunggu impor lain ke kabupaten 35.27 selesai" not in said[-1]:
+        line = c.stderr.readline()  # type: ignore[union-attr]
+        assert line, f"C never waited: {''.join(said)}"
+        said.append(line)
+    time.sleep(1)
+    assert c.poll() is None  # still waiting
+    # ... and goes ahead as soon as A is gone (killed here: its lock goes with it).
+    os.kill(a.pid, signal.SIGKILL)
+    a.wait(timeout=30)
+    _, err = c.communicate(timeout=120)
+    assert c.returncode == 0, err
+    # A again, now on C's data: it lands too.
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kesiapan",
+            "import",
+            "--data",
+            str(folder),
+            str(files["hadir_a"]),
+            "--who",
+            "Uji",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    assert [r["partisi"] for r in versions.history(folder) if "partisi" in r] == [
+        {"kpps": ["35.01"]},
+        {"bimtek_hadir": ["35.27"]},
+        {"bimtek_hadir": ["35.27"]},
+    ]
+    for path in (files["kpps"], files["hadir_b"], files["hadir_a"]):
+        _import(whole, path)
+    assert _figures(folder) == _figures(whole)
+    _compare(Dataset.open(folder), Dataset.open(whole, precomputed=False))
+
+
+def test_killed_at_random_points_the_dataset_is_before_or_after(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = _dataset(files, tmp_path / "data", split=True)
+    steps = ("asli", "versi_sebagian", "versi_lengkap", "sebelum_current", "setelah_current")
+    chosen = random.Random(18).choices(steps, k=4)
+    updates = [files["hadir_a"], files["kpps"]]
+    for round_, step in enumerate(chosen):
+        path = updates[round_ % 2]
+        before = _figures(folder)
+        live = versions.current(folder)
+        process, marker = _start(folder, path, step, tmp_path)
+        _wait_for(marker, process)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        now = _figures(folder)
+        if step == "setelah_current":
+            assert versions.current(folder) != live
+            # The after-figures: the same file again changes nothing more.
+            _import(folder, path)
+            assert _figures(folder) == now
+        else:
+            assert versions.current(folder) == live, step
+            assert now == before, step
+            _import(folder, path)  # the import that died, done again
+        assert not [p for p in (folder / "versions").iterdir() if p.name.startswith(".baru-")]
+    assert partitions.is_partitioned(folder / "versions" / str(versions.current(folder)))
