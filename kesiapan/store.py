@@ -29,11 +29,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kesiapan import checks, private, schema, xlsx_budget
+from kesiapan import checks, paths, private, schema, xlsx_budget
 from kesiapan.attendance import overlay
 from kesiapan.problems import ERROR, WARNING, DatasetError, Problem
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+QUERIES_DIR = paths.QUERIES
 MACROS_DIR = QUERIES_DIR / "macros"
 BUILD_DIR = QUERIES_DIR / "build"
 CACHE_PREFIX = ".kesiapan-"

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from kesiapan import paths
 from kesiapan.loadtest import CHROMIUM, CHROMIUM_ARGS
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "sample"
+ROOT = paths.ROOT
+SAMPLE = paths.SAMPLE
 
 WILAYAH = """kode_provinsi,provinsi,kode_kabupaten,kabupaten,kode_kecamatan,kecamatan,kode_desa,desa,jenis,lat,lon
 35,Jawa Timur,35.27,Sampang,35.27.02,Torjun,35.27.02.2001,Bringin Nonggal,desa,-7.14,113.20
