@@ -20,7 +20,8 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	touch $@
 
-run: $(VENV)/.runtime
+# The briefing (PDF) button prints with Debian's chromium: checked first, before the venv.
+run: chromium $(VENV)/.runtime
 	KESIAPAN_DATA=$(DATA) $(BIN)/python -m kesiapan.serve --server.port $(PORT) \
 		--browser.gatherUsageStats false
 
@@ -49,10 +50,10 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/sqlfluff fix queries
 
-# The browser tests and the briefing need Debian's chromium: installed when missing and the user
-# may (root), else a stop with the one command to run.
+# The browser tests and the briefing need Debian's chromium (at /usr/bin/chromium, where the tests
+# look): installed when missing and the user may (root), else a stop with the one command to run.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@[ -x /usr/bin/chromium ] || { \
 		if [ "$$(id -u)" = 0 ]; then \
 			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
@@ -70,9 +71,10 @@ postgresql:
 			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 		else echo "PostgreSQL belum terpasang: jalankan 'sudo apt-get install postgresql'"; exit 1; fi; }
 
-# Two workers: the suite takes about half as long on a 2-core machine.
-test: lint chromium nginx postgresql
-	$(BIN)/python -m pytest -n 2
+# What pip cannot install is checked first, so a machine without it stops at once (or, as root,
+# gets it) instead of after the venv. One pytest worker per core (-n auto).
+test: chromium nginx postgresql lint
+	$(BIN)/python -m pytest -n auto
 
 # Rewrite the bundled sample from the reference areas (byte-identical unless the generator changed).
 sample: $(VENV)/.runtime

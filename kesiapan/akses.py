@@ -29,7 +29,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from kesiapan import audit, privacy, private, store
+from kesiapan import audit, privacy, private
+from kesiapan import scope as area_scope
 
 AKSES_ENV = "KESIAPAN_AKSES"
 AKSES_DIR = "akses"
@@ -69,8 +70,8 @@ PERAN_LABEL = {
 
 USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{2,31}")
 # Area codes: provinsi 35, kabupaten 35.27, kecamatan 35.27.02, desa 35.27.02.2001; the one
-# rule of the data layer, which applies them (kesiapan.store).
-CODE_RE = store.SCOPE_CODE
+# rule of kesiapan/scope.py, which the data layer applies.
+CODE_RE = area_scope.CODE
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
@@ -169,10 +170,10 @@ def check_codes(codes: list[str] | tuple[str, ...]) -> tuple[str, ...]:
                 "(kabupaten), 35.27.02 (kecamatan) atau 35.27.02.2001 (desa)"
             )
         cleaned.append(code)
-    return store.validate_scope(cleaned) or ()  # sorted, none inside another
+    return area_scope.validate(cleaned) or ()  # sorted, none inside another
 
 
-in_scope = store.in_scope  # whether an area code (of any level) lies inside a scope
+in_scope = area_scope.in_scope  # whether an area code (of any level) lies inside a scope
 
 
 # -- the users file -------------------------------------------------------------------------

@@ -36,10 +36,10 @@ from typing import Any
 
 import pandas as pd
 
-from kesiapan import sample
+from kesiapan import paths, sample
 from kesiapan.store import CACHE_PREFIX, Dataset
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = paths.ROOT
 SAMPLE_DIR = ROOT / "data" / "sample"
 # Synthetic Jawa Timur and national data are generated here on first use (not committed).
 BENCH_DATA = Path(

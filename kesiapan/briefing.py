@@ -28,13 +28,13 @@ import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from kesiapan import actions, charts, labels, theme
+from kesiapan import actions, charts, labels, paths, theme
 from kesiapan.exports import Scope
 
 TITLE = "Briefing Kesiapan KPPS"
 HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "referensi"
+REFERENCE_DIR = paths.REFERENCE
 GEOJSON_NAME = "kecamatan.geojson"
 
 # A4 is 210 × 297 mm; with 12 mm margins the content is 186 mm wide, 703 CSS px at 96 dpi.

@@ -20,6 +20,7 @@ from datetime import date
 import duckdb
 
 from kesiapan import labels, store
+from kesiapan import scope as area_scope
 
 # Words of a venue that say what kind of place it is, not which one ("Aula Kantor Kecamatan
 # Torjun" and "Aula Kec. Torjun" are both Torjun's).
@@ -120,7 +121,7 @@ def _serves(session: Session, cakupan: tuple[str, ...] | None) -> bool:
     kec = session.kecamatan_code
     if cakupan is None or kec is None:
         return cakupan is None
-    return store.in_scope(kec, cakupan) or any(c.startswith(kec + ".") for c in cakupan)
+    return area_scope.in_scope(kec, cakupan) or any(c.startswith(kec + ".") for c in cakupan)
 
 
 def _listed(sessions: list[Session]) -> str:

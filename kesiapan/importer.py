@@ -54,6 +54,7 @@ from kesiapan import (
     upload_reader,
     versions,
 )
+from kesiapan import scope as area_scope
 from kesiapan.problems import ERROR, WARNING, Problem
 
 STRIDE = 10**9
@@ -122,8 +123,8 @@ Progress = Callable[[float, str], None]
 
 # An account's area scope: province `35`, kabupaten `35.27`, kecamatan `35.27.02` or desa
 # `35.27.02.2001`. A code is inside when it equals one of them or starts with it and a dot.
-SCOPE_PATTERN = store.SCOPE_CODE  # one rule for area codes (kesiapan.store)
-SCOPE_LENGTHS = (2, 5, 8, 13)  # the lengths SCOPE_PATTERN allows
+SCOPE_PATTERN = area_scope.CODE  # one rule for area codes (kesiapan/scope.py)
+SCOPE_LENGTHS = area_scope.LENGTHS  # the lengths SCOPE_PATTERN allows
 OUTSIDE = "di luar cakupan akun Anda ({cakupan})"
 UNKNOWN_AREA = (
     "wilayah baris ini tidak dapat ditentukan, jadi tidak dapat dipastikan berada dalam "
@@ -951,51 +952,12 @@ def _kecamatan_of(table: str, source: str) -> str:
 
 
 # -- area scope ----------------------------------------------------------------------------------
-def validate_scope(cakupan: tuple[str, ...] | list[str] | None) -> tuple[str, ...] | None:
-    """The scope as a tuple of distinct codes (None: unrestricted); ValueError for a code that
-    is not `35`, `35.27`, `35.27.02` or `35.27.02.2001`, or for an empty scope."""
-    if cakupan is None:
-        return None
-    if isinstance(cakupan, str):
-        raise ValueError(f"cakupan wilayah harus berupa daftar kode, bukan satu teks: '{cakupan}'")
-    codes: list[str] = []
-    for code in cakupan:
-        if not isinstance(code, str) or not SCOPE_PATTERN.fullmatch(code):
-            raise ValueError(
-                f"kode cakupan wilayah tidak sah: '{code}'; tulis seperti 35 (provinsi), "
-                "35.27 (kabupaten/kota), 35.27.02 (kecamatan) atau 35.27.02.2001 (desa/kelurahan)"
-            )
-        if code not in codes:
-            codes.append(code)
-    if not codes:
-        raise ValueError(
-            "cakupan wilayah akun kosong: akun operator perlu paling sedikit satu kode wilayah"
-        )
-    return tuple(codes)
-
-
-in_scope = store.in_scope  # the same rule as the import's SQL and the store's
-
-
-def _scope_text(cakupan: tuple[str, ...]) -> str:
-    return ", ".join(cakupan)
-
-
-def _create_scope(con: duckdb.DuckDBPyConnection, cakupan: tuple[str, ...]) -> None:
-    """`_akun_cakupan` (the codes, filled as parameters) and `_dalam_cakupan(kode)`: true
-    inside, false outside, NULL for a NULL code."""
-    con.execute("create or replace temp table _akun_cakupan (kode varchar primary key)")
-    con.executemany("insert into _akun_cakupan values (?)", [[c] for c in cakupan])
-    # A code is inside when one of its leading parts is a scope code: only these lengths can be.
-    parts = " or ".join(
-        f"(left(k, {n}) in (select kode from _akun_cakupan) "  # noqa: S608
-        f"and (length(k) = {n} or substr(k, {n + 1}, 1) = '.'))"
-        for n in SCOPE_LENGTHS
-    )
-    con.execute(
-        f"create or replace temp macro _dalam_cakupan(k) as "
-        f"case when k is null then null else {parts} end"
-    )
+# The area-scope rule (kesiapan/scope.py). An import's scope keeps the account's order and
+# refuses an empty list (`scope.validate_for_import`); the store's reading scope does neither.
+validate_scope = area_scope.validate_for_import
+in_scope = area_scope.in_scope  # the same rule as the import's SQL and the store's
+_scope_text = area_scope.text
+_create_scope = area_scope.create_import_macro
 
 
 @dataclass(frozen=True)

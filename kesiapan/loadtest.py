@@ -47,12 +47,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from kesiapan import akses
+from kesiapan import akses, paths
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = paths.ROOT
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

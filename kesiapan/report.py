@@ -12,7 +12,8 @@ import pandas as pd
 
 from kesiapan import private
 from kesiapan.exports import csv_text, keep_text
-from kesiapan.store import SCOPE_CODE, Dataset
+from kesiapan.scope import CODE as SCOPE_CODE
+from kesiapan.store import Dataset
 
 LEVEL_QUERIES = {
     "kabupaten": "ringkasan_kabupaten",

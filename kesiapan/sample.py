@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from kesiapan import sample_names
+from kesiapan import paths, sample_names
 
 SCALES = ("sampang", "jatim", "nasional")
-DEFAULT_REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "referensi" / "sampang"
+DEFAULT_REFERENCE_DIR = paths.REFERENCE / "sampang"
 
 DATASET_TITLES = {
     "sampang": "Pemilu 2024 — Kabupaten Sampang (data contoh)",

@@ -35,8 +35,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "app.py"
+from kesiapan import paths
+
+ROOT = paths.ROOT
+APP = paths.APP
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 # Streamlit runs a full garbage collection (gc.collect(2)) after every script run: with
 # pandas, DuckDB and Plotly loaded that was 30% of a run's CPU. Python's own generational

@@ -29,11 +29,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kesiapan import checks, private, schema, xlsx_budget
+from kesiapan import checks, paths, private, schema, xlsx_budget
+from kesiapan import scope as area_scope
 from kesiapan.attendance import overlay
 from kesiapan.problems import ERROR, WARNING, DatasetError, Problem
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+QUERIES_DIR = paths.QUERIES
 MACROS_DIR = QUERIES_DIR / "macros"
 BUILD_DIR = QUERIES_DIR / "build"
 CACHE_PREFIX = ".kesiapan-"
@@ -42,9 +43,9 @@ CACHE_FORMAT = "3"  # bump when the store's layout changes in a way the hashed f
 BUILD_MEMORY_LIMIT = os.environ.get("KESIAPAN_BUILD_MEMORY", "1GB")
 AREA_PARAMS = ("kabupaten", "kecamatan", "desa")
 DEFAULT_SEATS = 7
-# An area scope code: provinsi 35, kabupaten 35.27, kecamatan 35.27.02, desa 35.27.02.2001.
-# Always used with fullmatch (`$` alone would also accept a trailing newline).
-SCOPE_CODE = re.compile(r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")
+# An area scope code (kesiapan/scope.py); always used with fullmatch (`$` alone would also
+# accept a trailing newline).
+SCOPE_CODE = area_scope.CODE
 # The one query file that runs without the scope: the dataset's span of dates, which only picks
 # the default dates (the same for everyone).
 UNSCOPED_QUERIES = frozenset({"tanggal_data"})
@@ -689,29 +690,11 @@ def _build_cache(folder: Path, cache: Path, config: DatasetConfig) -> None:
             old.unlink(missing_ok=True)
 
 
-def validate_scope(cakupan: tuple[str, ...] | list[str] | None) -> tuple[str, ...] | None:
-    """The scope as a sorted tuple of distinct codes, none inside another (None: unrestricted;
-    empty: nothing). ValueError for anything but a list of codes like 35, 35.27, 35.27.02 or
-    35.27.02.2001: a scope code never reaches SQL unchecked (and only ever as a parameter)."""
-    if cakupan is None:
-        return None
-    if isinstance(cakupan, str | bytes) or not isinstance(cakupan, tuple | list):
-        raise ValueError(f"cakupan wilayah harus berupa daftar kode, bukan {cakupan!r}")
-    for code in cakupan:
-        if not isinstance(code, str) or not SCOPE_CODE.fullmatch(code):
-            raise ValueError(
-                f"kode cakupan wilayah tidak sah: {code!r}; tulis seperti 35 (provinsi), "
-                "35.27 (kabupaten/kota), 35.27.02 (kecamatan) atau 35.27.02.2001 (desa/kelurahan)"
-            )
-    return _tidy_scope(cakupan)
-
-
-def in_scope(kode: str | None, cakupan: tuple[str, ...] | None) -> bool:
-    """Whether an area code lies in the scope: equal to one of its codes or under one (the rule
-    of queries/macros/dalam_cakupan.sql, so 35.2 never takes in 35.27)."""
-    if cakupan is None:
-        return True
-    return kode is not None and any(kode == c or kode.startswith(c + ".") for c in cakupan)
+# The area-scope rule (kesiapan/scope.py), under the names the store's callers know.
+validate_scope = area_scope.validate
+in_scope = area_scope.in_scope
+_tidy_scope = area_scope.tidy
+_intersect_scopes = area_scope.intersect
 
 
 def problem_in_scope(problem: Problem, cakupan: tuple[str, ...] | None) -> bool:
@@ -732,26 +715,6 @@ def _own_count(problem: Problem, cakupan: tuple[str, ...] | None) -> Problem:
         return problem
     pesan = _MORE_ROWS.sub(" — dan mungkin baris lain (tidak dihitung per wilayah)", problem.pesan)
     return dataclasses.replace(problem, pesan=pesan)
-
-
-def _tidy_scope(codes: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    """Distinct codes, sorted, without those inside another (35.27 is part of 35)."""
-    unique = set(codes)
-    return tuple(sorted(c for c in unique if not any(c != o and in_scope(c, (o,)) for o in unique)))
-
-
-def _intersect_scopes(
-    current: tuple[str, ...] | None, new: tuple[str, ...] | None
-) -> tuple[str, ...] | None:
-    """The area both scopes cover: each code of one that lies inside the other (codes nest,
-    so of two overlapping codes one is inside the other). None is no restriction."""
-    if current is None:
-        return new
-    if new is None:
-        return current
-    return _tidy_scope(
-        [c for c in new if in_scope(c, current)] + [c for c in current if in_scope(c, new)]
-    )
 
 
 def _as_list(values: list[str] | tuple[str, ...] | None) -> list[str] | None:

@@ -23,12 +23,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kesiapan import akses, audit, exports, labels, masuk, privacy, theme
+from kesiapan import akses, audit, exports, labels, masuk, paths, privacy, theme
 from kesiapan import filters as flt
 from kesiapan import navigation as nav
 from kesiapan.store import Dataset, resolve_folder
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = paths.ROOT
 DEFAULT_DATA = ROOT / "data" / "sample"
 STATUS_WORDS = {**labels.STATUS_LABELS, **labels.PAW_STATUS_LABELS, **theme.SCHEDULE_LABELS}
 # DataFrame.attrs key of a list cut to its first `batas` rows by Page.query: how to fetch it whole.

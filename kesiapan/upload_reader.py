@@ -34,7 +34,7 @@ from xml.etree.ElementTree import ParseError
 
 import duckdb
 
-from kesiapan import store, xlsx_budget
+from kesiapan import paths, store, xlsx_budget
 
 PEEK_ROWS = 30  # rows searched for the header (title rows, logos, blank lines above it)
 PEEK_BYTES = 1 << 18
@@ -57,7 +57,7 @@ Progress = Callable[[float, str], None]
 MB = 1 << 20  # Streamlit's server.maxUploadSize counts megabytes of 2**20 bytes
 MAX_UPLOAD_ENV = "KESIAPAN_MAKS_UNGGAH_MB"
 MAX_UNZIPPED_ENV = "KESIAPAN_MAKS_TERURAI_MB"
-STREAMLIT_CONFIG = Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml"
+STREAMLIT_CONFIG = paths.STREAMLIT_CONFIG
 DEFAULT_UPLOAD_MB = 200  # Streamlit's own default for server.maxUploadSize
 # A workbook's parts unpacked together; a sheet of Excel's 1 048 576 rows is well below this.
 DEFAULT_UNZIPPED_MB = 2048

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kesiapan import private, schema
+from kesiapan import paths, private, schema
 from kesiapan.store import CACHE_PREFIX, CURRENT_FILE, VERSIONS_DIR, data_files, resolve_folder
 
 ORIGINALS_DIR = "originals"
@@ -41,7 +41,7 @@ VERSION_RE = re.compile(r"[0-9]{4,}")
 TEMP_PREFIX = ".baru-"
 CONFIG_FILE = "dataset.toml"
 LOCK_TIMEOUT = 60.0  # seconds to wait for another import or restore to finish
-BUNDLED_SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+BUNDLED_SAMPLE = paths.SAMPLE
 # Tests only: "<step>:<marker file>" makes the process write the marker at that step of a commit
 # and wait there, so a test can kill it mid-commit (tests/importer/test_atomic.py).
 PAUSE_ENV = "KESIAPAN_UJI_TAHAN"

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from kesiapan import paths
 from kesiapan.loadtest import CHROMIUM, CHROMIUM_ARGS
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "sample"
+ROOT = paths.ROOT
+SAMPLE = paths.SAMPLE
 
 WILAYAH = """kode_provinsi,provinsi,kode_kabupaten,kabupaten,kode_kecamatan,kecamatan,kode_desa,desa,jenis,lat,lon
 35,Jawa Timur,35.27,Sampang,35.27.02,Torjun,35.27.02.2001,Bringin Nonggal,desa,-7.14,113.20
@@ -108,3 +109,26 @@ def _fresh_sign_in_throttle() -> Iterator[None]:
     masuk._PER_SESSION.clear()
     masuk._PER_ADDRESS.clear()
     akses._UNKNOWN.clear()
+
+
+# The longest tests (one to two minutes each on 2 cores) go first: pytest-xdist hands tests out
+# in collection order, and a long one handed out last keeps one worker busy while the other
+# idles. Order only; what each test asserts is untouched.
+_LONG_FIRST = (
+    "tests/attendance/test_load.py::",
+    "tests/test_precompute.py::test_every_query_agrees_with_the_reference",
+    "tests/test_loadtest.py::",
+    "tests/test_scale_pages.py::",
+    "tests/importer/test_hostile_uploads.py::test_a_million_formatted_empty_rows",
+    "tests/test_bench.py::",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        return next(
+            (i for i, prefix in enumerate(_LONG_FIRST) if item.nodeid.startswith(prefix)),
+            len(_LONG_FIRST),
+        )
+
+    items.sort(key=rank)  # stable: everything else keeps its order

@@ -15,7 +15,8 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from kesiapan import akses, store
+from kesiapan import akses
+from kesiapan import scope as area_scope
 from kesiapan.attendance import journal
 from kesiapan.store import Dataset
 
@@ -78,7 +79,7 @@ def default_session(found: list[Session], today: date) -> int:
 
 def markable(user: akses.Pengguna, session: Session) -> bool:
     """Whether the account may take attendance at this session."""
-    return user.boleh(akses.PRESENSI) and store.in_scope(session.kode_kecamatan, user.cakupan)
+    return user.boleh(akses.PRESENSI) and area_scope.in_scope(session.kode_kecamatan, user.cakupan)
 
 
 def _session(data: Dataset, user: akses.Pengguna, kode_sesi: str) -> Session:

@@ -19,6 +19,7 @@ unanswered tap per page (the one in flight) may have become a record.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import shutil
@@ -43,6 +44,7 @@ KECAMATAN = "35.27.02"  # Torjun in the Sampang sample: six sessions
 PHONE = {"width": 390, "height": 844}
 WAIT_MS = 120_000  # a page waits this long for the server (a loaded machine is slow)
 START_TIMEOUT = 90.0
+KILLED_GRACE_S = 3.0  # after the kill, before the pages are closed
 
 
 @dataclass
@@ -131,7 +133,8 @@ async def _session(
     except Exception as exc:  # the server was killed, or a page went wrong: recorded
         tally.errors.append(f"sesi {index}: {type(exc).__name__}: {str(exc)[:200]}")
     finally:
-        await context.close()
+        with contextlib.suppress(Exception):  # closed with the browser after a kill
+            await context.close()
 
 
 def _run_async(work: Any) -> None:
@@ -224,6 +227,12 @@ def run(
                     os.killpg(process.pid, signal.SIGKILL)  # mid-marking, no warning
                     process.wait()
                     killed_at.append(len(tally.new))
+                    # An answer the server sent before it died is on the pages within
+                    # moments; nothing comes after. Closing the browser then ends every
+                    # wait at once (a tap in flight counts as unanswered) instead of each
+                    # page sitting out WAIT_MS in front of a dead server.
+                    await asyncio.sleep(KILLED_GRACE_S)
+                    await browser.close()
                 await asyncio.gather(*tasks)
                 await browser.close()
 

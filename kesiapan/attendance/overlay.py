@@ -27,9 +27,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from kesiapan import paths
 from kesiapan.attendance import journal
 
-QUERIES = Path(__file__).resolve().parent.parent.parent / "queries" / "jurnal"
+QUERIES = paths.QUERIES / "jurnal"
 INTERVAL = 1.0  # seconds between two looks at the journal (a look costs well under 1 ms)
 BATCH = 50_000  # records read at a time (a national journal is read in steps the first time)
 _ATTACH = "attach if not exists ':memory:' as jurnal (read_only false)"

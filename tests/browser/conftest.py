@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from kesiapan import paths
+
 # The server and Chromium helpers are shared with the load check (`python -m kesiapan loadtest`).
 from kesiapan.loadtest import (
     DESKTOP,
@@ -30,7 +32,7 @@ from kesiapan.loadtest import (
 )
 from tests.oidc_idp import OidcProvider
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = paths.ROOT
 RESULTS = ROOT / "test-results"
 SERVER_START_TIMEOUT = 60.0  # seconds until /_stcore/health answers "ok"
 WAIT_MS = 30_000  # every single wait in the browser
