@@ -31,7 +31,8 @@ from pathlib import Path
 
 import duckdb
 
-ROOT = Path(__file__).resolve().parent.parent
+from kesiapan.paths import ROOT
+
 KECAMATAN = "35.27.02"  # Torjun, Sampang: a real kecamatan present at every scale
 FLIPPED_MARKS = 10
 _WALL = re.compile(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)")
