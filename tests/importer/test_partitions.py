@@ -201,6 +201,28 @@ def _start(folder: Path, path: Path, pause: str | None, tmp_path: Path) -> tuple
     return process, marker
 
 
+def _run_import(folder: Path, path: Path) -> subprocess.CompletedProcess:
+    """The import command from start to end, as an office runs it."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kesiapan",
+            "import",
+            "--data",
+            str(folder),
+            str(path),
+            "--who",
+            "Uji",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def _wait_for(marker: Path, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 120
     while not marker.exists():
@@ -218,24 +240,7 @@ def test_imports_into_two_kabupaten_at_once_and_a_third_waits_its_turn(
     a, marker = _start(folder, files["hadir_a"], "versi_sebagian", tmp_path)
     _wait_for(marker, a)
     # ... while B, into 35.01, runs from start to end without waiting for it.
-    b = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kesiapan",
-            "import",
-            "--data",
-            str(folder),
-            str(files["kpps"]),
-            "--who",
-            "Uji",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    b = _run_import(folder, files["kpps"])
     assert b.returncode == 0, b.stderr
     # C, into 35.27 as well, waits for A's lock and says so ...
     c, _ = _start(folder, files["hadir_b"], None, tmp_path)
@@ -252,24 +257,7 @@ def test_imports_into_two_kabupaten_at_once_and_a_third_waits_its_turn(
     _, err = c.communicate(timeout=120)
     assert c.returncode == 0, err
     # A again, now on C's data: it lands too.
-    again = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kesiapan",
-            "import",
-            "--data",
-            str(folder),
-            str(files["hadir_a"]),
-            "--who",
-            "Uji",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    again = _run_import(folder, files["hadir_a"])
     assert again.returncode == 0, again.stderr
     assert [r["partisi"] for r in versions.history(folder) if "partisi" in r] == [
         {"kpps": ["35.01"]},
