@@ -25,10 +25,8 @@ FONT_SIZE = 13
 FONT_FAMILY = '"Source Sans Pro", "Source Sans 3", "Segoe UI", Roboto, sans-serif'
 DEFAULT_HEIGHT = 420
 MAP_HEIGHT = 560
-# Session charts need room below the plot for their long, rotated labels.
-SESSIONS_HEIGHT = 520
-# More sessions than this do not fit as readable labels along x; they become rows instead.
-SESSIONS_VERTICAL_MAX = 30
+# A session's row label: its day and venue (or kecamatan), the venue cut to this many letters.
+SESSION_PLACE_MAX = 30
 # plotly_white's own text colour: marks that are neither a status nor a category.
 INK = "#2a3f5f"
 # Horizontal bar charts grow with their rows so that 13 px labels never overlap.
@@ -56,6 +54,7 @@ PACE_CALENDAR_DAYS = 3
 PROJECTION_HORIZON_DAYS = 14
 # The schedule's expected figure (docs/jadwal.md): a tick on the bars, a line on the curve.
 EXPECTED_LABEL = "Sasaran jadwal"
+BAND_ALPHA = 0.07  # the Bimtek-window band: a hint behind the daily bars, never over them
 BARE_SHARE = 0.02  # below this a bar is too short to show its status colour
 
 PAW_STATUS_ORDER = ("belum_diganti", "pengganti_belum_bimtek", "pengganti_terlatih")
@@ -88,9 +87,10 @@ ISLAND_MAX_POINTS = 12
 ISLAND_GAP, INSET_GAP, INSET_PAD = 0.08, 0.03, 0.008
 # Map names are placed for a plot this many pixels wide, at about this many pixels a letter and
 # a line (12 px Source Sans): names that do not overlap there do not overlap on wider screens.
-LABEL_PLOT_WIDTH = 360
+LABEL_PLOT_WIDTH = 320  # a 390 px phone's map, less the page's and the plot's margins
 LABEL_CHAR_PX = 6.5
 LABEL_LINE_PX = 15
+LABEL_GAP_PX = 6  # between two names side by side ("SresehPangarengan" touched at 390 px)
 HOVER_TEXT_MAX = 180
 HOVER_MAX_VISITS = 6
 
@@ -388,13 +388,18 @@ def _map_layout(fig: go.Figure, features: list[dict[str, Any]], height: int) -> 
             line={"color": theme.GREY, "width": 1, "dash": "dot"},
             layer="below",
         )
+        # Under the frame, centred and clear of it: beside it, the words ran into the frame
+        # and the coast (issue 15).
         fig.add_annotation(
-            x=box[1],
-            y=(box[2] + box[3]) / 2,
-            xanchor="left",
+            x=(box[0] + box[1]) / 2,
+            y=box[2],
+            xanchor="center",
+            yanchor="top",
+            yshift=-3,
             text="pulau, digeser",
             showarrow=False,
-            font={"size": 10, "color": theme.GREY},
+            font={"size": 11, "color": INK},
+            bgcolor="rgba(255,255,255,0.85)",
         )
     lons = [p[0] for f in features for ring in f["rings"] for p in ring]
     lats = [p[1] for f in features for ring in f["rings"] for p in ring]
@@ -406,6 +411,10 @@ def _map_layout(fig: go.Figure, features: list[dict[str, Any]], height: int) -> 
         range=[min(lats) - pad, max(lats) + pad],
         scaleanchor="x",
         scaleratio=1,
+        # On a phone the map is narrower than it is tall: it sits under its legend and the
+        # spare height goes below it, not between the legend and the map.
+        constrain="domain",
+        constraintoward="top",
     )
     fig.update_layout(plot_bgcolor="white", dragmode="pan")
     return fig
@@ -455,7 +464,7 @@ def _label_places(features: list[dict[str, Any]], positions: Sequence[str]) -> l
     placed: list[tuple[float, float, float, float]] = []
     out: list[str | None] = []
     for feature in features:
-        half_w = len(feature["name"]) * LABEL_CHAR_PX / 2 * per_px
+        half_w = (len(feature["name"]) * LABEL_CHAR_PX + LABEL_GAP_PX) / 2 * per_px
         chosen = None
         for position in positions:
             y = feature["lat"] + shift.get(position, 0.0) * per_px
@@ -498,6 +507,12 @@ def _add_area_names(
 
 # ---------------------------------------------------------------------------------------------
 # 1. Bimtek coverage per area
+
+
+def threshold_label(share: float) -> str:
+    """The words on a coverage band's boundary line: 'batas 80%', 'sasaran 95%'."""
+    word = "sasaran" if share >= theme.COVERAGE_GREEN_FROM else "batas"
+    return f"{word} {labels.persen(share, 0)}"
 
 
 def coverage_by_area(
@@ -618,7 +633,16 @@ def coverage_by_area(
     else:
         for threshold in (theme.COVERAGE_RED_BELOW, theme.COVERAGE_GREEN_FROM):
             fig.add_vline(
-                x=threshold, line={"color": theme.GREY, "width": 1, "dash": "dash"}, layer="below"
+                x=threshold,
+                line={"color": theme.GREY, "width": 1, "dash": "dash"},
+                layer="below",
+                annotation_text=threshold_label(threshold),
+                # Inside the plot at the top, right of the line: the worst rows (top) are
+                # the shortest bars, and the axis below already has an "80%" tick.
+                annotation_position="top right",
+                annotation_yanchor="top",
+                annotation_font={"size": 11, "color": INK},
+                annotation_bgcolor="rgba(255,255,255,0.8)",
             )
     _base_layout(fig, _bar_height(len(rows), height))
     fig.update_layout(barmode="overlay")
@@ -734,7 +758,8 @@ def bimtek_curve(
             x=x,
             y=new,
             name="Terlatih baru per hari",
-            marker_color=_tint(theme.BLUE, 0.4),
+            # Strong enough to stand out on the Bimtek-window band behind it (issue 15).
+            marker_color=_tint(theme.BLUE, 0.7),
             customdata=[
                 f"<b>{labels.tanggal(d)}</b><br>Terlatih baru: {labels.angka(n)} KPPS"
                 for d, n in zip(days, new, strict=True)
@@ -833,7 +858,7 @@ def bimtek_curve(
             x0=pd.Timestamp(bimtek_mulai) - HALF_DAY,
             x1=pd.Timestamp(bimtek_selesai) + HALF_DAY,
             # Neutral grey: amber would read as the "belum Bimtek" status.
-            fillcolor=_tint(theme.GREY, 0.15),
+            fillcolor=_tint(theme.GREY, BAND_ALPHA),
             line_width=0,
             layer="below",
             annotation_text="Jadwal Bimtek",
@@ -869,15 +894,25 @@ def bimtek_curve(
 # 4. Bimtek sessions: attendance against capacity
 
 
+def _session_label(day: date | None, place: str, kecamatan: str, several: bool) -> str:
+    """'25 Jan · Balai Desa Kodak'; with sessions of several kecamatan, 'Torjun: Balai Desa
+    Kodak'; without a venue, 'Kec. Torjun'. Words a person reads, not the session code."""
+    short = textwrap.shorten(place, SESSION_PLACE_MAX, placeholder="…") if place else ""
+    where = (f"{kecamatan}: {short}" if several else short) if short else f"Kec. {kecamatan}"
+    return f"{_short_date(day)} · {where}"
+
+
 def _session_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
     sessions = []
+    several = df["kecamatan"].nunique() > 1
     for record in df.sort_values(["tanggal", "kode_sesi"]).to_dict("records"):
         day = _as_date(record["tanggal"])
         place = "" if _is_missing(record["tempat"]) else str(record["tempat"])
         when = labels.tanggal(day)
         sessions.append(
             {
-                "label": f"{record['kode_sesi']} · {record['kecamatan']} · {_short_date(day)}",
+                "label": _session_label(day, place, str(record["kecamatan"]), several),
+                "code": str(record["kode_sesi"]),
                 "held": bool(record["sudah_berlangsung"]),
                 "present": _count(record["hadir"]),
                 "absent": _count(record["tidak_hadir"]),
@@ -887,20 +922,20 @@ def _session_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
                 "place": f"{place}, {when}" if place else when,
             }
         )
+    # Two sessions on one day at one venue: told apart by their codes.
+    repeated = Counter(s["label"] for s in sessions)
+    for session in sessions:
+        if repeated[session["label"]] > 1:
+            session["label"] += f" ({session['code']})"
     return sessions
 
 
 def sessions_capacity(df: pd.DataFrame, height: int | None = None) -> go.Figure:
-    """Per session from `bimtek_sesi_kehadiran`: present and absent against the capacity.
-
-    Sessions run along x; past SESSIONS_VERTICAL_MAX they run down the y axis instead.
-    """
+    """Per session from `bimtek_sesi_kehadiran`: present and absent against the capacity,
+    one row per session in date order, labelled by day and venue (`_session_label`)."""
     if df.empty:
         return _empty_figure("Belum ada sesi Bimtek di wilayah ini.", height or DEFAULT_HEIGHT)
     sessions = _session_rows(df)
-    horizontal = len(sessions) > SESSIONS_VERTICAL_MAX
-    category, value = ("y", "x") if horizontal else ("x", "y")
-    bar = {"orientation": "h"} if horizontal else {}
     held = [s for s in sessions if s["held"]]
     planned = [s for s in sessions if not s["held"]]
     with_capacity = [s for s in sessions if s["capacity"] is not None]
@@ -920,11 +955,9 @@ def sessions_capacity(df: pd.DataFrame, height: int | None = None) -> go.Figure:
     for name, members, key, color in layers:
         fig.add_trace(
             go.Bar(
-                **{
-                    category: [s["label"] for s in members],
-                    value: [s[key] or 0 for s in members],
-                },
-                **bar,
+                y=[s["label"] for s in members],
+                x=[s[key] or 0 for s in members],
+                orientation="h",
                 name=name,
                 marker_color=color,
                 customdata=[hovers[key](s) for s in members],
@@ -933,20 +966,13 @@ def sessions_capacity(df: pd.DataFrame, height: int | None = None) -> go.Figure:
         )
     fig.add_trace(
         go.Scatter(
-            **{
-                category: [s["label"] for s in with_capacity],
-                value: [s["capacity"] for s in with_capacity],
-            },
+            y=[s["label"] for s in with_capacity],
+            x=[s["capacity"] for s in with_capacity],
             mode="markers",
             name="Kapasitas",
-            marker={
-                "symbol": "line-ns-open" if horizontal else "line-ew-open",
-                "size": 16 if horizontal else max(8, min(28, 700 // len(sessions))),
-                "color": INK,
-                "line": {"width": 3},
-            },
+            marker={"symbol": "line-ns-open", "size": 16, "color": INK, "line": {"width": 3}},
             customdata=[
-                f"{s['place']}<br>Kapasitas: {labels.angka(s['capacity'])}"
+                f"{s['place']} · {s['code']}<br>Kapasitas: {labels.angka(s['capacity'])}"
                 + (f" (terisi {labels.persen(s['fill'])})" if s["held"] else "")
                 for s in with_capacity
             ],
@@ -954,16 +980,11 @@ def sessions_capacity(df: pd.DataFrame, height: int | None = None) -> go.Figure:
         )
     )
     most = max(max(s["capacity"] or 0, s["called"]) for s in sessions)
-    order = _category_axis([s["label"] for s in sessions], top_down=horizontal)
-    if horizontal:
-        _base_layout(fig, _bar_height(len(sessions), height), hovermode="y unified")
-        fig.update_yaxes(**order, ticksuffix=" ")
-        fig.update_xaxes(title_text="Anggota KPPS", **_count_axis(most))
-    else:
-        _base_layout(fig, height or SESSIONS_HEIGHT, hovermode="x unified")
-        # Slanted up to the tick, so long labels hang below the plot instead of beside it.
-        fig.update_xaxes(**order, tickangle=-45)
-        fig.update_yaxes(title_text="Anggota KPPS", **_count_axis(most))
+    _base_layout(fig, _bar_height(len(sessions), height), hovermode="y unified")
+    fig.update_yaxes(
+        **_category_axis([s["label"] for s in sessions], top_down=True), ticksuffix=" "
+    )
+    fig.update_xaxes(title_text="Anggota KPPS", **_count_axis(most))
     fig.update_layout(barmode="stack", bargap=0.25)
     return fig
 
@@ -1330,6 +1351,12 @@ def paw_timeline(df: pd.DataFrame, height: int = DEFAULT_HEIGHT) -> go.Figure:
 
 # ---------------------------------------------------------------------------------------------
 # 9. Days since the last supervision visit
+
+
+def days_since_band(days: int | None) -> tuple[str, str]:
+    """The class (label, colour) a kecamatan takes on the days-since-visit chart, for lists
+    that show the same colours (kesiapan.ui.visit_cards)."""
+    return _days_class(days)
 
 
 def _days_class(days: int | None) -> tuple[str, str]:

@@ -297,6 +297,9 @@ def test_coverage_bars_coloured_by_band_lowest_on_top() -> None:
     assert tuple(fig.layout.xaxis.range) == pytest.approx((0, 1), abs=0.01)
     lines = sorted(shape.x0 for shape in fig.layout.shapes)
     assert lines == [theme.COVERAGE_RED_BELOW, theme.COVERAGE_GREEN_FROM]
+    # Each line says what it is, in Indonesian, at its own x.
+    marks = {a.text: a.x for a in fig.layout.annotations}
+    assert marks == {"batas 80%": 0.8, "sasaran 95%": 0.95}
 
 
 def test_coverage_order_does_not_depend_on_row_order() -> None:
@@ -412,6 +415,11 @@ def test_bimtek_curve_line_bars_target_and_window() -> None:
     assert "Target: semua KPPS aktif (1.000)" in texts
     assert "Jadwal Bimtek" in texts
     assert {shape.type for shape in fig.layout.shapes} == {"line", "rect"}
+    # The daily bars stand out on the window's band, which lies behind them (issue 15).
+    (band,) = [shape for shape in fig.layout.shapes if shape.type == "rect"]
+    assert band.layer == "below"
+    assert band.fillcolor == "rgba(154,160,166,0.07)"
+    assert traces["Terlatih baru per hari"].marker.color == "rgba(27,108,168,0.7)"
     assert fig.layout.yaxis.title.text == "KPPS terlatih"
 
 
@@ -470,24 +478,51 @@ def test_bimtek_no_projection_once_everyone_is_trained() -> None:
 def test_sessions_present_absent_capacity_and_planned_in_grey() -> None:
     fig = charts.sessions_capacity(_shuffled(SESI))
     traces = _by_name(fig)
+    # Rows in date order (then code), labelled by day and venue, never by the raw code.
     labels_in_order = [
-        "BT-01 · Torjun · 25 Jan",
-        "BT-02 · Torjun · 25 Jan",
-        "BT-03 · Torjun · 3 Feb",
+        "25 Jan · Aula Kecamatan",  # BT-01
+        "25 Jan · Balai Desa Kodak",  # BT-02
+        "3 Feb · Balai Desa Kara",  # BT-03
     ]
-    assert list(fig.layout.xaxis.categoryarray) == labels_in_order
-    assert list(traces["Hadir"].x) == labels_in_order[:2]
-    assert list(traces["Hadir"].y) == [100, 85]
-    assert list(traces["Tidak hadir"].y) == [10, 5]
+    assert list(fig.layout.yaxis.categoryarray) == labels_in_order
+    assert fig.layout.yaxis.range[0] > fig.layout.yaxis.range[1]  # the first day on top
+    assert traces["Hadir"].orientation == "h"
+    assert list(traces["Hadir"].y) == labels_in_order[:2]
+    assert list(traces["Hadir"].x) == [100, 85]
+    assert list(traces["Tidak hadir"].x) == [10, 5]
     assert fig.layout.barmode == "stack"
     planned = traces["Belum berlangsung"]
-    assert list(planned.x) == labels_in_order[2:]
+    assert list(planned.y) == labels_in_order[2:]
     assert planned.marker.color.startswith("rgba(154,160,166")  # theme.GREY, tinted
     capacity = traces["Kapasitas"]
-    assert list(capacity.y) == [120, 100, 80]
-    assert capacity.customdata[0].startswith("Aula Kecamatan, 25 Januari 2024")
+    assert list(capacity.x) == [120, 100, 80]
+    # The hover names the venue, the date and the code.
+    assert capacity.customdata[0].startswith("Aula Kecamatan, 25 Januari 2024 · BT-01")
     assert "Kapasitas: 120 (terisi 83,3%)" in capacity.customdata[0]
     assert traces["Hadir"].customdata[0] == "Hadir: 100 dari 110 dipanggil"
+    assert fig.layout.xaxis.title.text == "Anggota KPPS"
+    assert fig.layout.xaxis.tickangle is None  # nothing rotated
+
+
+def test_session_labels_name_the_kecamatan_when_there_are_several() -> None:
+    """Several kecamatan: 'Torjun: Balai Desa Kodak'; no venue: 'Kec. …'; a long venue cut
+    to SESSION_PLACE_MAX letters; one venue twice on a day: told apart by the code."""
+    sessions = SESI.assign(
+        kecamatan=["Torjun", "Sreseh", "Torjun"],
+        tempat=["Balai Desa Kodak", None, "Gedung Serbaguna Kecamatan Torjun Lantai Dua"],
+    )
+    fig = charts.sessions_capacity(sessions)
+    assert list(fig.layout.yaxis.categoryarray) == [
+        "25 Jan · Kec. Sreseh",
+        "25 Jan · Torjun: Balai Desa Kodak",
+        "3 Feb · Torjun: Gedung Serbaguna Kecamatan…",
+    ]
+    twice = SESI.assign(tempat="Balai Desa Kodak")
+    assert list(charts.sessions_capacity(twice).layout.yaxis.categoryarray) == [
+        "25 Jan · Balai Desa Kodak (BT-01)",
+        "25 Jan · Balai Desa Kodak (BT-02)",
+        "3 Feb · Balai Desa Kodak",
+    ]
 
 
 def test_sessions_by_day_held_in_colour_planned_in_grey() -> None:
@@ -521,9 +556,8 @@ def test_sessions_by_day_held_in_colour_planned_in_grey() -> None:
 def test_many_sessions_become_rows() -> None:
     many = pd.concat([SESI.assign(kode_sesi=f"BT-{i:02d}") for i in range(11)])
     fig = charts.sessions_capacity(many)
-    assert len(many) > charts.SESSIONS_VERTICAL_MAX
     assert _by_name(fig)["Hadir"].orientation == "h"
-    assert len(fig.layout.yaxis.categoryarray) == len(many)
+    assert len(set(fig.layout.yaxis.categoryarray)) == len(many)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -733,5 +767,9 @@ def test_a_far_island_is_drawn_as_an_inset_below_the_mainland() -> None:
     assert box[0] == pytest.approx(113.2 - 0.008 * 0.4)
     visits = pd.DataFrame({"kode_kecamatan": ["35.27.03"], "kunjungan": [0]})
     fig = charts.visits_map(pd.DataFrame(), geojson, visits.assign(kunjungan_terakhir=[None]))
-    assert "pulau, digeser" in [a.text for a in fig.layout.annotations]
+    # Its note sits centred under the frame, not squeezed beside it against the coast.
+    (note,) = [a for a in fig.layout.annotations if a.text == "pulau, digeser"]
+    assert (note.xanchor, note.yanchor) == ("center", "top")
+    assert note.x == pytest.approx((box[0] + box[1]) / 2)
+    assert note.y == pytest.approx(box[2])
     assert fig.layout.yaxis.range[0] > -7.25
