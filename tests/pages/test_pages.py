@@ -121,11 +121,13 @@ def test_data_page_lists_tables_and_warnings(run_page, sample) -> None:
     problems = at.dataframe[1].value
     assert len(problems) == len(sample.problems)
     assert set(problems["tingkat"]) == {"Peringatan"}
+    # Columns read as their headers on screen, never as raw field names (issue 15).
+    assert set(problems["kolom"]) == {"Tanggal lahir", "NIK"}
     # A NIK or birth date quoted by a check is personal data: masked like everywhere else.
     quoted = dict(zip(problems["kolom"], problems["nilai"], strict=False))
     last_nik = [p.nilai for p in sample.problems if p.kolom == "nik"][-1]
-    assert quoted["nik"] == last_nik[:4] + "••••••••" + last_nik[-4:]
-    assert quoted["tanggal_lahir"] == "••••••••••"
+    assert quoted["NIK"] == last_nik[:4] + "••••••••" + last_nik[-4:]
+    assert quoted["Tanggal lahir"] == "••••••••••"
     assert not any(p.nilai in set(problems["nilai"]) for p in sample.problems)
 
 
