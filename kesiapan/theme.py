@@ -33,6 +33,8 @@ COVERAGE_LABELS = {
     "tanpa_data": "Belum ada KPPS",
 }
 COVERAGE_COLORS = {"rendah": RED, "sedang": AMBER, "baik": GREEN, "tanpa_data": GREY}
+# Text on a chip of these colours: white on amber or grey is too faint to read on a phone.
+INK_ON = {AMBER: "#262730", GREY: "#262730"}
 
 
 def coverage_band(fraction: float | None) -> str:

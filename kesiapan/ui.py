@@ -7,9 +7,11 @@ figure; nothing here aggregates: it maps codes to words and formats for display.
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import functools
 import hashlib
+import html
 import os
 import threading
 import time
@@ -23,7 +25,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kesiapan import akses, audit, exports, labels, masuk, paths, privacy, theme
+from kesiapan import akses, audit, charts, exports, labels, masuk, paths, privacy, theme
 from kesiapan import filters as flt
 from kesiapan import navigation as nav
 from kesiapan.store import Dataset, resolve_folder
@@ -684,26 +686,32 @@ def table(
     columns: list[str],
     key: str,
     download: bool | str = True,
+    cards: Callable[[pd.DataFrame], list[Card]] | None = None,
     **kwargs: object,
 ) -> object:
     """st.dataframe of the chosen columns with Indonesian headers and formats, and under it
     Excel and CSV downloads (`download`: False for none, or the files' title). A long table
-    shows its first MAX_ROWS_SHOWN rows (a selection's row numbers are those of `frame`)."""
+    shows its first MAX_ROWS_SHOWN rows (a selection's row numbers are those of `frame`).
+    Given `cards` (rows → Card, in the table's order), a phone sees its first PHONE_CARDS
+    rows as a list of cards instead of the table (`phone_list`)."""
+    if cards is not None:
+        phone_list(frame, key, cards)
     head, total = bounded(frame)
     content = _content_key(head[columns])
     shown, texts = remembered(("table", content), lambda: _prepare(head[columns]))
     # The widths read every cell: worked out once per content, like the texts.
     config = remembered(("table_config", content), lambda: column_config(shown))
-    event = st.dataframe(
-        _carrier(shown, texts),
-        hide_index=True,
-        column_config=config,
-        key=key,
-        width="stretch",
-        height=table_height(len(shown)),
-        **kwargs,
-    )
-    _cut_note(total, page() if total > MAX_ROWS_SHOWN else None)
+    with _wide_only(key, cards):
+        event = st.dataframe(
+            _carrier(shown, texts),
+            hide_index=True,
+            column_config=config,
+            key=key,
+            width="stretch",
+            height=table_height(len(shown)),
+            **kwargs,
+        )
+        _cut_note(total, page() if total > MAX_ROWS_SHOWN else None)
     if download:
         table_downloads(frame, columns, key, download if isinstance(download, str) else None)
     return event
@@ -711,6 +719,143 @@ def table(
 
 def empty(message: str) -> None:
     st.info(message, icon=":material/info:")
+
+
+# Issue 15: on a phone a ranked table shows 3-4 of its columns and scrolls sideways, hiding
+# the status and the figures. Streamlit cannot know the screen's width, so both are sent: the
+# table, hidden below PHONE_PX (FRAME_CSS), and its first PHONE_CARDS rows as cards (name,
+# "x dari y", status chip), shown only below PHONE_PX. The whole list stays in the downloads.
+PHONE_PX = 640
+PHONE_CARDS = 8
+_WIDE_KEY, _NARROW_KEY = "lebar_", "sempit_"
+
+
+@dataclass(frozen=True)
+class Card:
+    """One row of a ranked table as a phone shows it."""
+
+    title: str
+    figure: str  # the row's key figure: "1.255 dari 1.692 KPPS terlatih (74,2%)"
+    status: str
+    color: str  # the status's colour in the shared legend
+    detail: str = ""  # a second, smaller line
+
+
+def _cards_html(cards: list[Card], total: int, can_download: bool) -> str:
+    items = []
+    for card in cards:
+        ink = theme.INK_ON.get(card.color, "#ffffff")
+        items.append(
+            '<div class="kk"><div class="kk-atas">'
+            f'<span class="kk-nama">{html.escape(card.title)}</span>'
+            f'<span class="kk-status" style="background-color:{card.color};color:{ink}">'
+            f"{html.escape(card.status)}</span></div>"
+            f'<div class="kk-angka">{html.escape(card.figure)}</div>'
+            + (f'<div class="kk-ket">{html.escape(card.detail)}</div>' if card.detail else "")
+            + "</div>"
+        )
+    if total > len(cards):
+        where = (
+            "daftar lengkap ada di unduhan Excel/CSV di bawah atau di layar yang lebih lebar"
+            if can_download
+            else "daftar lengkap ada di layar yang lebih lebar"
+        )
+        items.append(
+            f'<div class="kk-lagi">{labels.angka(len(cards))} teratas dari '
+            f"{labels.angka(total)}; {where}.</div>"
+        )
+    return f'<div class="kk-daftar">{"".join(items)}</div>'
+
+
+def phone_list(frame: pd.DataFrame, key: str, build: Callable[[pd.DataFrame], list[Card]]) -> None:
+    """The first PHONE_CARDS rows of a ranked table as cards, shown on a phone only."""
+    head = frame.head(PHONE_CARDS)
+    can_download = page().boleh(akses.EKSPOR)
+    markup = remembered(
+        ("kartu", key, _content_key(head), len(frame), can_download),
+        lambda: _cards_html(build(head), len(frame), can_download),
+    )
+    with st.container(key=f"{_NARROW_KEY}{key}"):
+        st.html(markup)
+
+
+def _wide_only(key: str, narrow_too: object) -> contextlib.AbstractContextManager[object]:
+    """A container hidden on a phone, for a table that has a phone list (`narrow_too`)."""
+    if not narrow_too:
+        return contextlib.nullcontext()
+    return st.container(key=f"{_WIDE_KEY}{key}")
+
+
+def _chip(kind_words: dict[str, str], colors: dict[str, str], code: object) -> tuple[str, str]:
+    word = kind_words.get(str(code), str(code))
+    return word, colors.get(str(code), theme.GREY)
+
+
+def summary_cards(frame: pd.DataFrame, name_col: str) -> list[Card]:
+    """Cards of an area summary (Page.areas_summary): its status chip as the table's first
+    column, the share trained, and the TPS ready (for a TPS: the seats filled)."""
+    chips = _chips(frame).tolist()
+    colors = _chip_colors(_chip_kind(frame))
+    cards = []
+    for chip, row in zip(chips, frame.to_dict("records"), strict=True):
+        active, trained = int(row["kpps_aktif"]), int(row["kpps_terlatih"])
+        figure = (
+            f"{labels.dari(trained, active, 'KPPS terlatih')} ({labels.persen(trained / active)})"
+            if active
+            else "Belum ada KPPS aktif"
+        )
+        if "kode_tps" in row:
+            detail = labels.dari(active, int(row["kebutuhan_kpps"]), "kursi terisi")
+            if not row.get("ada_ketua", True):
+                detail += " · tanpa ketua"
+        else:
+            detail = labels.dari(int(row["tps_siap"]), int(row["tps"]), "TPS siap")
+            if row.get("kursi_kosong"):
+                detail += f" · {labels.angka(row['kursi_kosong'])} kursi kosong"
+        word = chip if isinstance(chip, str) else "–"
+        cards.append(Card(str(row[name_col]), figure, word, colors.get(word, theme.GREY), detail))
+    return cards
+
+
+def tps_cards(frame: pd.DataFrame) -> list[Card]:
+    """Cards of TPS rows (`tps_status`, `tps_kekurangan`): the TPS and its desa, seats filled,
+    members trained, and the TPS status."""
+    cards = []
+    for row in frame.to_dict("records"):
+        where = f"TPS {int(row['nomor_tps']):03d} · {row['desa']}"
+        if "kecamatan" in row:
+            where += f", {row['kecamatan']}"
+        figure = labels.dari(int(row["kpps_aktif"]), int(row["kebutuhan_kpps"]), "kursi terisi")
+        parts = []
+        if "kpps_terlatih" in row:
+            trained, active = int(row["kpps_terlatih"]), int(row["kpps_aktif"])
+            parts.append(labels.dari(trained, active, "sudah Bimtek"))
+        if not row["ada_ketua"]:
+            parts.append("tanpa ketua")
+        word, color = _chip(labels.STATUS_LABELS, theme.STATUS_COLORS, row["status"])
+        cards.append(Card(where, figure, word, color, " · ".join(parts)))
+    return cards
+
+
+def visit_cards(frame: pd.DataFrame) -> list[Card]:
+    """Cards of `supervisi_kecamatan` rows: sessions supervised, visits and desa visited, and
+    the days since the last visit in the colours of the days-since chart."""
+    cards = []
+    for row in frame.to_dict("records"):
+        days = row["hari_sejak_kunjungan"]
+        days = None if pd.isna(days) else int(days)
+        _, color = charts.days_since_band(days)
+        word = (
+            "Belum pernah dikunjungi"
+            if days is None
+            else ("Dikunjungi hari ini" if days == 0 else f"{labels.angka(days)} hari lalu")
+        )
+        figure = labels.dari(int(row["sesi_disupervisi"]), int(row["sesi"]), "sesi disupervisi")
+        detail = f"{labels.angka(row['kunjungan'])} kunjungan · " + labels.dari(
+            int(row["desa_dikunjungi"]), int(row["desa"]), "desa dikunjungi"
+        )
+        cards.append(Card(str(row["kecamatan"]), figure, word, color, detail))
+    return cards
 
 
 def status_table(
@@ -749,17 +894,19 @@ def status_table(
         return config
 
     config = remembered(("status_config", *content), configure)
-    event = st.dataframe(
-        table_style,
-        hide_index=True,
-        column_config=config,
-        key=view_key(key),
-        width="stretch",
-        height=table_height(len(shown)),
-        on_select="rerun" if drill_col else "ignore",
-        selection_mode="single-row",
-    )
-    _cut_note(total, page() if total > MAX_ROWS_SHOWN else None)
+    phone_list(frame, key, lambda rows: summary_cards(rows, columns[0]))
+    with _wide_only(key, True):
+        event = st.dataframe(
+            table_style,
+            hide_index=True,
+            column_config=config,
+            key=view_key(key),
+            width="stretch",
+            height=table_height(len(shown)),
+            on_select="rerun" if drill_col else "ignore",
+            selection_mode="single-row",
+        )
+        _cut_note(total, page() if total > MAX_ROWS_SHOWN else None)
     if download:
         banded = frame.assign(kesiapan=_chips(frame))
         title = download if isinstance(download, str) else None
@@ -867,8 +1014,35 @@ FRAME_CSS = """
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"],
 [data-testid="stFileUploaderDropzone"] button > div > span:not([data-testid]) { display: none; }
 [data-testid="stFileUploaderDropzone"] button > div::after { content: "Pilih berkas"; }
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]) > span { display: none; }
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid])::after {
+    content: "Lepaskan berkas di sini"; font-size: 0.875rem; font-weight: 800; color: #1b6ca8;
+}
+section[role="dialog"] > h2, section[role="dialog"] > h2 ~ div > *,
+section[role="dialog"] > button { display: none !important; }
+section[role="dialog"] > h2 ~ div::before {
+    content: "Sambungan ke server terputus"; display: block; font-size: 1.5rem;
+    font-weight: 700; line-height: 1.3; margin-bottom: 0.75rem;
+}
+section[role="dialog"] > h2 ~ div::after {
+    content: "Dasbor tidak dapat menghubungi servernya. Tunggu sebentar, lalu muat ulang halaman.";
+}
 .modebar-container { display: none !important; }
+.kk-daftar { display: flex; flex-direction: column; gap: 0.5rem; }
+.kk { border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 0.5rem 0.75rem; }
+.kk-atas { display: flex; justify-content: space-between; align-items: flex-start; gap: 0.5rem; }
+.kk-nama { font-weight: 600; overflow-wrap: anywhere; }
+.kk-status { flex: none; border-radius: 1rem; padding: 0.1rem 0.6rem; font-size: 0.8rem;
+    font-weight: 600; white-space: nowrap; }
+.kk-angka { font-size: 0.95rem; margin-top: 0.15rem; }
+.kk-ket, .kk-lagi { font-size: 0.85rem; opacity: 0.75; }
 """
+FRAME_CSS += (
+    f'@media (max-width: {PHONE_PX}px) {{ [class*="st-key-{_WIDE_KEY}"] '
+    "{ display: none !important; } }\n"
+    f'@media (min-width: {PHONE_PX + 1}px) {{ [class*="st-key-{_NARROW_KEY}"] '
+    "{ display: none !important; } }\n"
+)
 
 
 def frame_style() -> None:

@@ -121,6 +121,7 @@ if page.single_kecamatan or page.filters.desa:
             "status",
         ],
         key="tabel_tps",
+        cards=ui.tps_cards,
     )
 
 st.subheader("KPPS yang belum mengikuti Bimtek")

@@ -48,7 +48,12 @@ def gaps_and_members(gaps: pd.DataFrame) -> None:
         "status",
     ]
     event = ui.table(
-        gaps, columns, key="kekurangan", on_select="rerun", selection_mode="single-row"
+        gaps,
+        columns,
+        key="kekurangan",
+        cards=ui.tps_cards,
+        on_select="rerun",
+        selection_mode="single-row",
     )
     if event.selection.rows:
         chosen = gaps.iloc[event.selection.rows[0]]

@@ -83,6 +83,7 @@ ui.table(
         "hari_sejak_kunjungan",
     ],
     key="tabel_kecamatan",
+    cards=ui.visit_cards,
 )
 
 left, right = st.columns(2)

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from kesiapan import akses
-from tests.browser.conftest import RESULTS, ROOT, dashboard_server
+from tests.browser.conftest import RESULTS, ROOT, dashboard_server, running_server
 from tests.browser.test_browser import assert_no_error, title, wait_idle
 
 PASSWORD = "sandi-rahasia-2024"
@@ -31,6 +31,15 @@ PAGES = [
     ("/tentang-data", "Data"),
     ("/impor-data", "Impor Data"),
 ]
+# The ranked table of a page (widget key) that a phone sees as a list of cards instead; the
+# Cakupan Bimtek and Kekurangan Petugas pages open at Torjun, where their TPS lists are.
+PHONE_LISTS = {
+    "/": "peringkat",
+    "/cakupan-bimtek": "tabel_tps",
+    "/kekurangan-petugas": "kekurangan",
+    "/supervisi-bimtek": "tabel_kecamatan",
+}
+AT_TORJUN = ("/cakupan-bimtek", "/kekurangan-petugas")
 # Words of Streamlit's, Plotly's and the browser grid's own English that must never show.
 ENGLISH_UI = re.compile(
     r"\b(Stop|Running|Print|Record screen|Made with Streamlit|Settings|Rerun|Clear cache|"
@@ -216,14 +225,20 @@ def test_a_kecamatan_account_lands_on_its_desa(
     assert_no_error(page)
 
 
+def english_words(page: Page) -> list[str]:
+    words = page.evaluate(VISIBLE_TEXT_JS)
+    return sorted({m.group(0) for w in words for m in ENGLISH_UI.finditer(w)})
+
+
 @pytest.mark.parametrize(("path", "heading"), PAGES, ids=[p[0] for p in PAGES])
 def test_phone_and_words(
     deployment: str, open_page: Callable[..., Page], path: str, heading: str
 ) -> None:
-    """At 390 px nothing is wider than the screen, the status column shows where there is
-    one, and no visible text is Streamlit's or Plotly's English (the menu and uploader
-    included); the same page at 1440 px carries no English either."""
-    link = path + ("?kec=35.27.02" if path == "/kekurangan-petugas" else "")
+    """At 390 px nothing is wider than the screen, a page's ranked table is a list of cards
+    whose status chips lie within the screen (the table itself hidden), and no visible text
+    is Streamlit's or Plotly's English (the menu, the uploader and a file dragged over it
+    included); at 1440 px the table is back, the cards are gone, and no English either."""
+    link = path + (f"?kec={TORJUN}" if path in AT_TORJUN else "")
     page = signed_in(open_page, deployment, "admin", PHONE, link, heading)
     collapse = page.get_by_test_id("stSidebarCollapseButton").get_by_role("button")
     if collapse.is_visible():
@@ -232,19 +247,70 @@ def test_phone_and_words(
     assert_no_error(page)
     wide = page.evaluate(WIDE_ELEMENTS_JS)
     assert not wide, f"{path}: wider than a 390 px screen: {wide}"
-    for table in page.get_by_test_id("stDataFrame").all()[:3]:
-        header = table.get_by_role("columnheader").first
-        if header.count() and header.inner_text().strip() in ("Kesiapan", "Status"):
-            box = header.bounding_box()
-            assert box is not None and box["x"] + box["width"] <= PHONE[0]
-    words = page.evaluate(VISIBLE_TEXT_JS)
-    found = sorted({m.group(0) for w in words for m in ENGLISH_UI.finditer(w)})
-    assert not found, f"{path} at 390 px shows English: {found}"
+    key = PHONE_LISTS.get(path)
+    if key:
+        cards = page.locator(f".st-key-sempit_{key} .kk")
+        expect(cards.first).to_be_visible()
+        assert 1 <= cards.count() <= 8
+        chip = cards.first.locator(".kk-status")
+        box = chip.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE[0]
+        assert chip.inner_text().strip()
+        expect(page.locator(f'[class*="st-key-lebar_{key}"]')).to_be_hidden()
+    words = english_words(page)
+    assert not words, f"{path} at 390 px shows English: {words}"
+    if path == "/impor-data":
+        drag_a_file_over_the_uploader(page)
     name = path.strip("/") or "ringkasan"
     page.screenshot(path=RESULTS / f"nav-{name}-390.png", full_page=True)
     page.set_viewport_size({"width": 1440, "height": 900})
     wait_idle(page, quiet_ms=300)
-    words = page.evaluate(VISIBLE_TEXT_JS)
-    found = sorted({m.group(0) for w in words for m in ENGLISH_UI.finditer(w)})
-    assert not found, f"{path} at 1440 px shows English: {found}"
+    if key:
+        expect(page.locator(f".st-key-sempit_{key}")).to_be_hidden()
+        table = page.locator(f'[class*="st-key-lebar_{key}"]').get_by_test_id("stDataFrame")
+        expect(table).to_be_visible()
+    words = english_words(page)
+    assert not words, f"{path} at 1440 px shows English: {words}"
     page.screenshot(path=RESULTS / f"nav-{name}-1440.png", full_page=True)
+
+
+DRAG_JS = """(zone, type) => {
+  const data = new DataTransfer();
+  data.items.add(new File(['kode_sesi'], 'hadir.csv', {type: 'text/csv'}));
+  zone.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: data}));
+}"""
+
+
+def drag_a_file_over_the_uploader(page: Page) -> None:
+    """While a file is dragged over it, the uploader says so in Indonesian."""
+    zone = page.get_by_test_id("stFileUploaderDropzone").first
+    zone.evaluate(DRAG_JS, "dragenter")
+    hint = zone.locator(":scope > div:not([data-testid])")
+    expect(hint).to_be_visible()
+    assert "Lepaskan berkas di sini" in page.evaluate(VISIBLE_TEXT_JS)
+    words = english_words(page)
+    assert not words, f"the uploader, a file dragged over it, shows English: {words}"
+    zone.evaluate(DRAG_JS, "dragleave")
+    expect(hint).to_have_count(0)
+
+
+def test_a_lost_connection_is_said_in_indonesian(open_page: Callable[..., Page]) -> None:
+    """The dialog Streamlit shows when its server is gone (its own "Connection error") reads
+    Indonesian, and offers nothing English (its close button is hidden: reloading is the way
+    back). A server of its own, stopped by the test."""
+    page = open_page(*PHONE)
+    with running_server("server-putus.log") as url:
+        page.goto(url)
+        expect(title(page)).to_have_text("Ringkasan kesiapan KPPS")
+        wait_idle(page)
+    dialog = page.locator('section[role="dialog"]')
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("h2")).to_be_hidden()
+    words = page.evaluate(VISIBLE_TEXT_JS)
+    assert "Sambungan ke server terputus" in words
+    found = english_words(page)
+    assert not found, f"the connection-lost dialog shows English: {found}"
+    assert not [w for w in words if "Streamlit" in w or "Connection" in w]
+    box = dialog.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE[0]
+    page.screenshot(path=RESULTS / "nav-putus-390.png")
