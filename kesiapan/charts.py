@@ -27,6 +27,8 @@ DEFAULT_HEIGHT = 420
 MAP_HEIGHT = 560
 # A session's row label: its day and venue (or kecamatan), the venue cut to this many letters.
 SESSION_PLACE_MAX = 30
+SESSION_ROW_HEIGHT = 46  # px: a row, its label above its bar (labels beside the plot
+SESSION_BAR_WIDTH = 0.4  # squeezed it to nothing on a phone); the bar's share of the row
 # plotly_white's own text colour: marks that are neither a status nor a category.
 INK = "#2a3f5f"
 # Horizontal bar charts grow with their rows so that 13 px labels never overlap.
@@ -958,6 +960,8 @@ def sessions_capacity(df: pd.DataFrame, height: int | None = None) -> go.Figure:
                 y=[s["label"] for s in members],
                 x=[s[key] or 0 for s in members],
                 orientation="h",
+                # A thin bar in the middle of its row, its label just above it.
+                width=SESSION_BAR_WIDTH,
                 name=name,
                 marker_color=color,
                 customdata=[hovers[key](s) for s in members],
@@ -970,7 +974,7 @@ def sessions_capacity(df: pd.DataFrame, height: int | None = None) -> go.Figure:
             x=[s["capacity"] for s in with_capacity],
             mode="markers",
             name="Kapasitas",
-            marker={"symbol": "line-ns-open", "size": 16, "color": INK, "line": {"width": 3}},
+            marker={"symbol": "line-ns-open", "size": 14, "color": INK, "line": {"width": 3}},
             customdata=[
                 f"{s['place']} · {s['code']}<br>Kapasitas: {labels.angka(s['capacity'])}"
                 + (f" (terisi {labels.persen(s['fill'])})" if s["held"] else "")
@@ -980,9 +984,28 @@ def sessions_capacity(df: pd.DataFrame, height: int | None = None) -> go.Figure:
         )
     )
     most = max(max(s["capacity"] or 0, s["called"]) for s in sessions)
-    _base_layout(fig, _bar_height(len(sessions), height), hovermode="y unified")
+    rows_height = len(sessions) * SESSION_ROW_HEIGHT + BAR_CHROME_HEIGHT
+    _base_layout(fig, height or max(MIN_HEIGHT, rows_height), hovermode="y unified")
+    # Each row's label just above its bar, from the left edge: as tick labels
+    # beside the plot they squeezed it to nothing on a phone, and as "inside" tick labels
+    # Plotly hid the count axis's numbers under them.
+    for session in sessions:
+        fig.add_annotation(
+            x=0,
+            xref="paper",
+            y=session["label"],
+            yref="y",
+            xanchor="left",
+            yanchor="bottom",
+            yshift=SESSION_ROW_HEIGHT * SESSION_BAR_WIDTH / 2,
+            text=session["label"],
+            showarrow=False,
+            font={"size": 12, "color": INK},
+        )
     fig.update_yaxes(
-        **_category_axis([s["label"] for s in sessions], top_down=True), ticksuffix=" "
+        **_category_axis([s["label"] for s in sessions], top_down=True),
+        showticklabels=False,
+        showgrid=False,
     )
     fig.update_xaxes(title_text="Anggota KPPS", **_count_axis(most))
     fig.update_layout(barmode="stack", bargap=0.25)

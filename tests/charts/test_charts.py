@@ -502,6 +502,11 @@ def test_sessions_present_absent_capacity_and_planned_in_grey() -> None:
     assert traces["Hadir"].customdata[0] == "Hadir: 100 dari 110 dipanggil"
     assert fig.layout.xaxis.title.text == "Anggota KPPS"
     assert fig.layout.xaxis.tickangle is None  # nothing rotated
+    # Each label over its own bar, not beside the plot where a phone has no room for it.
+    assert fig.layout.yaxis.showticklabels is False
+    assert [(a.text, a.y, a.xref, a.x) for a in fig.layout.annotations] == [
+        (label, label, "paper", 0) for label in labels_in_order
+    ]
 
 
 def test_session_labels_name_the_kecamatan_when_there_are_several() -> None:
