@@ -1093,7 +1093,8 @@ def kecamatan_map(
     `ringkasan_kecamatan` frame.
 
     Kecamatan of the GeoJSON missing from `df` (outside the filter) stay light grey.
-    `points` (lat, lon, label, optional color) are drawn as markers on top.
+    `points` (lat, lon, label, optional color and schedule status) are drawn as markers on
+    top, the statuses they carry named in the legend.
     """
     features = _features(geojson)
     if df.empty or not features:
@@ -1135,6 +1136,20 @@ def kecamatan_map(
             color = _tint(colors[band], MAP_FILL)
             _legend_swatch(fig, names[band], color, band)
     if points is not None and not points.empty:
+        # The dots' own statuses in the legend too: under a desa filter the area's fill may be
+        # green while most dots of its kecamatan are red.
+        shown = set(points["status"].dropna()) if "status" in points else set()
+        for status in (s for s in theme.SCHEDULE_ORDER if s in shown):
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    marker={"symbol": "circle", "size": 12, "color": theme.SCHEDULE_COLORS[status]},
+                    name=f"Desa: {theme.SCHEDULE_LABELS[status].lower()}",
+                    hoverinfo="skip",
+                )
+            )
         # Desa are points named on hover only: a kecamatan's dozen desa names would collide.
         codes = points["kode_desa"].astype(str).tolist() if "kode_desa" in points else None
         fig.add_trace(

@@ -837,6 +837,45 @@ def tps_cards(frame: pd.DataFrame) -> list[Card]:
     return cards
 
 
+def untrained_cards(frame: pd.DataFrame) -> list[Card]:
+    """Cards of `rencana_bimtek` rows (names already masked for the viewer): who, where, and
+    the session planned for them, amber like "belum Bimtek", or red when no seat is left."""
+    cards = []
+    for row in frame.to_dict("records"):
+        day = row["tanggal_sesi_rencana"]
+        planned = not pd.isna(day)
+        word, color = (
+            (f"Sesi {labels.tanggal_pendek(pd.Timestamp(day).date())}", theme.AMBER)
+            if planned
+            else ("Belum ada kursi", theme.RED)
+        )
+        where = f"TPS {int(row['nomor_tps']):03d} · {row['desa']}, {row['kecamatan']}"
+        parts = [str(row["jabatan"]).capitalize()]
+        if row["kali_absen"]:
+            parts.append(f"absen {labels.angka(row['kali_absen'])} kali")
+        if planned:
+            parts.append(f"sesi {row['sesi_rencana']}")
+        cards.append(Card(str(row["nama"]), where, word, color, " · ".join(parts)))
+    return cards
+
+
+def problem_cards(frame: pd.DataFrame) -> list[Card]:
+    """Cards of the Data page's check results (`tingkat`, `berkas`, `baris`, `kolom`, `nilai`,
+    `pesan`; values already masked): the message, where it is, and its level."""
+    cards = []
+    for row in frame.to_dict("records"):
+        level = str(row["tingkat"])
+        color = theme.RED if level.lower() == "galat" else theme.AMBER
+        where = [str(row["berkas"])]
+        if not pd.isna(row["baris"]):
+            where.append(f"baris {labels.angka(row['baris'])}")
+        if row["kolom"] and not pd.isna(row["kolom"]):
+            where.append(f"kolom {row['kolom']}")
+        value = "" if row["nilai"] is None or pd.isna(row["nilai"]) else f"tertulis {row['nilai']}"
+        cards.append(Card(str(row["pesan"]), ", ".join(where), level, color, value))
+    return cards
+
+
 def visit_cards(frame: pd.DataFrame) -> list[Card]:
     """Cards of `supervisi_kecamatan` rows: sessions supervised, visits and desa visited, and
     the days since the last visit in the colours of the days-since chart."""
@@ -1155,6 +1194,7 @@ def desa_points(desa: pd.DataFrame, judged: pd.DataFrame | None = None) -> pd.Da
         lookup = dict(zip(judged["kode_desa"], judged["status_jadwal"], strict=True))
         status = [lookup.get(code) for code in points["kode_desa"]]
         points["color"] = [theme.SCHEDULE_COLORS.get(s, theme.GREY) for s in status]
+        points["status"] = status
     points["label"] = [
         f"<b>{name}</b><br>"
         + (f"{theme.SCHEDULE_LABELS.get(s, s)}<br>" if s else "")

@@ -158,4 +158,4 @@ else:
         f"{labels.angka(untrained_now)} orang{shown}, urut TPS · sesi rencana: kursi sesi "
         "mendatang kecamatannya, ketua lebih dulu" + (f" · {masked}" if masked else "")
     )
-    ui.table(untrained, columns, key="belum_bimtek")
+    ui.table(untrained, columns, key="belum_bimtek", cards=ui.untrained_cards)

@@ -52,7 +52,7 @@ else:
     # On screen a column reads as its header ("Tanggal lahir", not "tanggal_lahir"); the files
     # keep the contract's name, which the person fixing the source file looks for.
     on_screen = frame.assign(kolom=frame["kolom"].map(labels.HEADERS).fillna(frame["kolom"]))
-    ui.table(on_screen, list(frame.columns), key="masalah", download=False)
+    ui.table(on_screen, list(frame.columns), key="masalah", download=False, cards=ui.problem_cards)
     ui.table_downloads(frame, list(frame.columns), "masalah")
 
 # Issue 12: attendance another area's operator recorded for members of this view.

@@ -76,6 +76,32 @@ def test_tps_of_a_desa_as_cards_say_the_seats_filled_and_a_missing_ketua() -> No
     )
 
 
+def test_untrained_cards_name_the_planned_session_or_the_missing_seat() -> None:
+    untrained = pd.DataFrame(
+        {
+            "kecamatan": ["Torjun", "Torjun"],
+            "desa": ["Kara", "Dulang"],
+            "nomor_tps": [9, 12],
+            "nama": ["Abdul Wahid", "S••• A•••"],
+            "jabatan": ["ketua", "anggota"],
+            "kali_absen": [2, 0],
+            "sesi_rencana": ["BT-352702-07", "Belum ada kursi"],
+            "tanggal_sesi_rencana": pd.to_datetime(["2024-01-30", None]),
+        }
+    )
+    planned, unplaced = ui.untrained_cards(untrained)
+    assert planned == ui.Card(
+        "Abdul Wahid",
+        "TPS 009 · Kara, Torjun",
+        "Sesi 30 Jan",
+        theme.AMBER,
+        "Ketua · absen 2 kali · sesi BT-352702-07",
+    )
+    assert unplaced == ui.Card(
+        "S••• A•••", "TPS 012 · Dulang, Torjun", "Belum ada kursi", theme.RED, "Anggota"
+    )
+
+
 def test_visit_cards_take_the_days_since_colours() -> None:
     per_kecamatan = pd.DataFrame(
         {
@@ -99,6 +125,34 @@ def test_visit_cards_take_the_days_since_colours() -> None:
     assert (late.status, late.color) == ("8 hari lalu", theme.RED)
     assert (today.status, today.color) == ("Dikunjungi hari ini", theme.GREEN)
     assert (mid.status, mid.color) == ("5 hari lalu", theme.AMBER)
+
+
+def test_check_results_as_cards_put_the_message_first_and_say_where() -> None:
+    problems = pd.DataFrame(
+        {
+            "tingkat": ["Galat", "Peringatan"],
+            "berkas": ["kpps.csv", "bimtek_hadir.csv"],
+            "baris": pd.array([7734, None], dtype="Int64"),
+            "kolom": ["Tanggal lahir", None],
+            "nilai": ["••••••••••", None],
+            "pesan": ["Umur di atas 55 tahun", "Sebagian besar NIK tidak ada di daftar KPPS"],
+        }
+    )
+    error, warning = ui.problem_cards(problems)
+    assert error == ui.Card(
+        "Umur di atas 55 tahun",
+        "kpps.csv, baris 7.734, kolom Tanggal lahir",
+        "Galat",
+        theme.RED,
+        "tertulis ••••••••••",
+    )
+    assert warning == ui.Card(
+        "Sebagian besar NIK tidak ada di daftar KPPS",
+        "bimtek_hadir.csv",
+        "Peringatan",
+        theme.AMBER,
+        "",
+    )
 
 
 def test_card_markup_escapes_names_reads_dark_on_amber_and_points_to_the_rest() -> None:

@@ -38,6 +38,7 @@ PHONE_LISTS = {
     "/cakupan-bimtek": "tabel_tps",
     "/kekurangan-petugas": "kekurangan",
     "/supervisi-bimtek": "tabel_kecamatan",
+    "/tentang-data": "masalah",
 }
 AT_TORJUN = ("/cakupan-bimtek", "/kekurangan-petugas")
 # Words of Streamlit's, Plotly's and the browser grid's own English that must never show.

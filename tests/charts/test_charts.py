@@ -630,6 +630,28 @@ def test_map_draws_points_on_top() -> None:
     assert top.mode == "markers"
     assert list(top.text) == ["Desa Plasah"]
     assert list(top.marker.color) == [theme.GREEN]
+    # Without statuses, no dot in the legend.
+    assert not [t.name for t in fig.data if (t.name or "").startswith("Desa:")]
+
+
+def test_map_names_the_statuses_of_its_desa_dots_in_the_legend() -> None:
+    points = pd.DataFrame(
+        {
+            "lat": [-7.15, -7.16, -7.17],
+            "lon": [113.05, 113.06, 113.07],
+            "label": ["Kara", "Dulang", "Kodak"],
+            "color": [theme.GREEN, theme.RED, theme.RED],
+            "status": ["sesuai jadwal", "jadwal tidak cukup", "jadwal tidak cukup"],
+        }
+    )
+    fig = charts.kecamatan_map(RINGKASAN, GEOJSON, points=points)
+    dots = [t for t in fig.data if (t.name or "").startswith("Desa:")]
+    # Worst first, one entry per status present, in the dots' own colours.
+    assert [(t.name, t.marker.color, t.marker.symbol) for t in dots] == [
+        ("Desa: jadwal tidak cukup", theme.RED, "circle"),
+        ("Desa: sesuai jadwal", theme.GREEN, "circle"),
+    ]
+    assert list(fig.data[-1].text) == ["Kara", "Dulang", "Kodak"]  # the dots stay on top
 
 
 # ---------------------------------------------------------------------------------------------
