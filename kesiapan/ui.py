@@ -767,12 +767,20 @@ def _cards_html(cards: list[Card], total: int, can_download: bool) -> str:
     return f'<div class="kk-daftar">{"".join(items)}</div>'
 
 
-def phone_list(frame: pd.DataFrame, key: str, build: Callable[[pd.DataFrame], list[Card]]) -> None:
-    """The first PHONE_CARDS rows of a ranked table as cards, shown on a phone only."""
+def phone_list(
+    frame: pd.DataFrame,
+    key: str,
+    build: Callable[[pd.DataFrame], list[Card]],
+    content: object = None,
+) -> None:
+    """The first PHONE_CARDS rows of a ranked table as cards, shown on a phone only; built
+    once per content of those rows (`content`: a key of them the caller has worked out
+    already; else their hash)."""
     head = frame.head(PHONE_CARDS)
-    can_download = page().boleh(akses.EKSPOR)
+    # Only a cut list points to the downloads: the viewer's permission is looked up then.
+    can_download = len(frame) > PHONE_CARDS and page().boleh(akses.EKSPOR)
     markup = remembered(
-        ("kartu", key, _content_key(head), len(frame), can_download),
+        ("kartu", key, content or _content_key(head), len(frame), can_download),
         lambda: _cards_html(build(head), len(frame), can_download),
     )
     with st.container(key=f"{_NARROW_KEY}{key}"):
@@ -933,7 +941,9 @@ def status_table(
         return config
 
     config = remembered(("status_config", *content), configure)
-    phone_list(frame, key, lambda rows: summary_cards(rows, columns[0]))
+    # The table's key, and the two figures of a TPS's card that its columns do not hold.
+    extra = tuple(tuple(head[c].head(PHONE_CARDS)) for c in _CARD_EXTRA if c in head.columns)
+    phone_list(frame, key, lambda rows: summary_cards(rows, columns[0]), (content, extra))
     with _wide_only(key, True):
         event = st.dataframe(
             table_style,
@@ -960,6 +970,7 @@ def status_table(
 
 
 _CHIP_SOURCE = {"jadwal": "status_jadwal", "tps": "status", "cakupan": "cakupan_bimtek"}
+_CARD_EXTRA = ("kebutuhan_kpps", "ada_ketua")  # read by summary_cards, not in a ranking's columns
 
 
 def _chip_kind(frame: pd.DataFrame) -> str:
