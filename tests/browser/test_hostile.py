@@ -128,6 +128,9 @@ def test_empty_states_and_charts_show_names_as_text(
     # Inside kecamatan Torjun the charts name its desa (<script>…, <img …>): Plotly writes
     # them as text.
     _sign_in(page, f"{deployment}/?kec=35.27.02")
+    # Plotly draws after the script run is over: on a busy machine, later than wait_idle.
+    for name in (SCRIPT, IMG):
+        expect(page.locator(".js-plotly-plot .main-svg text", has_text=name).first).to_be_attached()
     chart_text = page.evaluate(
         "() => [...document.querySelectorAll('.js-plotly-plot .main-svg text')]"
         ".map((t) => t.textContent.trim())"
