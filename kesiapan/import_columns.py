@@ -1,10 +1,10 @@
 """Reading a file's header and places the way people write them, for the import.
 
 Which contract table a file holds (by its name, else by its columns), which row is its header,
-which header means which column (the contract's aliases from schema.py plus the ones real
-exports use), and the codes that kecamatan, desa and TPS-number columns stand for, matched
-against `wilayah` case-, space- and punctuation-insensitively with Kel./Desa/Kec. prefixes
-ignored. The SQL works on the tables of kesiapan.importer: `_up_<i>` (the file's text cells
+which header means which column (the contract's aliases and the ones real exports use, both
+from the column catalogue), and the codes that kecamatan, desa and TPS-number columns stand
+for, matched against `wilayah` case-, space- and punctuation-insensitively with Kel./Desa/Kec.
+prefixes ignored. The SQL works on the tables of kesiapan.importer: `_up_<i>` (the file's text cells
 `c0`…, `_baris`), `wilayah` (the candidate's, typed) and `_temuan` (what is wrong, per row).
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from kesiapan import schema
+from kesiapan import columns, schema
 from kesiapan.problems import ERROR
 
 EXCEL_SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 … 2119-01-10 as Excel day numbers
@@ -30,115 +30,32 @@ NAME_WORDS: dict[str, tuple[str, ...]] = {
     "bimtek_hadir": ("hadir", "kehadiran", "absensi", "presensi", "absen"),
     "supervisi": ("supervisi", "monitoring", "monev", "kunjungan"),
 }
-# Headers met in real exports beyond the contract's own aliases (schema.py).
+# Headers met in real exports beyond the contract's own aliases, per table and column, and how
+# files name places: all from the column catalogue (kesiapan/columns.py).
 EXTRA_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "kpps": {
-        "nik": ("no nik", "nomor nik", "nik ktp", "nomor induk kependudukan"),
-        "nama": ("nama anggota", "nama kpps", "nama petugas"),
-        "jenis_kelamin": ("kelamin", "gender", "jns kelamin", "jns. kelamin", "lk/pr", "l / p"),
-        "no_hp": (
-            "hp",
-            "no. hp",
-            "no handphone",
-            "nomor telepon",
-            "no wa",
-            "no. wa",
-            "no. telp",
-            "no telp/hp",
-            "no. telp/hp",
-            "no hp/telp",
-            "nomor hp/wa",
-            "no. hp / wa",
-        ),
-        "jabatan": ("jabatan kpps", "kedudukan"),
-        "tanggal_sk": ("tgl. sk", "tanggal sk", "tmt"),
-        "tanggal_berhenti": ("tgl. berhenti",),
-        "alasan_berhenti": ("keterangan", "ket", "ket."),
-    },
-    "bimtek_hadir": {
-        "kode_sesi": ("kode sesi", "sesi bimtek", "kode sesi bimtek"),
-        "nik": ("no nik", "nik ktp"),
-        "hadir": (
-            "keterangan",
-            "ket",
-            "status",
-            "absensi",
-            "presensi",
-            "status kehadiran",
-            "paraf",
-            "tanda hadir",
-            "ceklis",
-            "checklist",
-            "tanda tangan",
-            "ttd",
-        ),
-        "nilai_pre": ("nilai pre test", "nilai pretest", "pre-test"),
-        "nilai_post": ("nilai post test", "nilai posttest", "post-test"),
-    },
-    "tps": {
-        "nomor_tps": ("tps", "nomor tps"),
-        "jumlah_dpt": ("jumlah dpt", "jml dpt"),
-        "kebutuhan_kpps": ("jumlah kpps", "kebutuhan kpps"),
-    },
-    "bimtek_sesi": {
-        "tanggal": ("tanggal bimtek", "tgl bimtek", "tgl. bimtek"),
-        "tempat": ("tempat bimtek",),
-        "kapasitas": ("kuota", "jumlah peserta"),
-    },
-    "supervisi": {
-        "temuan": ("hasil", "catatan", "hasil supervisi", "hasil monitoring", "temuan lapangan"),
-        "tindak_lanjut": ("rekomendasi", "saran", "rekomendasi/tindak lanjut"),
-    },
-    "wilayah": {},
+    table: {
+        c.name: columns.file_aliases(table, c.name)
+        for c in schema.TABLES[table].columns
+        if columns.file_aliases(table, c.name)
+    }
+    for table in schema.TABLE_NAMES
 }
-# Places named the way people name them, for tables that hold a code of one.
 PLACE_ALIASES: dict[str, tuple[str, ...]] = {
-    "kabupaten": ("kabupaten/kota", "kab/kota", "kab", "kab.", "nama kabupaten"),
-    "kecamatan": ("nama kecamatan", "kec", "kec."),
-    "desa": (
-        "kelurahan",
-        "desa/kelurahan",
-        "kelurahan/desa",
-        "desa/kel",
-        "desa/kel.",
-        "kel/desa",
-        "nama desa",
-        "nama kelurahan",
-        "nama desa/kelurahan",
-    ),
-    "kode_desa": ("kode desa", "kode desa/kelurahan", "kode kel"),
-    "nomor_tps": ("no tps", "no. tps", "nomor tps", "tps", "no_tps"),
+    place: columns.entry(place).place_aliases
+    for place in ("kabupaten", "kecamatan", "desa", "kode_desa", "nomor_tps")
 }
 # A combined place and birth date ("SAMPANG, 05-01-1994"): its date is the member's birth date.
 BIRTH_PLACE_DATE = "tempat_tanggal_lahir"
-BIRTH_PLACE_DATE_ALIASES = (
-    "tempat, tgl lahir",
-    "tempat, tgl. lahir",
-    "tempat, tanggal lahir",
-    "tempat/tgl lahir",
-    "tempat/tanggal lahir",
-    "tempat tanggal lahir",
-    "tempat tgl lahir",
-    "ttl",
-    "tmp/tgl lahir",
-    "tmp, tgl lahir",
-    "tempat & tanggal lahir",
-)
+BIRTH_PLACE_DATE_ALIASES = columns.file_aliases("kpps", BIRTH_PLACE_DATE)
 _DATE_AT_END = (
     "([0-9]{1,2}[-/. ][0-9]{1,2}[-/. ][0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2}"
     "|[0-9]{1,2}[\\s.-]+\\p{L}+\\.?[\\s.-]+[0-9]{4})\\s*$"
 )
 # A daftar hadir without a session code: the session's date, venue and kecamatan, per row
 # (kesiapan.import_sessions matches them to bimtek_sesi).
-SESSION_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "tanggal",
-        ("tgl", "tgl.", "hari/tanggal", "hari, tanggal", "tanggal bimtek", "tgl bimtek",
-         "tanggal sesi", "tanggal pelaksanaan"),
-    ),
-    ("tempat", ("lokasi", "tempat bimtek", "lokasi bimtek", "tempat pelaksanaan", "tempat sesi")),
-    ("kecamatan", ("nama kecamatan", "kec", "kec.")),
-)  # fmt: skip
+SESSION_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (c, columns.file_aliases("bimtek_hadir", c)) for c in ("tanggal", "tempat", "kecamatan")
+)
 PLACE_COLUMNS: dict[str, tuple[str, ...]] = {
     "kpps": ("kabupaten", "kecamatan", "desa", "kode_desa", "nomor_tps"),
     "tps": ("kabupaten", "kecamatan", "desa"),
