@@ -2,7 +2,7 @@
 
 A table is exported as people read it on screen, plus what an analyst needs to reuse it: the
 area hierarchy as columns (province down to the finest area in the table, with codes), headers
-from `labels.HEADERS`, the applied filters and the as-of date written above the table, a frozen
+from the column catalogue, the applied filters and the as-of date written above the table, a frozen
 header row, column widths that fit, and numbers, shares and dates as real Excel values in
 Indonesian formats. Personal data is always masked (contract §4). No Streamlit here: the pages,
 the action packs and the command line all write through this module.
@@ -20,43 +20,15 @@ from functools import cached_property
 
 import pandas as pd
 
-from kesiapan import labels, privacy, theme
+from kesiapan import columns, labels, privacy, theme
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv"
 ZIP_MIME = "application/zip"
 PDF_MIME = "application/pdf"
 
-STATUS_WORDS = {**labels.STATUS_LABELS, **labels.PAW_STATUS_LABELS, **theme.SCHEDULE_LABELS}
 YES, NO = "Ya", "Tidak"
 ALL = "semua"
-
-# Headers for columns that only exist in exports, and clearer words where a page's short
-# header is ambiguous once the table leaves its page ("TPS" is both a count and a number).
-EXPORT_HEADERS = {
-    "kesiapan": "Kesiapan",
-    "tps": "Jumlah TPS",
-    "nomor_tps": "Nomor TPS",
-    "belum_bimtek": "Belum Bimtek",
-    "yang_kurang": "Yang kurang",
-    "jabatan_berhenti": "Jabatan yang berhenti",
-    "alasan_berhenti": "Alasan berhenti",
-    "sesi_berikutnya": "Sesi Bimtek berikutnya",
-    "tanggal_sesi_berikutnya": "Tanggal sesi berikutnya",
-    "tempat_sesi_berikutnya": "Tempat sesi berikutnya",
-    "sesi_mendatang": "Sesi mendatang",
-    "butir": "Butir",
-    "jumlah": "Jumlah",
-    "dari": "Dari",
-    "satuan": "Satuan",
-    "lembar": "Lembar",
-}
-# A name column of the hierarchy is a count when it holds numbers (ringkasan_kecamatan.desa).
-COUNT_HEADERS = {
-    "kecamatan": "Jumlah kecamatan",
-    "desa": "Jumlah desa/kelurahan",
-    "sesi": "Jumlah sesi",
-}
 
 # The area hierarchy, coarse to fine: (code column, name column) per level.
 # A TPS is the finest "area": its code and its number within the desa.
@@ -93,14 +65,16 @@ _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def header(column: str, series: pd.Series | None = None) -> str:
-    """The Indonesian header of a column (labels.HEADERS, with the exports' own words)."""
-    if series is not None and column in COUNT_HEADERS and pd.api.types.is_numeric_dtype(series):
-        return COUNT_HEADERS[column]
-    return EXPORT_HEADERS.get(column) or labels.HEADERS.get(column) or column
+    """The Indonesian header of a column in a file (the catalogue's, with the exports' own
+    words); columns.UnknownColumn for a column the catalogue lacks, never the raw name."""
+    info = columns.entry(column)
+    if series is not None and info.count_header and pd.api.types.is_numeric_dtype(series):
+        return info.count_header
+    return info.export_header or info.header
 
 
 def is_share(column: str) -> bool:
-    return column.startswith("cakupan") or column == "keterisian"
+    return columns.is_share(column)
 
 
 # -- the view being exported ------------------------------------------------------------------
@@ -317,8 +291,9 @@ def _cell(column: str, value: object) -> object:
         value = value.item()
     if isinstance(value, bool):
         return YES if value else NO
-    if column == "status" or column.endswith("_status") or column == "status_jadwal":
-        return STATUS_WORDS.get(value, value)  # type: ignore[call-overload]
+    words = columns.words(column)
+    if words is not None:
+        return words.get(value, value)  # type: ignore[call-overload]
     if column.startswith("jabatan") and isinstance(value, str):
         return value.capitalize()
     if isinstance(value, pd.Timestamp | datetime):
@@ -422,10 +397,10 @@ def _number_format(column: str, series: pd.Series) -> str | None:
     if is_share(column) and pd.api.types.is_numeric_dtype(series):
         return FORMAT_SHARE
     if pd.api.types.is_integer_dtype(series):
-        return None if column == "nomor_tps" else FORMAT_INT
+        return None if columns.entry(column).display == columns.NUMBER else FORMAT_INT
     if pd.api.types.is_float_dtype(series):
         return FORMAT_DECIMAL
-    if column.startswith("kode_") or column.startswith("nik") or column == "no_hp":
+    if columns.is_code(column):
         return FORMAT_TEXT
     if series.map(lambda v: isinstance(v, date)).any():
         return FORMAT_DATE

@@ -1,10 +1,10 @@
 """Reading a file's header and places the way people write them, for the import.
 
 Which contract table a file holds (by its name, else by its columns), which row is its header,
-which header means which column (the contract's aliases from schema.py plus the ones real
-exports use), and the codes that kecamatan, desa and TPS-number columns stand for, matched
-against `wilayah` case-, space- and punctuation-insensitively with Kel./Desa/Kec. prefixes
-ignored. The SQL works on the tables of kesiapan.importer: `_up_<i>` (the file's text cells
+which header means which column (the contract's aliases and the ones real exports use, both
+from the column catalogue), and the codes that kecamatan, desa and TPS-number columns stand
+for, matched against `wilayah` case-, space- and punctuation-insensitively with Kel./Desa/Kec.
+prefixes ignored. The SQL works on the tables of kesiapan.importer: `_up_<i>` (the file's text cells
 `c0`…, `_baris`), `wilayah` (the candidate's, typed) and `_temuan` (what is wrong, per row).
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from kesiapan import schema
+from kesiapan import columns, schema, sql
 from kesiapan.problems import ERROR
 
 EXCEL_SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 … 2119-01-10 as Excel day numbers
@@ -30,115 +30,32 @@ NAME_WORDS: dict[str, tuple[str, ...]] = {
     "bimtek_hadir": ("hadir", "kehadiran", "absensi", "presensi", "absen"),
     "supervisi": ("supervisi", "monitoring", "monev", "kunjungan"),
 }
-# Headers met in real exports beyond the contract's own aliases (schema.py).
+# Headers met in real exports beyond the contract's own aliases, per table and column, and how
+# files name places: all from the column catalogue (kesiapan/columns.py).
 EXTRA_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "kpps": {
-        "nik": ("no nik", "nomor nik", "nik ktp", "nomor induk kependudukan"),
-        "nama": ("nama anggota", "nama kpps", "nama petugas"),
-        "jenis_kelamin": ("kelamin", "gender", "jns kelamin", "jns. kelamin", "lk/pr", "l / p"),
-        "no_hp": (
-            "hp",
-            "no. hp",
-            "no handphone",
-            "nomor telepon",
-            "no wa",
-            "no. wa",
-            "no. telp",
-            "no telp/hp",
-            "no. telp/hp",
-            "no hp/telp",
-            "nomor hp/wa",
-            "no. hp / wa",
-        ),
-        "jabatan": ("jabatan kpps", "kedudukan"),
-        "tanggal_sk": ("tgl. sk", "tanggal sk", "tmt"),
-        "tanggal_berhenti": ("tgl. berhenti",),
-        "alasan_berhenti": ("keterangan", "ket", "ket."),
-    },
-    "bimtek_hadir": {
-        "kode_sesi": ("kode sesi", "sesi bimtek", "kode sesi bimtek"),
-        "nik": ("no nik", "nik ktp"),
-        "hadir": (
-            "keterangan",
-            "ket",
-            "status",
-            "absensi",
-            "presensi",
-            "status kehadiran",
-            "paraf",
-            "tanda hadir",
-            "ceklis",
-            "checklist",
-            "tanda tangan",
-            "ttd",
-        ),
-        "nilai_pre": ("nilai pre test", "nilai pretest", "pre-test"),
-        "nilai_post": ("nilai post test", "nilai posttest", "post-test"),
-    },
-    "tps": {
-        "nomor_tps": ("tps", "nomor tps"),
-        "jumlah_dpt": ("jumlah dpt", "jml dpt"),
-        "kebutuhan_kpps": ("jumlah kpps", "kebutuhan kpps"),
-    },
-    "bimtek_sesi": {
-        "tanggal": ("tanggal bimtek", "tgl bimtek", "tgl. bimtek"),
-        "tempat": ("tempat bimtek",),
-        "kapasitas": ("kuota", "jumlah peserta"),
-    },
-    "supervisi": {
-        "temuan": ("hasil", "catatan", "hasil supervisi", "hasil monitoring", "temuan lapangan"),
-        "tindak_lanjut": ("rekomendasi", "saran", "rekomendasi/tindak lanjut"),
-    },
-    "wilayah": {},
+    table: {
+        c.name: columns.file_aliases(table, c.name)
+        for c in schema.TABLES[table].columns
+        if columns.file_aliases(table, c.name)
+    }
+    for table in schema.TABLE_NAMES
 }
-# Places named the way people name them, for tables that hold a code of one.
 PLACE_ALIASES: dict[str, tuple[str, ...]] = {
-    "kabupaten": ("kabupaten/kota", "kab/kota", "kab", "kab.", "nama kabupaten"),
-    "kecamatan": ("nama kecamatan", "kec", "kec."),
-    "desa": (
-        "kelurahan",
-        "desa/kelurahan",
-        "kelurahan/desa",
-        "desa/kel",
-        "desa/kel.",
-        "kel/desa",
-        "nama desa",
-        "nama kelurahan",
-        "nama desa/kelurahan",
-    ),
-    "kode_desa": ("kode desa", "kode desa/kelurahan", "kode kel"),
-    "nomor_tps": ("no tps", "no. tps", "nomor tps", "tps", "no_tps"),
+    place: columns.entry(place).place_aliases
+    for place in ("kabupaten", "kecamatan", "desa", "kode_desa", "nomor_tps")
 }
 # A combined place and birth date ("SAMPANG, 05-01-1994"): its date is the member's birth date.
 BIRTH_PLACE_DATE = "tempat_tanggal_lahir"
-BIRTH_PLACE_DATE_ALIASES = (
-    "tempat, tgl lahir",
-    "tempat, tgl. lahir",
-    "tempat, tanggal lahir",
-    "tempat/tgl lahir",
-    "tempat/tanggal lahir",
-    "tempat tanggal lahir",
-    "tempat tgl lahir",
-    "ttl",
-    "tmp/tgl lahir",
-    "tmp, tgl lahir",
-    "tempat & tanggal lahir",
-)
+BIRTH_PLACE_DATE_ALIASES = columns.file_aliases("kpps", BIRTH_PLACE_DATE)
 _DATE_AT_END = (
     "([0-9]{1,2}[-/. ][0-9]{1,2}[-/. ][0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2}"
     "|[0-9]{1,2}[\\s.-]+\\p{L}+\\.?[\\s.-]+[0-9]{4})\\s*$"
 )
 # A daftar hadir without a session code: the session's date, venue and kecamatan, per row
 # (kesiapan.import_sessions matches them to bimtek_sesi).
-SESSION_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "tanggal",
-        ("tgl", "tgl.", "hari/tanggal", "hari, tanggal", "tanggal bimtek", "tgl bimtek",
-         "tanggal sesi", "tanggal pelaksanaan"),
-    ),
-    ("tempat", ("lokasi", "tempat bimtek", "lokasi bimtek", "tempat pelaksanaan", "tempat sesi")),
-    ("kecamatan", ("nama kecamatan", "kec", "kec.")),
-)  # fmt: skip
+SESSION_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (c, columns.file_aliases("bimtek_hadir", c)) for c in ("tanggal", "tempat", "kecamatan")
+)
 PLACE_COLUMNS: dict[str, tuple[str, ...]] = {
     "kpps": ("kabupaten", "kecamatan", "desa", "kode_desa", "nomor_tps"),
     "tps": ("kabupaten", "kecamatan", "desa"),
@@ -307,29 +224,45 @@ def find_header(
     )
 
 
-def name_key(kind: str, text: str) -> str:
+def name_key(kind: str, text: sql.Fragment) -> sql.Fragment:
     """Names compared case-, space- and punctuation-insensitively, without 'Kel.'/'Desa'."""
-    stripped = f"regexp_replace(lower(trim({text})), '^{_PREFIXES[kind]}', '')"
+    stripped = sql.compose(
+        "regexp_replace(lower(trim({text})), {prefix}, '')",
+        text=text,
+        prefix=sql.literal("^" + _PREFIXES[kind]),
+    )
     if kind == "desa":
-        stripped = f"regexp_replace({stripped}, '{_ISLAND}', 'pulau ')"
-    return f"nullif(regexp_replace({stripped}, '[^\\p{{L}}\\p{{N}}]+', '', 'g'), '')"
-
-
-def serial_date(text: str) -> str:
-    """An Excel day number (45315; 45315.35 with a time of day) in a date column, as the date
-    it stands for."""
-    number = f"cast(split_part(trim({text}), '.', 1) as integer)"
-    low, high = EXCEL_SERIAL_RANGE
-    return (
-        f"case when regexp_full_match(trim({text}), '[0-9]{{5}}(\\.[0-9]+)?') "
-        f"and {number} between {low} and {high} "
-        f"then strftime(date '1899-12-30' + {number}, '%Y-%m-%d') else {text} end"
+        stripped = sql.compose(
+            "regexp_replace({s}, {island}, 'pulau ')", s=stripped, island=sql.literal(_ISLAND)
+        )
+    return sql.compose(
+        "nullif(regexp_replace({s}, '[^\\p{{L}}\\p{{N}}]+', '', 'g'), '')", s=stripped
     )
 
 
-def tps_number(text: str) -> str:
+def serial_date(text: sql.Fragment) -> sql.Fragment:
+    """An Excel day number (45315; 45315.35 with a time of day) in a date column, as the date
+    it stands for."""
+    number = sql.compose("cast(split_part(trim({text}), '.', 1) as integer)", text=text)
+    low, high = EXCEL_SERIAL_RANGE
+    return sql.compose(
+        "case when regexp_full_match(trim({text}), '[0-9]{{5}}(\\.[0-9]+)?') "
+        "and {number} between {low} and {high} "
+        "then strftime(date '1899-12-30' + {number}, '%Y-%m-%d') else {text} end",
+        text=text,
+        number=number,
+        low=low,
+        high=high,
+    )
+
+
+def tps_number(text: sql.Fragment) -> sql.Fragment:
     """'TPS 001', '001', '1' → '1'; NULL when it is no TPS number."""
-    return f"nullif(regexp_extract(lower(trim({text})), '{_TPS_NUMBER}', 1), '')"
+    return sql.compose(
+        "nullif(regexp_extract(lower(trim({text})), {pattern}, 1), '')",
+        text=text,
+        pattern=sql.literal(_TPS_NUMBER),
+    )
 
 
 def resolve_places(
@@ -344,29 +277,47 @@ def resolve_places(
     """`_tempat_<i>`: the codes the place names of file i stand for; every name that fails
     goes to `_temuan` (round `round_`) as an error of row `_baris + offset`."""
     found = schema.match_headers(matching_table(name), headers)
-    col = {k: f"u.c{p}" for k, p in found.items()}
-    text = {k: f"nullif(trim({v}), '')" for k, v in col.items()}
-    kab = text.get("kabupaten", "cast(null as varchar)")
-    kec = text.get("kecamatan", "cast(null as varchar)")
-    desa = text.get("desa", "cast(null as varchar)")
-    kode_kec_given = text.get("kode_kecamatan", "cast(null as varchar)")
-    kode_desa_given = text.get("kode_desa", "cast(null as varchar)")
+    text = {
+        k: sql.compose("nullif(trim({cell}), '')", cell=sql.ident("u", f"c{p}"))
+        for k, p in found.items()
+    }
+    null = sql.compose("cast(null as varchar)")
+    kab = text.get("kabupaten", null)
+    kec = text.get("kecamatan", null)
+    desa = text.get("desa", null)
     need_kec = "kode_kecamatan" in derived or (
         "kecamatan" in found and ("kode_desa" in derived or "kode_tps" in derived)
     )
     need_desa = "kode_desa" in derived or ("kode_tps" in derived and "kode_desa" not in found)
+    names, up = sql.ident(f"_nama_{i}"), sql.ident(f"_up_{i}")
+    kec_table, desa_table = sql.ident(f"_kec_{i}"), sql.ident(f"_desa_{i}")
     con.execute(
-        f"create or replace temp table _nama_{i} as select u._baris, "  # noqa: S608
-        f"{kab} as kab, {kec} as kec, {desa} as desa, {kode_kec_given} as kode_kec_tulis, "
-        f"{kode_desa_given} as kode_desa_tulis, "
-        f"{name_key('kabupaten', kab)} as k_kab, {name_key('kecamatan', kec)} as k_kec, "
-        f"{name_key('desa', desa)} as k_desa from _up_{i} as u"
+        sql.compose(
+            "create or replace temp table {names} as select u._baris, "
+            "{kab} as kab, {kec} as kec, {desa} as desa, {kode_kec} as kode_kec_tulis, "
+            "{kode_desa} as kode_desa_tulis, "
+            "{k_kab} as k_kab, {k_kec} as k_kec, {k_desa} as k_desa from {up} as u",
+            names=names,
+            kab=kab,
+            kec=kec,
+            desa=desa,
+            kode_kec=text.get("kode_kecamatan", null),
+            kode_desa=text.get("kode_desa", null),
+            k_kab=name_key("kabupaten", kab),
+            k_kec=name_key("kecamatan", kec),
+            k_desa=name_key("desa", desa),
+            up=up,
+        )
     )
     con.execute(
-        "create or replace temp table _w as select kode_kabupaten, kabupaten, kode_kecamatan, "  # noqa: S608
-        f"kecamatan, kode_desa, desa, {name_key('kabupaten', 'kabupaten')} as k_kab, "
-        f"{name_key('kecamatan', 'kecamatan')} as k_kec, {name_key('desa', 'desa')} as k_desa "
-        "from wilayah where kode_desa is not null"
+        sql.compose(
+            "create or replace temp table _w as select kode_kabupaten, kabupaten, "
+            "kode_kecamatan, kecamatan, kode_desa, desa, {k_kab} as k_kab, {k_kec} as k_kec, "
+            "{k_desa} as k_desa from wilayah where kode_desa is not null",
+            k_kab=name_key("kabupaten", sql.ident("kabupaten")),
+            k_kec=name_key("kecamatan", sql.ident("kecamatan")),
+            k_desa=name_key("desa", sql.ident("desa")),
+        )
     )
     # Kecamatan by name (and kabupaten, when given), once per distinct spelling.
     scoped = bool(
@@ -374,127 +325,183 @@ def resolve_places(
             "select count(*) from duckdb_tables() where table_name = '_akun_cakupan'"
         ).fetchall()[0][0]
     )
-    in_scope = "_dalam_cakupan(w.{code})" if scoped else "false"
+
+    def in_scope(code: str) -> sql.Fragment:
+        if not scoped:
+            return sql.compose("false")
+        return sql.compose("_dalam_cakupan({code})", code=sql.ident("w", code))
+
     con.execute(
-        f"create or replace temp table _kec_{i} as select n.k_kab, n.k_kec, "  # noqa: S608
-        "count(distinct w.kode_kecamatan) as jumlah, min(w.kode_kecamatan) as kode, "
-        "min(w.kecamatan) as nama, string_agg(distinct w.kabupaten, ', ' order by w.kabupaten) "
-        "as di, count(distinct w.kode_kecamatan) filter (where "
-        f"{in_scope.format(code='kode_kecamatan')}) as jumlah_cakupan, "
-        "min(w.kode_kecamatan) filter (where "
-        f"{in_scope.format(code='kode_kecamatan')}) as kode_cakupan, "
-        "cast(null as varchar) as saran "
-        f"from (select distinct k_kab, k_kec from _nama_{i} where k_kec is not null) as n "
-        "left join _w as w on w.k_kec = n.k_kec and (n.k_kab is null or w.k_kab = n.k_kab) "
-        "group by n.k_kab, n.k_kec"
+        sql.compose(
+            "create or replace temp table {kec_table} as select n.k_kab, n.k_kec, "
+            "count(distinct w.kode_kecamatan) as jumlah, min(w.kode_kecamatan) as kode, "
+            "min(w.kecamatan) as nama, "
+            "string_agg(distinct w.kabupaten, ', ' order by w.kabupaten) as di, "
+            "count(distinct w.kode_kecamatan) filter (where {inside}) as jumlah_cakupan, "
+            "min(w.kode_kecamatan) filter (where {inside}) as kode_cakupan, "
+            "cast(null as varchar) as saran "
+            "from (select distinct k_kab, k_kec from {names} where k_kec is not null) as n "
+            "left join _w as w on w.k_kec = n.k_kec and (n.k_kab is null or w.k_kab = n.k_kab) "
+            "group by n.k_kab, n.k_kec",
+            kec_table=kec_table,
+            inside=in_scope("kode_kecamatan"),
+            names=names,
+        )
     )
     # A name found in several places is settled by the account's own area when only one of
     # them lies inside it.
-    con.execute(
-        f"update _kec_{i} set jumlah = 1, kode = kode_cakupan "  # noqa: S608
-        "where jumlah > 1 and jumlah_cakupan = 1"
+    settle = (
+        "update {t} set jumlah = 1, kode = kode_cakupan where jumlah > 1 and jumlah_cakupan = 1"
     )
-    suggest = _closest("kecamatan", "n.k_kec", "n.k_kab is null or s.k_kab = n.k_kab")
-    con.execute(f"update _kec_{i} as n set saran = {suggest} where jumlah = 0")  # noqa: S608
-    con.execute(
-        f"create or replace temp table _desa_{i} as select n.k_kab, n.k_kec, n.kode_kec, "  # noqa: S608
-        "n.k_desa, count(distinct w.kode_desa) as jumlah, min(w.kode_desa) as kode, "
-        "string_agg(distinct w.kecamatan, ', ' order by w.kecamatan) as di, "
-        f"count(distinct w.kode_desa) filter (where {in_scope.format(code='kode_desa')}) "
-        f"as jumlah_cakupan, min(w.kode_desa) filter (where {in_scope.format(code='kode_desa')})"
-        " as kode_cakupan, "
-        "cast(null as varchar) as saran from ("
-        "select distinct n.k_kab, n.k_kec, coalesce(n.kode_kec_tulis, k.kode) as kode_kec, "
-        f"n.k_desa from _nama_{i} as n left join _kec_{i} as k on k.k_kec = n.k_kec "
-        "and k.k_kab is not distinct from n.k_kab and k.jumlah = 1 "
-        "where n.k_desa is not null) as n left join _w as w on w.k_desa = n.k_desa "
-        "and (n.kode_kec is null or w.kode_kecamatan = n.kode_kec) "
-        "and (n.k_kab is null or w.k_kab = n.k_kab) "
-        "group by n.k_kab, n.k_kec, n.kode_kec, n.k_desa"
+    con.execute(sql.compose(settle, t=kec_table))
+    suggest = "update {t} as n set saran = {closest} where jumlah = 0"
+    closest = _closest(
+        "kecamatan", sql.compose("n.k_kec"), sql.compose("n.k_kab is null or s.k_kab = n.k_kab")
     )
+    con.execute(sql.compose(suggest, t=kec_table, closest=closest))
     con.execute(
-        f"update _desa_{i} set jumlah = 1, kode = kode_cakupan "  # noqa: S608
-        "where jumlah > 1 and jumlah_cakupan = 1"
+        sql.compose(
+            "create or replace temp table {desa_table} as select n.k_kab, n.k_kec, n.kode_kec, "
+            "n.k_desa, count(distinct w.kode_desa) as jumlah, min(w.kode_desa) as kode, "
+            "string_agg(distinct w.kecamatan, ', ' order by w.kecamatan) as di, "
+            "count(distinct w.kode_desa) filter (where {inside}) as jumlah_cakupan, "
+            "min(w.kode_desa) filter (where {inside}) as kode_cakupan, "
+            "cast(null as varchar) as saran from ("
+            "select distinct n.k_kab, n.k_kec, coalesce(n.kode_kec_tulis, k.kode) as kode_kec, "
+            "n.k_desa from {names} as n left join {kec_table} as k on k.k_kec = n.k_kec "
+            "and k.k_kab is not distinct from n.k_kab and k.jumlah = 1 "
+            "where n.k_desa is not null) as n left join _w as w on w.k_desa = n.k_desa "
+            "and (n.kode_kec is null or w.kode_kecamatan = n.kode_kec) "
+            "and (n.k_kab is null or w.k_kab = n.k_kab) "
+            "group by n.k_kab, n.k_kec, n.kode_kec, n.k_desa",
+            desa_table=desa_table,
+            inside=in_scope("kode_desa"),
+            names=names,
+            kec_table=kec_table,
+        )
     )
-    suggest = _closest("desa", "n.k_desa", "n.kode_kec is null or s.kode_kecamatan = n.kode_kec")
-    con.execute(f"update _desa_{i} as n set saran = {suggest} where jumlah = 0")  # noqa: S608
-    nomor = text.get("nomor_tps", "cast(null as varchar)")
+    con.execute(sql.compose(settle, t=desa_table))
+    closest = _closest(
+        "desa",
+        sql.compose("n.k_desa"),
+        sql.compose("n.kode_kec is null or s.kode_kecamatan = n.kode_kec"),
+    )
+    con.execute(sql.compose(suggest, t=desa_table, closest=closest))
+    nomor = text.get("nomor_tps", null)
+    places = sql.ident(f"_tempat_{i}")
     con.execute(
-        f"create or replace temp table _tempat_{i} as select n._baris, "  # noqa: S608
-        "case when k.jumlah = 1 then k.kode end as kode_kecamatan, "
-        "coalesce(n.kode_desa_tulis, case when d.jumlah = 1 then d.kode end) as kode_desa, "
-        f"{nomor} as nomor, {tps_number(nomor)} as nomor_angka, n.kab, n.kec, n.desa, "
-        "k.jumlah as kec_jumlah, k.di as kec_di, d.jumlah as desa_jumlah, d.di as desa_di, "
-        "k.saran as kec_saran, d.saran as desa_saran "
-        f"from _nama_{i} as n inner join _up_{i} as u on u._baris = n._baris "
-        f"left join _kec_{i} as k on k.k_kec = n.k_kec and k.k_kab is not distinct from n.k_kab "
-        f"left join _desa_{i} as d on d.k_desa = n.k_desa and d.k_kab is not distinct from "
-        "n.k_kab and d.k_kec is not distinct from n.k_kec "
-        "and d.kode_kec is not distinct from coalesce(n.kode_kec_tulis, "
-        "case when k.jumlah = 1 then k.kode end)"
+        sql.compose(
+            "create or replace temp table {places} as select n._baris, "
+            "case when k.jumlah = 1 then k.kode end as kode_kecamatan, "
+            "coalesce(n.kode_desa_tulis, case when d.jumlah = 1 then d.kode end) as kode_desa, "
+            "{nomor} as nomor, {nomor_angka} as nomor_angka, n.kab, n.kec, n.desa, "
+            "k.jumlah as kec_jumlah, k.di as kec_di, d.jumlah as desa_jumlah, d.di as desa_di, "
+            "k.saran as kec_saran, d.saran as desa_saran "
+            "from {names} as n inner join {up} as u on u._baris = n._baris "
+            "left join {kec_table} as k on k.k_kec = n.k_kec "
+            "and k.k_kab is not distinct from n.k_kab "
+            "left join {desa_table} as d on d.k_desa = n.k_desa and d.k_kab is not distinct from "
+            "n.k_kab and d.k_kec is not distinct from n.k_kec "
+            "and d.kode_kec is not distinct from coalesce(n.kode_kec_tulis, "
+            "case when k.jumlah = 1 then k.kode end)",
+            places=places,
+            nomor=nomor,
+            nomor_angka=tps_number(nomor),
+            names=names,
+            up=up,
+            kec_table=kec_table,
+            desa_table=desa_table,
+        )
     )
-    failures = []
+    # (column, the value shown, when it fails, the message), all SQL written here: no values.
+    failures: list[tuple[str, str, sql.Fragment, sql.Fragment] | None] = []
+    required = sql.compose("'wajib diisi'")
     if need_kec:
         where_kab = (
-            "' di kabupaten ' || kab" if "kabupaten" in found else "': tidak ada di wilayah'"
+            sql.compose("' di kabupaten ' || kab")
+            if "kabupaten" in found
+            else sql.compose("': tidak ada di wilayah'")
         )
         failures += [
-            ("kecamatan", "kec", "kec is null", "'wajib diisi'")
+            ("kecamatan", "kec", sql.compose("kec is null"), required)
             if "kode_kecamatan" in derived
             else None,
             (
                 "kecamatan",
                 "kec",
-                "kec is not null and kec_jumlah = 0",
-                f"'nama kecamatan tidak dikenal' || {where_kab} || "
-                + _SUGGEST.format(c="kec_saran"),
+                sql.compose("kec is not null and kec_jumlah = 0"),
+                sql.compose(
+                    "'nama kecamatan tidak dikenal' || {where_kab} || {suggestion}",
+                    where_kab=where_kab,
+                    suggestion=_suggest("kec_saran"),
+                ),
             ),
             (
                 "kecamatan",
                 "kec",
-                "kec_jumlah > 1",
-                "'nama kecamatan ambigu: ada di ' || kec_jumlah || ' kabupaten (' || kec_di || "
-                "'); tambahkan kolom kabupaten'",
+                sql.compose("kec_jumlah > 1"),
+                sql.compose(
+                    "'nama kecamatan ambigu: ada di ' || kec_jumlah || ' kabupaten (' || kec_di "
+                    "|| '); tambahkan kolom kabupaten'"
+                ),
             ),
         ]
     if need_desa:
         unknown_desa = (
-            "'nama desa/kelurahan tidak dikenal di kecamatan ' || kec"
+            sql.compose("'nama desa/kelurahan tidak dikenal di kecamatan ' || kec")
             if "kecamatan" in found
-            else "'nama desa/kelurahan tidak dikenal: tidak ada di wilayah'"
+            else sql.compose("'nama desa/kelurahan tidak dikenal: tidak ada di wilayah'")
         )
-        ok_kec = "(kec is null or kec_jumlah = 1)"
         failures += [
-            ("desa", "desa", "desa is null and kode_desa is null", "'wajib diisi'")
+            ("desa", "desa", sql.compose("desa is null and kode_desa is null"), required)
             if "kode_tps" in derived
             or ("kode_desa" in derived and schema.TABLES[name].column("kode_desa").value_required)
             else None,
             (
                 "desa",
                 "desa",
-                f"desa is not null and desa_jumlah = 0 and {ok_kec}",
-                f"{unknown_desa} || {_SUGGEST.format(c='desa_saran')}",
+                sql.compose(
+                    "desa is not null and desa_jumlah = 0 and (kec is null or kec_jumlah = 1)"
+                ),
+                sql.compose(
+                    "{unknown} || {suggestion}",
+                    unknown=unknown_desa,
+                    suggestion=_suggest("desa_saran"),
+                ),
             ),
             (
                 "desa",
                 "desa",
-                f"desa_jumlah > 1 and {ok_kec}",
-                "'nama desa/kelurahan ambigu: ada di ' || desa_jumlah || ' tempat (kecamatan ' "
-                "|| desa_di || '); tambahkan kolom kecamatan'"
+                sql.compose("desa_jumlah > 1 and (kec is null or kec_jumlah = 1)"),
+                sql.compose(
+                    "'nama desa/kelurahan ambigu: ada di ' || desa_jumlah || ' tempat (kecamatan ' "
+                    "|| desa_di || '); tambahkan kolom kecamatan'"
+                )
                 if "kecamatan" not in found
-                else "'nama desa/kelurahan ambigu: ada ' || desa_jumlah || ' desa/kelurahan "
-                "bernama sama di kecamatan ini; pakai kolom kode_desa'",
+                else sql.compose(
+                    "'nama desa/kelurahan ambigu: ada ' || desa_jumlah || ' desa/kelurahan "
+                    "bernama sama di kecamatan ini; pakai kolom kode_desa'"
+                ),
             ),
         ]
     if "kode_tps" in derived:
         failures += [
-            ("nomor_tps", "nomor", "nomor is null and kode_desa is not null", "'wajib diisi'"),
             (
                 "nomor_tps",
                 "nomor",
-                "nomor is not null and nomor_angka is null "
-                "and not regexp_full_match(nomor, '[0-9]{13}')",
-                "'nomor TPS tidak dapat dibaca; tulis angkanya saja, misalnya 1 atau 001'",
+                sql.compose("nomor is null and kode_desa is not null"),
+                required,
+            ),
+            (
+                "nomor_tps",
+                "nomor",
+                sql.compose(
+                    "nomor is not null and nomor_angka is null "
+                    "and not regexp_full_match(nomor, '[0-9]{{13}}')"
+                ),
+                sql.compose(
+                    "'nomor TPS tidak dapat dibaca; tulis angkanya saja, misalnya 1 atau 001'"
+                ),
             ),
         ]
     for failure in failures:
@@ -502,64 +509,88 @@ def resolve_places(
             continue
         column, value, condition, message = failure
         con.execute(
-            f"insert into _temuan select {round_}, $galat, $tabel, $kolom, "  # noqa: S608
-            f"{message}, _baris + {offset}, {value}, nextval('_urut') from _tempat_{i} "
-            f"where {condition} order by _baris",
+            sql.compose(
+                "insert into _temuan select {round_}, $galat, $tabel, $kolom, "
+                "{message}, _baris + {offset}, {value}, nextval('_urut') from {places} "
+                "where {condition} order by _baris",
+                round_=round_,
+                message=message,
+                offset=offset,
+                value=sql.ident(value),
+                places=places,
+                condition=condition,
+            ),
             {"galat": ERROR, "tabel": name, "kolom": column},
         )
 
 
 SIMILAR_NAME = 0.85  # jaro_winkler_similarity of name keys above which a name is suggested
-_SUGGEST = "coalesce('; mungkin maksudnya ''' || {c} || '''?', '')"
 
 
-def _closest(kind: str, key: str, where: str) -> str:
-    """The real name (of `_w` as s) nearest to `key`, when one is near enough."""
-    own = {"kecamatan": "s.k_kec", "desa": "s.k_desa"}[kind]
-    return (
-        f"(select arg_max(s.{kind}, jaro_winkler_similarity({own}, {key})) from _w as s "  # noqa: S608
-        f"where ({where}) and jaro_winkler_similarity({own}, {key}) >= {SIMILAR_NAME})"
+def _suggest(column: str) -> sql.Fragment:
+    """The suggestion added to a message ("; mungkin maksudnya 'Torjun'?"), empty without one."""
+    return sql.compose(
+        "coalesce('; mungkin maksudnya ''' || {c} || '''?', '')", c=sql.ident(column)
     )
 
 
-def blank_mark_absent(mark: str, nik: str) -> str:
+def _closest(kind: str, key: sql.Fragment, where: sql.Fragment) -> sql.Fragment:
+    """The real name (of `_w` as s) nearest to `key`, when one is near enough."""
+    own = sql.ident("s", {"kecamatan": "k_kec", "desa": "k_desa"}[kind])
+    return sql.compose(
+        "(select arg_max({name}, jaro_winkler_similarity({own}, {key})) from _w as s "
+        "where ({where}) and jaro_winkler_similarity({own}, {key}) >= {similar})",
+        name=sql.ident("s", kind),
+        own=own,
+        key=key,
+        where=where,
+        similar=sql.literal(SIMILAR_NAME),
+    )
+
+
+def blank_mark_absent(mark: sql.Fragment, nik: sql.Fragment) -> sql.Fragment:
     """Contract §3: in a daftar hadir an empty mark beside a listed name means absent."""
-    return (
-        f"case when nullif(trim({mark}), '') is null and nullif(trim({nik}), '') is not null "
-        f"then 'tidak' else {mark} end"
+    return sql.compose(
+        "case when nullif(trim({mark}), '') is null and nullif(trim({nik}), '') is not null "
+        "then 'tidak' else {mark} end",
+        mark=mark,
+        nik=nik,
     )
 
 
 def column_expression(
     table: str, derived: dict[str, str], column: schema.Column, found: dict[str, int]
-) -> str:
+) -> sql.Fragment:
     """The text of one contract column for the rows of one file (`u`: its `_up_<i>`, `p`: its
     `_tempat_<i>`)."""
     if column.name in found:
-        value = f"u.c{found[column.name]}"
+        value = sql.ident("u", f"c{found[column.name]}")
         if column.kind == schema.DATE:
             value = serial_date(value)
         if table == "tps" and column.name == "nomor_tps":
-            value = f"coalesce({tps_number(value)}, {value})"
+            value = sql.compose("coalesce({n}, {v})", n=tps_number(value), v=value)
         if table == "bimtek_hadir" and column.name == "hadir" and "nik" in found:
-            value = blank_mark_absent(value, f"u.c{found['nik']}")
+            value = blank_mark_absent(value, sql.ident("u", f"c{found['nik']}"))
         return value
     if column.name == "kode_tps" and column.name in derived:
-        return (
-            "case when regexp_full_match(p.nomor, '[0-9]{13}') then p.nomor "
+        return sql.compose(
+            "case when regexp_full_match(p.nomor, '[0-9]{{13}}') then p.nomor "
             "when p.kode_desa is not null and p.nomor_angka is not null then "
             "replace(p.kode_desa, '.', '') || lpad(p.nomor_angka, 3, '0') end"
         )
     if column.name == "kode_sesi" and column.name in derived:
-        return "ss.kode_sesi"  # the session matched by kesiapan.import_sessions
+        return sql.compose("ss.kode_sesi")  # the session matched by kesiapan.import_sessions
     if column.name in derived:
-        return f"p.{column.name}"
+        return sql.ident("p", column.name)
     if column.name in combined(table, found):
-        text = f"trim(u.c{found[combined(table, found)[column.name]]})"
+        cell = sql.ident("u", f"c{found[combined(table, found)[column.name]]}")
+        text = sql.compose("trim({cell})", cell=cell)
         # The date at the end ("SAMPANG, 05-01-1994"), else what follows the first comma.
-        date_part = (
-            f"coalesce(nullif(regexp_extract({text}, '{_DATE_AT_END}', 1), ''), "
-            f"nullif(trim(regexp_replace({text}, '^[^,]*,', '')), ''), {text})"
+        date_part = sql.compose(
+            "coalesce(nullif(regexp_extract({text}, {date_at_end}, 1), ''), "
+            "nullif(trim(regexp_replace({text}, '^[^,]*,', '')), ''), {text})",
+            text=text,
+            date_at_end=sql.literal(_DATE_AT_END),
         )
         return serial_date(date_part)
-    return "cast(null as varchar)"
+    return sql.compose("cast(null as varchar)")

@@ -50,6 +50,7 @@ from kesiapan import (
     privacy,
     private,
     schema,
+    sql,
     store,
     upload_reader,
     versions,
@@ -294,10 +295,13 @@ class Preview:
 
     def removal_frame(self, table: str) -> pd.DataFrame:
         """The stored rows the import would remove, typed, in stored order."""
-        return self.con.execute(
-            f"select b.* exclude (_baris) from {_typed_rows(table, f'_basis_{table}')} as b "  # noqa: S608
-            f"where b._baris in (select _baris from _weg_{table}) order by b._baris"
-        ).df()
+        statement = sql.compose(
+            "select b.* exclude (_baris) from {rows} as b "
+            "where b._baris in (select _baris from {removed}) order by b._baris",
+            rows=_typed_rows(table, sql.ident(f"_basis_{table}")),
+            removed=sql.ident(f"_weg_{table}"),
+        )
+        return self.con.execute(statement).df()
 
     def changes_frame(self, table: str) -> pd.DataFrame:
         """One row per changed value of a stored row: its identity, the column, the value
@@ -306,12 +310,20 @@ class Preview:
         key = [k for k in IDENTITY[table] if k in columns]
         parts = []
         for column in columns:
-            frame = self.con.execute(
-                f"select i, c._baris % {STRIDE} as baris, "  # noqa: S608
-                + "".join(f"c.{k} as {k}, " for k in key)
-                + f"o.{column} as sebelum, c.{column} as sesudah from ({_compared(table)}) "
-                f"where paired and c.{column} is distinct from o.{column} order by c._baris"
-            ).df()
+            keys = sql.join(
+                (sql.compose("{c} as {k}, ", c=sql.ident("c", k), k=sql.ident(k)) for k in key), ""
+            )
+            statement = sql.compose(
+                "select i, c._baris % {stride} as baris, {keys}"
+                "{old} as sebelum, {new} as sesudah from ({compared}) "
+                "where paired and {new} is distinct from {old} order by c._baris",
+                stride=STRIDE,
+                keys=keys,
+                old=sql.ident("o", column),
+                new=sql.ident("c", column),
+                compared=_compared(table),
+            )
+            frame = self.con.execute(statement).df()
             if frame.empty:
                 continue
             frame.insert(len(key) + 2, "kolom", column)
@@ -332,18 +344,18 @@ class Preview:
         """The rejected rows of one file as written, with their row number and reason."""
         report = self.files[index]
         width = len(report.headers)
-        cells = ", ".join(f"u.c{i}" for i in range(width))
-        reason = (
-            "string_agg(coalesce('kolom ' || t.kolom || ': ', '') || t.pesan || "
-            "coalesce(' (tertulis \"' || t.nilai || '\")', ''), '; ' order by t.urut)"
-        )
-        rows = self.con.execute(
-            f"select u._baris, {cells}, {reason} from _up_{index} as u "  # noqa: S608
+        cells = sql.join(sql.ident("u", f"c{i}") for i in range(width))
+        statement = sql.compose(
+            "select u._baris, {cells}, string_agg(coalesce('kolom ' || t.kolom || ': ', '') "
+            "|| t.pesan || coalesce(' (tertulis \"' || t.nilai || '\")', ''), '; ' "
+            "order by t.urut) from {up} as u "
             "inner join _tolak as r on r.baris = u._baris + $offset "
             "inner join _temuan as t on t.baris = r.baris and t.tingkat = $galat "
-            f"group by u._baris, {cells} order by u._baris",
-            {"offset": index * STRIDE, "galat": ERROR},
-        ).fetchall()
+            "group by u._baris, {cells} order by u._baris",
+            cells=cells,
+            up=sql.ident(f"_up_{index}"),
+        )
+        rows = self.con.execute(statement, {"offset": index * STRIDE, "galat": ERROR}).fetchall()
         headers = ["baris"] + [h.strip() or f"kolom {i + 1}" for i, h in enumerate(report.headers)]
         if len(report.sheets_used) > 1:
             headers.insert(0, "lembar")
@@ -374,17 +386,23 @@ class Preview:
             return []
         plain = (schema.TEXT, schema.CODE, schema.NIK)
         values = [
-            c.name
+            sql.ident(c.name)
             if not read or c.kind in plain
-            else f"coalesce(cast({store.typed_expression(c, c.name)} as varchar), {c.name}) "
-            f"as {c.name}"
+            else sql.compose(
+                "coalesce(cast({typed} as varchar), {c}) as {c}",
+                typed=sql.trusted(store.typed_expression(c, c.name)),
+                c=sql.ident(c.name),
+            )
             for c in schema.TABLES[report.table].columns
         ]
-        cursor = self.con.execute(
-            f"select _baris % {STRIDE} as baris, {', '.join(values)} "  # noqa: S608
-            f"from _unggah_{report.table} where _baris // {STRIDE} = $i order by _baris limit $n",
-            {"i": index, "n": limit},
+        statement = sql.compose(
+            "select _baris % {stride} as baris, {values} "
+            "from {rows} where _baris // {stride} = $i order by _baris limit $n",
+            stride=STRIDE,
+            values=sql.join(values),
+            rows=sql.ident(f"_unggah_{report.table}"),
         )
+        cursor = self.con.execute(statement, {"i": index, "n": limit})
         names = [d[0] for d in cursor.description]
         found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         if len(report.sheets_used) > 1:
@@ -464,25 +482,19 @@ class _Capture(checks._Checker):
         table: str,
         column: str | None,
         message: str,
-        sql: str,
+        query: str,
         params: dict[str, object] | None = None,
     ) -> None:
         # The check's own words, inlined: a statement with parameters costs ten times more
         # to run here, and these are the checks' constants, not anybody's input.
-        values = ", ".join(_literal(v) for v in (self.round, level, table, column, message))
-        self.con.execute(
-            f"insert into _temuan select {values}, cast(f._b as bigint), "  # noqa: S608
-            f"cast(f._n as varchar), nextval('_urut') from ({sql}) as f(_b, _n)",
-            params or None,
+        values = sql.join(sql.literal(v) for v in (self.round, level, table, column, message))
+        statement = sql.compose(
+            "insert into _temuan select {values}, cast(f._b as bigint), "
+            "cast(f._n as varchar), nextval('_urut') from ({query}) as f(_b, _n)",
+            values=values,
+            query=sql.trusted(query),  # a check of kesiapan.checks, its values as $params
         )
-
-
-def _literal(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, int):
-        return str(value)
-    return "'" + str(value).replace("'", "''") + "'"
+        self.con.execute(statement, params or None)
 
 
 CHECK_STEPS = ("nilai", "kode ganda", "rujukan kode", "peringatan")
@@ -595,12 +607,26 @@ def _read_file(
         report.rows_read += read - _skip_layout_rows(con, report, found, target, where)
         targets.append(target)
     if more:
-        columns = ", ".join([f"c{i}" for i in range(len(headers))] + ["_lebih", "_angka"])
-        con.execute(
-            f"create or replace table _up_{report.index} as "  # noqa: S608
-            + " union all ".join(
-                f"select _baris + {k * SHEET_STRIDE} as _baris, {columns} from {t}"  # noqa: S608
+        columns = sql.join(
+            sql.ident(c) for c in [*(f"c{i}" for i in range(len(headers))), "_lebih", "_angka"]
+        )
+        sheets_sql = sql.join(
+            (
+                sql.compose(
+                    "select _baris + {shift} as _baris, {columns} from {t}",
+                    shift=k * SHEET_STRIDE,
+                    columns=columns,
+                    t=sql.ident(t),
+                )
                 for k, t in enumerate(targets)
+            ),
+            " union all ",
+        )
+        con.execute(
+            sql.compose(
+                "create or replace table {up} as {sheets}",
+                up=sql.ident(f"_up_{report.index}"),
+                sheets=sheets_sql,
             )
         )
     report.description = source.describe()
@@ -704,48 +730,69 @@ def _skip_layout_rows(
     keys = [k for k in _KEY_COLUMNS[report.table] if k in found]
     if not keys:
         return 0
-    cells = [f"c{i}" for i in range(len(report.headers))]
+    cells = [sql.ident(f"c{i}") for i in range(len(report.headers))]
 
-    def no_value(key: str) -> str:
-        cell = f"c{found[key]}"
+    def no_value(key: str) -> sql.Fragment:
+        cell = sql.ident(f"c{found[key]}")
         if key == "nik":  # a signature block may run into the NIK column: no NIK has words
-            digits = f"regexp_replace(coalesce({cell}, ''), '[\\s''\"]', '', 'g')"
-            return f"not regexp_full_match({digits}, '[0-9]{{12,}}')"
-        return (
-            f"(nullif(trim({cell}), '') is null or regexp_full_match(lower(trim({cell})), $footer))"
+            return sql.compose(
+                "not regexp_full_match(regexp_replace(coalesce({cell}, ''), '[\\s''\"]', '', "
+                "'g'), '[0-9]{{12,}}')",
+                cell=cell,
+            )
+        return sql.compose(
+            "(nullif(trim({cell}), '') is null or regexp_full_match(lower(trim({cell})), $footer))",
+            cell=cell,
         )
 
-    blank_key = " and ".join(no_value(k) for k in keys)
-    filled = " + ".join(f"(nullif(trim({c}), '') is not null)::int" for c in cells)
-    numbers = " and ".join(
-        f"(nullif(trim({c}), '') is null or regexp_full_match(trim({c}), $number))" for c in cells
-    )
-    footer = " or ".join(f"regexp_full_match(lower(trim({c})), $footer)" for c in cells)
-    first = f"(select min(_baris) from {target})"  # noqa: S608
+    def each(template: str, separator: str) -> sql.Fragment:
+        return sql.join((sql.compose(template, c=c) for c in cells), separator)
+
+    skipped, table = sql.ident(f"_lewat_{target}"), sql.ident(target)
     found_rows = con.execute(
-        f"select _baris, case when ({numbers}) and {filled} >= 3 "  # noqa: S608
-        f"and _baris <= {first} + 1 then 'nomor' else 'kaki' end from {target} "
-        f"where ({blank_key}) and ((({numbers}) and {filled} >= 3 and _baris <= {first} + 1) "
-        f"or {footer} or _baris > (select min(t._baris) from {target} as t "
-        f"where {footer})) order by _baris",
+        sql.compose(
+            "select _baris, case when ({numbers}) and {filled} >= 3 "
+            "and _baris <= {first} + 1 then 'nomor' else 'kaki' end from {t} "
+            "where ({blank_key}) and ((({numbers}) and {filled} >= 3 and _baris <= {first} + 1) "
+            "or {footer} or _baris > (select min(t._baris) from {t} as t "
+            "where {footer})) order by _baris",
+            numbers=each(
+                "(nullif(trim({c}), '') is null or regexp_full_match(trim({c}), $number))", " and "
+            ),
+            filled=each("(nullif(trim({c}), '') is not null)::int", " + "),
+            first=sql.compose("(select min(_baris) from {t})", t=table),
+            t=table,
+            blank_key=sql.join((no_value(k) for k in keys), " and "),
+            footer=each("regexp_full_match(lower(trim({c})), $footer)", " or "),
+        ),
         {"number": _COLUMN_NUMBER, "footer": _FOOTER},
     ).fetchall()
     if not found_rows:
         return 0
     con.execute(
-        f"create or replace temp table _lewat_{target} as select unnest($rows) as baris",
+        sql.compose(
+            "create or replace temp table {skipped} as select unnest($rows) as baris",
+            skipped=skipped,
+        ),
         {"rows": [int(r) for r, _ in found_rows]},
     )
     kind = {k for _, k in found_rows}
+    kept = sql.ident(f"{target}_isi")
     con.execute(
-        f"create or replace table {target}_isi as select * from {target} "  # noqa: S608
-        f"where _baris not in (select baris from _lewat_{target})"
+        sql.compose(
+            "create or replace table {kept} as select * from {t} "
+            "where _baris not in (select baris from {skipped})",
+            kept=kept,
+            t=table,
+            skipped=skipped,
+        )
     )
     (kind_of,) = con.execute(
         "select table_type from information_schema.tables where table_name = $n", {"n": target}
     ).fetchall()[0]
-    con.execute(f"drop {'view' if kind_of == 'VIEW' else 'table'} {target}")
-    con.execute(f"alter table {target}_isi rename to {target}")
+    drop = "drop view {t}" if kind_of == "VIEW" else "drop table {t}"
+    con.execute(sql.compose(drop, t=table))
+    con.execute(sql.compose("alter table {kept} rename to {t}", kept=kept, t=table))
     numbered = [r for r, k in found_rows if k == "nomor"]
     foot = [r for r, k in found_rows if k == "kaki"]
     if "nomor" in kind:
@@ -894,60 +941,59 @@ def _uploaded_rows(con: duckdb.DuckDBPyConnection, reports: list[FileReport], ta
                 READER_ROUND,
             )
         columns = [
-            f"{import_columns.column_expression(table, report.derived, c, found)} as {c.name}"
+            sql.compose(
+                "{value} as {c}",
+                value=import_columns.column_expression(table, report.derived, c, found),
+                c=sql.ident(c.name),
+            )
             for c in schema.TABLES[table].columns
         ]
+        shown = {"nomor_tps": "nomor", "desa": "desa", "kecamatan": "kec"}
         origin = [
-            f"{('p.' + {'nomor_tps': 'nomor', 'desa': 'desa', 'kecamatan': 'kec'}[place])} "
-            f"as _asal_{code}"
+            sql.compose(
+                "{place} as {origin}",
+                place=sql.ident("p", shown[place]),
+                origin=sql.ident(f"_asal_{code}"),
+            )
             for code, place in places.items()
         ]
         origin += [
-            f"cast(null as varchar) as _asal_{code}"
+            sql.compose("cast(null as varchar) as {origin}", origin=sql.ident(f"_asal_{code}"))
             for code in import_columns.DERIVED_FROM
             if code not in report.derived
         ]
-        join = (
-            f" left join _tempat_{report.index} as p on p._baris = u._baris" if uses_places else ""
-        )
+        joins = []
+        if uses_places:
+            joins.append(
+                sql.compose(
+                    " left join {places} as p on p._baris = u._baris",
+                    places=sql.ident(f"_tempat_{report.index}"),
+                )
+            )
         if "kode_sesi" in report.derived:
-            join += f" left join _sesi_{report.index} as ss on ss._baris = u._baris"
+            joins.append(
+                sql.compose(
+                    " left join {sessions} as ss on ss._baris = u._baris",
+                    sessions=sql.ident(f"_sesi_{report.index}"),
+                )
+            )
         parts.append(
-            f"select u._baris + {report.index * STRIDE} as _baris, {', '.join(columns)}, "  # noqa: S608
-            f"u._lebih, u._angka, {', '.join(origin)} from _up_{report.index} as u{join}"
+            sql.compose(
+                "select u._baris + {shift} as _baris, {columns}, "
+                "u._lebih, u._angka, {origin} from {up} as u{joins}",
+                shift=report.index * STRIDE,
+                columns=sql.join(columns),
+                origin=sql.join(origin),
+                up=sql.ident(f"_up_{report.index}"),
+                joins=sql.join(joins, ""),
+            )
         )
-    con.execute(f"create or replace view _unggah_{table} as " + " union all ".join(parts))
-
-
-def _kecamatan_of(table: str, source: str) -> str:
-    """(_baris, kec) for the rows of `source` (text columns of `table`), by the candidate's
-    own areas: a member's TPS lies in a desa, which lies in a kecamatan."""
-    cols = {c.name: c for c in schema.TABLES[table].columns}
-
-    def typed(column: str) -> str:
-        return store.typed_expression(cols[column], f"r.{column}")
-
-    desa_kec = (
-        "(select kode_desa, min(kode_kecamatan) as kode_kecamatan from wilayah group by kode_desa)"
-    )
-    if table in ("wilayah", "bimtek_sesi", "supervisi"):
-        return f"select r._baris, {typed('kode_kecamatan')} as kec from {source} as r"  # noqa: S608
-    if table == "tps":
-        return (
-            f"select r._baris, w.kode_kecamatan as kec from {source} as r "  # noqa: S608
-            f"left join {desa_kec} as w on w.kode_desa = {typed('kode_desa')}"
+    con.execute(
+        sql.compose(
+            "create or replace view {view} as {parts}",
+            view=sql.ident(f"_unggah_{table}"),
+            parts=sql.join(parts, " union all "),
         )
-    if table == "kpps":
-        return (
-            f"select r._baris, w.kode_kecamatan as kec from {source} as r left join "  # noqa: S608
-            "(select kode_tps, min(kode_desa) as kode_desa from tps group by kode_tps) as t "
-            f"on t.kode_tps = {typed('kode_tps')} left join {desa_kec} as w "
-            "on w.kode_desa = t.kode_desa"
-        )
-    return (
-        f"select r._baris, s.kode_kecamatan as kec from {source} as r left join "  # noqa: S608
-        "(select kode_sesi, min(kode_kecamatan) as kode_kecamatan from bimtek_sesi "
-        f"group by kode_sesi) as s on s.kode_sesi = {typed('kode_sesi')}"
     )
 
 
@@ -966,7 +1012,7 @@ class _ScopeRule:
     its lookups `t` (TPS) and `s` (session), true inside, false outside, NULL when unknown."""
 
     column: str
-    inside: str
+    inside: sql.Fragment
     message: str
 
 
@@ -975,8 +1021,10 @@ def _above(level: str, what: str) -> _ScopeRule:
     # the desa's own: else the row would put the desa in somebody else's figures.
     return _ScopeRule(
         f"kode_{level}",
-        f"_dalam_cakupan(r.kode_{level}) or "
-        f"coalesce(starts_with(r.kode_desa, r.kode_{level} || '.'), false)",
+        sql.compose(
+            "_dalam_cakupan({code}) or coalesce(starts_with(r.kode_desa, {code} || '.'), false)",
+            code=sql.ident("r", f"kode_{level}"),
+        ),
         f"{what} ini {OUTSIDE} dan kode_desa baris ini tidak terletak di dalamnya",
     )
 
@@ -984,88 +1032,132 @@ def _above(level: str, what: str) -> _ScopeRule:
 SESSION_OUTSIDE = f"sesi ini untuk kecamatan {OUTSIDE}"
 SCOPE_RULES: dict[str, tuple[_ScopeRule, ...]] = {
     "wilayah": (
-        _ScopeRule("kode_desa", "_dalam_cakupan(r.kode_desa)", f"desa/kelurahan ini {OUTSIDE}"),
+        _ScopeRule(
+            "kode_desa", sql.compose("_dalam_cakupan(r.kode_desa)"), f"desa/kelurahan ini {OUTSIDE}"
+        ),
         _above("kecamatan", "kecamatan"),
         _above("kabupaten", "kabupaten/kota"),
         _above("provinsi", "provinsi"),
     ),
     "tps": (
-        _ScopeRule("kode_desa", "_dalam_cakupan(r.kode_desa)", f"desa/kelurahan TPS ini {OUTSIDE}"),
+        _ScopeRule(
+            "kode_desa",
+            sql.compose("_dalam_cakupan(r.kode_desa)"),
+            f"desa/kelurahan TPS ini {OUTSIDE}",
+        ),
     ),
-    "kpps": (_ScopeRule("kode_tps", "t.dalam", f"TPS ini {OUTSIDE}"),),
+    "kpps": (_ScopeRule("kode_tps", sql.compose("t.dalam"), f"TPS ini {OUTSIDE}"),),
     # A session serves a whole kecamatan: an operator of one desa only is not in charge of it.
     "bimtek_sesi": (
         _ScopeRule(
-            "kode_kecamatan", "_dalam_cakupan(r.kode_kecamatan)", f"kecamatan sesi ini {OUTSIDE}"
+            "kode_kecamatan",
+            sql.compose("_dalam_cakupan(r.kode_kecamatan)"),
+            f"kecamatan sesi ini {OUTSIDE}",
         ),
     ),
-    "bimtek_hadir": (_ScopeRule("kode_sesi", "s.dalam", SESSION_OUTSIDE),),
+    "bimtek_hadir": (_ScopeRule("kode_sesi", sql.compose("s.dalam"), SESSION_OUTSIDE),),
     # A visit belongs to its desa when it names one (then its kecamatan must be the desa's or
     # inside), else to its kecamatan; the session it observed counts for that session's
     # kecamatan (`sesi_disupervisi`), so it must be inside too.
     "supervisi": (
         _ScopeRule(
             "kode_desa",
-            "case when r.kode_desa is null then true else _dalam_cakupan(r.kode_desa) end",
+            sql.compose(
+                "case when r.kode_desa is null then true else _dalam_cakupan(r.kode_desa) end"
+            ),
             f"desa/kelurahan ini {OUTSIDE}",
         ),
         _ScopeRule(
             "kode_kecamatan",
-            "_dalam_cakupan(r.kode_kecamatan) or "
-            "coalesce(starts_with(r.kode_desa, r.kode_kecamatan || '.'), false)",
+            sql.compose(
+                "_dalam_cakupan(r.kode_kecamatan) or "
+                "coalesce(starts_with(r.kode_desa, r.kode_kecamatan || '.'), false)"
+            ),
             f"kecamatan ini {OUTSIDE}",
         ),
         _ScopeRule(
-            "kode_sesi", "case when r.kode_sesi is null then true else s.dalam end", SESSION_OUTSIDE
+            "kode_sesi",
+            sql.compose("case when r.kode_sesi is null then true else s.dalam end"),
+            SESSION_OUTSIDE,
         ),
     ),
 }
 
 
-def _typed_rows(table: str, source: str) -> str:
+def _typed_rows(table: str, source: sql.Fragment) -> sql.Fragment:
     """`source` (text columns of `table`, `_baris`) with its columns typed, as a subquery."""
-    columns = ", ".join(
-        f"{store.typed_expression(c, f'r.{c.name}')} as {c.name}"
+    columns = sql.join(
+        sql.compose(
+            "{typed} as {c}",
+            typed=sql.trusted(store.typed_expression(c, f"r.{c.name}")),
+            c=sql.ident(c.name),
+        )
         for c in schema.TABLES[table].columns
     )
-    return f"(select r._baris, {columns} from {source} as r)"  # noqa: S608
+    return sql.compose(
+        "(select r._baris, {columns} from {source} as r)", columns=columns, source=source
+    )
 
 
-def _scope_sql(table: str, rows: str, tps: str, sessions: str) -> str:
+def _scope_sql(
+    table: str, rows: sql.Fragment, tps: sql.Fragment, sessions: sql.Fragment
+) -> sql.Fragment:
     """Per row of `rows` (typed columns of `table`): `luar`, the first rule it breaks (1-based),
     `tak_tentu`, the first rule it cannot be judged by, and `nilai`, each rule's column value.
     `tps` and `sessions` are typed `tps` and `bimtek_sesi` rows to look areas up in."""
     rules = SCOPE_RULES[table]
     # A code written twice with different areas is inside only when all of them are.
-    lookups = {
-        "t": f"(select kode_tps, case when count(*) > count(kode_desa) then null else "  # noqa: S608
-        f"bool_and(_dalam_cakupan(kode_desa)) end as dalam from {tps} "
-        "where kode_tps is not null group by kode_tps)",
-        "s": f"(select kode_sesi, case when count(*) > count(kode_kecamatan) then null else "  # noqa: S608
-        f"bool_and(_dalam_cakupan(kode_kecamatan)) end as dalam from {sessions} "
-        "where kode_sesi is not null group by kode_sesi)",
-    }
-    joins = ""
+    joins = sql.compose("")
     if table == "kpps":
-        joins = f" left join {lookups['t']} as t on t.kode_tps = r.kode_tps"
+        joins = sql.compose(
+            " left join (select kode_tps, case when count(*) > count(kode_desa) then null else "
+            "bool_and(_dalam_cakupan(kode_desa)) end as dalam from {tps} "
+            "where kode_tps is not null group by kode_tps) as t on t.kode_tps = r.kode_tps",
+            tps=tps,
+        )
     if table in ("bimtek_hadir", "supervisi"):
-        joins = f" left join {lookups['s']} as s on s.kode_sesi = r.kode_sesi"
-    outside = " ".join(f"when not ({rule.inside}) then {i}" for i, rule in enumerate(rules, 1))
-    unknown = " ".join(f"when ({rule.inside}) is null then {i}" for i, rule in enumerate(rules, 1))
-    values = ", ".join(f"cast(r.{rule.column} as varchar)" for rule in rules)
-    return (
-        f"select r._baris, case {outside} end as luar, case {unknown} end as tak_tentu, "  # noqa: S608
-        f"[{values}] as nilai from {rows} as r{joins}"
+        joins = sql.compose(
+            " left join (select kode_sesi, case when count(*) > count(kode_kecamatan) then null "
+            "else bool_and(_dalam_cakupan(kode_kecamatan)) end as dalam from {sessions} "
+            "where kode_sesi is not null group by kode_sesi) as s on s.kode_sesi = r.kode_sesi",
+            sessions=sessions,
+        )
+    outside = sql.join(
+        (
+            sql.compose("when not ({inside}) then {i}", inside=rule.inside, i=i)
+            for i, rule in enumerate(rules, 1)
+        ),
+        " ",
+    )
+    unknown = sql.join(
+        (
+            sql.compose("when ({inside}) is null then {i}", inside=rule.inside, i=i)
+            for i, rule in enumerate(rules, 1)
+        ),
+        " ",
+    )
+    values = sql.join(
+        sql.compose("cast({c} as varchar)", c=sql.ident("r", rule.column)) for rule in rules
+    )
+    return sql.compose(
+        "select r._baris, case {outside} end as luar, case {unknown} end as tak_tentu, "
+        "[{values}] as nilai from {rows} as r{joins}",
+        outside=outside,
+        unknown=unknown,
+        values=values,
+        rows=rows,
+        joins=joins,
     )
 
 
-def _base_scope_sql(table: str) -> str:
-    """`_scope_sql` of the current rows, their areas looked up in the current data."""
+def _base_scope_sql(table: str, basis: str | None = None) -> sql.Fragment:
+    """`_scope_sql` of the current rows (`basis`: those of another table than `_basis_<table>`),
+    their areas looked up in the current data."""
     return _scope_sql(
         table,
-        _typed_rows(table, f"_basis_{table}"),
-        _typed_rows("tps", "_basis_tps"),
-        _typed_rows("bimtek_sesi", "_basis_bimtek_sesi"),
+        _typed_rows(table, sql.ident(basis or f"_basis_{table}")),
+        _typed_rows("tps", sql.ident("_basis_tps")),
+        _typed_rows("bimtek_sesi", sql.ident("_basis_bimtek_sesi")),
     )
 
 
@@ -1080,10 +1172,10 @@ def _scope_checks(
     text = _scope_text(cakupan)
     for name in by_table:
         rules = SCOPE_RULES[name]
-        uploaded = f"(select * from {name} where _baris >= 0)"  # noqa: S608
+        uploaded = sql.compose("(select * from {t} where _baris >= 0)", t=sql.ident(name))
+        scope_rows = _scope_sql(name, uploaded, sql.ident("tps"), sql.ident("bimtek_sesi"))
         con.execute(
-            "create or replace temp table _cakupan_baris as "
-            + _scope_sql(name, uploaded, "tps", "bimtek_sesi")
+            sql.compose("create or replace temp table _cakupan_baris as {rows}", rows=scope_rows)
         )
         params: dict[str, object] = {
             "r": round_,
@@ -1122,16 +1214,23 @@ def _scope_names(con: duckdb.DuckDBPyConnection, round_: int, text: str) -> None
         code = store.typed_expression(
             schema.TABLES["wilayah"].column(f"kode_{level}"), f"b.kode_{level}"
         )
-        con.execute(
-            f"insert into _temuan select $r, $galat, 'wilayah', $kolom, $awal || r.kode_{level} "  # noqa: S608
-            f"|| ' (' || n.nama || '); ' || $akhir, r._baris, r.{level}, nextval('_urut') "
-            f"from wilayah as r inner join (select {code} as kode, min(trim(b.{level})) as nama, "
-            f"list(distinct trim(b.{level})) as semua from _basis_wilayah as b group by 1) as n "
-            f"on n.kode = r.kode_{level} where r._baris >= 0 "
-            f"and not coalesce(_dalam_cakupan(r.kode_{level}), false) "
-            f"and not list_contains(n.semua, trim(r.{level})) "
+        statement = sql.compose(
+            "insert into _temuan select $r, $galat, 'wilayah', $kolom, $awal || {r_code} "
+            "|| ' (' || n.nama || '); ' || $akhir, r._baris, {r_name}, nextval('_urut') "
+            "from wilayah as r inner join (select {code} as kode, min(trim({b_name})) as nama, "
+            "list(distinct trim({b_name})) as semua from _basis_wilayah as b group by 1) as n "
+            "on n.kode = {r_code} where r._baris >= 0 "
+            "and not coalesce(_dalam_cakupan({r_code}), false) "
+            "and not list_contains(n.semua, trim({r_name})) "
             "and r._baris in (select _baris from _cakupan_baris where luar is null) "
             "order by r._baris",
+            r_code=sql.ident("r", f"kode_{level}"),
+            r_name=sql.ident("r", level),
+            b_name=sql.ident("b", level),
+            code=sql.trusted(code),
+        )
+        con.execute(
+            statement,
             {
                 "r": round_,
                 "galat": ERROR,
@@ -1149,12 +1248,15 @@ def _use(con: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
         "select table_type from information_schema.tables where table_name = $n",
         {"n": f"_raw_{table}"},
     ).fetchall()
+    raw = sql.ident(f"_raw_{table}")
     if kind:
-        con.execute(f"drop {'view' if kind[0][0] == 'VIEW' else 'table'} _raw_{table}")
+        drop = "drop view {raw}" if kind[0][0] == "VIEW" else "drop table {raw}"
+        con.execute(sql.compose(drop, raw=raw))
     if source == "_basis":
-        con.execute(f"create view _raw_{table} as select * from _basis_{table}")  # noqa: S608
+        make = "create view {raw} as select * from {source}"
     else:
-        con.execute(f"create table _raw_{table} as select * from _calon_{table}")  # noqa: S608
+        make = "create table {raw} as select * from {source}"
+    con.execute(sql.compose(make, raw=raw, source=sql.ident(f"{source}_{table}")))
     _store_type(con, schema.TABLES[table])
 
 
@@ -1176,15 +1278,25 @@ def _key_columns(table: str, present: list[set[str]]) -> list[str]:
     return [k for k in IDENTITY[table] if all(k in p for p in present)]
 
 
-def _keyed(table: str, source: str, key: list[str]) -> str:
+def _keyed(table: str, source: str, key: list[str]) -> sql.Fragment:
     """(_baris, k_<key>…, n) of `source`: typed identity values, `n` numbering the rows of one
     identity so that the n-th stored row pairs with the n-th uploaded one."""
     columns = {c.name: c for c in schema.TABLES[table].columns}
-    typed = ", ".join(f"{store.typed_expression(columns[k], f'r.{k}')} as k_{k}" for k in key)
-    part = ", ".join(f"k_{k}" for k in key)
-    return (
-        f"select _baris, {part}, row_number() over (partition by {part} "  # noqa: S608
-        f"order by _baris) as n from (select r._baris, {typed} from {source} as r)"
+    typed = sql.join(
+        sql.compose(
+            "{typed} as {k}",
+            typed=sql.trusted(store.typed_expression(columns[k], f"r.{k}")),
+            k=sql.ident(f"k_{k}"),
+        )
+        for k in key
+    )
+    part = sql.join(sql.ident(f"k_{k}") for k in key)
+    return sql.compose(
+        "select _baris, {part}, row_number() over (partition by {part} "
+        "order by _baris) as n from (select r._baris, {typed} from {source} as r)",
+        part=part,
+        typed=typed,
+        source=sql.ident(source),
     )
 
 
@@ -1206,73 +1318,118 @@ def _candidate(
     present = [present_columns(r) for r in reports]
     required = {c.name for c in schema.TABLES[table].columns if c.value_required}
     key = _key_columns(table, present)
-    on = " and ".join(
-        f"u.k_{k} = b.k_{k}" if k in required else f"u.k_{k} is not distinct from b.k_{k}"
-        for k in key
+    on = sql.join(
+        (
+            sql.compose(
+                "{u} = {b}" if k in required else "{u} is not distinct from {b}",
+                u=sql.ident("u", f"k_{k}"),
+                b=sql.ident("b", f"k_{k}"),
+            )
+            for k in key
+        ),
+        " and ",
     )
+    pairs, basis = sql.ident(f"_pasangan_{table}"), sql.ident(f"_basis_{table}")
+    uploaded, removed = sql.ident(f"_unggah_{table}"), sql.ident(f"_weg_{table}")
     con.execute(
-        f"create or replace table _pasangan_{table} as select u._baris as u, b._baris as b "  # noqa: S608
-        f"from ({_keyed(table, f'_unggah_{table}', key)}) as u "
-        f"inner join ({_keyed(table, f'_basis_{table}', key)}) as b on {on} and u.n = b.n"
+        sql.compose(
+            "create or replace table {pairs} as select u._baris as u, b._baris as b "
+            "from ({uploaded}) as u inner join ({basis}) as b on {on} and u.n = b.n",
+            pairs=pairs,
+            uploaded=_keyed(table, f"_unggah_{table}", key),
+            basis=_keyed(table, f"_basis_{table}", key),
+            on=on,
+        )
     )
-    accepted = "u._baris not in (select baris from _tolak)"
+    accepted = sql.compose("u._baris not in (select baris from _tolak)")
 
-    def merged(column: str) -> str:
+    def merged(column: str) -> sql.Fragment:
         have = [r.index for r, p in zip(reports, present, strict=True) if column in p]
         if len(have) == len(reports):
-            return f"u.{column}"
+            return sql.ident("u", column)
         if not have:
-            return f"b.{column}"
-        files = ", ".join(str(i) for i in have)
-        return f"case when u._baris // {STRIDE} in ({files}) then u.{column} else b.{column} end"
+            return sql.ident("b", column)
+        return sql.compose(
+            "case when u._baris // {stride} in ({files}) then {u} else {b} end",
+            stride=STRIDE,
+            files=sql.join(have),
+            u=sql.ident("u", column),
+            b=sql.ident("b", column),
+        )
 
-    inside = ""
+    inside = sql.compose("")
     if cakupan is not None:
         # The current rows the account may remove, judged by the current data's own areas.
+        inside_basis = sql.ident(f"_dalam_basis_{table}")
         con.execute(
-            f"create or replace table _dalam_basis_{table} as select _baris from "  # noqa: S608
-            f"({_base_scope_sql(table)}) where luar is null and tak_tentu is null"
+            sql.compose(
+                "create or replace table {t} as select _baris from "
+                "({scope}) where luar is null and tak_tentu is null",
+                t=inside_basis,
+                scope=_base_scope_sql(table),
+            )
         )
-        inside = f" and b._baris in (select _baris from _dalam_basis_{table})"  # noqa: S608
+        inside = sql.compose(" and b._baris in (select _baris from {t})", t=inside_basis)
     subject = SUBJECT[table]
     if mode == UPDATE or (mode == REPLACE_PART and subject is None):
-        removal = " and false"
+        removal = sql.compose(" and false")
     elif mode == REPLACE_PART:
         column = schema.TABLES[table].column(subject)  # type: ignore[arg-type]
-        removal = (
-            f" and {store.typed_expression(column, f'b.{subject}')} in (select "  # noqa: S608
-            f"{store.typed_expression(column, f'u.{subject}')} from _unggah_{table} as u "
-            f"where {accepted})"
+        removal = sql.compose(
+            " and {stored} in (select {named} from {uploaded} as u where {accepted})",
+            stored=sql.trusted(store.typed_expression(column, f"b.{subject}")),
+            named=sql.trusted(store.typed_expression(column, f"u.{subject}")),
+            uploaded=uploaded,
+            accepted=accepted,
         )
     else:
-        removal = ""
+        removal = sql.compose("")
     con.execute(
-        f"create or replace view _weg_{table} as select b._baris from _basis_{table} as b "  # noqa: S608
-        f"where not exists (select 1 from _pasangan_{table} as p where p.b = b._baris)"
-        f"{inside}{removal}"
+        sql.compose(
+            "create or replace view {removed} as select b._baris from {basis} as b "
+            "where not exists (select 1 from {pairs} as p where p.b = b._baris){inside}{removal}",
+            removed=removed,
+            basis=basis,
+            pairs=pairs,
+            inside=inside,
+            removal=removal,
+        )
     )
-    kept = ", ".join(f"b.{c}" for c in cols)
-    new = ", ".join(f"{merged(c)} as {c}" for c in cols)
+    kept = sql.join(sql.ident("b", c) for c in cols)
+    new = sql.join(sql.compose("{v} as {c}", v=merged(c), c=sql.ident(c)) for c in cols)
     con.execute(
-        f"create or replace view _calon_{table} as select b._baris, {kept}, "  # noqa: S608
-        f"b._baris as _letak from _basis_{table} as b where not exists (select 1 from "
-        f"_pasangan_{table} as p where p.b = b._baris and p.u not in (select baris from _tolak)) "
-        f"and b._baris not in (select _baris from _weg_{table}) "
-        f"union all select u._baris, {new}, coalesce(b._baris, u._baris) as _letak "
-        f"from _unggah_{table} as u left join _pasangan_{table} as p on p.u = u._baris "
-        f"left join _basis_{table} as b on b._baris = p.b where {accepted}"
+        sql.compose(
+            "create or replace view {candidate} as select b._baris, {kept}, "
+            "b._baris as _letak from {basis} as b where not exists (select 1 from "
+            "{pairs} as p where p.b = b._baris and p.u not in (select baris from _tolak)) "
+            "and b._baris not in (select _baris from {removed}) "
+            "union all select u._baris, {new}, coalesce(b._baris, u._baris) as _letak "
+            "from {uploaded} as u left join {pairs} as p on p.u = u._baris "
+            "left join {basis} as b on b._baris = p.b where {accepted}",
+            candidate=sql.ident(f"_calon_{table}"),
+            kept=kept,
+            basis=basis,
+            pairs=pairs,
+            removed=removed,
+            new=new,
+            uploaded=uploaded,
+            accepted=accepted,
+        )
     )
 
 
-def _compared(table: str) -> str:
+def _compared(table: str) -> sql.Fragment:
     """The accepted uploaded rows as they would be stored (`c`, typed) beside the stored row
     they replace (`o`, typed; NULLs for a new row), `i` the file, `paired` whether one was."""
-    uploaded = f"(select * from _calon_{table} where _baris >= 0)"  # noqa: S608
-    return (
-        f"select c._baris // {STRIDE} as i, p.b is not null as paired, c, o "  # noqa: S608
-        f"from {_typed_rows(table, uploaded)} as c "
-        f"left join _pasangan_{table} as p on p.u = c._baris "
-        f"left join {_typed_rows(table, f'_basis_{table}')} as o on o._baris = p.b"
+    uploaded = sql.compose("(select * from {t} where _baris >= 0)", t=sql.ident(f"_calon_{table}"))
+    return sql.compose(
+        "select c._baris // {stride} as i, p.b is not null as paired, c, o "
+        "from {uploaded} as c left join {pairs} as p on p.u = c._baris "
+        "left join {basis} as o on o._baris = p.b",
+        stride=STRIDE,
+        uploaded=_typed_rows(table, uploaded),
+        pairs=sql.ident(f"_pasangan_{table}"),
+        basis=_typed_rows(table, sql.ident(f"_basis_{table}")),
     )
 
 
@@ -1281,21 +1438,30 @@ def _changes(con: duckdb.DuckDBPyConnection, table: str, reports: list[FileRepor
     24/01/2024 = 2024-01-24, KPPS 1 = ketua), and changed rows per column; the rows to be
     removed are the table's, counted on its first file."""
     columns = [c.name for c in schema.TABLES[table].columns]
-    differs = [f"c.{c} is distinct from o.{c}" for c in columns]
-    any_differs = " or ".join(differs)
-    per_column = ", ".join(f"count(*) filter (where paired and ({d}))" for d in differs)
-    rows = con.execute(
-        f"select i, count(*) filter (where not paired), "  # noqa: S608
-        f"count(*) filter (where paired and ({any_differs})), "
-        f"count(*) filter (where paired and not ({any_differs})), {per_column} "
-        f"from ({_compared(table)}) group by i"
-    ).fetchall()
+    differs = [
+        sql.compose("{c} is distinct from {o}", c=sql.ident("c", c), o=sql.ident("o", c))
+        for c in columns
+    ]
+    per_column = sql.join(
+        sql.compose("count(*) filter (where paired and ({d}))", d=d) for d in differs
+    )
+    statement = sql.compose(
+        "select i, count(*) filter (where not paired), "
+        "count(*) filter (where paired and ({any_differs})), "
+        "count(*) filter (where paired and not ({any_differs})), {per_column} "
+        "from ({compared}) group by i",
+        any_differs=sql.join(differs, " or "),
+        per_column=per_column,
+        compared=_compared(table),
+    )
+    rows = con.execute(statement).fetchall()
     by_file = {int(i): rest for i, *rest in rows}
     for report in reports:
         added, changed, unchanged, *counts = by_file.get(report.index, [0] * (3 + len(columns)))
         report.added, report.changed, report.unchanged = int(added), int(changed), int(unchanged)
         report.changed_columns = {c: int(n) for c, n in zip(columns, counts, strict=True) if n}
-    (removed,) = con.execute(f"select count(*) from _weg_{table}").fetchall()[0]  # noqa: S608
+    count = sql.compose("select count(*) from {t}", t=sql.ident(f"_weg_{table}"))
+    (removed,) = con.execute(count).fetchall()[0]
     reports[0].removed = int(removed)
 
 
@@ -1320,10 +1486,15 @@ def _blank_marks(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
     if "hadir" not in found or "nik" not in found:
         return
     mark, nik = f"c{found['hadir']}", f"c{found['nik']}"
-    (blank,) = con.execute(
-        f"select count(*) from _up_{report.index} where nullif(trim({mark}), '') is null "  # noqa: S608
-        f"and nullif(trim({nik}), '') is not null"
-    ).fetchall()[0]
+    up = sql.ident(f"_up_{report.index}")
+    count = sql.compose(
+        "select count(*) from {up} where nullif(trim({mark}), '') is null "
+        "and nullif(trim({nik}), '') is not null",
+        up=up,
+        mark=sql.ident(mark),
+        nik=sql.ident(nik),
+    )
+    (blank,) = con.execute(count).fetchall()[0]
     if blank:
         report.readings.append(
             "tanda kehadiran yang kosong di samping nama dibaca tidak hadir "
@@ -1333,15 +1504,21 @@ def _blank_marks(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
     # session, a column left unfilled) would untrain somebody: said on each such row.
     offset = report.index * STRIDE
     hadir = schema.TABLES["bimtek_hadir"].column("hadir")
-    con.execute(
-        f"insert into _temuan select {READER_ROUND}, $peringatan, 'bimtek_hadir', 'hadir', "  # noqa: S608
-        f"$pesan, u._baris + {offset}, null, nextval('_urut') from _up_{report.index} as u "
-        f"inner join _pasangan_bimtek_hadir as p on p.u = u._baris + {offset} "
+    statement = sql.compose(
+        "insert into _temuan select {round_}, $peringatan, 'bimtek_hadir', 'hadir', "
+        "$pesan, u._baris + {offset}, null, nextval('_urut') from {up} as u "
+        "inner join _pasangan_bimtek_hadir as p on p.u = u._baris + {offset} "
         "inner join _basis_bimtek_hadir as b on b._baris = p.b "
-        f"where nullif(trim(u.{mark}), '') is null and nullif(trim(u.{nik}), '') is not null "
-        f"and {store.typed_expression(hadir, 'b.hadir')} order by u._baris",
-        {"peringatan": WARNING, "pesan": BLANK_OVER_PRESENT},
+        "where nullif(trim({mark}), '') is null and nullif(trim({nik}), '') is not null "
+        "and {present} order by u._baris",
+        round_=READER_ROUND,
+        offset=offset,
+        up=up,
+        mark=sql.ident("u", mark),
+        nik=sql.ident("u", nik),
+        present=sql.trusted(store.typed_expression(hadir, "b.hadir")),
     )
+    con.execute(statement, {"peringatan": WARNING, "pesan": BLANK_OVER_PRESENT})
 
 
 # Contract §3: an attendance file most of whose NIKs match nobody would record nobody (the
@@ -1394,53 +1571,67 @@ def _about(con: duckdb.DuckDBPyConnection, table: str, report: FileReport) -> st
     date, its TPS and desa, its visits' dates; from its accepted rows."""
     from kesiapan import labels
 
-    rows = (
-        f"(select * from {_typed_rows(table, f'_calon_{table}')} "  # noqa: S608
-        f"where _baris // {STRIDE} = {report.index} and _baris >= 0)"
+    rows = sql.compose(
+        "(select * from {typed} where _baris // {stride} = {i} and _baris >= 0)",
+        typed=_typed_rows(table, sql.ident(f"_calon_{table}")),
+        stride=STRIDE,
+        i=report.index,
     )
-    kec = "(select kode_kecamatan, min(kecamatan) as nama from wilayah group by 1)"
-    desa = "(select kode_desa, min(desa) as nama, min(kecamatan) as kec from wilayah group by 1)"
+    kec = sql.compose("(select kode_kecamatan, min(kecamatan) as nama from wilayah group by 1)")
+    desa = sql.compose(
+        "(select kode_desa, min(desa) as nama, min(kecamatan) as kec from wilayah group by 1)"
+    )
     if table == "bimtek_hadir":
-        found = con.execute(
-            f"select r.kode_sesi, min(s.tanggal), min(k.nama) from {rows} as r "  # noqa: S608
+        statement = sql.compose(
+            "select r.kode_sesi, min(s.tanggal), min(k.nama) from {rows} as r "
             "left join bimtek_sesi as s on s.kode_sesi = r.kode_sesi "
-            f"left join {kec} as k on k.kode_kecamatan = s.kode_kecamatan "
-            "where r.kode_sesi is not null group by 1 order by 2, 1"
-        ).fetchall()
+            "left join {kec} as k on k.kode_kecamatan = s.kode_kecamatan "
+            "where r.kode_sesi is not null group by 1 order by 2, 1",
+            rows=rows,
+            kec=kec,
+        )
+        found = con.execute(statement).fetchall()
         items = [
             f"{code} ({', '.join(x for x in (name, labels.tanggal(day) if day else None) if x)})"
             for code, day, name in found
         ]
         return _listed(items, "sesi")
     if table in ("kpps", "tps"):
-        found = con.execute(
-            f"select d.nama, d.kec, count(distinct r.kode_tps) from {rows} as r "  # noqa: S608
+        statement = sql.compose(
+            "select d.nama, d.kec, count(distinct r.kode_tps) from {rows} as r "
             "left join tps as t on t.kode_tps = r.kode_tps "
-            f"left join {desa} as d on d.kode_desa = {'r' if table == 'tps' else 't'}.kode_desa "
-            "where r.kode_tps is not null group by 1, 2 order by 2, 1"
-        ).fetchall()
+            "left join {desa} as d on d.kode_desa = {desa_code} "
+            "where r.kode_tps is not null group by 1, 2 order by 2, 1",
+            rows=rows,
+            desa=desa,
+            desa_code=sql.ident("r" if table == "tps" else "t", "kode_desa"),
+        )
+        found = con.execute(statement).fetchall()
         total = sum(int(n) for *_, n in found)
         where = _listed([str(name) for name, _, _ in found if name], "desa/kelurahan")
         kecamatan = _listed(sorted({str(k) for _, k, _ in found if k}), "kecamatan")
         places = ", ".join(x for x in (where, kecamatan) if x)
         return f"{labels.angka(total)} TPS" + (f" di {places}" if places else "")
     if table == "bimtek_sesi":
-        found = con.execute(
-            f"select k.nama, count(*) from {rows} as r left join {kec} as k "  # noqa: S608
-            "on k.kode_kecamatan = r.kode_kecamatan group by 1 order by 1"
-        ).fetchall()
+        statement = sql.compose(
+            "select k.nama, count(*) from {rows} as r left join {kec} as k "
+            "on k.kode_kecamatan = r.kode_kecamatan group by 1 order by 1",
+            rows=rows,
+            kec=kec,
+        )
+        found = con.execute(statement).fetchall()
         total = sum(int(n) for _, n in found)
         where = _listed([str(n) for n, _ in found if n], "kecamatan")
         return f"{labels.angka(total)} sesi" + (f" di {where}" if where else "")
     if table == "supervisi":
-        first, last, total = con.execute(
-            f"select min(tanggal), max(tanggal), count(*) from {rows}"  # noqa: S608
-        ).fetchall()[0]
+        span_sql = sql.compose("select min(tanggal), max(tanggal), count(*) from {rows}", rows=rows)
+        first, last, total = con.execute(span_sql).fetchall()[0]
         span = f", {labels.rentang(first, last)}" if first else ""
         return f"{labels.angka(total)} kunjungan{span}"
-    found = con.execute(
-        f"select kecamatan, count(*) from {rows} group by 1 order by 1"  # noqa: S608
-    ).fetchall()
+    by_kecamatan = sql.compose(
+        "select kecamatan, count(*) from {rows} group by 1 order by 1", rows=rows
+    )
+    found = con.execute(by_kecamatan).fetchall()
     total = sum(int(n) for _, n in found)
     where = _listed([str(n) for n, _ in found if n], "kecamatan")
     return f"{labels.angka(total)} desa/kelurahan" + (f" di {where}" if where else "")
@@ -1468,20 +1659,35 @@ def _load_base(
         table = schema.TABLES[name]
         progress(step / len(schema.TABLE_NAMES), f"Membaca data sekarang: {name}")
         path = store.find_table_file(base, name)[0] if base else None
-        cols = ", ".join(c.name for c in table.columns)
+        basis = sql.ident(f"_basis_{name}")
         if path is None:
-            nulls = ", ".join(f"cast(null as varchar) as {c.name}" for c in table.columns)
+            nulls = sql.join(
+                sql.compose("cast(null as varchar) as {c}", c=sql.ident(c.name))
+                for c in table.columns
+            )
             con.execute(
-                f"create or replace table _basis_{name} as "
-                f"select cast(null as bigint) as _baris, {nulls} where false"
+                sql.compose(
+                    "create or replace table {basis} as "
+                    "select cast(null as bigint) as _baris, {nulls} where false",
+                    basis=basis,
+                    nulls=nulls,
+                )
             )
             continue
         _store_load_text(con, path, table)
-        con.execute(
-            f"create or replace table _basis_{name} as select _baris - {BASE_OFFSET} "  # noqa: S608
-            f"as _baris, {cols} from _raw_{name}"
-        )
+        con.execute(_basis_from_raw(name))
     _store_drop_text(con)
+
+
+def _basis_from_raw(name: str) -> sql.Fragment:
+    """`_basis_<name>` made from `_raw_<name>`: its rows numbered below zero."""
+    return sql.compose(
+        "create or replace table {basis} as select _baris - {offset} as _baris, {cols} from {raw}",
+        basis=sql.ident(f"_basis_{name}"),
+        offset=BASE_OFFSET,
+        cols=sql.join(sql.ident(c.name) for c in schema.TABLES[name].columns),
+        raw=sql.ident(f"_raw_{name}"),
+    )
 
 
 def _touched(
@@ -1493,18 +1699,22 @@ def _touched(
     niks = []
     for name in by_table:
         nik = store.typed_expression(schema.TABLES[name].column("nik"), "u.nik")
-        found[name] = sorted(
-            code
-            for (code,) in con.execute(
-                "select distinct _kab from "  # noqa: S608
-                f"({partitions.row_kabupaten(name, f'_unggah_{name}')})"
-            ).fetchall()
+        rows_kabupaten = sql.trusted(partitions.row_kabupaten(name, f"_unggah_{name}"))
+        kabupaten = sql.compose("select distinct _kab from ({rows})", rows=rows_kabupaten)
+        found[name] = sorted(code for (code,) in con.execute(kabupaten).fetchall())
+        niks.append(
+            sql.compose(
+                "select {nik} as nik from {uploaded} as u",
+                nik=sql.trusted(nik),
+                uploaded=sql.ident(f"_unggah_{name}"),
+            )
         )
-        niks.append(f"select {nik} as nik from _unggah_{name} as u")  # noqa: S608
     con.execute(
-        "create or replace table _nik_unggah as select distinct nik from ("  # noqa: S608
-        + " union all ".join(niks)
-        + ") where nik is not null"
+        sql.compose(
+            "create or replace table _nik_unggah as select distinct nik from ({niks}) "
+            "where nik is not null",
+            niks=sql.join(niks, " union all "),
+        )
     )
     return found
 
@@ -1517,25 +1727,27 @@ def _load_partitions(
     two TPS, attendance of a member of another kabupaten), which the checks see but the commit
     never writes (they lie outside the kabupaten it writes)."""
     table = schema.TABLES[name]
-    cols = ", ".join(c.name for c in table.columns)
     folder = base / name
     _store_load_text(con, folder, table, parts)
-    con.execute(
-        f"create or replace table _basis_{name} as select _baris - {BASE_OFFSET} "  # noqa: S608
-        f"as _baris, {cols} from _raw_{name}"
-    )
+    con.execute(_basis_from_raw(name))
     others = [c for c in store.partition_files(folder) if c not in parts]
     if context and others:
         _store_load_text(con, folder, table, others)
         nik = store.typed_expression(table.column("nik"), "r.nik")
         con.execute(
-            f"insert into _basis_{name} select r._baris - {BASE_OFFSET}, "  # noqa: S608
-            f"{', '.join('r.' + c.name for c in table.columns)} from _raw_{name} as r "
-            f"semi join _nik_unggah as n on n.nik = {nik}"
+            sql.compose(
+                "insert into {basis} select r._baris - {offset}, {cols} from {raw} as r "
+                "semi join _nik_unggah as n on n.nik = {nik}",
+                basis=sql.ident(f"_basis_{name}"),
+                offset=BASE_OFFSET,
+                cols=sql.join(sql.ident("r", c.name) for c in table.columns),
+                raw=sql.ident(f"_raw_{name}"),
+                nik=sql.trusted(nik),
+            )
         )
     # Only this table's text views: the others are the typed candidate's already.
-    con.execute(f"drop view if exists _raw_{name}")
-    con.execute(f"drop view if exists _src_{name}")
+    con.execute(sql.compose("drop view if exists {v}", v=sql.ident(f"_raw_{name}")))
+    con.execute(sql.compose("drop view if exists {v}", v=sql.ident(f"_src_{name}")))
 
 
 def _partition_dates(con: duckdb.DuckDBPyConnection, base: Path) -> None:
@@ -1547,11 +1759,18 @@ def _partition_dates(con: duckdb.DuckDBPyConnection, base: Path) -> None:
     for column in ("tanggal_sk", "tanggal_berhenti"):
         typed = store.typed_expression(table.column(column), "v")
         parts.append(
-            f"select {typed} as tanggal from (select distinct cast({column} as varchar) as v "  # noqa: S608
-            "from read_parquet($files))"
+            sql.compose(
+                "select {typed} as tanggal from (select distinct cast({column} as varchar) as v "
+                "from read_parquet($files))",
+                typed=sql.trusted(typed),
+                column=sql.ident(column),
+            )
         )
     con.execute(
-        "create or replace table _tanggal_lain as " + " union all ".join(parts),
+        sql.compose(
+            "create or replace table _tanggal_lain as {parts}",
+            parts=sql.join(parts, " union all "),
+        ),
         {"files": files},
     )
 
@@ -1590,8 +1809,10 @@ def prepare(
     # the current dataset beside it spill to disk instead of filling the machine's memory.
     con = duckdb.connect(str(work / "impor.duckdb"))
     con.execute("set enable_progress_bar = false")
-    con.execute(f"set memory_limit = '{store.BUILD_MEMORY_LIMIT}'")
-    con.execute(f"set temp_directory = '{_sql_path(work / 'duckdb')}'")
+    con.execute(
+        sql.compose("set memory_limit = {limit}", limit=sql.literal(store.BUILD_MEMORY_LIMIT))
+    )
+    con.execute(sql.compose("set temp_directory = {path}", path=sql.literal(work / "duckdb")))
     con.execute(
         "create table _temuan (putaran integer, tingkat varchar, tabel varchar, kolom varchar, "
         "pesan varchar, baris bigint, nilai varchar, urut bigint)"
@@ -1680,7 +1901,9 @@ def prepare(
         _blank_marks(con, reports[i])
     rejected = dict(
         con.execute(
-            f"select baris // {STRIDE}, count(*) from _tolak group by all"  # noqa: S608
+            sql.compose(
+                "select baris // {stride}, count(*) from _tolak group by all", stride=STRIDE
+            )
         ).fetchall()
     )
     for report in reports:
@@ -1716,24 +1939,36 @@ def _find_sessions(
         if source is None:
             continue
         found = schema.match_headers(import_columns.matching_table("bimtek_hadir"), report.headers)
+        null = sql.compose("null")
         cells = {
-            c: f"nullif(trim(c{found[c]}), '')"
+            c: sql.compose("nullif(trim({cell}), '')", cell=sql.ident(f"c{found[c]}"))
             for c in ("tanggal", "tempat", "kecamatan")
             if c in found
         }
         day = store.typed_expression(
             schema.Column("tanggal", schema.DATE),
-            import_columns.serial_date(cells["tanggal"]) if "tanggal" in cells else "null",
+            import_columns.serial_date(cells["tanggal"]) if "tanggal" in cells else null,
         )
+        rows_of_file = sql.ident(f"_sesi_baris_{i}")
         con.execute(
-            f"create or replace temp table _sesi_baris_{i} as select _baris, "  # noqa: S608
-            f"_baris // {SHEET_STRIDE} as k, {cells.get('tanggal', 'null')} as tertulis, "
-            f"{day} as tgl, {cells.get('tempat', 'null')} as tempat, "
-            f"{cells.get('kecamatan', 'null')} as kec from _up_{i}"
+            sql.compose(
+                "create or replace temp table {rows} as select _baris, "
+                "_baris // {stride} as k, {written} as tertulis, "
+                "{day} as tgl, {venue} as tempat, {kec} as kec from {up}",
+                rows=rows_of_file,
+                stride=SHEET_STRIDE,
+                written=cells.get("tanggal", null),
+                day=sql.trusted(day),
+                venue=cells.get("tempat", null),
+                kec=cells.get("kecamatan", null),
+                up=sql.ident(f"_up_{i}"),
+            )
         )
         combos = con.execute(
-            f"select distinct k, tertulis, tgl, tempat, kec from _sesi_baris_{i} "  # noqa: S608
-            "order by all"
+            sql.compose(
+                "select distinct k, tertulis, tgl, tempat, kec from {rows} order by all",
+                rows=rows_of_file,
+            )
         ).fetchall()
         results, refused = [], []
         for k, written, day_value, venue, kec in combos:
@@ -1752,26 +1987,40 @@ def _find_sessions(
             report.fatal += refused
             by_table["bimtek_hadir"].remove(i)
             continue
+        outcome, sessions_of_rows = sql.ident(f"_sesi_hasil_{i}"), sql.ident(f"_sesi_{i}")
         con.execute(
-            f"create or replace temp table _sesi_hasil_{i} (k bigint, tertulis varchar, "
-            "tempat varchar, kec varchar, kode_sesi varchar, pesan varchar)"
+            sql.compose(
+                "create or replace temp table {outcome} (k bigint, tertulis varchar, "
+                "tempat varchar, kec varchar, kode_sesi varchar, pesan varchar)",
+                outcome=outcome,
+            )
         )
         if results:
             con.executemany(
-                f"insert into _sesi_hasil_{i} values (?, ?, ?, ?, ?, ?)",  # noqa: S608
+                sql.compose("insert into {outcome} values (?, ?, ?, ?, ?, ?)", outcome=outcome),
                 results,
             )
         con.execute(
-            f"create or replace temp table _sesi_{i} as select b._baris, h.kode_sesi, h.pesan, "  # noqa: S608
-            f"b.tertulis from _sesi_baris_{i} as b left join _sesi_hasil_{i} as h on h.k = b.k "
-            "and h.tertulis is not distinct from b.tertulis and h.tempat is not distinct from "
-            "b.tempat and h.kec is not distinct from b.kec"
+            sql.compose(
+                "create or replace temp table {sessions} as select b._baris, h.kode_sesi, "
+                "h.pesan, b.tertulis from {rows} as b left join {outcome} as h on h.k = b.k "
+                "and h.tertulis is not distinct from b.tertulis and h.tempat is not distinct "
+                "from b.tempat and h.kec is not distinct from b.kec",
+                sessions=sessions_of_rows,
+                rows=rows_of_file,
+                outcome=outcome,
+            )
         )
         column = "tanggal" if source == "tanggal" else "kode_sesi"
         con.execute(
-            f"insert into _temuan select {READER_ROUND}, $galat, 'bimtek_hadir', $kolom, pesan, "  # noqa: S608
-            f"_baris + {i * STRIDE}, tertulis, nextval('_urut') from _sesi_{i} "
-            "where pesan is not null order by _baris",
+            sql.compose(
+                "insert into _temuan select {round_}, $galat, 'bimtek_hadir', $kolom, pesan, "
+                "_baris + {offset}, tertulis, nextval('_urut') from {sessions} "
+                "where pesan is not null order by _baris",
+                round_=READER_ROUND,
+                offset=i * STRIDE,
+                sessions=sessions_of_rows,
+            ),
             {"galat": ERROR, "kolom": column},
         )
         matched = sorted({code for *_, code, _ in results if code})
@@ -1803,9 +2052,14 @@ def _reader_findings(con: duckdb.DuckDBPyConnection, by_table: dict[str, list[in
     """What the reader saw: rows wider than the header (an unquoted separator in a value)
     and NIKs that were Excel numbers."""
     for name in by_table:
+        uploaded = sql.ident(f"_unggah_{name}")
         con.execute(
-            f"insert into _temuan select {READER_ROUND}, $galat, $tabel, null, $pesan, _baris, "  # noqa: S608
-            f"null, nextval('_urut') from _unggah_{name} where _lebih is not null order by _baris",
+            sql.compose(
+                "insert into _temuan select {round_}, $galat, $tabel, null, $pesan, _baris, "
+                "null, nextval('_urut') from {uploaded} where _lebih is not null order by _baris",
+                round_=READER_ROUND,
+                uploaded=uploaded,
+            ),
             {
                 "galat": ERROR,
                 "tabel": name,
@@ -1814,8 +2068,12 @@ def _reader_findings(con: duckdb.DuckDBPyConnection, by_table: dict[str, list[in
         )
         if any(c.name == "nik" for c in schema.TABLES[name].columns):
             con.execute(
-                f"insert into _temuan select {READER_ROUND}, $peringatan, $tabel, 'nik', $pesan, "  # noqa: S608
-                f"_baris, null, nextval('_urut') from _unggah_{name} where _angka order by _baris",
+                sql.compose(
+                    "insert into _temuan select {round_}, $peringatan, $tabel, 'nik', $pesan, "
+                    "_baris, null, nextval('_urut') from {uploaded} where _angka order by _baris",
+                    round_=READER_ROUND,
+                    uploaded=uploaded,
+                ),
                 {"peringatan": WARNING, "tabel": name, "pesan": NUMERIC_NIK},
             )
 
@@ -1847,10 +2105,14 @@ def _settle_derived(con: duckdb.DuckDBPyConnection, by_table: dict[str, list[int
                 {"r": r, "tabel": name, "code": code, "reader": READER_ROUND},
             )
             con.execute(
-                f"update _temuan as t set kolom = $place, nilai = u._asal_{code} || ' → ' || "  # noqa: S608
-                f"coalesce(t.nilai, '') from _unggah_{name} as u where t.putaran = $r "
-                f"and t.tabel = $tabel and t.kolom = $code and u._baris = t.baris "
-                f"and u._asal_{code} is not null",
+                sql.compose(
+                    "update _temuan as t set kolom = $place, nilai = {origin} || ' → ' || "
+                    "coalesce(t.nilai, '') from {uploaded} as u where t.putaran = $r "
+                    "and t.tabel = $tabel and t.kolom = $code and u._baris = t.baris "
+                    "and {origin} is not null",
+                    origin=sql.ident("u", f"_asal_{code}"),
+                    uploaded=sql.ident(f"_unggah_{name}"),
+                ),
                 {"r": r, "tabel": name, "code": code, "place": place},
             )
 
@@ -1949,22 +2211,28 @@ def _preview(
     # Errors of uploaded rows from every round; new errors on current rows; the last round's
     # warnings on uploaded rows.
     selections = {
-        "galat": f"(tingkat = 'galat' and baris >= 0 and putaran >= {READER_ROUND}) "
-        f"or putaran = {NEW_ON_CURRENT}",
-        "peringatan": f"tingkat = 'peringatan' and baris >= 0 "  # noqa: S608
-        f"and putaran in ({READER_ROUND}, {final}) "
-        "and baris not in (select baris from _tolak)",
+        "galat": sql.compose(
+            "(tingkat = 'galat' and baris >= 0 and putaran >= {reader}) or putaran = {new}",
+            reader=READER_ROUND,
+            new=NEW_ON_CURRENT,
+        ),
+        "peringatan": sql.compose(
+            "tingkat = 'peringatan' and baris >= 0 and putaran in ({reader}, {final}) "
+            "and baris not in (select baris from _tolak)",
+            reader=READER_ROUND,
+            final=final,
+        ),
     }
     lists: dict[str, list[Problem]] = {}
     counts: dict[str, int] = {}
     kinds: list[dict[str, object]] = []
     for level, where in selections.items():
-        rows = con.execute(
-            f"""
+        statement = sql.compose(
+            """
             with t as (
                 select tingkat, tabel, kolom, pesan, nilai, urut, putaran,
-                    case when baris < 0 then -1 else baris // {STRIDE} end as berkas_i,
-                    case when baris < 0 then baris + {BASE_OFFSET} else baris % {STRIDE} end
+                    case when baris < 0 then -1 else baris // {stride} end as berkas_i,
+                    case when baris < 0 then baris + {base_offset} else baris % {stride} end
                         as nomor
                 from _temuan
                 where {where}
@@ -1978,10 +2246,15 @@ def _preview(
                 from t
             )
             select berkas_i, tabel, nomor, kolom, nilai, pesan, n, jumlah, pertama
-            from ranked where n <= {EXAMPLES}
+            from ranked where n <= {examples}
             order by berkas_i < 0, berkas_i, nomor, urut
-            """  # noqa: S608
-        ).fetchall()
+            """,
+            stride=STRIDE,
+            base_offset=BASE_OFFSET,
+            where=where,
+            examples=EXAMPLES,
+        )
+        rows = con.execute(statement).fetchall()
         problems, summary = [], {}
         first_rows: dict[tuple[object, ...], list[str]] = {}
         for berkas_i, tabel, nomor, kolom, nilai, pesan, _n, jumlah, pertama in rows:
@@ -2307,13 +2580,16 @@ def _write_tables(preview: Preview, partial: Path, progress: Progress) -> set[st
         if split and name in store.PARTITIONED:
             _write_partitions(preview, name, partial / name, None)
         else:
-            columns = ", ".join(c.name for c in schema.TABLES[name].columns)
-            path = partial / f"{name}.parquet"
-            preview.con.execute(
-                # The candidate as it stands: current rows kept, new rows less the rejected ones.
-                f"copy (select {columns} from _calon_{name} order by _letak) to "  # noqa: S608
-                f"'{_sql_path(path)}' (format parquet)"
+            # The candidate as it stands: current rows kept, new rows less the rejected ones.
+            # (COPY takes no parameter for its file: the path goes in as a literal.)
+            statement = sql.compose(
+                "copy (select {columns} from {candidate} order by _letak) to {path} "
+                "(format parquet)",
+                columns=sql.join(sql.ident(c.name) for c in schema.TABLES[name].columns),
+                candidate=sql.ident(f"_calon_{name}"),
+                path=sql.literal(partial / f"{name}.parquet"),
             )
+            preview.con.execute(statement)
         versions.checkpoint("versi_sebagian")
     written = set(preview.tables)
     if split and preview.base_folder is not None:
@@ -2348,17 +2624,19 @@ def _write_partitions(
     """`target/kab=<code>/data_0.parquet` for every kabupaten of the candidate (only `parts`
     when given), rows in the candidate's order, as text like every stored table."""
     table = schema.TABLES[name]
-    columns = ", ".join(c.name for c in table.columns)
     source = source or f"_calon_{name}"
-    order = "_letak" if source.startswith("_calon") else "_baris"
-    kab_of = partitions.row_kabupaten(name, source)
-    keep = "" if parts is None else " where _kab in (select unnest($parts))"
+    keep = sql.compose("" if parts is None else " where _kab in (select unnest($parts))")
     private.make_dir(target)
-    preview.con.execute(
-        f"copy (select {columns}, _kab from ({kab_of}){keep} order by {order}) to "  # noqa: S608
-        f"'{_sql_path(target)}' (format parquet, partition_by (_kab), overwrite_or_ignore)",
-        {"parts": parts} if parts is not None else None,
+    statement = sql.compose(
+        "copy (select {columns}, _kab from ({kab_of}){keep} order by {order}) to {path} "
+        "(format parquet, partition_by (_kab), overwrite_or_ignore)",
+        keep=keep,
+        columns=sql.join(sql.ident(c.name) for c in table.columns),
+        kab_of=sql.trusted(partitions.row_kabupaten(name, source)),
+        order=sql.ident("_letak" if source.startswith("_calon") else "_baris"),
+        path=sql.literal(target),
     )
+    preview.con.execute(statement, {"parts": parts} if parts is not None else None)
     # DuckDB names the folders after the column (`_kab=35.27`); the layout says `kab=35.27`.
     for folder in sorted(target.glob("_kab=*")):
         folder.rename(target / f"{store.PARTITION_KEY}={folder.name.split('=', 1)[1]}")
@@ -2379,44 +2657,62 @@ def _verify_outside_scope(
         if (partial / name).is_dir():  # stored per kabupaten (issue 18)
             path = partial / name / "*" / store.PARTITION_FILE
         con.execute(
-            f"create or replace table _kontrol_{name} as select row_number() over () "  # noqa: S608
-            f"as _baris, * from read_parquet('{_sql_path(path)}', hive_partitioning = false)"
+            sql.compose(
+                "create or replace table {control} as select row_number() over () "
+                "as _baris, * from read_parquet({path}, hive_partitioning = false)",
+                control=sql.ident(f"_kontrol_{name}"),
+                path=sql.literal(path),
+            )
         )
 
-    def written(table: str) -> str:
-        return f"_kontrol_{table}" if table in preview.tables else f"_basis_{table}"
+    def written(table: str) -> sql.Fragment:
+        return sql.ident(f"_kontrol_{table}" if table in preview.tables else f"_basis_{table}")
 
     differing = []
     for name in preview.tables:
-        cols = ", ".join(c.name for c in schema.TABLES[name].columns)
+        cols = sql.join(sql.ident(c.name) for c in schema.TABLES[name].columns)
         candidate = _scope_sql(
             name,
-            _typed_rows(name, f"_kontrol_{name}"),
+            _typed_rows(name, sql.ident(f"_kontrol_{name}")),
             _typed_rows("tps", written("tps")),
             _typed_rows("bimtek_sesi", written("bimtek_sesi")),
         )
         basis = f"_basis_{name}"
         if touched is not None:
             # Only the kabupaten written: the other rows `prepare` read are not rewritten.
-            blocks = ", ".join(str(store.part_number(c)) for c in touched[name]) or "null"
+            blocks = [store.part_number(c) for c in touched[name]]
             con.execute(
-                f"create or replace table _basis_tulis_{name} as select * from {basis} "  # noqa: S608
-                f"where (_baris + {BASE_OFFSET}) // {store.PART_STRIDE} in ({blocks})"
+                sql.compose(
+                    "create or replace table {written_basis} as select * from {basis} "
+                    "where (_baris + {offset}) // {stride} in ({blocks})",
+                    written_basis=sql.ident(f"_basis_tulis_{name}"),
+                    basis=sql.ident(basis),
+                    offset=BASE_OFFSET,
+                    stride=store.PART_STRIDE,
+                    blocks=sql.join(blocks) if blocks else sql.literal(None),
+                )
             )
             basis = f"_basis_tulis_{name}"
         sides = {
-            "b": (basis, _base_scope_sql(name).replace(f"_basis_{name}", basis)),
-            "c": (f"_kontrol_{name}", candidate),
+            "b": (sql.ident(basis), _base_scope_sql(name, basis)),
+            "c": (sql.ident(f"_kontrol_{name}"), candidate),
         }
         outside = {
-            key: f"select {cols} from {source} where _baris not in (select _baris from "  # noqa: S608
-            f"({scope}) where luar is null and tak_tentu is null)"
+            key: sql.compose(
+                "select {cols} from {source} where _baris not in (select _baris from "
+                "({scope}) where luar is null and tak_tentu is null)",
+                cols=cols,
+                source=source,
+                scope=scope,
+            )
             for key, (source, scope) in sides.items()
         }
-        (count,) = con.execute(
-            f"select count(*) from (({outside['b']} except all {outside['c']}) "  # noqa: S608
-            f"union all ({outside['c']} except all {outside['b']}))"
-        ).fetchall()[0]
+        differ = sql.compose(
+            "select count(*) from (({b} except all {c}) union all ({c} except all {b}))",
+            b=outside["b"],
+            c=outside["c"],
+        )
+        (count,) = con.execute(differ).fetchall()[0]
         if count:
             differing.append(f"{name} ({count:,} baris)".replace(",", "."))
     if differing:
@@ -2425,10 +2721,6 @@ def _verify_outside_scope(
             f"({_scope_text(preview.cakupan)}) akan berubah di tabel {', '.join(differing)}; "
             "laporkan kejadian ini kepada admin"
         )
-
-
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def _write_rejects(preview: Preview, folder: Path, version: str, written: dict[int, str]) -> None:

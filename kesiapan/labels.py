@@ -8,6 +8,8 @@ from datetime import date
 
 import pandas as pd
 
+from kesiapan import columns
+
 BULAN = (
     "Januari",
     "Februari",
@@ -23,12 +25,11 @@ BULAN = (
     "Desember",
 )
 
-STATUS_LABELS = {
-    "kurang_petugas": "Kurang petugas",
-    "tanpa_ketua": "Tanpa ketua",
-    "belum_bimtek": "Belum Bimtek",
-    "siap": "Siap",
-}
+# The words for codes and every column header live in the column catalogue (kesiapan/columns.py);
+# these names stay for the code that reads them here.
+STATUS_LABELS = columns.STATUS_WORDS
+PAW_STATUS_LABELS = columns.PAW_STATUS_WORDS
+HEADERS = columns.HEADERS
 
 
 def _missing(value: object) -> bool:
@@ -100,116 +101,9 @@ def hitung_mundur(as_of: date, voting_day: date | None) -> str | None:
     return f"H-{days}" if days > 0 else f"H+{-days}"
 
 
-# Column headers people read, for every column the queries return.
-HEADERS = {
-    "kode_provinsi": "Kode provinsi",
-    "provinsi": "Provinsi",
-    "kode_kabupaten": "Kode kabupaten",
-    "kabupaten": "Kabupaten/Kota",
-    "kode_kecamatan": "Kode kecamatan",
-    "kecamatan": "Kecamatan",
-    "kode_desa": "Kode desa",
-    "desa": "Desa/Kelurahan",
-    "jenis": "Jenis",
-    "kode_tps": "Kode TPS",
-    "nomor_tps": "TPS",
-    "tps": "TPS",
-    "kebutuhan_kpps": "Kursi KPPS",
-    "kpps_aktif": "KPPS aktif",
-    "kursi_kosong": "Kursi kosong",
-    "kpps_terlatih": "KPPS terlatih",
-    "cakupan_bimtek": "Cakupan",
-    "tps_siap": "TPS siap",
-    "tps_kurang_petugas": "Kurang petugas",
-    "tps_tanpa_ketua": "Tanpa ketua",
-    "tps_belum_bimtek": "Belum Bimtek",
-    "sesi_bimtek": "Sesi Bimtek",
-    "kunjungan_supervisi": "Kunjungan",
-    "sesi_disupervisi": "Sesi disupervisi",
-    "desa_dikunjungi": "Desa dikunjungi",
-    "ada_ketua": "Ada ketua",
-    "status": "Status",
-    "nik": "NIK",
-    "nama": "Nama",
-    "jenis_kelamin": "L/P",
-    "jabatan": "Jabatan",
-    "tanggal_sk": "Tanggal SK",
-    "no_hp": "No. HP",
-    "kali_absen": "Kali absen",
-    "terlatih": "Sudah Bimtek",
-    "tanggal_bimtek_pertama": "Tanggal Bimtek",
-    "kode_sesi": "Kode sesi",
-    "tanggal": "Tanggal",
-    "tempat": "Tempat",
-    "kapasitas": "Kapasitas",
-    "sudah_berlangsung": "Sudah berlangsung",
-    "keadaan_sesi": "Keadaan",
-    "dipanggil": "Diundang",
-    "hadir": "Hadir",
-    "tidak_hadir": "Tidak hadir",
-    "keterisian": "Keterisian",
-    "disupervisi": "Disupervisi",
-    "kunjungan": "Kunjungan",
-    "sesi": "Sesi",
-    "kunjungan_terakhir": "Kunjungan terakhir",
-    "hari_sejak_kunjungan": "Hari sejak",
-    "dikunjungi": "Dikunjungi",
-    "pengawas": "Pengawas",
-    "lembaga": "Lembaga",
-    "temuan": "Temuan",
-    "tindak_lanjut": "Tindak lanjut",
-    "nik_berhenti": "NIK berhenti",
-    "nama_berhenti": "Nama berhenti",
-    "jabatan_berhenti": "Jabatan",
-    "tanggal_berhenti": "Tanggal berhenti",
-    "alasan_berhenti": "Alasan",
-    "nik_pengganti": "NIK pengganti",
-    "nama_pengganti": "Nama pengganti",
-    "tanggal_sk_pengganti": "SK pengganti",
-    "pengganti_terlatih": "Pengganti sudah Bimtek",
-    "paw_status": "Status PAW",
-    # Expected by date and the capacity plan (docs/jadwal.md).
-    "status_jadwal": "Jadwal",
-    "target_terlatih": "Sasaran jadwal",
-    "target_akhir": "Sasaran akhir",
-    "selisih_jadwal": "Selisih jadwal",
-    "tanpa_kursi": "Tanpa kursi",
-    "sesi_tambahan": "Sesi tambahan",
-    "kursi_sampai_d": "Kursi sesi terlaksana",
-    "kursi_mendatang": "Kursi sesi mendatang",
-    "sesi_rencana": "Sesi Bimtek rencana",
-    "tanggal_sesi_rencana": "Tanggal sesi rencana",
-    "tempat_sesi_rencana": "Tempat sesi rencana",
-    "ditempatkan": "Rencana peserta",
-    "kursi_sisa": "Kursi sisa",
-    "tabel": "Tabel",
-    "tingkat": "Tingkat",
-    "kolom": "Kolom",
-    "nilai": "Nilai",
-    "pesan": "Pesan",
-    "berkas": "Berkas",
-    "baris": "Baris",
-    "tanggal_awal": "Tanggal awal",
-    "tanggal_akhir": "Tanggal akhir",
-    # The contract columns an import shows (rows to be removed, values to be changed).
-    "tanggal_lahir": "Tanggal lahir",
-    "jumlah_dpt": "DPT",
-    "nilai_pre": "Nilai pre-test",
-    "nilai_post": "Nilai post-test",
-    "lat": "Lintang",
-    "lon": "Bujur",
-    "sebelum": "Sebelum",
-    "sesudah": "Sesudah",
-    # Training recorded at a session of another kecamatan (queries/bimtek_sesi_lain.sql).
-    "tanggal_sesi": "Tanggal sesi",
-    "kode_kecamatan_sesi": "Kecamatan sesi (kode)",
-}
-
-PAW_STATUS_LABELS = {
-    "belum_diganti": "Belum diganti",
-    "pengganti_belum_bimtek": "Pengganti belum Bimtek",
-    "pengganti_terlatih": "Pengganti sudah Bimtek",
-}
+def header(column: str) -> str:
+    """The Indonesian header of a column; columns.UnknownColumn when the catalogue has none."""
+    return columns.header(column)
 
 
 def kalimat(text: str) -> str:

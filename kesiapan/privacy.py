@@ -1,8 +1,11 @@
 """Contract §4: personal data (NIK, phone numbers, birth dates) masked the same way on screen
 and in files, and member names too for roles that may not see them (issue 5).
 
-What a viewer may see unmasked is a `Tampil`; `kesiapan.akses` decides it from the role. No
-Streamlit here: the pages, the exports and the command line all use these functions.
+What a viewer may see unmasked is a `Tampil`; `kesiapan.akses` decides it from the role. Which
+columns hold personal data, and of which kind, is the column catalogue's personal-data class
+(kesiapan/columns.py), never a guess from a column's name; a column without an entry raises
+`columns.UnknownColumn` rather than leave it unmasked. No Streamlit here: the pages, the exports
+and the command line all use these functions.
 """
 
 from __future__ import annotations
@@ -13,10 +16,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kesiapan import columns
+
 MASK = "•"
-# Columns holding a NIK start with "nik" (nik, nik_berhenti, nik_pengganti); phones are no_hp.
-PHONE_COLUMNS = ("no_hp",)
-BIRTH_COLUMNS = ("tanggal_lahir",)
 MASKED_NOTE = "NIK dan nomor HP disamarkan (UU 27/2022 tentang Pelindungan Data Pribadi)."
 NAMES_MASKED_NOTE = (
     "Nama, NIK dan nomor HP disamarkan (UU 27/2022 tentang Pelindungan Data Pribadi)."
@@ -67,43 +69,45 @@ def mask_birth(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else MASK * 10
 
 
+# How each personal-data class is masked in a table cell.
+_MASKERS = {
+    columns.NIK: mask_nik,
+    columns.PHONE: mask_phone,
+    columns.BIRTH: mask_birth,
+    columns.NAME: mask_name,
+}
+
+
 def personal_columns(frame: pd.DataFrame) -> list[str]:
-    """The columns of a frame that carry personal data to be masked."""
-    return [
-        c for c in frame.columns if c.startswith("nik") or c in PHONE_COLUMNS or c in BIRTH_COLUMNS
-    ]
+    """The columns of a frame that carry personal data to be masked (NIK, phone, birth date)."""
+    return [c for c in frame.columns if is_personal(c)]
 
 
 def name_columns(frame: pd.DataFrame) -> list[str]:
     """The columns of a frame naming KPPS members (nama, nama_berhenti, nama_pengganti)."""
-    return [c for c in frame.columns if c == "nama" or c.startswith("nama_")]
+    return [c for c in frame.columns if is_name(c)]
 
 
 def masked(frame: pd.DataFrame, tampil: Tampil = BAWAAN) -> pd.DataFrame:
     """A copy with what `tampil` may not see masked, for display and download."""
     out = frame.copy()
-    if not tampil.pribadi:
-        for column in personal_columns(out):
-            if column in PHONE_COLUMNS:
-                out[column] = out[column].map(mask_phone)
-            elif column in BIRTH_COLUMNS:
-                out[column] = out[column].map(mask_birth)
-            else:
-                out[column] = out[column].map(mask_nik)
-    if not tampil.nama:
-        for column in name_columns(out):
-            out[column] = out[column].map(mask_name)
+    hidden = () if tampil.pribadi else columns.PERSONAL_DATA
+    hidden += () if tampil.nama else (columns.NAME,)
+    for column in out.columns:
+        kind = columns.personal_class(column)
+        if kind in hidden:
+            out[column] = out[column].map(_MASKERS[kind])
     return out
 
 
 def is_personal(column: str | None) -> bool:
-    return bool(column) and (
-        column.startswith("nik") or column in PHONE_COLUMNS or column in BIRTH_COLUMNS  # type: ignore[union-attr]
-    )
+    """Whether a column holds NIK, phone or birth date (its catalogue class)."""
+    return column is not None and columns.personal_class(column) in columns.PERSONAL_DATA
 
 
 def is_name(column: str | None) -> bool:
-    return bool(column) and (column == "nama" or column.startswith("nama_"))  # type: ignore[union-attr]
+    """Whether a column names KPPS members (its catalogue class)."""
+    return column is not None and columns.personal_class(column) == columns.NAME
 
 
 def reveals(frame: pd.DataFrame, tampil: Tampil) -> bool:
@@ -123,17 +127,16 @@ def reveals(frame: pd.DataFrame, tampil: Tampil) -> bool:
 def mask_value(column: str | None, value: str | None, tampil: Tampil = BAWAAN) -> str | None:
     """A value quoted in a check's message, masked when its column holds personal data (a
     birth date too: contract §4) or a name the viewer may not see."""
-    if value is None or column is None or (tampil.pribadi and not column.startswith("nama")):
+    if value is None or column is None:
         return value
-    if column == "nama" or column.startswith("nama_"):
+    kind = columns.personal_class(column)
+    if kind == columns.NAME:
         return value if tampil.nama else mask_name(value)
-    if column.startswith("nik"):
-        return mask_nik(value)
-    if column in PHONE_COLUMNS:
-        return mask_phone(value)
-    if column == "tanggal_lahir":
+    if kind is None or tampil.pribadi:
+        return value
+    if kind == columns.BIRTH:
         return MASK * len(value)
-    return value
+    return _MASKERS[kind](value)
 
 
 # "kolom nik: NIK bukan 16 digit (tertulis "35270…")": a check's reason as the rejects file

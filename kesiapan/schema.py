@@ -1,9 +1,13 @@
-"""The six input tables of the data contract (CONTRACT.md §1): columns, kinds and header aliases."""
+"""The six input tables of the data contract (CONTRACT.md §1): columns, kinds and rules; their
+header aliases come from the column catalogue (kesiapan/columns.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
+
+from kesiapan import columns
 
 # Value kinds. Each kind has one SQL expression in store.py that turns the raw text into its type.
 TEXT = "text"
@@ -43,163 +47,95 @@ class Table:
         return next(c for c in self.columns if c.name == name)
 
 
-def _c(name: str, kind: str, *aliases: str, **options: object) -> Column:
-    return Column(name, kind, aliases=aliases, **options)  # type: ignore[arg-type]
+def _table(name: str, table_columns: tuple[Column, ...], **options: str) -> Table:
+    """A contract table whose columns carry the contract's aliases from the column catalogue."""
+    with_aliases = tuple(
+        dataclasses.replace(c, aliases=columns.aliases(name, c.name)) for c in table_columns
+    )
+    return Table(name, with_aliases, **options)
 
 
 TABLES: dict[str, Table] = {
-    "wilayah": Table(
+    "wilayah": _table(
         "wilayah",
         (
-            _c("kode_provinsi", CODE, "kode prov", value_required=True),
-            _c("provinsi", TEXT, "nama provinsi", value_required=True),
-            _c("kode_kabupaten", CODE, "kode kab", "kode kabupaten/kota", value_required=True),
-            _c("kabupaten", TEXT, "kabupaten/kota", "nama kabupaten", value_required=True),
-            _c("kode_kecamatan", CODE, "kode kec", value_required=True),
-            _c("kecamatan", TEXT, "nama kecamatan", value_required=True),
-            _c("kode_desa", CODE, "kode desa/kelurahan", "kode kel", value_required=True),
-            _c("desa", TEXT, "desa/kelurahan", "nama desa", "kelurahan", value_required=True),
-            _c("jenis", JENIS_WILAYAH, value_required=True),
-            _c(
-                "lat",
-                DECIMAL,
-                "latitude",
-                "lintang",
-                header_required=False,
-                minimum=-90,
-                maximum=90,
-            ),
-            _c(
-                "lon",
-                DECIMAL,
-                "longitude",
-                "bujur",
-                header_required=False,
-                minimum=-180,
-                maximum=180,
-            ),
+            Column("kode_provinsi", CODE, value_required=True),
+            Column("provinsi", TEXT, value_required=True),
+            Column("kode_kabupaten", CODE, value_required=True),
+            Column("kabupaten", TEXT, value_required=True),
+            Column("kode_kecamatan", CODE, value_required=True),
+            Column("kecamatan", TEXT, value_required=True),
+            Column("kode_desa", CODE, value_required=True),
+            Column("desa", TEXT, value_required=True),
+            Column("jenis", JENIS_WILAYAH, value_required=True),
+            Column("lat", DECIMAL, header_required=False, minimum=-90, maximum=90),
+            Column("lon", DECIMAL, header_required=False, minimum=-180, maximum=180),
         ),
         key="kode_desa",
         label="wilayah (desa/kelurahan)",
     ),
-    "tps": Table(
+    "tps": _table(
         "tps",
         (
-            _c("kode_tps", CODE, value_required=True),
-            _c("kode_desa", CODE, "kode desa/kelurahan", value_required=True),
-            _c("nomor_tps", INT, "no tps", "no. tps", "nomor", value_required=True, minimum=1),
-            _c("jumlah_dpt", INT, "dpt", header_required=False, minimum=0),
-            _c("kebutuhan_kpps", INT, "kebutuhan", header_required=False, minimum=1),
+            Column("kode_tps", CODE, value_required=True),
+            Column("kode_desa", CODE, value_required=True),
+            Column("nomor_tps", INT, value_required=True, minimum=1),
+            Column("jumlah_dpt", INT, header_required=False, minimum=0),
+            Column("kebutuhan_kpps", INT, header_required=False, minimum=1),
         ),
         key="kode_tps",
         label="TPS",
     ),
-    "kpps": Table(
+    "kpps": _table(
         "kpps",
         (
-            _c("nik", NIK, "no ktp", "no. ktp", "nomor ktp", value_required=True),
-            _c("nama", TEXT, "nama lengkap", value_required=True),
-            _c("jenis_kelamin", JENIS_KELAMIN, "l/p", "jk", value_required=True),
-            _c(
-                "tanggal_lahir",
-                DATE,
-                "tgl lahir",
-                "tgl. lahir",
-                "tanggal lahir",
-                value_required=True,
-            ),
-            _c(
-                "no_hp",
-                TEXT,
-                "no hp",
-                "nomor hp",
-                "telepon",
-                "no telp",
-                "no. hp/wa",
-                "no hp/wa",
-                "nomor hp/wa",
-                "hp/wa",
-                header_required=False,
-            ),
-            _c("kode_tps", CODE, value_required=True),
-            _c("jabatan", JABATAN, "posisi", value_required=True),
-            _c("tanggal_sk", DATE, "tgl sk", header_required=False),
-            _c("tanggal_berhenti", DATE, "tgl berhenti", header_required=False),
-            _c("alasan_berhenti", TEXT, "alasan", header_required=False),
+            Column("nik", NIK, value_required=True),
+            Column("nama", TEXT, value_required=True),
+            Column("jenis_kelamin", JENIS_KELAMIN, value_required=True),
+            Column("tanggal_lahir", DATE, value_required=True),
+            Column("no_hp", TEXT, header_required=False),
+            Column("kode_tps", CODE, value_required=True),
+            Column("jabatan", JABATAN, value_required=True),
+            Column("tanggal_sk", DATE, header_required=False),
+            Column("tanggal_berhenti", DATE, header_required=False),
+            Column("alasan_berhenti", TEXT, header_required=False),
         ),
         label="KPPS",
     ),
-    "bimtek_sesi": Table(
+    "bimtek_sesi": _table(
         "bimtek_sesi",
         (
-            _c("kode_sesi", CODE, "sesi", value_required=True),
-            _c("kode_kecamatan", CODE, "kode kec", value_required=True),
-            _c(
-                "tanggal", DATE, "tgl", "tgl.", "hari/tanggal", "hari, tanggal", value_required=True
-            ),
-            _c("tempat", TEXT, "lokasi", header_required=False),
-            _c("kapasitas", INT, header_required=False, minimum=1),
+            Column("kode_sesi", CODE, value_required=True),
+            Column("kode_kecamatan", CODE, value_required=True),
+            Column("tanggal", DATE, value_required=True),
+            Column("tempat", TEXT, header_required=False),
+            Column("kapasitas", INT, header_required=False, minimum=1),
         ),
         key="kode_sesi",
         label="sesi Bimtek",
     ),
-    "bimtek_hadir": Table(
+    "bimtek_hadir": _table(
         "bimtek_hadir",
         (
-            _c("kode_sesi", CODE, "sesi", value_required=True),
-            _c("nik", NIK, "no ktp", "no. ktp", value_required=True),
-            _c("hadir", BOOL, "kehadiran", "status hadir", value_required=True),
-            _c(
-                "nilai_pre",
-                DECIMAL,
-                "pre test",
-                "pretest",
-                header_required=False,
-                minimum=0,
-                maximum=100,
-            ),
-            _c(
-                "nilai_post",
-                DECIMAL,
-                "post test",
-                "posttest",
-                header_required=False,
-                minimum=0,
-                maximum=100,
-            ),
+            Column("kode_sesi", CODE, value_required=True),
+            Column("nik", NIK, value_required=True),
+            Column("hadir", BOOL, value_required=True),
+            Column("nilai_pre", DECIMAL, header_required=False, minimum=0, maximum=100),
+            Column("nilai_post", DECIMAL, header_required=False, minimum=0, maximum=100),
         ),
         label="kehadiran Bimtek",
     ),
-    "supervisi": Table(
+    "supervisi": _table(
         "supervisi",
         (
-            _c(
-                "tanggal",
-                DATE,
-                "tgl",
-                "tgl.",
-                "tanggal kunjungan",
-                "tgl kunjungan",
-                "hari/tanggal",
-                "hari, tanggal",
-                value_required=True,
-            ),
-            _c(
-                "pengawas",
-                TEXT,
-                "nama pengawas",
-                "petugas",
-                "nama petugas",
-                "petugas supervisi",
-                "nama supervisor",
-                value_required=True,
-            ),
-            _c("lembaga", TEXT, "instansi", "asal instansi", "satker", value_required=True),
-            _c("kode_kecamatan", CODE, "kode kec", value_required=True),
-            _c("kode_desa", CODE, header_required=False),
-            _c("kode_sesi", CODE, "sesi", "kode sesi", "sesi bimtek", header_required=False),
-            _c("temuan", TEXT, header_required=False),
-            _c("tindak_lanjut", TEXT, "tindak lanjut", header_required=False),
+            Column("tanggal", DATE, value_required=True),
+            Column("pengawas", TEXT, value_required=True),
+            Column("lembaga", TEXT, value_required=True),
+            Column("kode_kecamatan", CODE, value_required=True),
+            Column("kode_desa", CODE, header_required=False),
+            Column("kode_sesi", CODE, header_required=False),
+            Column("temuan", TEXT, header_required=False),
+            Column("tindak_lanjut", TEXT, header_required=False),
         ),
         label="supervisi",
     ),

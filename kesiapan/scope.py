@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from kesiapan import sql
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -104,12 +106,22 @@ def create_import_macro(con: duckdb.DuckDBPyConnection, cakupan: tuple[str, ...]
     con.execute("create or replace temp table _akun_cakupan (kode varchar primary key)")
     con.executemany("insert into _akun_cakupan values (?)", [[c] for c in cakupan])
     # A code is inside when one of its leading parts is a scope code: only these lengths can be.
-    parts = " or ".join(
-        f"(left(k, {n}) in (select kode from _akun_cakupan) "  # noqa: S608 (lengths are ints)
-        f"and (length(k) = {n} or substr(k, {n + 1}, 1) = '.'))"
-        for n in LENGTHS
+    parts = sql.join(
+        (
+            sql.compose(
+                "(left(k, {n}) in (select kode from _akun_cakupan) "
+                "and (length(k) = {n} or substr(k, {next}, 1) = '.'))",
+                n=n,
+                next=n + 1,
+            )
+            for n in LENGTHS
+        ),
+        " or ",
     )
     con.execute(
-        f"create or replace temp macro _dalam_cakupan(k) as "
-        f"case when k is null then null else {parts} end"
+        sql.compose(
+            "create or replace temp macro _dalam_cakupan(k) as "
+            "case when k is null then null else {parts} end",
+            parts=parts,
+        )
     )

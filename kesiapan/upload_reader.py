@@ -34,7 +34,7 @@ from xml.etree.ElementTree import ParseError
 
 import duckdb
 
-from kesiapan import paths, store, xlsx_budget
+from kesiapan import paths, sql, store, xlsx_budget
 
 PEEK_ROWS = 30  # rows searched for the header (title rows, logos, blank lines above it)
 PEEK_BYTES = 1 << 18
@@ -464,11 +464,13 @@ def load(
             "berkas tidak dapat dibaca sampai habis: isinya rusak atau ada nilai yang terlalu "
             "panjang di bagian bawahnya"
         ) from exc
-    return int(con.execute(f"select count(*) from {target}").fetchall()[0][0])  # noqa: S608
+    count = sql.compose("select count(*) from {t}", t=sql.ident(target))
+    return int(con.execute(count).fetchall()[0][0])
 
 
-def _not_blank(columns: list[str]) -> str:
-    return "coalesce(" + ", ".join(f"nullif(trim({c}), '')" for c in columns) + ") is not null"
+def _not_blank(columns: list[str]) -> sql.Fragment:
+    cells = sql.join(sql.compose("nullif(trim({c}), '')", c=sql.ident(c)) for c in columns)
+    return sql.compose("coalesce({cells}) is not null", cells=cells)
 
 
 def _load_csv(
@@ -482,19 +484,31 @@ def _load_csv(
 ) -> None:
     normalised = work_dir / f"{target}.csv"
     source.encoding = normalise_csv(source.path, normalised, source.delimiter or ",", progress)
-    spec = ", ".join(f"'{c}': 'VARCHAR'" for c in [*columns, "_lebih"])
+    spec = sql.join(sql.compose("{c}: 'VARCHAR'", c=sql.literal(c)) for c in [*columns, "_lebih"])
     # No sniffing: the sniffer would skip title rows and '#' lines and guess types.
     con.execute(
-        f"create or replace table {target}_baris as select * from read_csv($path, "  # noqa: S608
-        "header = false, auto_detect = false, delim = $delim, quote = '\"', escape = '\"', "
-        f"null_padding = true, strict_mode = false, parallel = false, skip = 0, "
-        f"max_line_size = {MAX_RECORD_BYTES}, columns = {{{spec}}})",
+        sql.compose(
+            "create or replace table {rows} as select * from read_csv($path, "
+            "header = false, auto_detect = false, delim = $delim, quote = '\"', escape = '\"', "
+            "null_padding = true, strict_mode = false, parallel = false, skip = 0, "
+            "max_line_size = {size}, columns = {{{spec}}})",
+            rows=sql.ident(f"{target}_baris"),
+            size=MAX_RECORD_BYTES,
+            spec=spec,
+        ),
         {"path": str(normalised), "delim": source.delimiter or ","},
     )
     con.execute(
-        f"create or replace view {target} as select rowid + 1 as _baris, "  # noqa: S608
-        f"{', '.join(columns)}, nullif(trim(_lebih), '') as _lebih, false as _angka "
-        f"from {target}_baris where rowid + 1 > {int(header_row)} and {_not_blank(columns)}"
+        sql.compose(
+            "create or replace view {t} as select rowid + 1 as _baris, "
+            "{cells}, nullif(trim(_lebih), '') as _lebih, false as _angka "
+            "from {rows} where rowid + 1 > {header} and {not_blank}",
+            t=sql.ident(target),
+            cells=sql.join(sql.ident(c) for c in columns),
+            rows=sql.ident(f"{target}_baris"),
+            header=int(header_row),
+            not_blank=_not_blank(columns),
+        )
     )
 
 
@@ -558,9 +572,11 @@ def _load_xlsx(
         + [("_angka", pa.bool_())]
     )
     con.execute(
-        f"create or replace table {target} (_baris bigint, "
-        + "".join(f"{c} varchar, " for c in columns)
-        + "_lebih varchar, _angka boolean)"
+        sql.compose(
+            "create or replace table {t} (_baris bigint, {cells}_lebih varchar, _angka boolean)",
+            t=sql.ident(target),
+            cells=sql.join((sql.compose("{c} varchar, ", c=sql.ident(c)) for c in columns), ""),
+        )
     )
     batch: list[list[object]] = []
 
@@ -572,7 +588,7 @@ def _load_xlsx(
             for i in range(len(names))
         ]
         con.register("_xlsx_batch", pa.Table.from_arrays(arrays, schema=schema))
-        con.execute(f"insert into {target} select * from _xlsx_batch")  # noqa: S608
+        con.execute(sql.compose("insert into {t} select * from _xlsx_batch", t=sql.ident(target)))
         con.unregister("_xlsx_batch")
         batch.clear()
 
@@ -600,18 +616,32 @@ def _load_parquet(
     con: duckdb.DuckDBPyConnection, target: str, path: Path, columns: list[str]
 ) -> None:
     names = _parquet_columns(path)
-    casts = ", ".join(
-        f"cast(t.column{i} as varchar) as {c}" for i, c in enumerate(columns[: len(names)])
+    casts = sql.join(
+        sql.compose(
+            "cast({from_} as varchar) as {to}", from_=sql.ident("t", f"column{i}"), to=sql.ident(c)
+        )
+        for i, c in enumerate(columns[: len(names)])
     )
-    aliases = ", ".join(f"column{i}" for i in range(len(names)))
+    aliases = sql.join(sql.ident(f"column{i}") for i in range(len(names)))
     con.execute(
-        f"create or replace table {target}_baris as select {casts} "  # noqa: S608
-        f"from read_parquet($p) as t({aliases})",
+        sql.compose(
+            "create or replace table {rows} as select {casts} "
+            "from read_parquet($p) as t({aliases})",
+            rows=sql.ident(f"{target}_baris"),
+            casts=casts,
+            aliases=aliases,
+        ),
         {"p": str(path)},
     )
     # Row 1 is the header in a spreadsheet's terms, so the first record is row 2.
     con.execute(
-        f"create or replace view {target} as select rowid + 2 as _baris, "  # noqa: S608
-        f"{', '.join(columns)}, cast(null as varchar) as _lebih, false as _angka "
-        f"from {target}_baris where {_not_blank(columns)}"
+        sql.compose(
+            "create or replace view {t} as select rowid + 2 as _baris, "
+            "{cells}, cast(null as varchar) as _lebih, false as _angka "
+            "from {rows} where {not_blank}",
+            t=sql.ident(target),
+            cells=sql.join(sql.ident(c) for c in columns),
+            rows=sql.ident(f"{target}_baris"),
+            not_blank=_not_blank(columns),
+        )
     )

@@ -1,24 +1,19 @@
 -- Readiness summary (contract §2) per kabupaten in scope, as of $as_of.
 -- $as_of: the date D; $kabupaten, $kecamatan, $desa: lists of codes, NULL = no filter.
 -- $cakupan: the user's area scope (codes of any level; NULL = unrestricted, empty = nothing).
+-- Every figure of ringkasan_area (queries/macros/ringkasan_area.sql) but those named below;
+-- kecamatan_dikunjungi is the whole view's, not one area's.
 select
     kode_area as kode_kabupaten,
     nama_area as kabupaten,
-    desa,
-    tps,
-    kebutuhan_kpps,
-    kpps_aktif,
-    kursi_kosong,
-    kpps_terlatih,
-    cakupan_bimtek,
-    tps_siap,
-    tps_kurang_petugas,
-    tps_tanpa_ketua,
-    tps_belum_bimtek,
-    sesi_bimtek,
-    kunjungan_supervisi,
-    sesi_disupervisi,
-    desa_dikunjungi
+    * exclude (
+        kode_area,
+        nama_area,
+        kode_kecamatan,
+        kecamatan,
+        jumlah_kecamatan,
+        kecamatan_dikunjungi
+    )
 from
     ringkasan_area(
         $as_of::date,

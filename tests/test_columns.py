@@ -1,0 +1,225 @@
+"""The column catalogue (kesiapan/columns.py): every column people can see has an Indonesian
+header, a missing one fails loudly, and personal data is masked by its catalogue class on screen
+and in every file, for every role that may not see it."""
+
+from __future__ import annotations
+
+import ast
+import io
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from kesiapan import akses, columns, exports, import_columns, labels, privacy, schema, store
+from tests.conftest import SAMPLE
+
+ROOT = Path(__file__).resolve().parent.parent
+M = privacy.MASK
+
+# One value per personal-data class, and how a viewer who may not see it reads it (worked out
+# from the masking rules: NIK keeps 4 + 4 digits, a phone 4 + 3, a name each word's first
+# letter, a birth date nothing).
+NIK_VALUE, NIK_MASKED = "3527012001940001", "3527" + M * 8 + "0001"
+PHONE_VALUE, PHONE_MASKED = "081234567890", "0812" + M * 5 + "890"
+NAME_VALUE, NAME_MASKED = "Fathor Rosyid", "F" + M * 5 + " R" + M * 5
+BIRTH_TEXT = "1994-01-20"
+VALUES = {
+    columns.NIK: (NIK_VALUE, NIK_MASKED),
+    columns.PHONE: (PHONE_VALUE, PHONE_MASKED),
+    columns.NAME: (NAME_VALUE, NAME_MASKED),
+    columns.BIRTH: (BIRTH_TEXT, M * 10),
+}
+AREAS = pd.DataFrame(
+    [("35", "Jawa Timur", "35.27", "Sampang", "35.27.02", "Torjun", "35.27.02.2007", "Dulang")],
+    columns=[
+        "kode_provinsi",
+        "provinsi",
+        "kode_kabupaten",
+        "kabupaten",
+        "kode_kecamatan",
+        "kecamatan",
+        "kode_desa",
+        "desa",
+    ],
+)
+# Columns planted in the catalogue whose names say nothing personal: only their class can
+# mask them (a rule by name prefix, as before the catalogue, leaves all four readable).
+PLANTED = {
+    "ktp_ketua": columns.NIK,
+    "kontak_darurat": columns.PHONE,
+    "lahir_pada": columns.BIRTH,
+    "petugas_pengganti": columns.NAME,
+}
+
+
+@pytest.fixture(scope="module")
+def query_columns() -> dict[str, list[str]]:
+    """Every column of every query in queries/, run on the sample dataset: column → queries."""
+    data = store.Dataset.open(SAMPLE)
+    found: dict[str, list[str]] = {}
+    for name in store.query_names():
+        for column in data.query(name).columns:
+            found.setdefault(column, []).append(name)
+    return found
+
+
+def test_every_query_column_has_an_indonesian_header(query_columns: dict[str, list[str]]) -> None:
+    assert len(query_columns) >= 90  # the sample runs every query to real rows
+    missing = {c: q for c, q in query_columns.items() if columns.get(c) is None}
+    assert missing == {}
+    for column in query_columns:
+        text = labels.header(column)
+        assert text != column and "_" not in text and text[0].isupper(), (column, text)
+        assert "_" not in exports.header(column), column
+
+
+def test_every_column_an_import_recognises_has_an_entry() -> None:
+    """Rejected rows and check messages are masked by the class of the column they name."""
+    for table in schema.TABLE_NAMES:
+        for column in import_columns.matching_table(table).columns:
+            assert columns.get(column.name) is not None, (table, column.name)
+
+
+def test_contract_aliases_come_from_the_catalogue() -> None:
+    assert schema.TABLES["kpps"].column("nik").aliases == ("no ktp", "no. ktp", "nomor ktp")
+    assert import_columns.EXTRA_ALIASES["kpps"]["nik"] == (
+        "no nik",
+        "nomor nik",
+        "nik ktp",
+        "nomor induk kependudukan",
+    )
+    # The same word means different columns in different tables ('keterangan').
+    assert "keterangan" in columns.file_aliases("kpps", "alasan_berhenti")
+    assert "keterangan" in columns.file_aliases("bimtek_hadir", "hadir")
+    assert "keterangan" not in columns.file_aliases("kpps", "hadir")
+    found = schema.match_headers(import_columns.matching_table("kpps"), ["No. KTP", "TTL", "Ket"])
+    assert found == {"nik": 0, "tempat_tanggal_lahir": 1, "alasan_berhenti": 2}
+
+
+def test_a_column_without_an_entry_fails_loudly() -> None:
+    frame = pd.DataFrame({"kolom_baru": ["x"]})
+    for call in (
+        lambda: labels.header("kolom_baru"),
+        lambda: exports.header("kolom_baru"),
+        lambda: privacy.masked(frame),
+        lambda: exports.csv_bytes(frame),
+    ):
+        with pytest.raises(columns.UnknownColumn, match=r"kesiapan/columns\.py"):
+            call()
+
+
+def test_every_table_a_page_shows_has_a_title_and_catalogued_columns() -> None:
+    """A table's downloads are titled by TABLE_TITLES[key] when the page gives no title: a
+    missing title would name the file after its widget key."""
+    from kesiapan import ui
+
+    files = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+    calls = 0
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "ui"
+                and node.func.attr in ("table", "table_downloads")
+            ):
+                continue
+            calls += 1
+            kw = {k.arg: k.value for k in node.keywords}
+            key = kw["key"]
+            titled = "title" in kw or isinstance(kw.get("download"), ast.Constant)
+            if isinstance(key, ast.Constant) and not titled:
+                assert key.value in ui.TABLE_TITLES, f"{path.name}: {key.value}"
+            chosen = node.args[1] if len(node.args) > 1 else kw.get("columns")
+            if isinstance(chosen, ast.List):
+                for item in chosen.elts:
+                    if isinstance(item, ast.Constant):
+                        assert columns.get(item.value) is not None, f"{path.name}: {item.value}"
+    assert calls >= 12
+
+
+def _personal_catalogue() -> dict[str, str]:
+    found = {c.name: c.personal for c in columns.CATALOGUE.values() if c.personal}
+    assert {"nik", "nik_berhenti", "nik_pengganti", "no_hp", "tanggal_lahir"} <= set(found)
+    assert {"nama", "nama_berhenti", "nama_pengganti", "tempat_tanggal_lahir"} <= set(found)
+    return found
+
+
+@pytest.fixture
+def planted(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The catalogue's personal columns plus the planted ones: column → class."""
+    for name, kind in PLANTED.items():
+        entry = columns.ColumnInfo(name, name.replace("_", " ").capitalize(), personal=kind)
+        monkeypatch.setitem(columns.CATALOGUE, name, entry)
+    return {**_personal_catalogue(), **PLANTED}
+
+
+def _hidden(tampil: privacy.Tampil, kind: str) -> bool:
+    return not tampil.nama if kind == columns.NAME else not tampil.pribadi
+
+
+def _cells(frame: pd.DataFrame, tampil: privacy.Tampil) -> dict[str, dict[str, object]]:
+    """What a viewer reads of each column: on screen, in the CSV and in the Excel download."""
+    scope = exports.Scope(as_of=date(2024, 1, 28), areas=AREAS, tampil=tampil)
+    files = exports.TableFiles(frame, None, "Uji", scope)
+    csv = pd.read_csv(io.BytesIO(files.csv()), sep=";", dtype=str, encoding="utf-8-sig")
+    sheet = openpyxl.load_workbook(io.BytesIO(files.xlsx())).active
+    rows = [r for r in sheet.iter_rows(values_only=True) if any(v is not None for v in r)]
+    header = rows.index(next(r for r in rows if r[0] == exports.header(frame.columns[0])))
+    xlsx = dict(zip(rows[header], rows[header + 1], strict=False))
+    shown = privacy.masked(frame, tampil)
+    return {
+        column: {
+            "layar": shown[column].iloc[0],
+            "csv": csv[exports.header(column)].iloc[0],
+            "xlsx": xlsx[exports.header(column)],
+            "pesan": privacy.mask_value(column, frame[column].iloc[0], tampil),
+            "tolakan": privacy.masked_rows([column], [(frame[column].iloc[0],)], tampil)[0][0],
+        }
+        for column in frame.columns
+    }
+
+
+@pytest.mark.parametrize("role", sorted(akses.PERAN))
+def test_personal_columns_are_masked_by_class_everywhere(planted: dict[str, str], role: str):
+    tampil = privacy.Tampil(
+        nama=akses.NAMA in akses.PERAN[role], pribadi=akses.DATA_PRIBADI in akses.PERAN[role]
+    )
+    frame = pd.DataFrame({c: [VALUES[kind][0]] for c, kind in planted.items()})
+    # On screen a birth date is a date; shown masked it is ten dots whatever its form.
+    births = [c for c, kind in planted.items() if kind == columns.BIRTH]
+    for column, where in _cells(frame, tampil).items():
+        kind = planted[column]
+        value, masked = VALUES[kind]
+        expected = masked if _hidden(tampil, kind) else value
+        if column in births and not _hidden(tampil, kind):
+            where["xlsx"] = str(where["xlsx"])[:10]  # an unmasked birth date may be a date cell
+        assert where == dict.fromkeys(where, expected), (role, column)
+    # What each role may see is as the roles say: the test above sees both sides.
+    assert (tampil.nama, tampil.pribadi) == {
+        "komisioner": (False, False),
+        "analis": (True, False),
+        "operator": (True, False),
+        "admin": (True, True),
+    }[role]
+
+
+def test_the_planted_columns_carry_no_personal_word_in_their_names() -> None:
+    """The planted names would slip past any rule by name ('nik', 'nama', 'hp', 'tanggal')."""
+    for name in PLANTED:
+        assert not any(word in name for word in ("nik", "nama", "hp", "tanggal", "telp"))
+
+
+def test_a_personal_column_is_masked_whatever_its_header_word(planted: dict[str, str]) -> None:
+    """The class travels with the column: renaming the header changes nothing."""
+    entry = columns.CATALOGUE["ktp_ketua"]
+    columns.CATALOGUE["ktp_ketua"] = replace(entry, header="Nomor kartu")
+    frame = pd.DataFrame({"ktp_ketua": [NIK_VALUE]})
+    assert privacy.masked(frame)["ktp_ketua"].tolist() == [NIK_MASKED]
+    assert privacy.reveals(frame, privacy.Tampil(nama=False, pribadi=True))
+    assert not privacy.reveals(frame, privacy.Tampil(nama=True, pribadi=False))
