@@ -89,7 +89,7 @@ TOO_WIDE = (
     "baris ini berisi lebih banyak kolom daripada baris judul; mungkin ada pemisah (koma atau "
     "titik koma) di dalam nilai tanpa tanda kutip"
 )
-# Same words as checks.run uses for a NIK the reader saw as an Excel number.
+# Same words as checks.numeric_problems uses for a NIK the reader saw as an Excel number.
 NUMERIC_NIK = (
     "NIK tersimpan sebagai angka Excel: Excel hanya menyimpan 15 digit, "
     "digit ke-16 bisa hilang; simpan kolom NIK sebagai teks"
