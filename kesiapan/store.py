@@ -963,6 +963,9 @@ def _build_from_base(folder: Path, cache: Path, config: DatasetConfig, base: _Ba
             con.close()
             shutil.rmtree(spill, ignore_errors=True)
         private.restrict(partial)
+        from kesiapan import versions  # here: versions imports this module
+
+        versions.checkpoint("praolah_sebagian")  # tests kill the process here
         os.replace(partial, cache)
         log.info("tabel praolah %s: %s dari %s", cache.name, how, base.path.parent.name)
     finally:
