@@ -2104,7 +2104,7 @@ def commit(
         return _commit_per_kabupaten(preview, drop_errors, who, report_progress, waiting)
     with versions.lock(folder):
         if versions.current(folder) != preview.base_version:
-            raise ImportRefused(
+            raise StalePreview(
                 "dataset berubah sejak pratinjau dibuat (impor atau pemulihan lain); "
                 "periksa ulang berkasnya"
             )
