@@ -973,8 +973,26 @@ def _build_from_base(folder: Path, cache: Path, config: DatasetConfig, base: _Ba
 
 
 def _blocks_sql(table: str) -> str:
-    """SQL: whether a row of `table` (in scope of the statement) lies in a block of `table`."""
+    """SQL: whether a row (its `_baris`) lies in one of the blocks listed in `table`."""
     return f"_baris // {PART_STRIDE} in (select blok from {_ident(table)})"
+
+
+def _ranges_sql(blocks: list[int]) -> str:
+    """SQL: whether a row lies in one of these blocks, as ranges of `_baris` that DuckDB can
+    answer from its row groups' min/max instead of reading every row. The numbers are made
+    here from partition codes already checked (`PART_NAME`), so they are written as numbers."""
+    parts = [
+        f"_baris between {int(b) * PART_STRIDE} and {(int(b) + 1) * PART_STRIDE - 1}"
+        for b in blocks
+    ]
+    return f"({' or '.join(parts)})" if parts else "false"
+
+
+@dataclass(frozen=True)
+class _From:
+    """A step's input read from a scratch table of this build instead of the store."""
+
+    table: str
 
 
 _NIK = "nik in (select nik from _nik)"
@@ -984,33 +1002,69 @@ _SESI = (
     "(kode_sesi in (select kode_sesi from _sesi) "
     "or (kode_sesi is null and exists (select 1 from _sesi where kode_sesi is null)))"
 )
-_ROSTER = f"({_blocks_sql('_blok_kpps')} or {_NIK})"
 # Each build file run again over its inputs limited to what changed: the table it makes,
-# which of its rows are replaced, and the views its inputs are read through (None: whole).
-_STEPS: tuple[tuple[str, str, str, dict[str, str | None]], ...] = (
-    ("10_nik_bimtek", "nik_bimtek", _NIK, {"bimtek_hadir": _NIK, "bimtek_sesi": None}),
-    ("20_anggota", "anggota", _ROSTER, {"kpps": _ROSTER, "tps": None, "nik_bimtek": _NIK}),
-    ("30_tps_riwayat", "tps_riwayat", _TPS, {"anggota": _TPS, "tps": _TPS}),
-    ("40_desa_riwayat", "desa_riwayat", _DESA, {"tps_riwayat": _DESA}),
-    ("50_sesi_kehadiran", "sesi_kehadiran", _SESI, {"bimtek_hadir": _SESI}),
-    ("60_nik_absen", "nik_absen", _NIK, {"bimtek_hadir": _NIK, "bimtek_sesi": None}),
-    ("70_kpps_paw", "kpps_paw", _TPS, {"anggota": _TPS}),
-    ("80_tanggal_desa", "tanggal_desa", _DESA, {"anggota": _DESA}),
+# which of its rows are replaced (`_ROSTER`: the roster rows of the touched kabupaten or of a
+# changed NIK), the scratch sets of which one at least must hold something for a change,
+# and its inputs (None: the store's whole table, as a view; a condition: the rows of the
+# store's table that meet it, copied; `_From`: a scratch table).
+_ROSTER = "{roster}"
+_STEPS: tuple[tuple[str, str, str, tuple[str, ...], dict[str, str | _From | None]], ...] = (
+    (
+        "10_nik_bimtek",
+        "nik_bimtek",
+        _NIK,
+        ("_nik",),
+        {"bimtek_hadir": _From("_hadir_nik"), "bimtek_sesi": None},
+    ),
+    (
+        "20_anggota",
+        "anggota",
+        _ROSTER,
+        ("_blok_kpps", "_nik"),
+        # The TPS of those rows only: the build joins them, and keeps only rows that match.
+        {
+            "kpps": _From("_kpps_nik"),
+            "tps": "kode_tps in (select kode_tps from _kpps_nik)",
+            "nik_bimtek": _NIK,
+        },
+    ),
+    ("30_tps_riwayat", "tps_riwayat", _TPS, ("_tps",), {"anggota": _TPS, "tps": _TPS}),
+    ("40_desa_riwayat", "desa_riwayat", _DESA, ("_desa",), {"tps_riwayat": _DESA}),
+    ("50_sesi_kehadiran", "sesi_kehadiran", _SESI, ("_sesi",), {"bimtek_hadir": _SESI}),
+    (
+        "60_nik_absen",
+        "nik_absen",
+        _NIK,
+        ("_nik",),
+        {"bimtek_hadir": _From("_hadir_nik"), "bimtek_sesi": None},
+    ),
+    ("70_kpps_paw", "kpps_paw", _TPS, ("_tps",), {"anggota": _TPS}),
+    ("80_tanggal_desa", "tanggal_desa", _DESA, ("_desa",), {"anggota": _DESA}),
 )
 
 
-def _views(con: duckdb.DuckDBPyConnection, views: dict[str, str | None]) -> None:
-    """Scratch views over the store's tables (`s.<name>`), limited by a condition each."""
-    for name, condition in views.items():
-        where = f" where {condition}" if condition else ""
-        con.execute(
-            f"create or replace view {_ident(name)} as select * from s.{_ident(name)}{where}"
-        )
+def _views(con: duckdb.DuckDBPyConnection, views: dict[str, str | _From | None]) -> None:
+    """Scratch inputs named like the store's tables (`s.<name>`): a limited one copied (a
+    few thousand rows, read many times), a whole one as a view."""
+    for name, source in views.items():
+        if isinstance(source, _From):
+            con.execute(f"create view {_ident(name)} as select * from {_ident(source.table)}")
+        elif source:
+            con.execute(
+                f"create table {_ident(name)} as select * from s.{_ident(name)} where {source}"
+            )
+        else:
+            con.execute(f"create view {_ident(name)} as select * from s.{_ident(name)}")
 
 
-def _drop_views(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
-    for name in names:
-        con.execute(f"drop view if exists {_ident(name)}")
+def _drop_views(con: duckdb.DuckDBPyConnection, views: dict[str, str | _From | None]) -> None:
+    for name, source in views.items():
+        kind = "table" if isinstance(source, str) and source else "view"
+        con.execute(f"drop {kind} {_ident(name)}")
+
+
+def _empty(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return con.execute(f"select count(*) from {_ident(table)}").fetchone()[0] == 0
 
 
 def _update_store(
@@ -1029,24 +1083,25 @@ def _update_store(
                 if "\x1f".join(n[0] for n in names[1:]) != wanted_headers:
                     raise _NeedFull(f"kolom {table}/{code} berbeda")
     short = {"kpps": "kpps", "bimtek_hadir": "hadir"}
+    blocks = {t: [part_number(c) for c in touched[t]] for t in PARTITIONED}
     for table in PARTITIONED:
         con.execute(
             f"create table _blok_{short[table]} as select unnest($b::bigint[]) as blok",
-            {"b": [part_number(c) for c in touched[table]]},
+            {"b": blocks[table]},
         )
     con.execute(
-        f"create table _lama_kpps as select nik from s.kpps where {_blocks_sql('_blok_kpps')}"
+        f"create table _lama_kpps as select nik from s.kpps where {_ranges_sql(blocks['kpps'])}"
     )
     con.execute(
         "create table _lama_hadir as select nik, kode_sesi from s.bimtek_hadir "
-        f"where {_blocks_sql('_blok_hadir')}"
+        f"where {_ranges_sql(blocks['bimtek_hadir'])}"
     )
     # The touched kabupaten's rows as the files now hold them, typed like a whole build.
     for table in PARTITIONED:
         headers, _ = _load_source(con, folder / table, schema.TABLES[table], touched[table])
         _create_raw(con, schema.TABLES[table], headers)
         con.execute(f"create table _baru_{short[table]} as {typed_select(schema.TABLES[table])}")
-        con.execute(f"delete from s.{table} where {_blocks_sql('_blok_' + short[table])}")
+        con.execute(f"delete from s.{table} where {_ranges_sql(blocks[table])}")
         con.execute(f"insert into s.{table} by name select * from _baru_{short[table]}")
     _drop_sources(con)
     _views(con, {"kpps": None, "bimtek_sesi": None, "supervisi": None})
@@ -1054,7 +1109,7 @@ def _update_store(
     if f"{dates[0].isoformat()} {dates[1].isoformat()}" != base.info.get(BUILD_INFO_DATES):
         # The checks' as-of date or the voting day moved: every kabupaten's checks change.
         raise _NeedFull("tanggal data berubah")
-    _drop_views(con, ["kpps", "bimtek_sesi", "supervisi"])
+    _drop_views(con, {"kpps": None, "bimtek_sesi": None, "supervisi": None})
     # The NIKs whose rows changed: their training, absences and second posts may change in
     # any kabupaten; and the sessions whose roll call changed.
     con.execute(
@@ -1069,24 +1124,35 @@ def _update_store(
         "create table _sesi as select distinct kode_sesi from (select kode_sesi from "
         "_lama_hadir union all select kode_sesi from _baru_hadir)"
     )
-    for step, target, rows, inputs in _STEPS:
+    roster = f"({_ranges_sql(blocks['kpps'])} or {_NIK})"
+    # Read once, used by several steps and the checks: the roster rows of the touched
+    # kabupaten or of a changed NIK, and the attendance of a changed NIK.
+    con.execute(f"create table _kpps_nik as select * from s.kpps where {roster}")
+    con.execute(f"create table _hadir_nik as select * from s.bimtek_hadir where {_NIK}")
+    for step, target, rows, needed, inputs in _STEPS:
+        rows = rows.format(roster=roster)
+        if all(_empty(con, t) for t in needed):
+            if target == "anggota":
+                con.execute("create table _tps (kode_tps varchar)")
+                con.execute("create table _desa (kode_desa varchar)")
+            continue
         _views(con, inputs)
-        if target == "anggota":
-            con.execute(
-                f"create table _tps as select distinct kode_tps from s.anggota where {rows}"
-            )
         con.execute((BUILD_DIR / f"{step}.sql").read_text(encoding="utf-8"))
-        con.execute(f"delete from s.{_ident(target)} where {rows}")
+        gone = con.execute(
+            f"delete from s.{_ident(target)} where {rows} returning "
+            f"{'kode_tps' if target == 'anggota' else 'null'}"
+        ).fetchall()
         con.execute(f"insert into s.{_ident(target)} by name select * from {_ident(target)}")
         if target == "anggota":
             con.execute(
-                "insert into _tps select distinct kode_tps from anggota except "
-                "select kode_tps from _tps"
+                "create table _tps as select distinct kode_tps from (select kode_tps from "
+                "anggota union all select unnest($gone::varchar[]))",
+                {"gone": sorted({t for (t,) in gone if t is not None})},
             )
             con.execute(f"create table _desa as select distinct kode_desa from s.tps where {_TPS}")
         con.execute(f"drop table {_ident(target)}")
-        _drop_views(con, list(inputs))
-    _update_checks(con, folder, dates)
+        _drop_views(con, inputs)
+    _update_checks(con, folder, dates, blocks)
     con.execute(
         "update s._sumber as u set baris = n.baris from (select 'kpps' as tabel, count(*) as "
         "baris from s.kpps union all select 'bimtek_hadir', count(*) from s.bimtek_hadir) as n "
@@ -1105,37 +1171,66 @@ def _part_code(block: int) -> str:
     return f"{block // 100:02d}.{block % 100:02d}" if block else UNKNOWN_PART
 
 
-def _update_checks(con: duckdb.DuckDBPyConnection, folder: Path, dates: tuple[date, date]) -> None:
+def _update_checks(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    dates: tuple[date, date],
+    blocks: dict[str, list[int]],
+) -> None:
     """The checks again for the kabupaten whose findings can change: those touched, and those
     holding a row of a NIK whose roster rows changed (a NIK in two TPS, attendance of a NIK
     not in the roster); every other kabupaten keeps its findings."""
     stride = PART_STRIDE
+    # Every roster row of a NIK of a changed roster row is in _kpps_nik, every attendance
+    # row of one in _hadir_nik.
     con.execute(
         "create table _cek_kpps as select blok from _blok_kpps union select distinct "
-        f"_baris // {stride} from s.kpps where nik in (select nik from _nik_kpps)"
+        f"_baris // {stride} from _kpps_nik where nik in (select nik from _nik_kpps)"
     )
     con.execute(
         "create table _cek_hadir as select blok from _blok_hadir union select distinct "
-        f"_baris // {stride} from s.bimtek_hadir where nik in (select nik from _nik_kpps)"
+        f"_baris // {stride} from _hadir_nik where nik in (select nik from _nik_kpps)"
+    )
+    listed_blocks = {
+        name: [b for (b,) in con.execute(f"select blok from {name} order by 1").fetchall()]
+        for name in ("_cek_kpps", "_cek_hadir")
+    }
+    # The rows checked (whole kabupaten: a range of `_baris` each), and every roster row of a
+    # NIK they hold: from _kpps_nik for a NIK in _nik, from the store for the others.
+    con.execute(
+        f"create table _periksa_kpps as select * from s.kpps "
+        f"where {_ranges_sql(listed_blocks['_cek_kpps'])}"
     )
     con.execute(
-        f"create table _nik_cek as select nik from s.kpps where {_blocks_sql('_cek_kpps')} "
-        f"union select nik from s.bimtek_hadir where {_blocks_sql('_cek_hadir')}"
+        f"create table bimtek_hadir as select * from s.bimtek_hadir "
+        f"where {_ranges_sql(listed_blocks['_cek_hadir'])}"
     )
-    # Every roster row a checked row can be compared with, and the checked attendance.
+    con.execute(
+        "create table _nik_cek as select nik from _periksa_kpps where nik is not null "
+        "union select nik from bimtek_hadir where nik is not null"
+    )
+    con.execute("create table _nik_lain as select nik from _nik_cek except select nik from _nik")
+    con.execute(
+        "create table kpps as select * from _periksa_kpps union select * from _kpps_nik "
+        "where nik in (select nik from _nik_cek)"
+    )
+    if not _empty(con, "_nik_lain"):
+        con.execute(
+            "insert into kpps select * from s.kpps where nik in (select nik from _nik_lain) "
+            "except select * from kpps"
+        )
+    # The TPS those rows name: every check reads tps only by a row's kode_tps.
     _views(
         con,
         {
-            "kpps": f"{_blocks_sql('_cek_kpps')} or nik in (select nik from _nik_cek)",
-            "bimtek_hadir": _blocks_sql("_cek_hadir"),
             "wilayah": None,
-            "tps": None,
+            "tps": "kode_tps in (select kode_tps from kpps)",
             "bimtek_sesi": None,
             "supervisi": None,
         },
     )
-    for table, blocks in (("kpps", "_cek_kpps"), ("bimtek_hadir", "_cek_hadir")):
-        codes = [_part_code(b) for (b,) in con.execute(f"select blok from {blocks}").fetchall()]
+    for table, listing in (("kpps", "_cek_kpps"), ("bimtek_hadir", "_cek_hadir")):
+        codes = [_part_code(b) for (b,) in con.execute(f"select blok from {listing}").fetchall()]
         codes = [c for c in codes if (folder / table / f"{PARTITION_KEY}={c}").is_dir()]
         headers, _ = _load_source(con, folder / table, schema.TABLES[table], codes)
         _create_raw(con, schema.TABLES[table], headers)
