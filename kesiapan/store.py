@@ -479,7 +479,12 @@ def _load(con: duckdb.DuckDBPyConnection, folder: Path, config: DatasetConfig) -
     as_of, voting_day = _check_dates(con, config)
     file_names = {n: f or f"{n}.csv" for n, f, _ in sources}
     listed = checks.run_blocks(
-        con, file_names, as_of=as_of, voting_day=voting_day, stride=PART_STRIDE
+        con,
+        file_names,
+        as_of=as_of,
+        voting_day=voting_day,
+        stride=PART_STRIDE,
+        per_block={t for t in PARTITIONED if is_partitioned(folder / t)},
     )
     _place_check_rows(con)
     _save_checks(con, listed)
@@ -518,15 +523,12 @@ def _save_checks(con: duckdb.DuckDBPyConnection, listed: list[checks.Check]) -> 
         "create or replace table _cek_info (cek integer, tingkat varchar, tabel varchar, "
         "berkas varchar, kolom varchar, pesan varchar)"
     )
-    frame = pd.DataFrame(
+    checks.insert_rows(
+        con,
+        "_cek_info",
+        ["cek", "tingkat", "tabel", "berkas", "kolom", "pesan"],
         [dataclasses.astuple(c) for c in listed],
-        columns=["cek", "tingkat", "tabel", "berkas", "kolom", "pesan"],
     )
-    con.register("_cek_info_baru", frame)
-    try:
-        con.execute("insert into _cek_info select * from _cek_info_baru")
-    finally:
-        con.unregister("_cek_info_baru")
 
 
 def _saved_checks(con: duckdb.DuckDBPyConnection) -> list[checks.Check]:
@@ -555,7 +557,21 @@ def _write_problems(
         "baris bigint, kolom varchar, nilai varchar, pesan varchar, tabel varchar, "
         "kode_wilayah varchar, asal varchar)"
     )
-    frame = pd.DataFrame(
+    checks.insert_rows(
+        con,
+        "_masalah",
+        [
+            "urutan",
+            "tingkat",
+            "berkas",
+            "baris",
+            "kolom",
+            "nilai",
+            "pesan",
+            "tabel",
+            "kode_wilayah",
+            "asal",
+        ],
         [
             (
                 i,
@@ -571,24 +587,7 @@ def _write_problems(
             )
             for i, (origin, p) in enumerate(ordered)
         ],
-        columns=[
-            "urutan",
-            "tingkat",
-            "berkas",
-            "baris",
-            "kolom",
-            "nilai",
-            "pesan",
-            "tabel",
-            "kode_wilayah",
-            "asal",
-        ],
-    ).astype({"baris": "Int64"})
-    con.register("_masalah_baru", frame)
-    try:
-        con.execute("insert into _masalah select * from _masalah_baru")
-    finally:
-        con.unregister("_masalah_baru")
+    )
     if any(o != ORIGIN_CHECK and p.baris is not None for o, p in ordered):
         # Rows named outside the checks (Excel-number NIKs, a header row) placed likewise.
         con.execute(
@@ -874,11 +873,7 @@ def _write_build_info(
             headers = partition_headers(con, folder / table)
             rows.append((BUILD_INFO_HEADERS + table, "\x1f".join(headers)))
     con.execute("create or replace table _bangun (berkas varchar, identitas varchar)")
-    con.register("_bangun_baru", pd.DataFrame(rows, columns=["berkas", "identitas"]))
-    try:
-        con.execute("insert into _bangun select * from _bangun_baru")
-    finally:
-        con.unregister("_bangun_baru")
+    checks.insert_rows(con, "_bangun", ["berkas", "identitas"], rows)
 
 
 def build_info(cache: Path) -> dict[str, str]:
@@ -1241,7 +1236,13 @@ def _update_checks(
     }
     as_of, voting_day = dates
     listed = checks.run_blocks(
-        con, file_names, as_of=as_of, voting_day=voting_day, stride=stride, only=set(PARTITIONED)
+        con,
+        file_names,
+        as_of=as_of,
+        voting_day=voting_day,
+        stride=stride,
+        only=set(PARTITIONED),
+        per_block=set(PARTITIONED),
     )
     con.execute("use s")
     try:
