@@ -755,6 +755,10 @@ def _build_cache(folder: Path, cache: Path, config: DatasetConfig) -> None:
             _build_from_base(folder, cache, config, base)
         except _NeedFull as why:
             log.info("tabel praolah dibangun utuh: %s", why)
+        except (OSError, duckdb.Error) as exc:
+            # The base store gone meanwhile, a full disk, a store unlike what we expected:
+            # the whole build is always right.
+            log.warning("tabel praolah sebagian gagal (%s); dibangun utuh", exc)
         else:
             _remove_older(cache)
             return
