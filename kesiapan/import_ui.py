@@ -5,6 +5,8 @@ Session-state keys (one each, documented here):
   signature (other files, table, mode, sheet, live version) prepares a new preview.
 - `UPLOADER_KEY`: a counter in the uploader's key, so that a commit starts with an empty one.
 - `MESSAGE_KEY`: the result of the last commit or restore, shown once after the rerun.
+- `STALE_KEY`: set when the preview on screen was made again because another import (another
+  office's) changed the data it read; said once, above the new preview (issue 18).
 """
 
 from __future__ import annotations
@@ -36,6 +38,12 @@ from kesiapan import (
 PREVIEW_KEY = "_impor_pratinjau"
 UPLOADER_KEY = "_impor_unggah_ke"
 MESSAGE_KEY = "_impor_pesan"
+STALE_KEY = "_impor_basi"
+STALE_MESSAGE = (
+    "Belum disimpan: data yang dibaca pratinjau sebelumnya sudah diubah oleh impor lain "
+    "(misalnya dari kantor lain) sejak pratinjau itu dibuat. Pratinjau di bawah sudah dibuat "
+    "ulang dengan data terbaru; periksa lalu simpan lagi."
+)
 VERSIONS_SHOWN = 12
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLE_CHOICES = ("otomatis", *schema.TABLE_NAMES)
@@ -144,6 +152,9 @@ def current_preview(
     held = st.session_state.get(PREVIEW_KEY)
     if held and held[0] == signature:
         return held[1]
+    if held and held[0][:-1] == signature[:-1]:
+        # The same files, but the live version moved under the preview on screen.
+        st.session_state[STALE_KEY] = STALE_MESSAGE
     forget_preview()
     bar = st.progress(0.0, text="Membaca berkas…")
     upload_folder, uploads = _to_disk(files)
@@ -161,6 +172,18 @@ def current_preview(
     weakref.finalize(preview, shutil.rmtree, upload_folder, True)
     st.session_state[PREVIEW_KEY] = (signature, preview, upload_folder)
     return preview
+
+
+def preview_redone() -> str | None:
+    """Why the preview on screen was made again just now (once), else None."""
+    return st.session_state.pop(STALE_KEY, None)
+
+
+def redo_preview() -> None:
+    """A commit found its preview stale: prepare it again on the new data and say so."""
+    forget_preview()
+    st.session_state[STALE_KEY] = STALE_MESSAGE
+    st.rerun()
 
 
 def _problem_frame(problems: list, tampil: privacy.Tampil = privacy.BAWAAN) -> pd.DataFrame:

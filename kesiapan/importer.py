@@ -90,7 +90,7 @@ TOO_WIDE = (
     "baris ini berisi lebih banyak kolom daripada baris judul; mungkin ada pemisah (koma atau "
     "titik koma) di dalam nilai tanpa tanda kutip"
 )
-# Same words as checks.run uses for a NIK the reader saw as an Excel number.
+# Same words as checks.numeric_problems uses for a NIK the reader saw as an Excel number.
 NUMERIC_NIK = (
     "NIK tersimpan sebagai angka Excel: Excel hanya menyimpan 15 digit, "
     "digit ke-16 bisa hilang; simpan kolom NIK sebagai teks"
@@ -1732,6 +1732,10 @@ def _load_partitions(
     con.execute(_basis_from_raw(name))
     others = [c for c in store.partition_files(folder) if c not in parts]
     if context and others:
+        # First only the NIK column of the other kabupaten (a national roster's names and
+        # dates are most of its bytes), to learn which of them hold a NIK of the upload.
+        others = _partitions_naming(con, folder, table, others)
+    if context and others:
         _store_load_text(con, folder, table, others)
         nik = store.typed_expression(table.column("nik"), "r.nik")
         con.execute(
@@ -1748,6 +1752,31 @@ def _load_partitions(
     # Only this table's text views: the others are the typed candidate's already.
     con.execute(sql.compose("drop view if exists {v}", v=sql.ident(f"_raw_{name}")))
     con.execute(sql.compose("drop view if exists {v}", v=sql.ident(f"_src_{name}")))
+
+
+def _partitions_naming(
+    con: duckdb.DuckDBPyConnection, folder: Path, table: schema.Table, codes: list[str]
+) -> list[str]:
+    """The kabupaten among `codes` whose file of this table names a NIK of `_nik_unggah`."""
+    files = store.partition_files(folder)
+    headers = store.partition_headers(con, folder)
+    position = schema.match_headers(table, headers).get("nik")
+    if position is None:
+        return codes
+    column = 'cast(t."' + headers[position].replace('"', '""') + '" as varchar)'
+    # A NIK written as 16 digits is its own typed value: the typing's regexp_replace runs only
+    # on the others (a quarter of the CPU over a national roster).
+    nik = (
+        f"case when regexp_full_match({column}, '[0-9]{{16}}') then {column} "
+        f"else {store.typed_expression(table.column('nik'), column)} end"
+    )
+    found = con.execute(
+        "select distinct t.filename from read_parquet($files, filename = true, "  # noqa: S608
+        f"hive_partitioning = false) as t where {nik} in (select nik from _nik_unggah)",
+        {"files": [str(files[c]) for c in codes]},
+    ).fetchall()
+    named = {f for (f,) in found}
+    return [c for c in codes if str(files[c]) in named]
 
 
 def _partition_dates(con: duckdb.DuckDBPyConnection, base: Path) -> None:
@@ -2377,7 +2406,7 @@ def commit(
         return _commit_per_kabupaten(preview, drop_errors, who, report_progress, waiting)
     with versions.lock(folder):
         if versions.current(folder) != preview.base_version:
-            raise ImportRefused(
+            raise StalePreview(
                 "dataset berubah sejak pratinjau dibuat (impor atau pemulihan lain); "
                 "periksa ulang berkasnya"
             )

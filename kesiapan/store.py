@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -93,6 +94,7 @@ MONTHS = (
     ("11", "november|nopember|nov|nop"),
     ("12", "desember|des|dec|december"),
 )
+log = logging.getLogger(__name__)
 WEEKDAYS = "senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad"
 
 
@@ -436,7 +438,8 @@ def _create_macros(con: duckdb.DuckDBPyConnection, precomputed: bool) -> None:
 
 def _load(con: duckdb.DuckDBPyConnection, folder: Path, config: DatasetConfig) -> None:
     """Read the six tables as text, type them and run the checks; results stay in `con`
-    as the tables `_masalah` (problems) and `_sumber` (files and rows)."""
+    as the tables `_masalah` (problems), `_sumber` (files and rows), and the checks' rows per
+    block `_cek_blok` with their list `_cek_info` (what an incremental store build reuses)."""
     problems: list[Problem] = []
     sources: list[tuple[str, str | None, int]] = []
     numeric_niks: dict[str, list[int]] = {}
@@ -473,46 +476,125 @@ def _load(con: duckdb.DuckDBPyConnection, folder: Path, config: DatasetConfig) -
         rows = con.execute(f"select count(*) from {name}").fetchall()[0][0]
         sources.append((name, path.name if path else None, rows))
     _create_macros(con, precomputed=False)
-    _, last = con.execute(query_text("tanggal_data")).fetchall()[0]
-    as_of = last or date.today()
+    as_of, voting_day = _check_dates(con, config)
     file_names = {n: f or f"{n}.csv" for n, f, _ in sources}
-    problems += checks.run(
+    listed = checks.run_blocks(
         con,
         file_names,
         as_of=as_of,
-        voting_day=config.hari_pemungutan or as_of,
-        numeric_niks=numeric_niks,
+        voting_day=voting_day,
+        stride=PART_STRIDE,
+        per_block={t for t in PARTITIONED if is_partitioned(folder / t)},
+    )
+    _place_check_rows(con)
+    _save_checks(con, listed)
+    _write_problems(
+        con,
+        [(ORIGIN_LOAD, p) for p in problems]
+        + [(ORIGIN_NUMERIC, p) for p in checks.numeric_problems(file_names, numeric_niks)],
+        listed,
+        {file: name for name, file in file_names.items()},
+    )
+    con.execute("create or replace table _sumber (tabel varchar, berkas varchar, baris bigint)")
+    con.executemany("insert into _sumber values (?, ?, ?)", sources)
+
+
+# Where a problem in `_masalah` comes from: reading the files, a check, an Excel-number NIK.
+ORIGIN_LOAD, ORIGIN_CHECK, ORIGIN_NUMERIC = "muat", "cek", "angka"
+
+
+def _check_dates(con: duckdb.DuckDBPyConnection, config: DatasetConfig) -> tuple[date, date]:
+    """The as-of date the checks use (the data's last date) and the voting day."""
+    _, last = con.execute(query_text("tanggal_data")).fetchall()[0]
+    as_of = last or date.today()
+    return as_of, config.hari_pemungutan or as_of
+
+
+def _place_check_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Each check row's area (queries/macros/wilayah_baris.sql), kept with it."""
+    con.execute(
+        "update _cek_blok as c set kode_wilayah = w.kode_wilayah from wilayah_baris() as w "
+        "where w.tabel = c.tabel and w._baris = c.baris"
+    )
+
+
+def _save_checks(con: duckdb.DuckDBPyConnection, listed: list[checks.Check]) -> None:
+    con.execute(
+        "create or replace table _cek_info (cek integer, tingkat varchar, tabel varchar, "
+        "berkas varchar, kolom varchar, pesan varchar)"
+    )
+    checks.insert_rows(
+        con,
+        "_cek_info",
+        ["cek", "tingkat", "tabel", "berkas", "kolom", "pesan"],
+        [dataclasses.astuple(c) for c in listed],
+    )
+
+
+def _saved_checks(con: duckdb.DuckDBPyConnection) -> list[checks.Check]:
+    rows = con.execute(
+        "select cek, tingkat, tabel, berkas, kolom, pesan from _cek_info order by cek"
+    ).fetchall()
+    return [checks.Check(*row) for row in rows]
+
+
+def _write_problems(
+    con: duckdb.DuckDBPyConnection,
+    others: list[tuple[str, Problem]],
+    listed: list[checks.Check],
+    table_of_file: dict[str, str],
+) -> None:
+    """`_masalah`: the problems of reading the files, then the checks' (merged over their
+    blocks, `checks.problems`), then Excel-number NIKs; numbered in that order."""
+    found = checks.problems(con, listed)
+    ordered = (
+        [(o, p) for o, p in others if o == ORIGIN_LOAD]
+        + [(ORIGIN_CHECK, p) for p in found]
+        + [(o, p) for o, p in others if o != ORIGIN_LOAD]
     )
     con.execute(
         "create or replace table _masalah (urutan integer, tingkat varchar, berkas varchar, "
         "baris bigint, kolom varchar, nilai varchar, pesan varchar, tabel varchar, "
-        "kode_wilayah varchar)"
+        "kode_wilayah varchar, asal varchar)"
     )
-    table_of_file = {file: name for name, file in file_names.items()}
-    if problems:
-        con.executemany(
-            "insert into _masalah values (?, ?, ?, ?, ?, ?, ?, ?, null)",
-            [
-                (
-                    i,
-                    p.tingkat,
-                    p.berkas,
-                    p.baris,
-                    p.kolom,
-                    p.nilai,
-                    p.pesan,
-                    table_of_file.get(p.berkas) if p.baris is not None else None,
-                )
-                for i, p in enumerate(problems)
-            ],
+    checks.insert_rows(
+        con,
+        "_masalah",
+        [
+            "urutan",
+            "tingkat",
+            "berkas",
+            "baris",
+            "kolom",
+            "nilai",
+            "pesan",
+            "tabel",
+            "kode_wilayah",
+            "asal",
+        ],
+        [
+            (
+                i,
+                p.tingkat,
+                p.berkas,
+                p.baris,
+                p.kolom,
+                p.nilai,
+                p.pesan,
+                table_of_file.get(p.berkas) if p.baris is not None else None,
+                p.kode_wilayah,
+                origin,
+            )
+            for i, (origin, p) in enumerate(ordered)
+        ],
+    )
+    if any(o != ORIGIN_CHECK and p.baris is not None for o, p in ordered):
+        # Rows named outside the checks (Excel-number NIKs, a header row) placed likewise.
+        con.execute(
+            "update _masalah as m set kode_wilayah = w.kode_wilayah from wilayah_baris() as w "
+            "where m.asal <> $cek and w.tabel = m.tabel and w._baris = m.baris",
+            {"cek": ORIGIN_CHECK},
         )
-    # Each problem's row placed in its area (queries/macros/wilayah_baris.sql).
-    con.execute(
-        "update _masalah as m set kode_wilayah = w.kode_wilayah from wilayah_baris() as w "
-        "where w.tabel = m.tabel and w._baris = m.baris"
-    )
-    con.execute("create or replace table _sumber (tabel varchar, berkas varchar, baris bigint)")
-    con.executemany("insert into _sumber values (?, ?, ?)", sources)
 
 
 def _stored_problems(con: duckdb.DuckDBPyConnection) -> list[Problem]:
@@ -561,18 +643,24 @@ def _fingerprint(folder: Path) -> str:
     size and modification time (issue 18: hashing every byte of a national dataset cost
     seconds at each open; a version's files are never written again once it is named, and any
     write to a file changes its mtime) and the version's name."""
-    digest = hashlib.sha256(CACHE_FORMAT.encode())
-    code = [Path(__file__), Path(checks.__file__), Path(schema.__file__)]
-    queries = sorted([*BUILD_DIR.glob("*.sql"), *MACROS_DIR.rglob("*.sql")])
-    for path in [*code, *queries]:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    digest = hashlib.sha256(_code_digest().encode())
     digest.update(folder.name.encode())
     for path in data_files(folder):
         info = path.stat()
         name = str(path.relative_to(folder))
         digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     return digest.hexdigest()[:16]
+
+
+def _code_digest() -> str:
+    """The code and SQL a store is built with: a store built by other code is never reused."""
+    digest = hashlib.sha256(CACHE_FORMAT.encode())
+    code = [Path(__file__), Path(checks.__file__), Path(schema.__file__)]
+    queries = sorted([*BUILD_DIR.glob("*.sql"), *MACROS_DIR.rglob("*.sql")])
+    for path in [*code, *queries]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _user_cache_dir() -> Path | None:
@@ -657,7 +745,23 @@ def _open_cache(folder: Path, config: DatasetConfig) -> duckdb.DuckDBPyConnectio
 
 
 def _build_cache(folder: Path, cache: Path, config: DatasetConfig) -> None:
-    """Write the store to a new file, then switch: readers never see half a store."""
+    """Write the store to a new file, then switch: readers never see half a store. A version
+    that differs from one with a store only in some kabupaten of the tables stored per
+    kabupaten gets a copy of that store with those kabupaten's rows replaced (issue 18,
+    `_build_from_base`); anything else is built whole."""
+    base = _find_base(folder)
+    if base is not None:
+        try:
+            _build_from_base(folder, cache, config, base)
+        except _NeedFull as why:
+            log.info("tabel praolah dibangun utuh: %s", why)
+        except (OSError, duckdb.Error) as exc:
+            # The base store gone meanwhile, a full disk, a store unlike what we expected:
+            # the whole build is always right.
+            log.warning("tabel praolah sebagian gagal (%s); dibangun utuh", exc)
+        else:
+            _remove_older(cache)
+            return
     # Built inside a folder of its own, 0700, so nobody else can open the store while DuckDB
     # writes it with the umask's mode; it is closed to 0600 before it is named.
     building = Path(tempfile.mkdtemp(prefix=f"{cache.name}.{os.getpid()}.", dir=cache.parent))
@@ -666,15 +770,13 @@ def _build_cache(folder: Path, cache: Path, config: DatasetConfig) -> None:
         con = duckdb.connect(str(partial))
         spill = tempfile.mkdtemp(prefix="kesiapan-spill-")
         try:
-            con.execute(f"set memory_limit = '{BUILD_MEMORY_LIMIT}'")
-            # A long build would otherwise draw DuckDB's progress bar into our stdout.
-            con.execute("set enable_progress_bar = false")
-            con.execute("set temp_directory = $dir", {"dir": spill})
+            _build_settings(con, spill)
             _load(con, folder, config)
             for sql_file in sorted(BUILD_DIR.glob("*.sql")):
                 con.execute(sql_file.read_text(encoding="utf-8"))
             _create_macros(con, precomputed=True)
             _drop_sources(con)
+            _write_build_info(con, folder, _check_dates(con, config), BUILT_WHOLE)
             con.execute("checkpoint")
         finally:
             con.close()
@@ -683,11 +785,498 @@ def _build_cache(folder: Path, cache: Path, config: DatasetConfig) -> None:
         os.replace(partial, cache)
     finally:
         shutil.rmtree(building, ignore_errors=True)
-    # Stores of earlier versions of this dataset (not files being built by another process).
+    _remove_older(cache)
+
+
+def _build_settings(con: duckdb.DuckDBPyConnection, spill: str) -> None:
+    con.execute(f"set memory_limit = '{BUILD_MEMORY_LIMIT}'")
+    # A long build would otherwise draw DuckDB's progress bar into our stdout.
+    con.execute("set enable_progress_bar = false")
+    con.execute("set temp_directory = $dir", {"dir": spill})
+
+
+def _remove_older(cache: Path) -> None:
+    """Stores of earlier versions of this dataset in the same folder (not files being built
+    by another process)."""
     stem = cache.name[: cache.name.index(CACHE_PREFIX) + len(CACHE_PREFIX)]
     for old in cache.parent.glob(f"{stem}*"):
         if old != cache and old.suffix in (".duckdb", ".wal"):
             old.unlink(missing_ok=True)
+
+
+# -- building a version's store from another version's (issue 18) ------------------------------
+# `_bangun` in every store: each data file it was built from (`berkas`: its path in the version
+# folder) with the file's identity (device, inode, size, mtime: a version shares an unchanged
+# kabupaten's file with the version it comes from as a hard link), and under names starting
+# with '#' the code's digest, the checks' dates, each partitioned table's header and how the
+# store was built (`#dibangun`: `utuh`, or `sebagian` and the kabupaten rebuilt per table).
+BUILD_INFO_CODE, BUILD_INFO_DATES, BUILD_INFO_HOW = "#kode", "#tanggal", "#dibangun"
+BUILD_INFO_HEADERS = "#judul/"
+BUILT_WHOLE = "utuh"
+# Beyond this share of the kabupaten changed, building whole is as quick and simpler.
+INCREMENTAL_MAX_SHARE = 0.25
+BASE_CANDIDATES = 3  # the newest stores of other versions looked at
+# The build files an incremental build knows how to restrict (`_STEPS`); another one added to
+# queries/build/ makes every build whole until it is taught here.
+_KNOWN_STEPS = (
+    "10_nik_bimtek",
+    "20_anggota",
+    "30_tps_riwayat",
+    "40_desa_riwayat",
+    "50_sesi_kehadiran",
+    "60_nik_absen",
+    "70_kpps_paw",
+    "80_tanggal_desa",
+)
+_IDENT = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+class _NeedFull(Exception):
+    """An incremental build found a reason to build whole (the message says which)."""
+
+
+@dataclass(frozen=True)
+class _Base:
+    path: Path
+    touched: dict[str, list[str]]  # kabupaten codes (or `lain`) per partitioned table
+    info: dict[str, str]
+
+
+def _ident(name: str) -> str:
+    """A table or view name of ours, checked, for SQL composed here."""
+    if not _IDENT.fullmatch(name):
+        raise ValueError(f"nama tidak sah: {name!r}")
+    return name
+
+
+def _quoted(text: str) -> str:
+    """A path of ours as an SQL string literal (ATTACH takes no parameter)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _identity(path: Path) -> str:
+    info = path.stat()
+    return f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def _file_identities(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): _identity(p) for p in data_files(folder)}
+
+
+def _write_build_info(
+    con: duckdb.DuckDBPyConnection, folder: Path, dates: tuple[date, date], how: str
+) -> None:
+    rows = list(_file_identities(folder).items())
+    rows += [
+        (BUILD_INFO_CODE, _code_digest()),
+        (BUILD_INFO_DATES, f"{dates[0].isoformat()} {dates[1].isoformat()}"),
+        (BUILD_INFO_HOW, how),
+    ]
+    for table in PARTITIONED:
+        if is_partitioned(folder / table):
+            headers = partition_headers(con, folder / table)
+            rows.append((BUILD_INFO_HEADERS + table, "\x1f".join(headers)))
+    con.execute("create or replace table _bangun (berkas varchar, identitas varchar)")
+    checks.insert_rows(con, "_bangun", ["berkas", "identitas"], rows)
+
+
+def build_info(cache: Path) -> dict[str, str]:
+    """What a store was built from and how (`_bangun`); empty for a store without it."""
+    try:
+        with duckdb.connect(str(cache), read_only=True) as con:
+            return dict(con.execute("select berkas, identitas from _bangun").fetchall())
+    except duckdb.Error:
+        return {}
+
+
+def _find_base(folder: Path) -> _Base | None:
+    """Among the newest stores of this dataset's other versions, the one this version differs
+    from in the fewest kabupaten, if it differs from it only there (see `_touched`)."""
+    if folder.parent.name != VERSIONS_DIR or not all(
+        is_partitioned(folder / t) for t in PARTITIONED
+    ):
+        return None
+    if sorted(p.stem for p in BUILD_DIR.glob("*.sql")) != list(_KNOWN_STEPS):
+        return None
+    stores = [
+        p
+        for p in folder.parent.glob(f"*/{CACHE_PREFIX}*.duckdb")
+        if p.parent != folder and _VERSION_NAME.fullmatch(p.parent.name) and p.is_file()
+    ]
+    stores.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    mine = _file_identities(folder)
+    code = _code_digest()
+    best: _Base | None = None
+    for path in stores[:BASE_CANDIDATES]:
+        if not private.is_private(path):
+            continue
+        info = build_info(path)
+        touched = _touched(info, mine, code)
+        if touched is None:
+            continue
+        if best is None or sum(map(len, touched.values())) < sum(map(len, best.touched.values())):
+            best = _Base(path, touched, info)
+    return best
+
+
+def _touched(info: dict[str, str], mine: dict[str, str], code: str) -> dict[str, list[str]] | None:
+    """The kabupaten whose files differ between a store's version and this one, per table;
+    None when anything else differs (the code, a table not stored per kabupaten,
+    dataset.toml, the layout) or too much does."""
+    if info.get(BUILD_INFO_CODE) != code:
+        return None
+    theirs = {k: v for k, v in info.items() if not k.startswith("#")}
+    plain = {k: v for k, v in mine.items() if "/" not in k}
+    if plain != {k: v for k, v in theirs.items() if "/" not in k}:
+        return None
+    touched: dict[str, set[str]] = {t: set() for t in PARTITIONED}
+    parts = {k for k in [*mine, *theirs] if "/" in k}
+    for name in parts:
+        if mine.get(name) != theirs.get(name):
+            table, folder_name = name.split("/")[:2]
+            touched[table].add(folder_name.split("=", 1)[1])
+    if not all(any(k.startswith(f"{t}/") for k in theirs) for t in PARTITIONED):
+        return None
+    count = len({k.split("/")[1] for k in mine if "/" in k})
+    if sum(map(len, touched.values())) > max(1, count * INCREMENTAL_MAX_SHARE):
+        return None
+    return {t: sorted(c) for t, c in touched.items()}
+
+
+def _build_from_base(folder: Path, cache: Path, config: DatasetConfig, base: _Base) -> None:
+    """The store of `folder` as a copy of `base`'s with the touched kabupaten's rows replaced
+    in every table; written beside and switched like a whole build."""
+    building = Path(tempfile.mkdtemp(prefix=f"{cache.name}.{os.getpid()}.", dir=cache.parent))
+    partial = building / cache.name
+    try:
+        shutil.copyfile(base.path, partial)
+        con = duckdb.connect()
+        spill = tempfile.mkdtemp(prefix="kesiapan-spill-")
+        try:
+            _build_settings(con, spill)
+            con.execute(f"attach {_quoted(str(partial))} as s")
+            how = _update_store(con, folder, config, base)
+            con.execute("checkpoint s")
+            con.execute("detach s")
+        finally:
+            con.close()
+            shutil.rmtree(spill, ignore_errors=True)
+        private.restrict(partial)
+        from kesiapan import versions  # here: versions imports this module
+
+        versions.checkpoint("praolah_sebagian")  # tests kill the process here
+        os.replace(partial, cache)
+        log.info("tabel praolah %s: %s dari %s", cache.name, how, base.path.parent.name)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+
+
+def _blocks_sql(table: str) -> str:
+    """SQL: whether a row (its `_baris`) lies in one of the blocks listed in `table`."""
+    return f"_baris // {PART_STRIDE} in (select blok from {_ident(table)})"
+
+
+def _ranges_sql(blocks: list[int]) -> str:
+    """SQL: whether a row lies in one of these blocks, as ranges of `_baris` that DuckDB can
+    answer from its row groups' min/max instead of reading every row. The numbers are made
+    here from partition codes already checked (`PART_NAME`), so they are written as numbers."""
+    parts = [
+        f"_baris between {int(b) * PART_STRIDE} and {(int(b) + 1) * PART_STRIDE - 1}"
+        for b in blocks
+    ]
+    return f"({' or '.join(parts)})" if parts else "false"
+
+
+@dataclass(frozen=True)
+class _From:
+    """A step's input read from a scratch table of this build instead of the store."""
+
+    table: str
+
+
+_NIK = "nik in (select nik from _nik)"
+_TPS = "kode_tps in (select kode_tps from _tps)"
+_DESA = "kode_desa in (select kode_desa from _desa)"
+_SESI = (
+    "(kode_sesi in (select kode_sesi from _sesi) "
+    "or (kode_sesi is null and exists (select 1 from _sesi where kode_sesi is null)))"
+)
+# Each build file run again over its inputs limited to what changed: the table it makes,
+# which of its rows are replaced (`_ROSTER`: the roster rows of the touched kabupaten or of a
+# changed NIK), the scratch sets of which one at least must hold something for a change,
+# and its inputs (None: the store's whole table, as a view; a condition: the rows of the
+# store's table that meet it, copied; `_From`: a scratch table).
+_ROSTER = "{roster}"
+_STEPS: tuple[tuple[str, str, str, tuple[str, ...], dict[str, str | _From | None]], ...] = (
+    (
+        "10_nik_bimtek",
+        "nik_bimtek",
+        _NIK,
+        ("_nik",),
+        {"bimtek_hadir": _From("_hadir_nik"), "bimtek_sesi": None},
+    ),
+    (
+        "20_anggota",
+        "anggota",
+        _ROSTER,
+        ("_blok_kpps", "_nik"),
+        # The TPS of those rows only: the build joins them, and keeps only rows that match.
+        {
+            "kpps": _From("_kpps_nik"),
+            "tps": "kode_tps in (select kode_tps from _kpps_nik)",
+            "nik_bimtek": _NIK,
+        },
+    ),
+    ("30_tps_riwayat", "tps_riwayat", _TPS, ("_tps",), {"anggota": _TPS, "tps": _TPS}),
+    ("40_desa_riwayat", "desa_riwayat", _DESA, ("_desa",), {"tps_riwayat": _DESA}),
+    ("50_sesi_kehadiran", "sesi_kehadiran", _SESI, ("_sesi",), {"bimtek_hadir": _SESI}),
+    (
+        "60_nik_absen",
+        "nik_absen",
+        _NIK,
+        ("_nik",),
+        {"bimtek_hadir": _From("_hadir_nik"), "bimtek_sesi": None},
+    ),
+    ("70_kpps_paw", "kpps_paw", _TPS, ("_tps",), {"anggota": _TPS}),
+    ("80_tanggal_desa", "tanggal_desa", _DESA, ("_desa",), {"anggota": _DESA}),
+)
+
+
+def _views(con: duckdb.DuckDBPyConnection, views: dict[str, str | _From | None]) -> None:
+    """Scratch inputs named like the store's tables (`s.<name>`): a limited one copied (a
+    few thousand rows, read many times), a whole one as a view."""
+    for name, source in views.items():
+        if isinstance(source, _From):
+            con.execute(f"create view {_ident(name)} as select * from {_ident(source.table)}")
+        elif source:
+            con.execute(
+                f"create table {_ident(name)} as select * from s.{_ident(name)} where {source}"
+            )
+        else:
+            con.execute(f"create view {_ident(name)} as select * from s.{_ident(name)}")
+
+
+def _drop_views(con: duckdb.DuckDBPyConnection, views: dict[str, str | _From | None]) -> None:
+    for name, source in views.items():
+        kind = "table" if isinstance(source, str) and source else "view"
+        con.execute(f"drop {kind} {_ident(name)}")
+
+
+def _empty(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return con.execute(f"select count(*) from {_ident(table)}").fetchone()[0] == 0
+
+
+def _update_store(
+    con: duckdb.DuckDBPyConnection, folder: Path, config: DatasetConfig, base: _Base
+) -> str:
+    """Replace the touched kabupaten's rows in the store attached as `s`; what was rebuilt."""
+    touched = base.touched
+    for table in PARTITIONED:
+        wanted_headers = base.info.get(BUILD_INFO_HEADERS + table)
+        for code in touched[table]:
+            path = folder / table / f"{PARTITION_KEY}={code}" / PARTITION_FILE
+            if path.exists():
+                names = con.execute(
+                    "select name from parquet_schema($path)", {"path": str(path)}
+                ).fetchall()
+                if "\x1f".join(n[0] for n in names[1:]) != wanted_headers:
+                    raise _NeedFull(f"kolom {table}/{code} berbeda")
+    short = {"kpps": "kpps", "bimtek_hadir": "hadir"}
+    blocks = {t: [part_number(c) for c in touched[t]] for t in PARTITIONED}
+    for table in PARTITIONED:
+        con.execute(
+            f"create table _blok_{short[table]} as select unnest($b::bigint[]) as blok",
+            {"b": blocks[table]},
+        )
+    con.execute(
+        f"create table _lama_kpps as select nik from s.kpps where {_ranges_sql(blocks['kpps'])}"
+    )
+    con.execute(
+        "create table _lama_hadir as select nik, kode_sesi from s.bimtek_hadir "
+        f"where {_ranges_sql(blocks['bimtek_hadir'])}"
+    )
+    # The touched kabupaten's rows as the files now hold them, typed like a whole build.
+    for table in PARTITIONED:
+        headers, _ = _load_source(con, folder / table, schema.TABLES[table], touched[table])
+        _create_raw(con, schema.TABLES[table], headers)
+        con.execute(f"create table _baru_{short[table]} as {typed_select(schema.TABLES[table])}")
+        con.execute(f"delete from s.{table} where {_ranges_sql(blocks[table])}")
+        con.execute(f"insert into s.{table} by name select * from _baru_{short[table]}")
+    _drop_sources(con)
+    _views(con, {"kpps": None, "bimtek_sesi": None, "supervisi": None})
+    dates = _check_dates(con, config)
+    if f"{dates[0].isoformat()} {dates[1].isoformat()}" != base.info.get(BUILD_INFO_DATES):
+        # The checks' as-of date or the voting day moved: every kabupaten's checks change.
+        raise _NeedFull("tanggal data berubah")
+    _drop_views(con, {"kpps": None, "bimtek_sesi": None, "supervisi": None})
+    # The NIKs whose rows changed: their training, absences and second posts may change in
+    # any kabupaten; and the sessions whose roll call changed.
+    con.execute(
+        "create table _nik_kpps as select distinct nik from (select nik from _lama_kpps "
+        "union all select nik from _baru_kpps) where nik is not null"
+    )
+    con.execute(
+        "create table _nik as select nik from _nik_kpps union select nik from (select nik "
+        "from _lama_hadir union all select nik from _baru_hadir) where nik is not null"
+    )
+    con.execute(
+        "create table _sesi as select distinct kode_sesi from (select kode_sesi from "
+        "_lama_hadir union all select kode_sesi from _baru_hadir)"
+    )
+    roster = f"({_ranges_sql(blocks['kpps'])} or {_NIK})"
+    # Read once, used by several steps and the checks: the roster rows of the touched
+    # kabupaten or of a changed NIK, and the attendance of a changed NIK.
+    con.execute(f"create table _kpps_nik as select * from s.kpps where {roster}")
+    con.execute(f"create table _hadir_nik as select * from s.bimtek_hadir where {_NIK}")
+    for step, target, rows, needed, inputs in _STEPS:
+        rows = rows.format(roster=roster)
+        if all(_empty(con, t) for t in needed):
+            if target == "anggota":
+                con.execute("create table _tps (kode_tps varchar)")
+                con.execute("create table _desa (kode_desa varchar)")
+            continue
+        _views(con, inputs)
+        con.execute((BUILD_DIR / f"{step}.sql").read_text(encoding="utf-8"))
+        gone = con.execute(
+            f"delete from s.{_ident(target)} where {rows} returning "
+            f"{'kode_tps' if target == 'anggota' else 'null'}"
+        ).fetchall()
+        con.execute(f"insert into s.{_ident(target)} by name select * from {_ident(target)}")
+        if target == "anggota":
+            con.execute(
+                "create table _tps as select distinct kode_tps from (select kode_tps from "
+                "anggota union all select unnest($gone::varchar[]))",
+                {"gone": sorted({t for (t,) in gone if t is not None})},
+            )
+            con.execute(f"create table _desa as select distinct kode_desa from s.tps where {_TPS}")
+        con.execute(f"drop table {_ident(target)}")
+        _drop_views(con, inputs)
+    _update_checks(con, folder, dates, blocks)
+    con.execute(
+        "update s._sumber as u set baris = n.baris from (select 'kpps' as tabel, count(*) as "
+        "baris from s.kpps union all select 'bimtek_hadir', count(*) from s.bimtek_hadir) as n "
+        "where n.tabel = u.tabel"
+    )
+    how = "sebagian " + "; ".join(f"{t}={','.join(touched[t])}" for t in PARTITIONED)
+    con.execute("use s")
+    try:
+        _write_build_info(con, folder, dates, how)
+    finally:
+        con.execute("use memory")
+    return how
+
+
+def _part_code(block: int) -> str:
+    return f"{block // 100:02d}.{block % 100:02d}" if block else UNKNOWN_PART
+
+
+def _update_checks(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    dates: tuple[date, date],
+    blocks: dict[str, list[int]],
+) -> None:
+    """The checks again for the kabupaten whose findings can change: those touched, and those
+    holding a row of a NIK whose roster rows changed (a NIK in two TPS, attendance of a NIK
+    not in the roster); every other kabupaten keeps its findings."""
+    stride = PART_STRIDE
+    # Every roster row of a NIK of a changed roster row is in _kpps_nik, every attendance
+    # row of one in _hadir_nik.
+    con.execute(
+        "create table _cek_kpps as select blok from _blok_kpps union select distinct "
+        f"_baris // {stride} from _kpps_nik where nik in (select nik from _nik_kpps)"
+    )
+    con.execute(
+        "create table _cek_hadir as select blok from _blok_hadir union select distinct "
+        f"_baris // {stride} from _hadir_nik where nik in (select nik from _nik_kpps)"
+    )
+    listed_blocks = {
+        name: [b for (b,) in con.execute(f"select blok from {name} order by 1").fetchall()]
+        for name in ("_cek_kpps", "_cek_hadir")
+    }
+    # The rows checked (whole kabupaten: a range of `_baris` each), and every roster row of a
+    # NIK they hold: from _kpps_nik for a NIK in _nik, from the store for the others.
+    con.execute(
+        f"create table _periksa_kpps as select * from s.kpps "
+        f"where {_ranges_sql(listed_blocks['_cek_kpps'])}"
+    )
+    con.execute(
+        f"create table bimtek_hadir as select * from s.bimtek_hadir "
+        f"where {_ranges_sql(listed_blocks['_cek_hadir'])}"
+    )
+    con.execute(
+        "create table _nik_cek as select nik from _periksa_kpps where nik is not null "
+        "union select nik from bimtek_hadir where nik is not null"
+    )
+    con.execute("create table _nik_lain as select nik from _nik_cek except select nik from _nik")
+    con.execute(
+        "create table kpps as select * from _periksa_kpps union select * from _kpps_nik "
+        "where nik in (select nik from _nik_cek)"
+    )
+    if not _empty(con, "_nik_lain"):
+        con.execute(
+            "insert into kpps select * from s.kpps where nik in (select nik from _nik_lain) "
+            "except select * from kpps"
+        )
+    # The TPS those rows name: every check reads tps only by a row's kode_tps.
+    _views(
+        con,
+        {
+            "wilayah": None,
+            "tps": "kode_tps in (select kode_tps from kpps)",
+            "bimtek_sesi": None,
+            "supervisi": None,
+        },
+    )
+    for table, listing in (("kpps", "_cek_kpps"), ("bimtek_hadir", "_cek_hadir")):
+        codes = [_part_code(b) for (b,) in con.execute(f"select blok from {listing}").fetchall()]
+        codes = [c for c in codes if (folder / table / f"{PARTITION_KEY}={c}").is_dir()]
+        headers, _ = _load_source(con, folder / table, schema.TABLES[table], codes)
+        _create_raw(con, schema.TABLES[table], headers)
+    _create_macros(con, precomputed=False)
+    file_names = {
+        name: file or f"{name}.csv"
+        for name, file in con.execute("select tabel, berkas from s._sumber").fetchall()
+    }
+    as_of, voting_day = dates
+    listed = checks.run_blocks(
+        con,
+        file_names,
+        as_of=as_of,
+        voting_day=voting_day,
+        stride=stride,
+        only=set(PARTITIONED),
+        per_block=set(PARTITIONED),
+    )
+    con.execute("use s")
+    try:
+        same = _saved_checks(con) == listed
+    finally:
+        con.execute("use memory")
+    if not same:
+        raise _NeedFull("daftar pemeriksaan berbeda")
+    _place_check_rows(con)
+    mine = (
+        "(tabel = 'kpps' and blok in (select blok from _cek_kpps)) "
+        "or (tabel = 'bimtek_hadir' and blok in (select blok from _cek_hadir))"
+    )
+    con.execute(f"delete from s._cek_blok where {mine}")
+    con.execute(f"insert into s._cek_blok select * from _cek_blok where {mine}")
+    con.execute("drop table _cek_blok")
+    table_of_file = {file: name for name, file in file_names.items()}
+    con.execute("use s")
+    try:
+        others = [
+            (row[0], Problem(*row[1:]))
+            for row in con.execute(
+                "select asal, tingkat, berkas, baris, kolom, nilai, pesan, kode_wilayah "
+                "from _masalah where asal <> $cek order by urutan",
+                {"cek": ORIGIN_CHECK},
+            ).fetchall()
+        ]
+        _write_problems(con, others, listed, table_of_file)
+    finally:
+        con.execute("use memory")
 
 
 # The area-scope rule (kesiapan/scope.py), under the names the store's callers know.

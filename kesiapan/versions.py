@@ -228,10 +228,13 @@ def link_tree(source: Path, target: Path, skip: set[Path] | None = None) -> None
 
 
 def fsync_tree(folder: Path) -> None:
-    """Every file and folder under `folder` (and itself) on disk."""
+    """Every file and folder under `folder` (and itself) on disk. A file with other links is
+    an earlier version's, synced when that version was written: only its new name (the
+    folder) is (issue 18: a national version links a thousand files, 0,8 s of fsyncs)."""
     for path in sorted(folder.rglob("*"), reverse=True):
         if path.is_file():
-            fsync_file(path)
+            if path.stat().st_nlink == 1:
+                fsync_file(path)
         elif path.is_dir():
             fsync_dir(path)
     fsync_dir(folder)

@@ -73,6 +73,8 @@ else:
                 key=f"impor_lembar_{f.name}",
             )
     st.subheader("Pratinjau")
+    if redone := import_ui.preview_redone():
+        st.warning(redone, icon=":material/sync_problem:")
     import_ui.draw_preview(preview, page.tampil, page)
     confirmed = import_ui.draw_removals(
         preview, page.tampil, lambda key: import_ui.changes_download(preview, page, key)
@@ -87,13 +89,14 @@ else:
             key="impor_buang",
         )
     reason = preview.refusal(drop, confirmed)
-    if st.button(
+    clicked = st.button(
         "Simpan sebagai versi baru",
         type="primary",
         disabled=bool(reason),
         key="impor_simpan",
         icon=":material/save:",
-    ):
+    )
+    if clicked and not redone:  # a preview made again is looked at before it is saved
         bar = st.progress(0.0, text="Menyimpan…")
         elsewhere = cross_area.attendance_elsewhere(preview.con)  # for the audit log
         try:
@@ -104,6 +107,9 @@ else:
                 lambda f, t: bar.progress(f, text=t),
                 confirm_removal=confirmed,
             )
+        except importer.StalePreview:
+            bar.empty()
+            import_ui.redo_preview()
         except (importer.ImportRefused, versions.VersionError) as exc:
             bar.empty()
             st.error(f"Tidak disimpan: {labels.polos(str(exc))}.", icon=":material/block:")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kesiapan import akses, importer, labels, versions
+from kesiapan import akses, import_ui, importer, labels, versions
 from tests.conftest import ROOT, SAMPLE, signed_in
 from tests.importer.conftest import CORPUS, ROSTER
 
@@ -190,3 +190,32 @@ def test_the_preview_says_what_was_read_in_words(monkeypatch, base: Path) -> Non
     texts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     texts += [str(v) for d in at.dataframe for v in d.value.to_numpy().ravel()]
     assert not [t for t in texts if "None" in t]
+
+
+def test_a_preview_another_import_made_stale_is_made_again_not_saved(
+    monkeypatch, base, write, prepared
+) -> None:
+    at = _page(monkeypatch, base)
+    at = _upload(at, "kpps_torjun.csv", ROSTER.encode(), CSV)
+    assert _metrics(at)["Baris diterima"] == "2"
+    # Another office saves the first of the two members while this preview is on screen.
+    other = prepared(base, write("kpps_kantor_lain.csv", "\n".join(ROSTER.splitlines()[:2])))
+    theirs = importer.commit(other, drop_errors=False, who="Kantor lain").version
+    at.button(key="impor_simpan").click().run()
+    assert not at.exception
+    # Not saved: the click was for a preview of the data before; the page says so in words
+    # and shows the preview made again on the new data.
+    assert versions.current(base) == theirs
+    assert not at.success
+    assert [w.value for w in at.warning] == [import_ui.STALE_MESSAGE]
+    assert "Belum disimpan: data yang dibaca pratinjau sebelumnya sudah diubah" in (
+        at.warning[0].value
+    )
+    assert _metrics(at)["Baris diterima"] == "2"
+    # Saved once looked at again: one member was already there, one is new.
+    at.button(key="impor_simpan").click().run()
+    assert not at.exception and not at.warning
+    assert versions.current(base) != theirs
+    assert len(at.success) == 1
+    latest = versions.history(base)[-1]
+    assert [(f["ditambah"], f["tetap"]) for f in latest["berkas"]] == [(1, 1)]

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from kesiapan import importer, partitions, sample, versions
+from kesiapan import importer, partitions, sample, store, versions
 from kesiapan.store import Dataset, query_names
 from tests.importer.conftest import ROOT
 
@@ -66,6 +66,20 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         f"nama || ' Baru' else nama end as nama) from {_read(source, 'kpps')} "
         "where kode_tps like '3501011%') "
         f"to '{made['kpps']}' (header)"
+    )
+    # The same roster with one member's NIK that of a member serving in 35.27 (a NIK active
+    # in two TPS: the warning falls on the 35.27 row, in a kabupaten the file does not touch).
+    made["kpps_lintas"] = root / "kpps_lintas.csv"
+    con.execute(
+        f"copy (select * replace (case when row_number() over () = 3 then (select min(nik) "
+        f"from {_read(source, 'kpps')} where kode_tps like '3527%' and tanggal_berhenti is null)"
+        f" else nik end as nik) from {_read(source, 'kpps')} where kode_tps like '3501011%') "
+        f"to '{made['kpps_lintas']}' (header)"
+    )
+    made["supervisi"] = root / "supervisi_ubah.csv"
+    con.execute(
+        f"copy (select * replace ('temuan baru' as temuan) from {_read(source, 'supervisi')} "
+        f"limit 1) to '{made['supervisi']}' (header)"
     )
     return made
 
@@ -297,3 +311,84 @@ def test_killed_at_random_points_the_dataset_is_before_or_after(
             _import(folder, path)  # the import that died, done again
         assert not [p for p in (folder / "versions").iterdir() if p.name.startswith(".baru-")]
     assert partitions.is_partitioned(folder / "versions" / str(versions.current(folder)))
+
+
+def _store_of(folder: Path) -> Path:
+    Dataset.open(folder)
+    (found,) = store.resolve_folder(folder).glob(f"{store.CACHE_PREFIX}*.duckdb")
+    return found
+
+
+def _whole_store(folder: Path, target: Path) -> Path:
+    """The store of the live version built whole: a copy of the version outside `versions/`."""
+    shutil.copytree(
+        store.resolve_folder(folder), target, ignore=shutil.ignore_patterns(".kesiapan-*")
+    )
+    Dataset.open(target)
+    (found,) = target.glob(f"{store.CACHE_PREFIX}*.duckdb")
+    assert store.build_info(found)[store.BUILD_INFO_HOW] == store.BUILT_WHOLE
+    return found
+
+
+def _assert_same_store(left: Path, right: Path) -> None:
+    """Every table of two stores holds the same rows (as multisets), but `_bangun`, which
+    names each store's own files and how it was built."""
+    con = duckdb.connect()
+    con.execute("attach $path as a (read_only)", {"path": str(left)})
+    con.execute("attach $path as b (read_only)", {"path": str(right)})
+    listed = "select table_name from duckdb_tables() where database_name = $db order by 1"
+    tables = [t for (t,) in con.execute(listed, {"db": "b"}).fetchall()]
+    assert [t for (t,) in con.execute(listed, {"db": "a"}).fetchall()] == tables
+    assert {"anggota", "tps_riwayat", "desa_riwayat", "_cek_blok", "_masalah"} <= set(tables)
+    for table in tables:
+        if table == "_bangun":
+            continue
+        for one, other in (("a", "b"), ("b", "a")):
+            (extra,) = con.execute(
+                f"select count(*) from (select * from {one}.{table} "
+                f"except all select * from {other}.{table})"
+            ).fetchone()
+            assert extra == 0, (table, one)
+
+
+def test_the_store_of_an_update_is_rebuilt_only_for_its_kabupaten(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = _dataset(files, tmp_path / "data", split=True)
+    first = _store_of(folder)
+    assert store.build_info(first)[store.BUILD_INFO_HOW] == store.BUILT_WHOLE
+    # One kabupaten's attendance: the first open after it is killed just before its store is
+    # named; nothing half-built is left, and the next open builds it again.
+    _import(folder, files["hadir_a"])
+    marker = tmp_path / "tahan-praolah"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kesiapan", "report", "--data", str(folder), "--format", "json"],
+        cwd=ROOT,
+        env={**os.environ, versions.PAUSE_ENV: f"praolah_sebagian:{marker}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    _wait_for(marker, process)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert not list(store.resolve_folder(folder).glob(f"{store.CACHE_PREFIX}*.duckdb"))
+    # That store, then the one after another kabupaten's roster: each is the one before with
+    # that kabupaten's rows rebuilt, and equals a whole build table by table.
+    for number, (path, how) in enumerate(
+        (
+            (None, "sebagian kpps=; bimtek_hadir=35.27"),
+            (files["kpps_lintas"], "sebagian kpps=35.01; bimtek_hadir="),
+        )
+    ):
+        if path is not None:
+            _import(folder, path)
+        built = _store_of(folder)
+        assert store.build_info(built)[store.BUILD_INFO_HOW] == how
+        _assert_same_store(built, _whole_store(folder, tmp_path / f"utuh{number}"))
+    # The roster of 35.01 made a NIK of 35.27 active twice: 35.27's findings were checked
+    # again, although its files did not change.
+    twice = [p for p in Dataset.open(folder).problems if "aktif di dua TPS" in p.pesan]
+    assert [p.berkas for p in twice] == ["kpps/kab=35.27/data_0.parquet"]
+    # A table not stored per kabupaten changed: built whole.
+    _import(folder, files["supervisi"])
+    assert store.build_info(_store_of(folder))[store.BUILD_INFO_HOW] == store.BUILT_WHOLE
