@@ -7,13 +7,12 @@ returning the row number, the value and the count of all offending rows; only th
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 import duckdb
 
-from kesiapan import schema
+from kesiapan import schema, sql
 from kesiapan.problems import ERROR, WARNING, Problem
 
 EXAMPLES_PER_CHECK = 50
@@ -44,14 +43,17 @@ class _Checker:
         table: str,
         column: str | None,
         message: str,
-        sql: str,
+        statement: str,
         params: dict[str, object] | None = None,
     ) -> None:
-        """`sql` selects (baris, nilai) of offending rows, ordered; we keep the first few."""
-        rows = self.con.execute(
-            f"select *, count(*) over () as _total from ({sql}) limit {EXAMPLES_PER_CHECK}",
-            params or {},
-        ).fetchall()
+        """`statement` (a constant written here, or composed by `sql.compose`) selects (baris,
+        nilai) of offending rows, ordered; we keep the first few."""
+        query = sql.compose(
+            "select *, count(*) over () as _total from ({s}) limit {n}",
+            s=sql.trusted(statement),
+            n=EXAMPLES_PER_CHECK,
+        )
+        rows = self.con.execute(query, params or {}).fetchall()
         for baris, nilai, _total in rows:
             self.problems.append(
                 Problem(
@@ -118,7 +120,7 @@ class _BlockChecker(_Checker):
         table: str,
         column: str | None,
         message: str,
-        sql: str,
+        statement: str,
         params: dict[str, object] | None = None,
     ) -> None:
         number = len(self.checks)
@@ -128,17 +130,21 @@ class _BlockChecker(_Checker):
         # The block size is the code's constant, written into the statement: a statement with
         # parameters of its own runs about twice as slowly here (the sample: 1,5 s to 0,75 s).
         if table in self.per_block:
-            block = f"f._b // {int(self.stride)}"
-            query = (
-                f"select {block}, f._b, cast(f._n as varchar), count(*) over (partition by "
-                f"{block}) from ({sql}) as f(_b, _n) qualify row_number() over (partition by "
-                f"{block} order by f._b) <= {EXAMPLES_PER_CHECK}"
+            query = sql.compose(
+                "select f._b // {stride}, f._b, cast(f._n as varchar), count(*) over (partition "
+                "by f._b // {stride}) from ({s}) as f(_b, _n) qualify row_number() over "
+                "(partition by f._b // {stride} order by f._b) <= {n}",
+                stride=int(self.stride),
+                s=sql.trusted(statement),
+                n=EXAMPLES_PER_CHECK,
             )
         else:
             # A table kept in one file is one block: the cheaper first rows and count.
-            query = (
-                f"select 0, f._b, cast(f._n as varchar), count(*) over () from ({sql}) "
-                f"as f(_b, _n) order by f._b limit {EXAMPLES_PER_CHECK}"
+            query = sql.compose(
+                "select 0, f._b, cast(f._n as varchar), count(*) over () from ({s}) "
+                "as f(_b, _n) order by f._b limit {n}",
+                s=sql.trusted(statement),
+                n=EXAMPLES_PER_CHECK,
             )
         found = self.con.execute(query, params or None).fetchall()
         self.rows += [(number, table, *row) for row in found]
@@ -158,15 +164,14 @@ def insert_rows(
 ) -> None:
     """A few thousand rows into a table of ours in one statement, each column a list
     parameter (DuckDB's executemany runs a statement per row; a pandas frame costs more)."""
-    for name in [table, *columns]:
-        if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-            raise ValueError(f"nama tidak sah: {name!r}")
     values = {f"k{i}": [row[i] for row in rows] for i in range(len(columns))}
-    con.execute(
-        f"insert into {table} ({', '.join(columns)}) select "
-        + ", ".join(f"unnest($k{i})" for i in range(len(columns))),
-        values,
+    statement = sql.compose(
+        "insert into {table} ({columns}) select {lists}",
+        table=sql.ident(table),
+        columns=sql.join(sql.ident(c) for c in columns),
+        lists=sql.join(sql.compose("unnest($k{i})", i=i) for i in range(len(columns))),
     )
+    con.execute(statement, values)
 
 
 BLOCKS_TABLE = (
@@ -260,27 +265,36 @@ def _value_checks(check: _Checker) -> None:
     from kesiapan.store import typed_expression
 
     for table in schema.TABLES.values():
-        raw = f"_raw_{table.name}"
+        raw = sql.ident(f"_raw_{table.name}")
         for column in table.columns:
             c = column.name
-            blank = f"nullif(trim({c}), '')"
+            parts = {"c": sql.ident(c), "raw": raw}
             if column.value_required:
                 check.add(
                     ERROR,
                     table.name,
                     c,
                     "wajib diisi",
-                    f"select _baris, {c} from {raw} where {blank} is null order by _baris",
+                    sql.compose(
+                        "select _baris, {c} from {raw} where nullif(trim({c}), '') is null "
+                        "order by _baris",
+                        **parts,
+                    ),
                 )
-            typed = typed_expression(column, c)
+            # The typed expression is store's own, built from the contract's column.
+            typed = sql.trusted(typed_expression(column, c))
             if column.kind in _KIND_MESSAGES:
                 check.add(
                     ERROR,
                     table.name,
                     c,
                     _KIND_MESSAGES[column.kind],
-                    f"select _baris, {c} from {raw} "
-                    f"where {blank} is not null and {typed} is null order by _baris",
+                    sql.compose(
+                        "select _baris, {c} from {raw} where nullif(trim({c}), '') is not null "
+                        "and {typed} is null order by _baris",
+                        typed=typed,
+                        **parts,
+                    ),
                 )
             if column.kind == schema.NIK:
                 check.add(
@@ -288,15 +302,18 @@ def _value_checks(check: _Checker) -> None:
                     table.name,
                     c,
                     "NIK harus 16 digit angka",
-                    f"select _baris, {c} from {raw} "
-                    f"where {typed} is not null and not regexp_full_match({typed}, '[0-9]{{16}}') "
-                    "order by _baris",
+                    sql.compose(
+                        "select _baris, {c} from {raw} where {typed} is not null "
+                        "and not regexp_full_match({typed}, '[0-9]{{16}}') order by _baris",
+                        typed=typed,
+                        **parts,
+                    ),
                 )
             bounds = []
             if column.minimum is not None:
-                bounds.append(f"{typed} < {column.minimum}")
+                bounds.append(sql.compose("{t} < {v}", t=typed, v=sql.literal(column.minimum)))
             if column.maximum is not None:
-                bounds.append(f"{typed} > {column.maximum}")
+                bounds.append(sql.compose("{t} > {v}", t=typed, v=sql.literal(column.maximum)))
             if bounds:
                 limits = _limit_text(column)
                 check.add(
@@ -304,7 +321,11 @@ def _value_checks(check: _Checker) -> None:
                     table.name,
                     c,
                     f"di luar batas ({limits})",
-                    f"select _baris, {c} from {raw} where {' or '.join(bounds)} order by _baris",
+                    sql.compose(
+                        "select _baris, {c} from {raw} where {bounds} order by _baris",
+                        bounds=sql.join(bounds, " or "),
+                        **parts,
+                    ),
                 )
 
 
@@ -321,7 +342,7 @@ def _limit_text(column: schema.Column) -> str:
 
 # Two rows serve at the same time when their periods [tanggal_sk, tanggal_berhenti) overlap
 # (blank: from the start, still serving); `a` and `b` are kpps rows.
-_OVERLAP = (
+_OVERLAP = sql.trusted(
     "coalesce(a.tanggal_sk, date '0001-01-01') < coalesce(b.tanggal_berhenti, "
     "date '9999-12-31') and coalesce(b.tanggal_sk, date '0001-01-01') < "
     "coalesce(a.tanggal_berhenti, date '9999-12-31')"
@@ -336,9 +357,12 @@ def _key_checks(check: _Checker) -> None:
         "nik",
         "NIK yang sama tercatat dua kali sebagai KPPS aktif di TPS yang sama (baris ganda); "
         "hapus salah satunya",
-        "select distinct b._baris, b.nik from kpps as a inner join kpps as b "
-        f"on a.nik = b.nik and a._baris < b._baris and a.kode_tps = b.kode_tps and {_OVERLAP} "
-        "where regexp_full_match(b.nik, '[0-9]{16}') order by b._baris",
+        sql.compose(
+            "select distinct b._baris, b.nik from kpps as a inner join kpps as b "
+            "on a.nik = b.nik and a._baris < b._baris and a.kode_tps = b.kode_tps and {overlap} "
+            "where regexp_full_match(b.nik, '[0-9]{{16}}') order by b._baris",
+            overlap=_OVERLAP,
+        ),
     )
     for table in schema.TABLES.values():
         if table.key is None:
@@ -349,9 +373,13 @@ def _key_checks(check: _Checker) -> None:
             table.name,
             key,
             f"{key} ganda: sudah dipakai di baris sebelumnya",
-            f"select _baris, {key} from (select _baris, {key}, "
-            f"row_number() over (partition by {key} order by _baris) as n "
-            f"from {table.name} where {key} is not null) where n > 1 order by _baris",
+            sql.compose(
+                "select _baris, {key} from (select _baris, {key}, "
+                "row_number() over (partition by {key} order by _baris) as n "
+                "from {table} where {key} is not null) where n > 1 order by _baris",
+                key=sql.ident(key),
+                table=sql.ident(table.name),
+            ),
         )
     check.add(
         ERROR,
@@ -392,9 +420,15 @@ def _reference_checks(check: _Checker) -> None:
             table,
             column,
             f"kode tidak dikenal: tidak ada {what}",
-            f"select t._baris, t.{column} from {table} as t "
-            f"where t.{column} is not null and not exists (select 1 from {target} as r "
-            f"where r.{target_column} = t.{column}) order by t._baris",
+            sql.compose(
+                "select t._baris, t.{column} from {table} as t "
+                "where t.{column} is not null and not exists (select 1 from {target} as r "
+                "where r.{target_column} = t.{column}) order by t._baris",
+                column=sql.ident(column),
+                table=sql.ident(table),
+                target=sql.ident(target),
+                target_column=sql.ident(target_column),
+            ),
         )
     check.add(
         ERROR,
@@ -409,7 +443,13 @@ def _reference_checks(check: _Checker) -> None:
 
 # A TPS-level warning points at the TPS's first member row; in an import, at the first uploaded
 # one (the current data's rows are numbered below zero), so that the file's row is named.
-_FIRST_ROW = "coalesce(min({t}_baris) filter (where {t}_baris >= 0), min({t}_baris))"
+def _first_row(alias: str = "") -> sql.Fragment:
+    """The first uploaded `_baris` of a TPS group (of the rows aliased `alias`, if any)."""
+    baris = sql.ident(alias, "_baris") if alias else sql.ident("_baris")
+    return sql.compose(
+        "coalesce(min({b}) filter (where {b} >= 0), min({b}))",
+        b=baris,
+    )
 
 
 def _warnings(check: _Checker, as_of: date, voting_day: date) -> None:
@@ -418,19 +458,25 @@ def _warnings(check: _Checker, as_of: date, voting_day: date) -> None:
         "kpps",
         "nik",
         "NIK yang sama aktif di dua TPS pada waktu yang sama",
-        "select b._baris, b.nik from kpps as a inner join kpps as b "
-        f"on a.nik = b.nik and a._baris < b._baris and a.kode_tps <> b.kode_tps and {_OVERLAP} "
-        "order by b._baris",
+        sql.compose(
+            "select b._baris, b.nik from kpps as a inner join kpps as b "
+            "on a.nik = b.nik and a._baris < b._baris and a.kode_tps <> b.kode_tps and {overlap} "
+            "order by b._baris",
+            overlap=_OVERLAP,
+        ),
     )
     check.add(
         WARNING,
         "kpps",
         "kode_tps",
         "TPS ini punya lebih banyak KPPS aktif daripada kebutuhan kursinya (per tanggal data)",
-        f"select {_FIRST_ROW.format(t='k.')}, k.kode_tps from kpps_aktif($as_of) as k "
-        "inner join tps as t on t.kode_tps = k.kode_tps "
-        "group by k.kode_tps, t.kebutuhan_kpps having count(*) > t.kebutuhan_kpps "
-        "order by k.kode_tps",
+        sql.compose(
+            "select {first}, k.kode_tps from kpps_aktif($as_of) as k "
+            "inner join tps as t on t.kode_tps = k.kode_tps "
+            "group by k.kode_tps, t.kebutuhan_kpps having count(*) > t.kebutuhan_kpps "
+            "order by k.kode_tps",
+            first=_first_row("k"),
+        ),
         {"as_of": as_of},
     )
     check.add(
@@ -438,8 +484,11 @@ def _warnings(check: _Checker, as_of: date, voting_day: date) -> None:
         "kpps",
         "jabatan",
         "TPS ini punya dua ketua aktif (per tanggal data)",
-        f"select {_FIRST_ROW.format(t='')}, kode_tps from kpps_aktif($as_of) "
-        "where jabatan = 'ketua' group by kode_tps having count(*) > 1 order by kode_tps",
+        sql.compose(
+            "select {first}, kode_tps from kpps_aktif($as_of) "
+            "where jabatan = 'ketua' group by kode_tps having count(*) > 1 order by kode_tps",
+            first=_first_row(),
+        ),
         {"as_of": as_of},
     )
     check.add(

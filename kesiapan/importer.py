@@ -1763,16 +1763,20 @@ def _partitions_naming(
     position = schema.match_headers(table, headers).get("nik")
     if position is None:
         return codes
-    column = 'cast(t."' + headers[position].replace('"', '""') + '" as varchar)'
+    column = sql.compose("cast(t.{h} as varchar)", h=sql.quoted_name(headers[position]))
     # A NIK written as 16 digits is its own typed value: the typing's regexp_replace runs only
     # on the others (a quarter of the CPU over a national roster).
-    nik = (
-        f"case when regexp_full_match({column}, '[0-9]{{16}}') then {column} "
-        f"else {store.typed_expression(table.column('nik'), column)} end"
+    nik = sql.compose(
+        "case when regexp_full_match({c}, '[0-9]{{16}}') then {c} else {typed} end",
+        c=column,
+        typed=sql.trusted(store.typed_expression(table.column("nik"), column)),
     )
     found = con.execute(
-        "select distinct t.filename from read_parquet($files, filename = true, "  # noqa: S608
-        f"hive_partitioning = false) as t where {nik} in (select nik from _nik_unggah)",
+        sql.compose(
+            "select distinct t.filename from read_parquet($files, filename = true, "
+            "hive_partitioning = false) as t where {nik} in (select nik from _nik_unggah)",
+            nik=nik,
+        ),
         {"files": [str(files[c]) for c in codes]},
     ).fetchall()
     named = {f for (f,) in found}

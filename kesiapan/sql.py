@@ -47,6 +47,14 @@ def ident(*parts: str) -> Fragment:
     return Fragment(".".join(f'"{p}"' for p in parts))
 
 
+def quoted_name(text: str) -> Fragment:
+    """A column name as a file wrote it (spaces, punctuation, any letters) as a quoted SQL
+    name: double quotes doubled, the identifier's one escaper. `ident` for names of ours."""
+    if not isinstance(text, str) or "\x00" in text:
+        raise ValueError(f"nama kolom SQL tidak sah: {text!r}")
+    return Fragment('"' + text.replace('"', '""') + '"')
+
+
 def literal(value: object) -> Fragment:
     """A value as SQL text, for the few places a parameter cannot go: text (a path too) in
     single quotes with quotes doubled (the one escaper), whole and finite numbers, dates,

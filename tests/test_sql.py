@@ -21,6 +21,7 @@ COMPOSED = {
     "kesiapan/import_columns.py": 0,
     "kesiapan/upload_reader.py": 0,
     "kesiapan/scope.py": 0,
+    "kesiapan/checks.py": 0,
     "kesiapan/sql.py": 0,
 }
 
@@ -31,6 +32,17 @@ def test_names_are_quoted_and_only_plain_names_pass() -> None:
     for bad in ("a b", 'x"; drop table kpps; --', "", "1abc", "nik-2"):
         with pytest.raises(ValueError, match="nama SQL"):
             sql.ident(bad)
+
+
+def test_a_file_header_is_quoted_as_a_name() -> None:
+    assert sql.quoted_name("NO. HP") == '"NO. HP"'
+    assert sql.quoted_name('nik"; drop table kpps; --') == '"nik""; drop table kpps; --"'
+    with pytest.raises(ValueError, match="nama kolom SQL"):
+        sql.quoted_name("a\x00b")
+    con = duckdb.connect()
+    header = 'NIK "KTP"'
+    con.execute(sql.compose("create table t ({h} varchar)", h=sql.quoted_name(header)))
+    assert [d[0] for d in con.execute("select * from t").description] == [header]
 
 
 def test_literals_have_one_escaper() -> None:
