@@ -34,6 +34,7 @@ from pathlib import Path
 
 import duckdb
 
+from kesiapan import sql
 from kesiapan.paths import ROOT
 
 KECAMATAN = "35.27.02"  # Torjun, Sampang: a real kecamatan present at every scale
@@ -42,8 +43,12 @@ _WALL = re.compile(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)
 _RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 
 
-def _csv(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> None:
-    con.execute(f"copy ({sql}) to '{path}' (header, delimiter ',')")
+def _csv(con: duckdb.DuckDBPyConnection, query: sql.Fragment, path: Path) -> None:
+    con.execute(
+        sql.compose(
+            "copy ({query}) to {path} (header, delimiter ',')", query=query, path=sql.literal(path)
+        )
+    )
 
 
 def write_updates(source: Path, out: Path) -> dict[str, list[Path]]:
@@ -53,37 +58,56 @@ def write_updates(source: Path, out: Path) -> dict[str, list[Path]]:
     hadir = str(source / "bimtek_hadir.csv")
     sesi = str(source / "bimtek_sesi.csv")
     kpps = str(source / "kpps.csv")
-    read = "read_csv('{}', all_varchar = true, header = true)"
     con.execute(
-        f"create table h as select h.*, row_number() over () as n from {read.format(hadir)} as h "  # noqa: S608
-        f"where kode_sesi in (select kode_sesi from {read.format(sesi)} "
-        f"where kode_kecamatan = '{KECAMATAN}')"
+        "create table s as select * from read_csv($path, all_varchar = true, header = true) "
+        "where kode_kecamatan = $kecamatan",
+        {"path": sesi, "kecamatan": KECAMATAN},
+    )
+    con.execute(
+        "create table h as select h.*, row_number() over () as n "
+        "from read_csv($path, all_varchar = true, header = true) as h "
+        "where kode_sesi in (select kode_sesi from s)",
+        {"path": hadir},
     )
     desa = con.execute(
-        f"select min(kode_tps) from {read.format(kpps)} "  # noqa: S608
-        f"where kode_tps like '{KECAMATAN.replace('.', '')}%'"
+        "select min(kode_tps) from read_csv($path, all_varchar = true, header = true) "
+        "where starts_with(kode_tps, $prefix)",
+        {"path": kpps, "prefix": KECAMATAN.replace(".", "")},
     ).fetchone()[0][:10]
     con.execute(
-        f"create table k as select *, row_number() over () as n from {read.format(kpps)} "  # noqa: S608
-        f"where kode_tps like '{desa}%'"
+        "create table k as select *, row_number() over () as n "
+        "from read_csv($path, all_varchar = true, header = true) "
+        "where starts_with(kode_tps, $prefix)",
+        {"path": kpps, "prefix": desa},
     )
     files: dict[str, list[Path]] = {"hadir": [], "kpps": []}
     for variant in (0, 1):
         path = out / f"hadir_{KECAMATAN}_{variant}.csv"
         # Variant 0 flips the first marks, variant 1 restores them: each import changes 10.
-        flip = (
-            f"case when n <= {FLIPPED_MARKS} and {variant} = 0 then "
-            "(case when lower(hadir) = 'ya' then 'tidak' else 'ya' end) else hadir end"
+        flip = sql.compose(
+            "case when n <= {flipped} and {variant} = 0 then "
+            "(case when lower(hadir) = 'ya' then 'tidak' else 'ya' end) else hadir end",
+            flipped=FLIPPED_MARKS,
+            variant=variant,
         )
-        _csv(con, f"select * exclude (n, hadir), {flip} as hadir from h order by n", path)  # noqa: S608
-        files["hadir"].append(path)
-        path = out / f"kpps_{desa}_{variant}.csv"
-        phone = f"case when n <= 3 then '0812000000{variant}' || n else no_hp end"
-        name = f"case when n = 4 then nama || ' {'AB'[variant]}' else nama end"
         _csv(
             con,
-            f"select * exclude (n, no_hp, nama), {phone} as no_hp, {name} as nama "  # noqa: S608
-            "from k order by n",
+            sql.compose(
+                "select * exclude (n, hadir), {flip} as hadir from h order by n", flip=flip
+            ),
+            path,
+        )
+        files["hadir"].append(path)
+        path = out / f"kpps_{desa}_{variant}.csv"
+        _csv(
+            con,
+            sql.compose(
+                "select * exclude (n, no_hp, nama), case when n <= 3 then {phone} || n "
+                "else no_hp end as no_hp, case when n = 4 then nama || {suffix} else nama end "
+                "as nama from k order by n",
+                phone=sql.literal(f"0812000000{variant}"),
+                suffix=sql.literal(" " + "AB"[variant]),
+            ),
             path,
         )
         files["kpps"].append(path)

@@ -1699,7 +1699,7 @@ def _touched(
     niks = []
     for name in by_table:
         nik = store.typed_expression(schema.TABLES[name].column("nik"), "u.nik")
-        rows_kabupaten = sql.trusted(partitions.row_kabupaten(name, f"_unggah_{name}"))
+        rows_kabupaten = partitions.row_kabupaten(name, f"_unggah_{name}")
         kabupaten = sql.compose("select distinct _kab from ({rows})", rows=rows_kabupaten)
         found[name] = sorted(code for (code,) in con.execute(kabupaten).fetchall())
         niks.append(
@@ -2665,7 +2665,7 @@ def _write_partitions(
         "(format parquet, partition_by (_kab), overwrite_or_ignore)",
         keep=keep,
         columns=sql.join(sql.ident(c.name) for c in table.columns),
-        kab_of=sql.trusted(partitions.row_kabupaten(name, source)),
+        kab_of=partitions.row_kabupaten(name, source),
         order=sql.ident("_letak" if source.startswith("_calon") else "_baris"),
         path=sql.literal(target),
     )

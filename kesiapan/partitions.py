@@ -24,7 +24,7 @@ import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from kesiapan import private, schema, store
+from kesiapan import private, schema, sql, store
 from kesiapan.store import PART_NAME, PARTITION_FILE, PARTITION_KEY, PARTITIONED, UNKNOWN_PART
 
 MIN_ROSTER_ROWS = 100_000
@@ -55,22 +55,30 @@ def kecamatan_kabupaten(column: str) -> str:
     return _KECAMATAN_KAB.format(c=column)
 
 
-def row_kabupaten(table: str, source: str) -> str:
+def row_kabupaten(table: str, source: str) -> sql.Fragment:
     """SQL selecting every column of `source` (rows of `table`, typed or as text) plus `_kab`,
     the partition the row belongs to. Attendance looks its session up in the typed
     `bimtek_sesi` of the same connection."""
+    # The typed expressions are store's own, built from the contract's columns.
     if table == "kpps":
         code = store.typed_expression(schema.TABLES["kpps"].column("kode_tps"), "r.kode_tps")
-        return f"select r.*, {tps_kabupaten(code)} as _kab from {source} as r"  # noqa: S608
+        return sql.compose(
+            "select r.*, {kab} as _kab from {source} as r",
+            kab=sql.trusted(tps_kabupaten(code)),
+            source=sql.ident(source),
+        )
     if table == "bimtek_hadir":
         code = store.typed_expression(
             schema.TABLES["bimtek_hadir"].column("kode_sesi"), "r.kode_sesi"
         )
-        return (
-            f"select r.*, coalesce(s._kab, '{UNKNOWN_PART}') as _kab from {source} as r "  # noqa: S608
-            "left join (select kode_sesi, min("
-            f"{kecamatan_kabupaten('kode_kecamatan')}) as _kab from bimtek_sesi "
-            f"where kode_sesi is not null group by kode_sesi) as s on s.kode_sesi = {code}"
+        return sql.compose(
+            "select r.*, coalesce(s._kab, {unknown}) as _kab from {source} as r "
+            "left join (select kode_sesi, min({kab}) as _kab from bimtek_sesi "
+            "where kode_sesi is not null group by kode_sesi) as s on s.kode_sesi = {code}",
+            unknown=sql.literal(UNKNOWN_PART),
+            source=sql.ident(source),
+            kab=sql.trusted(kecamatan_kabupaten("kode_kecamatan")),
+            code=sql.trusted(code),
         )
     raise ValueError(f"tabel {table} tidak disimpan per kabupaten")
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kesiapan import checks, paths, private, schema, xlsx_budget
+from kesiapan import checks, paths, private, schema, sql, xlsx_budget
 from kesiapan import scope as area_scope
 from kesiapan.attendance import overlay
 from kesiapan.problems import ERROR, WARNING, DatasetError, Problem
@@ -365,9 +365,9 @@ class Dataset:
         """Run `queries/<name>.sql` with the as-of date and area filters (None = no filter);
         `batas` caps the rows of the name lists that take it. The area scope `self.cakupan`
         applies below the filters: a filter outside it finds nothing."""
-        sql = query_text(name)
+        text = query_text(name)
         scope = validate_scope(self.cakupan)  # again: the attribute may have been set directly
-        used = set(_PARAM_RE.findall(_SQL_COMMENT.sub("", sql)))
+        used = set(_PARAM_RE.findall(_SQL_COMMENT.sub("", text)))
         if scope is not None and "cakupan" not in used and name not in UNSCOPED_QUERIES:
             # Fail closed: a query file that ignores the scope must not run in a scoped view.
             raise RuntimeError(f"query {name} tidak menerapkan cakupan wilayah ($cakupan)")
@@ -383,7 +383,7 @@ class Dataset:
         self.journal_stamp()
         cursor = self._con.cursor()
         try:
-            return cursor.execute(sql, params).df()
+            return cursor.execute(text, params).df()
         finally:
             cursor.close()
 
@@ -398,8 +398,8 @@ class Dataset:
         (issue 16). It returns area codes and the kecamatan's name only, no personal field."""
         cursor = self._con.cursor()
         try:
-            sql = (QUERIES_DIR / "jurnal" / "nik_wilayah.sql").read_text(encoding="utf-8")
-            return cursor.execute(sql, {"nik": [str(n) for n in niks]}).df()
+            text = (QUERIES_DIR / "jurnal" / "nik_wilayah.sql").read_text(encoding="utf-8")
+            return cursor.execute(text, {"nik": [str(n) for n in niks]}).df()
         finally:
             cursor.close()
 
@@ -473,7 +473,8 @@ def _load(con: duckdb.DuckDBPyConnection, folder: Path, config: DatasetConfig) -
                 problems.extend(_header_problems(table, path.name, headers))
         _create_raw(con, table, headers)
         _create_typed(con, table)
-        rows = con.execute(f"select count(*) from {name}").fetchall()[0][0]
+        rows = con.execute(sql.compose("select count(*) from {t}", t=sql.ident(name)))
+        rows = rows.fetchall()[0][0]
         sources.append((name, path.name if path else None, rows))
     _create_macros(con, precomputed=False)
     as_of, voting_day = _check_dates(con, config)
@@ -828,7 +829,6 @@ _KNOWN_STEPS = (
     "70_kpps_paw",
     "80_tanggal_desa",
 )
-_IDENT = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 class _NeedFull(Exception):
@@ -840,18 +840,6 @@ class _Base:
     path: Path
     touched: dict[str, list[str]]  # kabupaten codes (or `lain`) per partitioned table
     info: dict[str, str]
-
-
-def _ident(name: str) -> str:
-    """A table or view name of ours, checked, for SQL composed here."""
-    if not _IDENT.fullmatch(name):
-        raise ValueError(f"nama tidak sah: {name!r}")
-    return name
-
-
-def _quoted(text: str) -> str:
-    """A path of ours as an SQL string literal (ATTACH takes no parameter)."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _identity(path: Path) -> str:
@@ -954,7 +942,7 @@ def _build_from_base(folder: Path, cache: Path, config: DatasetConfig, base: _Ba
         spill = tempfile.mkdtemp(prefix="kesiapan-spill-")
         try:
             _build_settings(con, spill)
-            con.execute(f"attach {_quoted(str(partial))} as s")
+            con.execute(sql.compose("attach {path} as s", path=sql.literal(partial)))
             how = _update_store(con, folder, config, base)
             con.execute("checkpoint s")
             con.execute("detach s")
@@ -971,20 +959,26 @@ def _build_from_base(folder: Path, cache: Path, config: DatasetConfig, base: _Ba
         shutil.rmtree(building, ignore_errors=True)
 
 
-def _blocks_sql(table: str) -> str:
+def _blocks_sql(table: str) -> sql.Fragment:
     """SQL: whether a row (its `_baris`) lies in one of the blocks listed in `table`."""
-    return f"_baris // {PART_STRIDE} in (select blok from {_ident(table)})"
+    return sql.compose(
+        "_baris // {stride} in (select blok from {t})", stride=PART_STRIDE, t=sql.ident(table)
+    )
 
 
-def _ranges_sql(blocks: list[int]) -> str:
+def _ranges_sql(blocks: list[int]) -> sql.Fragment:
     """SQL: whether a row lies in one of these blocks, as ranges of `_baris` that DuckDB can
     answer from its row groups' min/max instead of reading every row. The numbers are made
     here from partition codes already checked (`PART_NAME`), so they are written as numbers."""
     parts = [
-        f"_baris between {int(b) * PART_STRIDE} and {(int(b) + 1) * PART_STRIDE - 1}"
+        sql.compose(
+            "_baris between {lo} and {hi}",
+            lo=int(b) * PART_STRIDE,
+            hi=(int(b) + 1) * PART_STRIDE - 1,
+        )
         for b in blocks
     ]
-    return f"({' or '.join(parts)})" if parts else "false"
+    return sql.compose("({p})", p=sql.join(parts, " or ")) if parts else sql.literal(False)
 
 
 @dataclass(frozen=True)
@@ -994,10 +988,11 @@ class _From:
     table: str
 
 
-_NIK = "nik in (select nik from _nik)"
-_TPS = "kode_tps in (select kode_tps from _tps)"
-_DESA = "kode_desa in (select kode_desa from _desa)"
-_SESI = (
+# Conditions written here, over the build's own scratch tables.
+_NIK = sql.trusted("nik in (select nik from _nik)")
+_TPS = sql.trusted("kode_tps in (select kode_tps from _tps)")
+_DESA = sql.trusted("kode_desa in (select kode_desa from _desa)")
+_SESI = sql.trusted(
     "(kode_sesi in (select kode_sesi from _sesi) "
     "or (kode_sesi is null and exists (select 1 from _sesi where kode_sesi is null)))"
 )
@@ -1023,7 +1018,7 @@ _STEPS: tuple[tuple[str, str, str, tuple[str, ...], dict[str, str | _From | None
         # The TPS of those rows only: the build joins them, and keeps only rows that match.
         {
             "kpps": _From("_kpps_nik"),
-            "tps": "kode_tps in (select kode_tps from _kpps_nik)",
+            "tps": sql.trusted("kode_tps in (select kode_tps from _kpps_nik)"),
             "nik_bimtek": _NIK,
         },
     ),
@@ -1047,23 +1042,41 @@ def _views(con: duckdb.DuckDBPyConnection, views: dict[str, str | _From | None])
     few thousand rows, read many times), a whole one as a view."""
     for name, source in views.items():
         if isinstance(source, _From):
-            con.execute(f"create view {_ident(name)} as select * from {_ident(source.table)}")
+            con.execute(
+                sql.compose(
+                    "create view {v} as select * from {t}",
+                    v=sql.ident(name),
+                    t=sql.ident(source.table),
+                )
+            )
         elif source:
             con.execute(
-                f"create table {_ident(name)} as select * from s.{_ident(name)} where {source}"
+                sql.compose(
+                    "create table {v} as select * from {t} where {where}",
+                    v=sql.ident(name),
+                    t=sql.ident("s", name),
+                    where=sql.trusted(source),  # a condition written in this module
+                )
             )
         else:
-            con.execute(f"create view {_ident(name)} as select * from s.{_ident(name)}")
+            con.execute(
+                sql.compose(
+                    "create view {v} as select * from {t}",
+                    v=sql.ident(name),
+                    t=sql.ident("s", name),
+                )
+            )
 
 
 def _drop_views(con: duckdb.DuckDBPyConnection, views: dict[str, str | _From | None]) -> None:
     for name, source in views.items():
-        kind = "table" if isinstance(source, str) and source else "view"
-        con.execute(f"drop {kind} {_ident(name)}")
+        template = "drop table {v}" if isinstance(source, str) and source else "drop view {v}"
+        con.execute(sql.compose(template, v=sql.ident(name)))
 
 
 def _empty(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return con.execute(f"select count(*) from {_ident(table)}").fetchone()[0] == 0
+    query = sql.compose("select count(*) from {t}", t=sql.ident(table))
+    return con.execute(query).fetchone()[0] == 0
 
 
 def _update_store(
@@ -1085,23 +1098,45 @@ def _update_store(
     blocks = {t: [part_number(c) for c in touched[t]] for t in PARTITIONED}
     for table in PARTITIONED:
         con.execute(
-            f"create table _blok_{short[table]} as select unnest($b::bigint[]) as blok",
+            sql.compose(
+                "create table {t} as select unnest($b::bigint[]) as blok",
+                t=sql.ident(f"_blok_{short[table]}"),
+            ),
             {"b": blocks[table]},
         )
     con.execute(
-        f"create table _lama_kpps as select nik from s.kpps where {_ranges_sql(blocks['kpps'])}"
+        sql.compose(
+            "create table _lama_kpps as select nik from s.kpps where {r}",
+            r=_ranges_sql(blocks["kpps"]),
+        )
     )
     con.execute(
-        "create table _lama_hadir as select nik, kode_sesi from s.bimtek_hadir "
-        f"where {_ranges_sql(blocks['bimtek_hadir'])}"
+        sql.compose(
+            "create table _lama_hadir as select nik, kode_sesi from s.bimtek_hadir where {r}",
+            r=_ranges_sql(blocks["bimtek_hadir"]),
+        )
     )
     # The touched kabupaten's rows as the files now hold them, typed like a whole build.
     for table in PARTITIONED:
         headers, _ = _load_source(con, folder / table, schema.TABLES[table], touched[table])
         _create_raw(con, schema.TABLES[table], headers)
-        con.execute(f"create table _baru_{short[table]} as {typed_select(schema.TABLES[table])}")
-        con.execute(f"delete from s.{table} where {_ranges_sql(blocks[table])}")
-        con.execute(f"insert into s.{table} by name select * from _baru_{short[table]}")
+        new = sql.ident(f"_baru_{short[table]}")
+        stored = sql.ident("s", table)
+        con.execute(
+            sql.compose(
+                "create table {new} as {select}",
+                new=new,
+                select=typed_select(schema.TABLES[table]),
+            )
+        )
+        con.execute(
+            sql.compose(
+                "delete from {stored} where {r}", stored=stored, r=_ranges_sql(blocks[table])
+            )
+        )
+        con.execute(
+            sql.compose("insert into {stored} by name select * from {new}", stored=stored, new=new)
+        )
     _drop_sources(con)
     _views(con, {"kpps": None, "bimtek_sesi": None, "supervisi": None})
     dates = _check_dates(con, config)
@@ -1123,13 +1158,15 @@ def _update_store(
         "create table _sesi as select distinct kode_sesi from (select kode_sesi from "
         "_lama_hadir union all select kode_sesi from _baru_hadir)"
     )
-    roster = f"({_ranges_sql(blocks['kpps'])} or {_NIK})"
+    roster = sql.compose("({r} or {nik})", r=_ranges_sql(blocks["kpps"]), nik=_NIK)
     # Read once, used by several steps and the checks: the roster rows of the touched
     # kabupaten or of a changed NIK, and the attendance of a changed NIK.
-    con.execute(f"create table _kpps_nik as select * from s.kpps where {roster}")
-    con.execute(f"create table _hadir_nik as select * from s.bimtek_hadir where {_NIK}")
-    for step, target, rows, needed, inputs in _STEPS:
-        rows = rows.format(roster=roster)
+    con.execute(sql.compose("create table _kpps_nik as select * from s.kpps where {r}", r=roster))
+    con.execute(
+        sql.compose("create table _hadir_nik as select * from s.bimtek_hadir where {n}", n=_NIK)
+    )
+    for step, target, rows_template, needed, inputs in _STEPS:
+        rows = roster if rows_template == _ROSTER else sql.trusted(rows_template)
         if all(_empty(con, t) for t in needed):
             if target == "anggota":
                 con.execute("create table _tps (kode_tps varchar)")
@@ -1137,19 +1174,34 @@ def _update_store(
             continue
         _views(con, inputs)
         con.execute((BUILD_DIR / f"{step}.sql").read_text(encoding="utf-8"))
+        returned = sql.ident("kode_tps") if target == "anggota" else sql.literal(None)
         gone = con.execute(
-            f"delete from s.{_ident(target)} where {rows} returning "
-            f"{'kode_tps' if target == 'anggota' else 'null'}"
+            sql.compose(
+                "delete from {stored} where {rows} returning {returned}",
+                stored=sql.ident("s", target),
+                rows=rows,
+                returned=returned,
+            )
         ).fetchall()
-        con.execute(f"insert into s.{_ident(target)} by name select * from {_ident(target)}")
+        con.execute(
+            sql.compose(
+                "insert into {stored} by name select * from {new}",
+                stored=sql.ident("s", target),
+                new=sql.ident(target),
+            )
+        )
         if target == "anggota":
             con.execute(
                 "create table _tps as select distinct kode_tps from (select kode_tps from "
                 "anggota union all select unnest($gone::varchar[]))",
                 {"gone": sorted({t for (t,) in gone if t is not None})},
             )
-            con.execute(f"create table _desa as select distinct kode_desa from s.tps where {_TPS}")
-        con.execute(f"drop table {_ident(target)}")
+            con.execute(
+                sql.compose(
+                    "create table _desa as select distinct kode_desa from s.tps where {t}", t=_TPS
+                )
+            )
+        con.execute(sql.compose("drop table {t}", t=sql.ident(target)))
         _drop_views(con, inputs)
     _update_checks(con, folder, dates, blocks)
     con.execute(
@@ -1182,27 +1234,42 @@ def _update_checks(
     stride = PART_STRIDE
     # Every roster row of a NIK of a changed roster row is in _kpps_nik, every attendance
     # row of one in _hadir_nik.
-    con.execute(
-        "create table _cek_kpps as select blok from _blok_kpps union select distinct "
-        f"_baris // {stride} from _kpps_nik where nik in (select nik from _nik_kpps)"
-    )
-    con.execute(
-        "create table _cek_hadir as select blok from _blok_hadir union select distinct "
-        f"_baris // {stride} from _hadir_nik where nik in (select nik from _nik_kpps)"
-    )
+    for listing, listed, rows in (
+        ("_cek_kpps", "_blok_kpps", "_kpps_nik"),
+        ("_cek_hadir", "_blok_hadir", "_hadir_nik"),
+    ):
+        con.execute(
+            sql.compose(
+                "create table {listing} as select blok from {listed} union select distinct "
+                "_baris // {stride} from {rows} where nik in (select nik from _nik_kpps)",
+                listing=sql.ident(listing),
+                listed=sql.ident(listed),
+                stride=stride,
+                rows=sql.ident(rows),
+            )
+        )
     listed_blocks = {
-        name: [b for (b,) in con.execute(f"select blok from {name} order by 1").fetchall()]
+        name: [
+            b
+            for (b,) in con.execute(
+                sql.compose("select blok from {t} order by 1", t=sql.ident(name))
+            ).fetchall()
+        ]
         for name in ("_cek_kpps", "_cek_hadir")
     }
     # The rows checked (whole kabupaten: a range of `_baris` each), and every roster row of a
     # NIK they hold: from _kpps_nik for a NIK in _nik, from the store for the others.
     con.execute(
-        f"create table _periksa_kpps as select * from s.kpps "
-        f"where {_ranges_sql(listed_blocks['_cek_kpps'])}"
+        sql.compose(
+            "create table _periksa_kpps as select * from s.kpps where {r}",
+            r=_ranges_sql(listed_blocks["_cek_kpps"]),
+        )
     )
     con.execute(
-        f"create table bimtek_hadir as select * from s.bimtek_hadir "
-        f"where {_ranges_sql(listed_blocks['_cek_hadir'])}"
+        sql.compose(
+            "create table bimtek_hadir as select * from s.bimtek_hadir where {r}",
+            r=_ranges_sql(listed_blocks["_cek_hadir"]),
+        )
     )
     con.execute(
         "create table _nik_cek as select nik from _periksa_kpps where nik is not null "
@@ -1223,13 +1290,14 @@ def _update_checks(
         con,
         {
             "wilayah": None,
-            "tps": "kode_tps in (select kode_tps from kpps)",
+            "tps": sql.trusted("kode_tps in (select kode_tps from kpps)"),
             "bimtek_sesi": None,
             "supervisi": None,
         },
     )
     for table, listing in (("kpps", "_cek_kpps"), ("bimtek_hadir", "_cek_hadir")):
-        codes = [_part_code(b) for (b,) in con.execute(f"select blok from {listing}").fetchall()]
+        found = con.execute(sql.compose("select blok from {t}", t=sql.ident(listing)))
+        codes = [_part_code(b) for (b,) in found.fetchall()]
         codes = [c for c in codes if (folder / table / f"{PARTITION_KEY}={c}").is_dir()]
         headers, _ = _load_source(con, folder / table, schema.TABLES[table], codes)
         _create_raw(con, schema.TABLES[table], headers)
@@ -1256,12 +1324,12 @@ def _update_checks(
     if not same:
         raise _NeedFull("daftar pemeriksaan berbeda")
     _place_check_rows(con)
-    mine = (
+    mine = sql.trusted(
         "(tabel = 'kpps' and blok in (select blok from _cek_kpps)) "
         "or (tabel = 'bimtek_hadir' and blok in (select blok from _cek_hadir))"
     )
-    con.execute(f"delete from s._cek_blok where {mine}")
-    con.execute(f"insert into s._cek_blok select * from _cek_blok where {mine}")
+    con.execute(sql.compose("delete from s._cek_blok where {m}", m=mine))
+    con.execute(sql.compose("insert into s._cek_blok select * from _cek_blok where {m}", m=mine))
     con.execute("drop table _cek_blok")
     table_of_file = {file: name for name, file in file_names.items()}
     con.execute("use s")
@@ -1331,7 +1399,8 @@ def _load_source(
 ) -> tuple[list[str], list[int]]:
     """Read a file as text into `_src_<table>` (columns column0…, `_baris`); return its header.
     For a table stored per kabupaten, `parts` limits the reading to those kabupaten."""
-    src = f"_src_{table.name}"
+    src = sql.ident(f"_src_{table.name}")
+    lines = sql.ident(f"_src_{table.name}_lines")
     suffix = path.suffix.lower()
     numeric_rows: list[int] = []
     if path.is_dir():
@@ -1340,58 +1409,82 @@ def _load_source(
         headers = partition_headers(con, path)
         columns = [f"column{i}" for i in range(len(headers))]
         if not chosen:
-            nulls = ", ".join(f"cast(null as varchar) as {c}" for c in columns)
+            nulls = sql.join(
+                sql.compose("cast(null as varchar) as {c}", c=sql.ident(c)) for c in columns
+            )
             con.execute(
-                f"create or replace view {src} as select cast(null as bigint) as _baris, "
-                f"{nulls} where false"
+                sql.compose(
+                    "create or replace view {src} as select cast(null as bigint) as _baris, "
+                    "{nulls} where false",
+                    src=src,
+                    nulls=nulls,
+                )
             )
             return headers, numeric_rows
-        casts = ", ".join(
-            f'cast(t."{h.replace(chr(34), chr(34) * 2)}" as varchar) as {c}'
+        casts = sql.join(
+            sql.compose("cast(t.{h} as varchar) as {c}", h=sql.quoted_name(h), c=sql.ident(c))
             for h, c in zip(headers, columns, strict=True)
         )
         # The row number: the kabupaten's block (PART_STRIDE) plus the row as a spreadsheet
-        # would show it (the header is row 1).
-        block = (
-            "coalesce(try_cast(replace(regexp_extract(t.filename, "
-            f"'{PARTITION_KEY}=([0-9]{{2}}[.][0-9]{{2}})/', 1), '.', '') as bigint), 0)"
-        )
-        # A view cannot take parameters: the paths are quoted here, as they are ours.
-        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in chosen)
+        # would show it (the header is row 1). A view cannot take parameters: the paths are
+        # literals here.
         con.execute(
-            f"create or replace view {src} as select {block} * {PART_STRIDE} "
-            f"+ t.file_row_number + 2 as _baris, {casts} from read_parquet([{listed}], "
-            "filename = true, file_row_number = true, hive_partitioning = false) as t"
+            sql.compose(
+                "create or replace view {src} as select coalesce(try_cast(replace("
+                "regexp_extract(t.filename, {pattern}, 1), '.', '') as bigint), 0) * {stride} "
+                "+ t.file_row_number + 2 as _baris, {casts} from read_parquet([{listed}], "
+                "filename = true, file_row_number = true, hive_partitioning = false) as t",
+                src=src,
+                pattern=sql.literal(PARTITION_KEY + "=([0-9]{2}[.][0-9]{2})/"),
+                stride=PART_STRIDE,
+                casts=casts,
+                listed=sql.join(sql.literal(f) for f in chosen),
+            )
         )
         return headers, numeric_rows
     if suffix == ".csv":
         read = (
-            f"create or replace table {src}_lines as "
+            "create or replace table {lines} as "
             "select * from read_csv($path, header = false, all_varchar = true, "
             "delim = $delim, quote = '\"', null_padding = true, skip = 0{more})"
         )
         params = {"path": str(path), "delim": _csv_delimiter(path)}
         try:
-            con.execute(read.format(more=""), params)
+            con.execute(sql.compose(read, lines=lines, more=sql.trusted("")), params)
         except duckdb.InvalidInputException:
             # A quoted line break (an address typed on two lines) defeats the parallel reader
             # and the strict sniffer: read such a file again, line by line.
-            con.execute(read.format(more=", parallel = false, strict_mode = false"), params)
-        width = len(con.execute(f"select * from {src}_lines limit 0").description)
+            slow = sql.trusted(", parallel = false, strict_mode = false")
+            con.execute(sql.compose(read, lines=lines, more=slow), params)
+        width = len(con.execute(sql.compose("select * from {t} limit 0", t=lines)).description)
         # DuckDB names them column0 or column00 by width; rename to one scheme.
         columns = [f"column{i}" for i in range(width)]
-        first_line = con.execute(f"select * from {src}_lines where rowid = 0").fetchall()
+        first_line = con.execute(
+            sql.compose("select * from {t} where rowid = 0", t=lines)
+        ).fetchall()
         headers = [str(h) if h is not None else "" for h in (first_line[0] if first_line else ())]
         # A view, not a copy: a national roster is millions of rows. Line 1 is the header.
         con.execute(
-            f"create or replace view {src} as select rowid + 1 as _baris, * "
-            f"from {src}_lines as t({', '.join(columns)}) where rowid > 0"
+            sql.compose(
+                "create or replace view {src} as select rowid + 1 as _baris, * "
+                "from {lines} as t({columns}) where rowid > 0",
+                src=src,
+                lines=lines,
+                columns=sql.join(sql.ident(c) for c in columns),
+            )
         )
     elif suffix == ".xlsx":
         headers, frame, numeric_rows = _read_xlsx(path, table)
-        con.register(f"{src}_frame", frame)
-        con.execute(f"create or replace table {src} as select * from {src}_frame")
-        con.unregister(f"{src}_frame")
+        frame_name = f"_src_{table.name}_frame"
+        con.register(frame_name, frame)
+        con.execute(
+            sql.compose(
+                "create or replace table {src} as select * from {frame}",
+                src=src,
+                frame=sql.ident(frame_name),
+            )
+        )
+        con.unregister(frame_name)
         columns = list(frame.columns[1:])
     elif suffix == ".parquet":
         names = con.execute(
@@ -1400,15 +1493,24 @@ def _load_source(
         # parquet_schema lists the root first; only leaf columns name data.
         headers = [n[0] for n in names[1:]]
         columns = [f"column{i}" for i in range(len(headers))]
-        casts = ", ".join(f"cast({c} as varchar) as {c}" for c in columns)
+        names_sql = [sql.ident(c) for c in columns]
         con.execute(
-            f"create or replace table {src}_lines as select {casts} "
-            f"from read_parquet($path) as t({', '.join(columns)})",
+            sql.compose(
+                "create or replace table {lines} as select {casts} "
+                "from read_parquet($path) as t({columns})",
+                lines=lines,
+                casts=sql.join(sql.compose("cast({c} as varchar) as {c}", c=c) for c in names_sql),
+                columns=sql.join(names_sql),
+            ),
             {"path": str(path)},
         )
         # Row 1 is the header in a spreadsheet's terms, so the first record is row 2.
         con.execute(
-            f"create or replace view {src} as select rowid + 2 as _baris, * from {src}_lines"
+            sql.compose(
+                "create or replace view {src} as select rowid + 2 as _baris, * from {lines}",
+                src=src,
+                lines=lines,
+            )
         )
     else:  # pragma: no cover - find_table_file only returns known suffixes
         raise ValueError(path.suffix)
@@ -1523,45 +1625,65 @@ def _create_raw(
 ) -> None:
     """`_raw_<table>`: a view with canonical columns as text; a missing column is all NULL."""
     found = schema.match_headers(table, headers) if headers is not None else {}
-    parts = ["_baris"] if headers is not None else ["cast(null as bigint) as _baris"]
+    parts = [sql.trusted("_baris" if headers is not None else "cast(null as bigint) as _baris")]
     for column in table.columns:
+        name = sql.ident(column.name)
         if column.name in found:
-            parts.append(f"column{found[column.name]} as {column.name}")
+            source_column = sql.ident(f"column{found[column.name]}")
+            parts.append(sql.compose("{s} as {c}", s=source_column, c=name))
         else:
-            parts.append(f"cast(null as varchar) as {column.name}")
-    source = f"_src_{table.name}" if headers is not None else "(select 1) as nothing"
-    where = "" if headers is not None else " where false"
+            parts.append(sql.compose("cast(null as varchar) as {c}", c=name))
+    source = (
+        sql.ident(f"_src_{table.name}")
+        if headers is not None
+        else sql.trusted("(select 1) as nothing where false")
+    )
     con.execute(
-        f"create or replace view _raw_{table.name} as "
-        f"select {', '.join(parts)} from {source}{where}"
+        sql.compose(
+            "create or replace view {raw} as select {parts} from {source}",
+            raw=sql.ident(f"_raw_{table.name}"),
+            parts=sql.join(parts),
+            source=source,
+        )
     )
 
 
 def _drop_sources(con: duckdb.DuckDBPyConnection) -> None:
     """The text copies are needed only for the checks; the typed tables stay."""
     for name in schema.TABLE_NAMES:
-        con.execute(f"drop view if exists _raw_{name}")
+        con.execute(sql.compose("drop view if exists {v}", v=sql.ident(f"_raw_{name}")))
         for suffix in ("", "_lines"):
             kind = con.execute(
                 "select table_type from information_schema.tables where table_name = $n",
                 {"n": f"_src_{name}{suffix}"},
             ).fetchall()
             if kind:
-                what = "view" if kind[0][0] == "VIEW" else "table"
-                con.execute(f"drop {what} _src_{name}{suffix}")
+                template = "drop view {t}" if kind[0][0] == "VIEW" else "drop table {t}"
+                con.execute(sql.compose(template, t=sql.ident(f"_src_{name}{suffix}")))
 
 
 def _create_typed(con: duckdb.DuckDBPyConnection, table: schema.Table) -> None:
-    con.execute(f"create or replace table {table.name} as {typed_select(table)}")
+    con.execute(
+        sql.compose(
+            "create or replace table {t} as {select}",
+            t=sql.ident(table.name),
+            select=typed_select(table),
+        )
+    )
 
 
-def typed_select(table: schema.Table, raw: str | None = None) -> str:
+def typed_select(table: schema.Table, raw: str | None = None) -> sql.Fragment:
     """The select that types `_raw_<table>` (or `raw`), row number first."""
-    parts = ["_baris"]
+    parts = [sql.ident("_baris")]
     for column in table.columns:
         expression = typed_expression(column, column.name)
         if table.name == "tps" and column.name == "kebutuhan_kpps":
             # Contract: a blank seat count means the usual 7 (1 ketua + 6 anggota).
-            expression = f"coalesce({expression}, {DEFAULT_SEATS})"
-        parts.append(f"{expression} as {column.name}")
-    return f"select {', '.join(parts)} from {raw or '_raw_' + table.name}"
+            expression = f"coalesce({expression}, {int(DEFAULT_SEATS)})"
+        # typed_expression is this module's own, built from the contract's column.
+        parts.append(sql.compose("{e} as {c}", e=sql.trusted(expression), c=sql.ident(column.name)))
+    return sql.compose(
+        "select {parts} from {raw}",
+        parts=sql.join(parts),
+        raw=sql.ident(raw or "_raw_" + table.name),
+    )

@@ -22,6 +22,9 @@ COMPOSED = {
     "kesiapan/upload_reader.py": 0,
     "kesiapan/scope.py": 0,
     "kesiapan/checks.py": 0,
+    "kesiapan/store.py": 0,
+    "kesiapan/partitions.py": 0,
+    "kesiapan/bench_update.py": 0,
     "kesiapan/sql.py": 0,
 }
 
