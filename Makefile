@@ -22,7 +22,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 
 # The briefing (PDF) button prints with Debian's chromium: checked first, before the venv.
 run: chromium $(VENV)/.runtime
-	KESIAPAN_DATA=$(DATA) $(BIN)/python -m kesiapan.serve --server.port $(PORT) \
+	KESIAPAN_DATA=$(DATA) $(BIN)/python -m kesiapan.ui.serve --server.port $(PORT) \
 		--browser.gatherUsageStats false
 
 # An office at once: WORKERS app processes (default: one per core) behind nginx on PORT, sticky

@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from kesiapan import akses, filters, labels, masuk, ui
+from kesiapan.access import accounts as access
+from kesiapan.contract import labels
+from kesiapan.ui import filters, signin
+from kesiapan.ui import shared as ui
 
 # URL paths deliberately differ from the file names in pages/: a link straight to a page on a
 # freshly started server would otherwise be served by Streamlit's folder-based routing,
@@ -15,7 +18,7 @@ URL_PATHS = {
     "data": "tentang-data",
 }
 
-masuk.hide_session_ids()  # issue 12: no session id in the server's log, ever
+signin.hide_session_ids()  # issue 12: no session id in the server's log, ever
 
 st.set_page_config(
     page_title="Kesiapan KPPS",
@@ -27,9 +30,9 @@ st.set_page_config(
 ui.frame_style()  # issue 15: nothing in English in the app's frame
 ui.limit_runs()  # issue 12: a session rerunning without end must not slow everybody else
 
-# Who is looking (kesiapan.masuk); the navigation is built before the sign-in form so that a
+# Who is looking (kesiapan.ui.signin); the navigation is built before the sign-in form so that a
 # link to a page (/supervisi-bimtek?kec=…) still opens that page once signed in.
-sesi = masuk.find(ui.data_folder())
+viewer = signin.find(ui.data_folder())
 
 impor = st.Page(
     "pages/impor.py",
@@ -37,7 +40,7 @@ impor = st.Page(
     icon=":material/upload_file:",
     url_path="impor-data",
     # Listed only for roles that import; the page's own guard refuses the others by URL.
-    visibility="visible" if sesi and sesi.boleh(akses.IMPOR) else "hidden",
+    visibility="visible" if viewer and viewer.boleh(access.IMPOR) else "hidden",
 )
 presensi = st.Page(
     "pages/presensi.py",
@@ -45,7 +48,7 @@ presensi = st.Page(
     icon=":material/how_to_reg:",
     url_path="presensi-bimtek",
     # Issue 16: listed for session operators; the page's own guard refuses the others by URL.
-    visibility="visible" if sesi and sesi.boleh(akses.PRESENSI) else "hidden",
+    visibility="visible" if viewer and viewer.boleh(access.PRESENSI) else "hidden",
 )
 pages = st.navigation(
     [
@@ -74,13 +77,13 @@ pages = st.navigation(
         impor,
         presensi,
     ],
-    position="sidebar" if sesi else "hidden",
+    position="sidebar" if viewer else "hidden",
 )
-if sesi is None:
-    masuk.sign_in_screen(ui.data_folder())
+if viewer is None:
+    signin.sign_in_screen(ui.data_folder())
 view = ui.page()  # the data, limited to the viewer's area scope
 data, areas = view.data, view.areas
-if sesi.demo:
+if viewer.demo:
     st.info(
         "Mode demo: data contoh rekaan Kabupaten Sampang, tanpa akun. Data nyata hanya "
         "terbuka setelah masuk.",
@@ -89,13 +92,13 @@ if sesi.demo:
 
 with st.sidebar:
     st.text(data.config.nama or "Kesiapan KPPS")
-    masuk.account_box(sesi, areas)
+    signin.account_box(viewer, areas)
     filters.draw(areas, data.first_date, data.default_as_of, data.default_as_of, view.index)
     st.caption(f"Data terakhir: {labels.tanggal(data.default_as_of)}")
     # Issue 16: marks made at a venue show within seconds on every dashboard page. Not on the
     # Presensi page itself: each tap redraws it, and twenty phones rerunning on each other's
     # marks would keep the server busy for nothing.
-    if not sesi.demo and pages.url_path != "presensi-bimtek":
+    if not viewer.demo and pages.url_path != "presensi-bimtek":
         ui.follow_journal()
     if data.errors:
         st.warning(
@@ -103,7 +106,7 @@ with st.sidebar:
             icon=":material/warning:",
         )
 
-for message in st.session_state.pop(masuk.DENIED_KEY, []):
+for message in st.session_state.pop(signin.DENIED_KEY, []):
     st.error(message, icon=":material/block:")
 
 pages.run()

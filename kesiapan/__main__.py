@@ -1,5 +1,5 @@
 import sys
 
-from kesiapan.cli import main
+from kesiapan.cli.main import main
 
 sys.exit(main())

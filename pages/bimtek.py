@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from kesiapan import actions, charts, labels, theme, ui
+from kesiapan.contract import labels, theme
+from kesiapan.outputs import actions, charts
+from kesiapan.ui import shared as ui
 
 MAX_SESSIONS_CHARTED = 40  # beyond this one bar per session no longer reads
 MAX_NAMES_SHOWN = 1000  # a national list has hundreds of thousands; nobody reads past this

@@ -3,12 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from kesiapan import akses, labels, privacy, schema, ui
+from kesiapan.access import accounts as access
+from kesiapan.access import privacy
+from kesiapan.contract import labels, schema
+from kesiapan.ui import shared as ui
 
 page = ui.page()
 config = page.data.config
 st.title("Data")
-where = f" · folder {labels.polos(page.folder)}" if page.boleh(akses.KELOLA) else ""  # admins
+where = f" · folder {labels.polos(page.folder)}" if page.boleh(access.KELOLA) else ""  # admins
 st.caption(f"{labels.polos(config.nama or 'Dataset tanpa nama')}{where}")
 
 cols = st.columns(3)

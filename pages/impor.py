@@ -2,7 +2,14 @@
 
 import streamlit as st
 
-from kesiapan import akses, audit, cross_area, import_ui, importer, labels, masuk, ui, versions
+from kesiapan.access import accounts as access
+from kesiapan.access import audit
+from kesiapan.contract import labels
+from kesiapan.importer import core as importer
+from kesiapan.importer import cross_area
+from kesiapan.store import versions
+from kesiapan.ui import import_screen, signin
+from kesiapan.ui import shared as ui
 
 page = ui.page()
 folder = ui.data_folder()
@@ -13,8 +20,8 @@ if versions.is_bundled_sample(folder):
         "lalu jalankan dasbor dengan KESIAPAN_DATA=folder-itu untuk mengimpor."
     )
     st.stop()
-masuk.require(page.sesi, akses.IMPOR, "halaman Impor Data")
-user, cakupan = page.sesi.pengguna, page.data.cakupan
+signin.require(page.viewer, access.IMPOR, "halaman Impor Data")
+user, scope = page.viewer.pengguna, page.data.scope
 limit = st.get_option("server.maxUploadSize")
 st.caption(
     "Muat berkas CSV atau Excel (daftar KPPS dari SIAKBA, daftar hadir Bimtek dari PPK, catatan "
@@ -22,19 +29,19 @@ st.caption(
     f"impor menjadi versi baru yang bisa dipulihkan. Batas ukuran per berkas {limit} MB "
     "(setelan server.maxUploadSize di .streamlit/config.toml)."
 )
-if message := st.session_state.pop(import_ui.MESSAGE_KEY, None):
+if message := st.session_state.pop(import_screen.MESSAGE_KEY, None):
     st.success(message, icon=":material/check_circle:")
 
 who = f"{user.nama} ({user.username})"  # written into the version's history record
-if cakupan is not None:
+if scope is not None:
     st.info(
-        f"Akun Anda hanya dapat mengubah data {masuk.scope_words(user, page.areas)}: baris di "
+        f"Akun Anda hanya dapat mengubah data {signin.scope_words(user, page.areas)}: baris di "
         "luar wilayah itu ditolak, dan data wilayah lain tetap seperti sekarang.",
         icon=":material/shield:",
     )
 
 st.subheader("Berkas")
-round_ = st.session_state.setdefault(import_ui.UPLOADER_KEY, 0)
+round_ = st.session_state.setdefault(import_screen.UPLOADER_KEY, 0)
 files = st.file_uploader(
     "Berkas CSV, Excel (.xlsx) atau Parquet",
     accept_multiple_files=True,
@@ -42,19 +49,22 @@ files = st.file_uploader(
 )
 left, right = st.columns(2)
 table = left.selectbox(
-    "Tabel tujuan", import_ui.TABLE_CHOICES, format_func=import_ui.table_label, key="impor_tabel"
+    "Tabel tujuan",
+    import_screen.TABLE_CHOICES,
+    format_func=import_screen.table_label,
+    key="impor_tabel",
 )
 # Replacing a whole table is an administrator's choice (contract §5).
-modes = [m for m in importer.MODES if m != importer.REPLACE_TABLE or page.boleh(akses.KELOLA)]
+modes = [m for m in importer.MODES if m != importer.REPLACE_TABLE or page.boleh(access.KELOLA)]
 mode = right.radio(
     "Cara memuat",
     modes,
-    format_func=import_ui.mode_label,
+    format_func=import_screen.mode_label,
     key="impor_cara",
-    help=import_ui.MODES_HELP,
+    help=import_screen.MODES_HELP,
 )
 if not files:
-    import_ui.forget_preview()
+    import_screen.forget_preview()
     ui.empty("Pilih satu berkas atau lebih; pratinjau muncul setelah berkas dibaca.")
 else:
     sheets = {}
@@ -62,7 +72,7 @@ else:
         choice = st.session_state.get(f"impor_lembar_{f.name}")
         if choice:
             sheets[f.name] = choice
-    preview = import_ui.current_preview(folder, files, table, mode, sheets, cakupan)
+    preview = import_screen.current_preview(folder, files, table, mode, sheets, scope)
     for f in preview.files:
         if f.needs_sheet or f.name in sheets:
             st.selectbox(
@@ -73,14 +83,14 @@ else:
                 key=f"impor_lembar_{f.name}",
             )
     st.subheader("Pratinjau")
-    if redone := import_ui.preview_redone():
+    if redone := import_screen.preview_redone():
         st.warning(redone, icon=":material/sync_problem:")
-    import_ui.draw_preview(preview, page.tampil, page)
-    confirmed = import_ui.draw_removals(
-        preview, page.tampil, lambda key: import_ui.changes_download(preview, page, key)
+    import_screen.draw_preview(preview, page.tampil, page)
+    confirmed = import_screen.draw_removals(
+        preview, page.tampil, lambda key: import_screen.changes_download(preview, page, key)
     )
     if not preview.rows_removed and any(f.changed for f in preview.files):
-        import_ui.changes_download(preview, page, "impor_unduh_ubah")
+        import_screen.changes_download(preview, page, "impor_unduh_ubah")
     drop = False
     if preview.rejected_rows and not preview.blocking:
         drop = st.checkbox(
@@ -109,39 +119,41 @@ else:
             )
         except importer.StalePreview:
             bar.empty()
-            import_ui.redo_preview()
+            import_screen.redo_preview()
         except (importer.ImportRefused, versions.VersionError) as exc:
             bar.empty()
             st.error(f"Tidak disimpan: {labels.polos(str(exc))}.", icon=":material/block:")
         else:
-            page.sesi.catat(
+            page.viewer.catat(
                 audit.IMPOR,
                 versi=result.version,
                 berkas=[f.name for f in preview.files],
                 cara=mode,
                 dihapus=preview.rows_removed,
-                cakupan=list(cakupan) if cakupan is not None else None,
+                cakupan=list(scope) if scope is not None else None,
                 hadir_wilayah_lain=elsewhere or None,
             )
-            import_ui.forget_preview()
-            st.session_state[import_ui.UPLOADER_KEY] += 1
-            st.session_state[import_ui.MESSAGE_KEY] = import_ui.saved_message(preview, result)
+            import_screen.forget_preview()
+            st.session_state[import_screen.UPLOADER_KEY] += 1
+            st.session_state[import_screen.MESSAGE_KEY] = import_screen.saved_message(
+                preview, result
+            )
             st.rerun()
     if reason:
         st.caption(f"Belum dapat disimpan: {labels.polos(reason)}.")
 
 st.subheader("Versi dataset")
 # A restore swaps the whole dataset: only for accounts without an area limit.
-wanted = import_ui.draw_versions(folder, who, may_restore=cakupan is None)
-if wanted and cakupan is None:
+wanted = import_screen.draw_versions(folder, who, may_restore=scope is None)
+if wanted and scope is None:
     try:
         before = versions.restore(folder, wanted, who)
     except versions.VersionError as exc:
         st.error(f"Tidak dipulihkan: {labels.polos(str(exc))}.", icon=":material/block:")
     else:
-        page.sesi.catat(audit.PULIHKAN, versi=wanted, sebelumnya=before)
-        import_ui.forget_preview()
-        st.session_state[import_ui.MESSAGE_KEY] = (
+        page.viewer.catat(audit.PULIHKAN, versi=wanted, sebelumnya=before)
+        import_screen.forget_preview()
+        st.session_state[import_screen.MESSAGE_KEY] = (
             f"Versi {wanted} aktif lagi (sebelumnya {before}); dasbor kini memakai versi ini."
         )
         st.rerun()

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from kesiapan import charts, labels, theme, ui
+from kesiapan.contract import labels, theme
+from kesiapan.outputs import charts
+from kesiapan.ui import shared as ui
 
 page, row = ui.start("Ringkasan kesiapan KPPS")
 since, before = page.previous()

@@ -3,7 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from kesiapan import charts, labels, ui
+from kesiapan.contract import labels
+from kesiapan.outputs import charts
+from kesiapan.ui import shared as ui
 
 page, row = ui.start("Kekurangan Petugas TPS")
 since, before = page.previous()

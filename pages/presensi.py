@@ -4,15 +4,17 @@ from datetime import date
 
 import streamlit as st
 
-from kesiapan import akses, audit, ui
+from kesiapan.access import accounts as access
+from kesiapan.access import audit
 from kesiapan.attendance import checkin
-from kesiapan.attendance import page as presensi
+from kesiapan.ui import attendance as presensi
+from kesiapan.ui import shared as ui
 
 view = ui.page()
-user = view.sesi.pengguna
+user = view.viewer.pengguna
 st.title("Presensi Bimtek")
-if not view.boleh(akses.PRESENSI):
-    view.sesi.catat(audit.DITOLAK, halaman="halaman Presensi")
+if not view.boleh(access.PRESENSI):
+    view.viewer.catat(audit.DITOLAK, halaman="halaman Presensi")
     st.error(
         "Halaman Presensi hanya untuk petugas sesi Bimtek: akun yang diberi izin presensi oleh "
         "admin untuk kecamatannya.",

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from kesiapan import charts, labels, theme, ui
+from kesiapan.contract import labels, theme
+from kesiapan.outputs import charts
+from kesiapan.ui import shared as ui
 
 page, total = ui.start("Supervisi Bimtek")
 # Sessions belong to a kecamatan: under a desa filter the sessions, the map and the kecamatan

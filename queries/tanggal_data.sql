@@ -1,6 +1,6 @@
 -- The span of dates in the dataset; tanggal_akhir is the contract's default as-of date D.
 -- Deliberately not limited to the user's area scope: it only picks the default dates, which
--- are the same for every user (the one query file kesiapan.store runs without a scope).
+-- are the same for every user (the one query file kesiapan.store.dataset runs without a scope).
 with
 
 tanggal as (

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from kesiapan import paths
-from kesiapan.loadtest import CHROMIUM, CHROMIUM_ARGS
+from kesiapan.devtools.loadtest import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = paths.ROOT
 SAMPLE = paths.SAMPLE
@@ -93,22 +93,24 @@ def signed_in(state: object, username: str, akses_folder: Path | None = None) ->
     accounts folder defaults to the app's own ($KESIAPAN_AKSES, else <$KESIAPAN_DATA>/akses)."""
     import os
 
-    from kesiapan import akses, masuk
+    from kesiapan.access import accounts as access
+    from kesiapan.ui import signin
 
     if akses_folder is None:
-        akses_folder = akses.akses_folder(Path(os.environ.get("KESIAPAN_DATA", SAMPLE)))
-    masuk.remember(state, akses.load(akses_folder)[username])  # type: ignore[arg-type]
+        akses_folder = access.akses_folder(Path(os.environ.get("KESIAPAN_DATA", SAMPLE)))
+    signin.remember(state, access.load(akses_folder)[username])  # type: ignore[arg-type]
 
 
 @pytest.fixture(autouse=True)
 def _fresh_sign_in_throttle() -> Iterator[None]:
-    """Sign-in attempts are counted per process (kesiapan.masuk): each test starts afresh."""
+    """Sign-in attempts are counted per process (kesiapan.ui.signin): each test starts afresh."""
     yield
-    from kesiapan import akses, masuk
+    from kesiapan.access import accounts as access
+    from kesiapan.ui import signin
 
-    masuk._PER_SESSION.clear()
-    masuk._PER_ADDRESS.clear()
-    akses._UNKNOWN.clear()
+    signin._PER_SESSION.clear()
+    signin._PER_ADDRESS.clear()
+    access._UNKNOWN.clear()
 
 
 # The longest tests (one to two minutes each on 2 cores) go first: pytest-xdist hands tests out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from kesiapan import bench
+from kesiapan.devtools import bench
 from tests.conftest import ROOT
 
 # What page.areas_summary() runs: the summaries and their schedules (ui.Page.judged).

@@ -16,9 +16,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from kesiapan import sample, store
-from kesiapan.problems import ERROR, WARNING
-from kesiapan.store import Dataset, query_names
+from kesiapan.contract.problems import ERROR, WARNING
+from kesiapan.devtools import sample
+from kesiapan.store import dataset as store
+from kesiapan.store.dataset import Dataset, query_names
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -63,7 +64,7 @@ BAD_CODES = [
 ]
 
 
-# -- helpers, written apart from kesiapan.store on purpose -------------------------------------
+# -- helpers, written apart from kesiapan.store.dataset on purpose ---------------------------------
 def plain(value: Any) -> Any:
     """One cell as plain Python: NULLs as None, dates as date, floats to 6 places."""
     if value is None or value is pd.NA or value is pd.NaT:
@@ -160,7 +161,7 @@ def check_codes(name: str, df: pd.DataFrame, scope: tuple[str, ...], areas: Area
 
 def check_every_query(data: Dataset, scope: tuple[str, ...], areas: Areas) -> dict[str, int]:
     view = data.scoped(scope)
-    assert view.cakupan == tuple(sorted(scope))
+    assert view.scope == tuple(sorted(scope))
     checked: dict[str, int] = {}
     for name in query_names():
         if name in NOT_AREA_ROWS:
@@ -233,7 +234,7 @@ def test_a_scope_that_is_not_a_list_of_text_codes_is_refused(mini: Dataset, scop
 
 def test_a_code_set_on_the_attribute_is_checked_again_before_sql(mini: Dataset) -> None:
     view = mini.scoped(TORJUN)
-    view.cakupan = ("35' or 1=1 --",)
+    view.scope = ("35' or 1=1 --",)
     with pytest.raises(ValueError, match="kode cakupan wilayah tidak sah"):
         view.query("tps_status")
 
@@ -454,7 +455,7 @@ def test_filters_outside_the_scope_find_nothing(mini: Dataset) -> None:
 
 def test_an_empty_scope_finds_nothing(mini: Dataset) -> None:
     view = mini.scoped(())
-    assert view.cakupan == ()
+    assert view.scope == ()
     for name in query_names():
         df = view.query(name, as_of=D2)
         if name == "tanggal_data":
@@ -503,17 +504,17 @@ def test_scoping_a_scoped_view_never_widens_it(
     expected: tuple[str, ...],
 ) -> None:
     view = mini.scoped(first).scoped(second)
-    assert view.cakupan == expected
+    assert view.scope == expected
     assert view._con is mini._con  # a view, not a reload
     every = mini.query("wilayah_daftar")["kode_desa"]
     assert column(view.query("wilayah_daftar"), "kode_desa") == sorted(
         d for d in every if inside(d, expected)
     )
-    assert mini.cakupan is None  # the dataset itself is untouched
+    assert mini.scope is None  # the dataset itself is untouched
 
 
 def test_a_dataset_is_unrestricted_until_scoped(mini: Dataset) -> None:
-    assert mini.cakupan is None
+    assert mini.scope is None
     assert len(mini.query("wilayah_daftar")) == 5
     assert len(mini.scoped(None).query("wilayah_daftar")) == 5
 

@@ -1,6 +1,6 @@
-"""The column catalogue (kesiapan/columns.py): every column people can see has an Indonesian
-header, a missing one fails loudly, and personal data is masked by its catalogue class on screen
-and in every file, for every role that may not see it."""
+"""The column catalogue (kesiapan/contract/columns.py): every column people can see has an
+Indonesian header, a missing one fails loudly, and personal data is masked by its catalogue class on
+screen and in every file, for every role that may not see it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kesiapan import akses, columns, exports, import_columns, labels, privacy, schema, store
+from kesiapan.access import accounts as access
+from kesiapan.access import privacy
+from kesiapan.contract import columns, labels, schema
+from kesiapan.importer import columns as import_columns
+from kesiapan.outputs import exports
+from kesiapan.store import dataset as store
 from tests.conftest import SAMPLE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,14 +113,14 @@ def test_a_column_without_an_entry_fails_loudly() -> None:
         lambda: privacy.masked(frame),
         lambda: exports.csv_bytes(frame),
     ):
-        with pytest.raises(columns.UnknownColumn, match=r"kesiapan/columns\.py"):
+        with pytest.raises(columns.UnknownColumn, match=r"kesiapan/contract/columns\.py"):
             call()
 
 
 def test_every_table_a_page_shows_has_a_title_and_catalogued_columns() -> None:
     """A table's downloads are titled by TABLE_TITLES[key] when the page gives no title: a
     missing title would name the file after its widget key."""
-    from kesiapan import ui
+    from kesiapan.ui import shared as ui
 
     files = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
     calls = 0
@@ -185,10 +190,10 @@ def _cells(frame: pd.DataFrame, tampil: privacy.Tampil) -> dict[str, dict[str, o
     }
 
 
-@pytest.mark.parametrize("role", sorted(akses.PERAN))
+@pytest.mark.parametrize("role", sorted(access.PERAN))
 def test_personal_columns_are_masked_by_class_everywhere(planted: dict[str, str], role: str):
     tampil = privacy.Tampil(
-        nama=akses.NAMA in akses.PERAN[role], pribadi=akses.DATA_PRIBADI in akses.PERAN[role]
+        nama=access.NAMA in access.PERAN[role], pribadi=access.DATA_PRIBADI in access.PERAN[role]
     )
     frame = pd.DataFrame({c: [VALUES[kind][0]] for c, kind in planted.items()})
     # On screen a birth date is a date; shown masked it is ten dots whatever its form.

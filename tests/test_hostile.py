@@ -33,8 +33,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kesiapan import actions, akses, cli, exports, importer, labels, report
-from kesiapan.store import SCOPE_CODE, Dataset, query_names
+from kesiapan.access import accounts as access
+from kesiapan.cli import main as cli
+from kesiapan.contract import labels
+from kesiapan.importer import core as importer
+from kesiapan.outputs import actions, exports, report
+from kesiapan.store.dataset import SCOPE_CODE, Dataset, query_names
 from tests.conftest import ROOT, signed_in
 
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -120,8 +124,8 @@ def hostile_dataset(folder: Path) -> Path:
 
 
 def add_accounts(folder: Path) -> None:
-    akses.add(folder, "rina", peran="analis", wilayah=["35.27"], nama="Rina", password=PASSWORD)
-    akses.add(folder, "admin", peran="admin", wilayah=[], nama=ADMIN_NAME, password=PASSWORD)
+    access.add(folder, "rina", peran="analis", wilayah=["35.27"], nama="Rina", password=PASSWORD)
+    access.add(folder, "admin", peran="admin", wilayah=[], nama=ADMIN_NAME, password=PASSWORD)
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -156,7 +160,7 @@ def _rows(folder: Path) -> dict[str, int]:
 def data(deployment: Deployment, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder, akses_folder, _, _ = deployment
     monkeypatch.setenv("KESIAPAN_DATA", str(folder))
-    monkeypatch.setenv(akses.AKSES_ENV, str(akses_folder))
+    monkeypatch.setenv(access.AKSES_ENV, str(akses_folder))
     digest = _digest(folder)
     yield folder
     assert _digest(folder) == digest
@@ -318,7 +322,7 @@ def test_scope_codes_are_checked_before_any_query(value: str, data: Path) -> Non
     with pytest.raises(ValueError, match="kode cakupan wilayah tidak sah"):
         dataset.scoped((value,))
     view = dataset.scoped(("35.27",))
-    view.cakupan = (value,)  # set behind `scoped`'s back: query checks again
+    view.scope = (value,)  # set behind `scoped`'s back: query checks again
     with pytest.raises(ValueError, match="kode cakupan wilayah tidak sah"):
         view.query("ringkasan_total")
 

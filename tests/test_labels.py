@@ -1,6 +1,6 @@
 from datetime import date
 
-from kesiapan import labels
+from kesiapan.contract import labels
 
 
 def test_numbers_and_percentages_in_indonesian_form() -> None:

@@ -9,7 +9,7 @@ import shutil
 import socket
 from pathlib import Path
 
-from kesiapan import loadtest
+from kesiapan.devtools import loadtest
 from tests.conftest import ROOT, SAMPLE
 
 SESSIONS = 3
@@ -105,7 +105,7 @@ def test_protocol_mode_two_sessions_sign_in_switch_and_filter(tmp_path: Path) ->
 def test_protocol_client_refuses_other_hosts() -> None:
     import pytest
 
-    from kesiapan import protocol
+    from kesiapan.devtools import protocol
 
     for url in ("http://10.0.0.5:8501", "http://example.org", "http://192.168.1.1"):
         with pytest.raises(ValueError, match=r"127\.0\.0\.1"):

@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kesiapan import sample, store
-from kesiapan.store import CACHE_PREFIX, Dataset, query_names
+from kesiapan.devtools import sample
+from kesiapan.store import dataset as store
+from kesiapan.store.dataset import CACHE_PREFIX, Dataset, query_names
 
 PARAMETERLESS = {"tanggal_data", "wilayah_daftar", "data_tabel"}
 
@@ -65,7 +66,7 @@ def _compare(stored: Dataset, direct: Dataset, views: list[dict[str, object]]) -
         for view in [{}] if name in PARAMETERLESS else views:
             left = stored.query(name, **view)
             right = direct.query(name, **view)
-            obj = f"{name} {view} cakupan={stored.cakupan}"
+            obj = f"{name} {view} cakupan={stored.scope}"
             pd.testing.assert_frame_equal(left, right, check_dtype=False, obj=obj)
             compared += len(left)
     return compared

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kesiapan import report
+from kesiapan.outputs import report
 from tests.conftest import ROOT, SAMPLE
 
 REFERENCE = ROOT / "data" / "referensi" / "sampang"

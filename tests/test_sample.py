@@ -1,4 +1,5 @@
-"""The sample generator (kesiapan.sample): determinism, the committed sample, and its raw facts."""
+"""The sample generator (kesiapan.devtools.sample): determinism, the committed sample, and its raw
+facts."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kesiapan import sample
+from kesiapan.devtools import sample
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "data" / "sample"
@@ -297,7 +298,7 @@ def test_masked_sample_niks_tell_people_apart() -> None:
     """Issue 15: the digits a masked NIK shows (region and serial) differ between people,
     and every NIK still carries its holder's birth date (day + 40 for women) and region."""
 
-    from kesiapan import privacy
+    from kesiapan.access import privacy
 
     kpps = pd.read_csv(ROOT / "data" / "sample" / "kpps.csv", dtype=str)
     masked = kpps["nik"].map(privacy.mask_nik)

@@ -1,7 +1,7 @@
 """Every page, as the server runs it, on a dataset past the limits pages once had.
 
 300.300 members nobody trained, 100.100 desa with one understaffed TPS each, 30.000 sessions
-(kesiapan.bench.write_limits_dataset): two pages used to end in pandas' 262.144-cell limit
+(kesiapan.devtools.bench.write_limits_dataset): two pages used to end in pandas' 262.144-cell limit
 and one sent 12 MB. Through a real server and Streamlit's own protocol, no page may raise
 nor send more than the bench's bound. Times are printed, never asserted."""
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kesiapan import bench
+from kesiapan.devtools import bench
 
 
 def test_every_page_at_past_the_limits_scale(tmp_path: Path) -> None:

@@ -1,12 +1,14 @@
-"""kesiapan/scope.py: the one area-scope rule, in Python and in both SQL forms."""
+"""kesiapan/contract/scope.py: the one area-scope rule, in Python and in both SQL forms."""
 
 from __future__ import annotations
 
 import duckdb
 import pytest
 
-from kesiapan import importer, scope, store
+from kesiapan.contract import scope
+from kesiapan.importer import core as importer
 from kesiapan.paths import QUERIES
+from kesiapan.store import dataset as store
 
 CODES = [
     "35",

@@ -22,8 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from kesiapan import akses, audit, loadtest, protocol, versions
-from kesiapan.serve import find_nginx
+from kesiapan.access import accounts as access
+from kesiapan.access import audit
+from kesiapan.devtools import loadtest, protocol
+from kesiapan.store import versions
+from kesiapan.ui.serve import find_nginx
 from tests.conftest import ROOT
 
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -50,15 +53,15 @@ def service(tmp_path: Path) -> Iterator[dict[str, object]]:
     shutil.copytree(data / "versions" / "0001", second)
     _name(second, "Versi dua")
     accounts = tmp_path / "akses"
-    akses.add(accounts, "adm", peran="admin", wilayah=[], nama="Adm", password=PASSWORD)
-    akses.add(accounts, "rina", peran="analis", wilayah=["35.27"], nama="Rina", password=PASSWORD)
+    access.add(accounts, "adm", peran="admin", wilayah=[], nama="Adm", password=PASSWORD)
+    access.add(accounts, "rina", peran="analis", wilayah=["35.27"], nama="Rina", password=PASSWORD)
 
     port = loadtest.free_port()
     log = (tmp_path / "serve.log").open("wb")
     env = {
         **os.environ,
         "KESIAPAN_DATA": str(data),
-        akses.AKSES_ENV: str(accounts),
+        access.AKSES_ENV: str(accounts),
         "PYTHONUNBUFFERED": "1",
     }
     command = [sys.executable, "-m", "kesiapan", "serve", "--workers", "2"]

@@ -1,4 +1,4 @@
-"""kesiapan.serve turns off Streamlit's folder-based page routing by setting a class attribute
+"""kesiapan.ui.serve turns off Streamlit's folder-based page routing by setting a class attribute
 of Streamlit's PagesManager before the server starts. If a Streamlit upgrade renames or drops
 that attribute, the assignment would silently do nothing and the first visitor of a fresh
 server could again land on a page without app.py: these tests fail loudly instead.
@@ -16,12 +16,12 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import script_runner
 from streamlit.web import cli
 
-from kesiapan import serve
+from kesiapan.ui import serve
 from tests.conftest import ROOT
 
 UPGRADE = (
-    "Streamlit no longer has PagesManager.uses_pages_directory as kesiapan.serve expects: "
-    "the workaround for pages/ routing (kesiapan/serve.py) must be redone for this version."
+    "Streamlit no longer has PagesManager.uses_pages_directory as kesiapan.ui.serve expects: "
+    "the workaround for pages/ routing (kesiapan/ui/serve.py) must be redone for this version."
 )
 
 
@@ -62,7 +62,7 @@ def test_serve_sets_it_off_before_streamlit_starts(
 
     PagesManager.uses_pages_directory = None
     monkeypatch.setattr(cli, "main", fake_streamlit_main)
-    monkeypatch.setattr(sys, "argv", ["kesiapan.serve"])
+    monkeypatch.setattr(sys, "argv", ["kesiapan.ui.serve"])
     serve.main(["--server.port", "8599"])
     assert seen["flag"] is False
     assert seen["argv"] == [

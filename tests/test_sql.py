@@ -1,5 +1,5 @@
-"""kesiapan/sql.py: the one place SQL text is composed. Each case is the exact text expected,
-and each refusal a value that would otherwise have reached DuckDB as SQL."""
+"""kesiapan/contract/sql.py: the one place SQL text is composed. Each case is the exact text
+expected, and each refusal a value that would otherwise have reached DuckDB as SQL."""
 
 from __future__ import annotations
 
@@ -11,21 +11,21 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kesiapan import sql
+from kesiapan.contract import sql
 
 ROOT = Path(__file__).resolve().parent.parent
-# The modules whose SQL goes through kesiapan.sql, and the line-level S608 exceptions each
+# The modules whose SQL goes through kesiapan.contract.sql, and the line-level S608 exceptions each
 # still has (with its reason on the line).
 COMPOSED = {
-    "kesiapan/importer.py": 0,
-    "kesiapan/import_columns.py": 0,
-    "kesiapan/upload_reader.py": 0,
-    "kesiapan/scope.py": 0,
-    "kesiapan/checks.py": 0,
-    "kesiapan/store.py": 0,
-    "kesiapan/partitions.py": 0,
-    "kesiapan/bench_update.py": 0,
-    "kesiapan/sql.py": 0,
+    "kesiapan/importer/core.py": 0,
+    "kesiapan/importer/columns.py": 0,
+    "kesiapan/importer/upload_reader.py": 0,
+    "kesiapan/contract/scope.py": 0,
+    "kesiapan/store/checks.py": 0,
+    "kesiapan/store/dataset.py": 0,
+    "kesiapan/store/partitions.py": 0,
+    "kesiapan/devtools/bench_update.py": 0,
+    "kesiapan/contract/sql.py": 0,
 }
 
 

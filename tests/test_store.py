@@ -9,8 +9,8 @@ import duckdb
 import openpyxl
 import pytest
 
-from kesiapan.problems import ERROR, WARNING, DatasetError, Problem
-from kesiapan.store import Dataset
+from kesiapan.contract.problems import ERROR, WARNING, DatasetError, Problem
+from kesiapan.store.dataset import Dataset
 
 
 def _replace(folder: Path, table: str, old: str, new: str) -> None:

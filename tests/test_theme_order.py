@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kesiapan import theme
+from kesiapan.contract import theme
 
 
 def test_areas_by_schedule_status_then_gap_then_coverage() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kesiapan import theme, ui
+from kesiapan.contract import theme
+from kesiapan.ui import shared as ui
 
 
 def test_area_cards_carry_the_schedule_chip_the_share_and_the_ready_tps() -> None:

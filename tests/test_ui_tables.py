@@ -20,7 +20,9 @@ from streamlit.elements.lib.pandas_styler_utils import marshall_styler
 from streamlit.proto.ArrowData_pb2 import ArrowData
 from streamlit.testing.v1 import AppTest
 
-from kesiapan import filters, labels, theme, ui
+from kesiapan.contract import labels, theme
+from kesiapan.ui import filters
+from kesiapan.ui import shared as ui
 from tests.conftest import ROOT, SAMPLE
 
 
@@ -54,7 +56,7 @@ def _sent(data: object) -> tuple[pd.DataFrame | None, str]:
 
 
 def _old_styled(shown: pd.DataFrame, raw: pd.DataFrame) -> Styler:
-    """The formatting as it was before (kesiapan.ui.styled, removed): the reference."""
+    """The formatting as it was before (kesiapan.ui.shared.styled, removed): the reference."""
     formats = {}
     for column in shown.columns:
         if column not in raw.columns or pd.api.types.is_bool_dtype(raw[column]):
@@ -122,7 +124,7 @@ def test_coverage_band_cells_keep_their_colours() -> None:
 def _long_table_script() -> None:
     import pandas as pd
 
-    from kesiapan import ui
+    from kesiapan.ui import shared as ui
 
     rows = 300_001
     frame = pd.DataFrame(
@@ -222,14 +224,14 @@ def test_a_view_over_many_kecamatan_ranks_kabupaten_and_drills_into_one(
     one kabupaten goes back to its kecamatan."""
     import shutil
 
-    from kesiapan import akses
+    from kesiapan.access import accounts as access
     from tests.conftest import signed_in
 
     data = tmp_path / "data"
     shutil.copytree(ROOT / "tests" / "fixtures" / "mini", data)
     monkeypatch.setenv("KESIAPAN_DATA", str(data))
-    monkeypatch.setenv(akses.AKSES_ENV, str(tmp_path / "akses"))
-    akses.add(
+    monkeypatch.setenv(access.AKSES_ENV, str(tmp_path / "akses"))
+    access.add(
         tmp_path / "akses",
         "adm",
         peran="admin",

@@ -1,10 +1,5 @@
-"""Attendance taken live at the Bimtek venue (issue 16).
-
-`journal`: the append-only journal of marks (SQLite in the data folder, or PostgreSQL).
-`overlay`: the journal's current marks made visible to the DuckDB store, so every figure
-counts them like `bimtek_hadir` rows. `cards`: participant cards with an opaque QR code.
-`checkin`: what the Presensi page does (find a member, mark, undo), with the scope rule.
-`page`: the Presensi page's widgets, the package's only Streamlit module. `cli`, `loadcheck`,
-`bench`, `pgserver`: the `presensi` command, the load check, the cost of a mark, and the
-throwaway PostgreSQL server of the tests.
+"""Live attendance at the Bimtek venue (issue 16): `checkin` (who may mark, whom, and the
+roll) and `cards` (QR cards). The journal and its overlay are part of the store
+(kesiapan.store.journal, kesiapan.store.overlay); the page widgets are kesiapan.ui.attendance,
+the commands kesiapan.cli.attendance, the load check and bench kesiapan.devtools.
 """

@@ -177,7 +177,7 @@ def cards_for(
     roster: Iterable[dict[str, object]], tokens: dict[str, str], kecamatan: str
 ) -> list[Card]:
     """Cards for roster rows (`presensi_peserta` columns) with their tokens."""
-    from kesiapan.attendance.journal import card_code
+    from kesiapan.store.journal import card_code
 
     result = []
     for row in roster:

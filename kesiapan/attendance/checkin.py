@@ -15,10 +15,10 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from kesiapan import akses
-from kesiapan import scope as area_scope
-from kesiapan.attendance import journal
-from kesiapan.store import Dataset
+from kesiapan.access import accounts as access
+from kesiapan.contract import scope as area_scope
+from kesiapan.store import journal
+from kesiapan.store.dataset import Dataset
 
 MIN_REASON = 5  # characters: "pindah", "PAW baru", … (a reason a commissioner can read)
 HADIR_LANGSUNG = "hadir_langsung"
@@ -77,14 +77,14 @@ def default_session(found: list[Session], today: date) -> int:
     return max(len(found) - 1, 0)
 
 
-def markable(user: akses.Pengguna, session: Session) -> bool:
+def markable(user: access.Pengguna, session: Session) -> bool:
     """Whether the account may take attendance at this session."""
-    return user.boleh(akses.PRESENSI) and area_scope.in_scope(session.kode_kecamatan, user.cakupan)
+    return user.boleh(access.PRESENSI) and area_scope.in_scope(session.kode_kecamatan, user.scope)
 
 
-def _session(data: Dataset, user: akses.Pengguna, kode_sesi: str) -> Session:
+def _session(data: Dataset, user: access.Pengguna, kode_sesi: str) -> Session:
     """The session as the data says, within the account's own scope (never the caller's)."""
-    mine = {s.kode_sesi: s for s in sessions(data.scoped(user.cakupan))}
+    mine = {s.kode_sesi: s for s in sessions(data.scoped(user.scope))}
     session = mine.get(kode_sesi)
     if session is None or not markable(user, session):
         raise Refused(f"Sesi {kode_sesi} tidak termasuk kecamatan akun ini.")
@@ -175,7 +175,7 @@ def card_member(jurnal: journal.Journal, code: str) -> str | None:
 def mark(
     data: Dataset,
     jurnal: journal.Journal,
-    user: akses.Pengguna,
+    user: access.Pengguna,
     kode_sesi: str,
     nik: str,
     *,
@@ -186,7 +186,7 @@ def mark(
 ) -> journal.Hasil:
     """Mark a member present at a session (or undo it) under the rule of this module; the
     figures of `data` include it as soon as this returns."""
-    if not user.boleh(akses.PRESENSI):
+    if not user.boleh(access.PRESENSI):
         raise Refused("Akun ini tidak berwenang mencatat presensi Bimtek.")
     session = _session(data, user, kode_sesi)
     nik = (nik or "").strip()

@@ -1,5 +1,5 @@
 -- The journal's marks as the store sees them (issue 16), in a database of their own attached
--- to every connection as `jurnal` (kesiapan/attendance/overlay.py): the marks in force, and
+-- to every connection as `jurnal` (kesiapan/store/overlay.py): the marks in force, and
 -- what they add to the precomputed store (filled by 10_tambahan.sql; empty until then).
 create table if not exists jurnal.tanda (
     kode_sesi varchar not null,

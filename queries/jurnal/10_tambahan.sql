@@ -1,5 +1,5 @@
 -- What the journal's marks in force add to a precomputed store, recomputed after every change
--- of jurnal.tanda (kesiapan/attendance/overlay.py). Small tables: the macros of
+-- of jurnal.tanda (kesiapan/store/overlay.py). Small tables: the macros of
 -- queries/macros/simpan/ join them to the stored history instead of rebuilding it.
 create or replace table jurnal.hadir_baru as
 with

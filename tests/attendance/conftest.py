@@ -1,5 +1,5 @@
 """Both journal backends for real: SQLite in a temporary data folder, and PostgreSQL from
-Debian's package started in a temporary folder for the session (kesiapan.attendance.pgserver).
+Debian's package started in a temporary folder for the session (kesiapan.devtools.pgserver).
 Missing PostgreSQL fails the tests (never skips): `make test` installs it."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kesiapan.attendance import journal, pgserver
+from kesiapan.devtools import pgserver
+from kesiapan.store import journal
 
 _NAMES = itertools.count()
 

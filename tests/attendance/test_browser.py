@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from kesiapan import akses
-from kesiapan.attendance import cards, journal
-from kesiapan.store import Dataset
+from kesiapan.access import accounts as access
+from kesiapan.attendance import cards
+from kesiapan.store import journal
+from kesiapan.store.dataset import Dataset
 from tests.browser.conftest import RESULTS, dashboard_server
 from tests.conftest import SAMPLE
 
@@ -30,20 +31,20 @@ def deployment(tmp_path: Path, backend: str) -> Iterator[tuple[str, Path]]:
     data = tmp_path / "data"
     shutil.copytree(SAMPLE, data, ignore=shutil.ignore_patterns(".kesiapan-*"))
     folder = tmp_path / "akses"
-    akses.add(
+    access.add(
         folder,
         "sari",
         peran="operator",
         wilayah=["35.27.02"],
         nama="Sari Dewi",
         password=PASSWORD,
-        izin_tambahan=[akses.PRESENSI],
+        izin_tambahan=[access.PRESENSI],
     )
-    akses.add(
+    access.add(
         folder, "rina", peran="komisioner", wilayah=["35.27.02"], nama="Rina", password=PASSWORD
     )
     with dashboard_server(
-        data, f"server-presensi-{backend}.log", env={akses.AKSES_ENV: str(folder)}
+        data, f"server-presensi-{backend}.log", env={access.AKSES_ENV: str(folder)}
     ) as url:
         yield url, data
 

@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from kesiapan import akses
-from kesiapan.attendance import cards, checkin, journal
-from kesiapan.store import Dataset
+from kesiapan.access import accounts as access
+from kesiapan.attendance import cards, checkin
+from kesiapan.store import journal
+from kesiapan.store.dataset import Dataset
 
 TORJUN, SRESEH = "35.27.02", "35.27.01"
 SESSION = "BT-352702-03"  # Torjun, 26 Januari 2024
@@ -24,10 +25,10 @@ SRESEH_SESSION = "BT-352701-01"
 def user(
     peran: str,
     wilayah: tuple[str, ...],
-    izin: tuple[str, ...] = (akses.PRESENSI,),
+    izin: tuple[str, ...] = (access.PRESENSI,),
     name: str = "sari",
-) -> akses.Pengguna:
-    return akses.Pengguna(name, name.title(), peran, wilayah, izin_tambahan=frozenset(izin))
+) -> access.Pengguna:
+    return access.Pengguna(name, name.title(), peran, wilayah, izin_tambahan=frozenset(izin))
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def _member(data: Dataset, kecamatan: str, trained: bool = False) -> str:
 
 def test_an_operator_sees_and_marks_only_its_kecamatan(data: Dataset, jurnal) -> None:
     sari = user("operator", (TORJUN,))
-    own = checkin.sessions(data.scoped(sari.cakupan))
+    own = checkin.sessions(data.scoped(sari.scope))
     assert {s.kode_kecamatan for s in own} == {TORJUN} and len(own) == 6
     nik = _member(data, TORJUN)
     result = checkin.mark(data, jurnal, sari, SESSION, nik)
@@ -84,7 +85,7 @@ def test_an_operator_sees_and_marks_only_its_kecamatan(data: Dataset, jurnal) ->
     ],
 )
 def test_accounts_that_may_not_mark_here_are_refused(
-    data: Dataset, jurnal, account: akses.Pengguna, message: str
+    data: Dataset, jurnal, account: access.Pengguna, message: str
 ) -> None:
     with pytest.raises(checkin.Refused, match=message):
         checkin.mark(data, jurnal, account, SESSION, _member(data, TORJUN))
@@ -92,7 +93,7 @@ def test_accounts_that_may_not_mark_here_are_refused(
 
 
 def test_an_admin_may_mark_anywhere(data: Dataset, jurnal) -> None:
-    admin = akses.Pengguna("admin", "Admin", "admin", ())
+    admin = access.Pengguna("admin", "Admin", "admin", ())
     assert checkin.mark(data, jurnal, admin, SRESEH_SESSION, _member(data, SRESEH)).baru
 
 

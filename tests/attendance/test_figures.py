@@ -19,8 +19,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kesiapan.attendance import journal
-from kesiapan.store import Dataset
+from kesiapan.store import journal
+from kesiapan.store.dataset import Dataset
 
 SESSION = "BT-352702-01"
 HASAN, SITI, RAHMAN = "3527020101900001", "3527024202950001", "3527020303880001"
@@ -174,7 +174,7 @@ def test_precomputed_and_straight_agree_on_the_sample_with_many_marks(
     report, at three dates, is the same from the precomputed store and from the tables."""
     import random
 
-    from kesiapan.report import report_table
+    from kesiapan.outputs.report import report_table
 
     monkeypatch.delenv(journal.URL_ENV, raising=False)
     plain = Dataset.open(sample_copy, precomputed=False)

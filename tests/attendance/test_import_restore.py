@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kesiapan.attendance import journal
-from kesiapan.report import report_table
-from kesiapan.store import Dataset
+from kesiapan.outputs.report import report_table
+from kesiapan.store import journal
+from kesiapan.store.dataset import Dataset
 from tests.conftest import ROOT
 
 SESSION = "BT-352702-03"  # Torjun, 26 Januari 2024

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kesiapan.attendance import journal
-from kesiapan.attendance.journal import BATAL, HADIR
+from kesiapan.store import journal
+from kesiapan.store.journal import BATAL, HADIR
 
 NIK_A = "3527020101900001"
 NIK_B = "3527024202950001"

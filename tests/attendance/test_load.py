@@ -1,11 +1,11 @@
 """Operators marking at once through the real server, on both journal backends: no mark lost
 or doubled, marks sent = marks recorded; a server killed with SIGKILL mid-marking loses no
-confirmed mark (kesiapan.attendance.loadcheck; `python -m kesiapan presensi loadcheck` runs the
-full 20-session check, whose figures are in the README)."""
+confirmed mark (kesiapan.devtools.attendance_loadcheck; `python -m kesiapan presensi loadcheck` runs
+the full 20-session check, whose figures are in the README)."""
 
 from __future__ import annotations
 
-from kesiapan.attendance import loadcheck
+from kesiapan.devtools import attendance_loadcheck as loadcheck
 from tests.conftest import SAMPLE
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kesiapan import akses
-from kesiapan.attendance import journal
+from kesiapan.access import accounts as access
+from kesiapan.store import journal
 from tests.conftest import ROOT, SAMPLE, signed_in
 
 PASSWORD = "sandi-rahasia-2024"
@@ -23,16 +23,16 @@ def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str) ->
     shutil.copytree(SAMPLE, data, ignore=shutil.ignore_patterns(".kesiapan-*"))
     folder = tmp_path / "akses"
     monkeypatch.setenv("KESIAPAN_DATA", str(data))
-    monkeypatch.setenv(akses.AKSES_ENV, str(folder))
-    akses.add(
+    monkeypatch.setenv(access.AKSES_ENV, str(folder))
+    access.add(
         folder,
         "sari",
         peran="operator",
         wilayah=["35.27.02"],
         password=PASSWORD,
-        izin_tambahan=[akses.PRESENSI],
+        izin_tambahan=[access.PRESENSI],
     )
-    akses.add(folder, "kom", peran="komisioner", wilayah=["35.27.02"], password=PASSWORD)
+    access.add(folder, "kom", peran="komisioner", wilayah=["35.27.02"], password=PASSWORD)
     return data
 
 

@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kesiapan.store import Dataset
+from kesiapan.store.dataset import Dataset
 from tests.conftest import ROOT
 
 MINI = ROOT / "tests" / "fixtures" / "mini"

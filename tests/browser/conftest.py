@@ -22,14 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 from kesiapan import paths
 
 # The server and Chromium helpers are shared with the load check (`python -m kesiapan loadtest`).
-from kesiapan.loadtest import (
-    DESKTOP,
-    free_port,
-    healthy,
-    start_server,
-    stop_server,
-    tail,
-)
+from kesiapan.devtools.loadtest import DESKTOP, free_port, healthy, start_server, stop_server, tail
 from tests.oidc_idp import OidcProvider
 
 ROOT = paths.ROOT
@@ -43,7 +36,7 @@ _REPORT = pytest.StashKey[pytest.TestReport]()
 
 
 def running_server(log_name: str) -> contextlib.AbstractContextManager[str]:
-    """`python -m kesiapan.serve` on the bundled sample and a free port, until the block ends;
+    """`python -m kesiapan.ui.serve` on the bundled sample and a free port, until the block ends;
     yields its base URL (`http://127.0.0.1:PORT`) once /_stcore/health answers."""
     return dashboard_server(ROOT / "data" / "sample", log_name)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from kesiapan.loadtest import IDLE_JS  # the idle check, shared with the load check
+from kesiapan.devtools.loadtest import IDLE_JS  # the idle check, shared with the load check
 from tests.browser.conftest import RESULTS, WAIT_MS
 
 PAGES = [

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from kesiapan import akses
+from kesiapan.access import accounts as access
 from tests.browser.conftest import dashboard_server
 from tests.browser.test_browser import assert_no_error, caption, title, wait_idle
 from tests.test_hostile import (
@@ -58,7 +58,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("hostile-browser")
     data = hostile_dataset(root / "data")
     add_accounts(root / "akses")
-    env = {akses.AKSES_ENV: str(root / "akses")}
+    env = {access.AKSES_ENV: str(root / "akses")}
     with dashboard_server(data, "server-hostile.log", env=env) as url:
         yield url
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from kesiapan import akses, audit
-from kesiapan.loadtest import IDLE_JS
+from kesiapan.access import accounts as access
+from kesiapan.access import audit
+from kesiapan.devtools.loadtest import IDLE_JS
 from tests.browser.conftest import ROOT, dashboard_server
 from tests.exports.conftest import read_workbook
 
@@ -24,8 +25,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     root = tmp_path_factory.mktemp("masuk")
     data, folder = root / "data", root / "akses"
     shutil.copytree(ROOT / "tests" / "fixtures" / "mini", data)
-    akses.add(folder, "rina", peran="analis", wilayah=["35.27"], nama="Rina", password=PASSWORD)
-    with dashboard_server(data, "server-masuk.log", env={akses.AKSES_ENV: str(folder)}) as url:
+    access.add(folder, "rina", peran="analis", wilayah=["35.27"], nama="Rina", password=PASSWORD)
+    with dashboard_server(data, "server-masuk.log", env={access.AKSES_ENV: str(folder)}) as url:
         yield url, folder
 
 

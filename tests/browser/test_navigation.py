@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from kesiapan import akses
+from kesiapan.access import accounts as access
 from tests.browser.conftest import RESULTS, ROOT, dashboard_server, running_server
 from tests.browser.test_browser import assert_no_error, title, wait_idle
 
@@ -123,9 +123,9 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.copytree(
         ROOT / "data" / "sample", data, ignore=shutil.ignore_patterns(".kesiapan-*", "akses")
     )
-    akses.add(folder, "admin", peran="admin", wilayah=["35.27"], nama="Admin", password=PASSWORD)
-    akses.add(folder, "tono", peran="analis", wilayah=[TORJUN], nama="Tono", password=PASSWORD)
-    with dashboard_server(data, "server-navigasi.log", env={akses.AKSES_ENV: str(folder)}) as url:
+    access.add(folder, "admin", peran="admin", wilayah=["35.27"], nama="Admin", password=PASSWORD)
+    access.add(folder, "tono", peran="analis", wilayah=[TORJUN], nama="Tono", password=PASSWORD)
+    with dashboard_server(data, "server-navigasi.log", env={access.AKSES_ENV: str(folder)}) as url:
         yield url
 
 

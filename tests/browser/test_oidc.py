@@ -28,8 +28,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from kesiapan import audit
-from kesiapan.loadtest import ERROR_SELECTOR, IDLE_JS, free_port
+from kesiapan.access import audit
+from kesiapan.devtools.loadtest import ERROR_SELECTOR, IDLE_JS, free_port
 from tests.browser.conftest import RESULTS, ROOT, WAIT_MS, _log_name, dashboard_server
 from tests.oidc_idp import Identity, OidcProvider
 

@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from kesiapan import charts, labels, theme
+from kesiapan.contract import labels, theme
+from kesiapan.outputs import charts
 
 # ---------------------------------------------------------------------------------------------
 # Small hand-made frames with the columns of the queries in docs/queries.md

@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from kesiapan import exports, report
-from kesiapan.store import Dataset
+from kesiapan.outputs import exports, report
+from kesiapan.store.dataset import Dataset
 from tests.conftest import SAMPLE
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -12,7 +12,8 @@ from datetime import date
 
 import pytest
 
-from kesiapan import actions, exports, privacy
+from kesiapan.access import privacy
+from kesiapan.outputs import actions, exports
 from tests.conftest import ROOT, SAMPLE
 from tests.exports.conftest import FIXTURES, D, read_workbook
 
@@ -28,7 +29,7 @@ ZIP_MAX_BYTES = 1_000_000
 
 @pytest.fixture(scope="module")
 def plan_fixture():
-    from kesiapan.store import Dataset
+    from kesiapan.store.dataset import Dataset
 
     return Dataset.open(FIXTURES / "rencana")
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from kesiapan import briefing, exports, labels, theme
+from kesiapan.contract import labels, theme
+from kesiapan.outputs import briefing, exports
 from tests.conftest import ROOT, SAMPLE
 from tests.exports.conftest import TORJUN, D
 
@@ -30,7 +31,7 @@ def _texts(document: pdfium.PdfDocument) -> list[str]:
 
 @pytest.fixture(scope="module")
 def sampang() -> tuple[bytes, pdfium.PdfDocument]:
-    from kesiapan.store import Dataset
+    from kesiapan.store.dataset import Dataset
 
     dataset = Dataset.open(SAMPLE)
     data = briefing.pdf(dataset, exports.Scope.of(dataset, D))

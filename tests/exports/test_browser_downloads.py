@@ -15,13 +15,7 @@ import pypdfium2 as pdfium
 import pytest
 from playwright.sync_api import Browser, Page
 
-from kesiapan.loadtest import (
-    free_port,
-    healthy,
-    start_server,
-    stop_server,
-    tail,
-)
+from kesiapan.devtools.loadtest import free_port, healthy, start_server, stop_server, tail
 from tests.conftest import SAMPLE
 from tests.exports.conftest import read_workbook
 
@@ -31,7 +25,8 @@ WAIT_MS = 60_000
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
-    """The dashboard as `make run` starts it, on the sample (kesiapan.loadtest's helpers)."""
+    """The dashboard as `make run` starts it, on the sample (kesiapan.devtools.loadtest's
+    helpers)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path_factory.mktemp("server") / "server.log"

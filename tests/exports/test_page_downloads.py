@@ -61,7 +61,7 @@ def test_briefing_button_is_disabled_without_chromium(monkeypatch) -> None:
 @pytest.fixture
 def offered(monkeypatch) -> dict[str, object]:
     """The files each table's buttons would write, by key, recorded while a page runs."""
-    from kesiapan import ui
+    from kesiapan.ui import shared as ui
 
     files: dict[str, object] = {}
     draw = ui._download_buttons

@@ -7,7 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from kesiapan import exports, labels, privacy
+from kesiapan.access import privacy
+from kesiapan.contract import labels
+from kesiapan.outputs import exports
 from tests.exports.conftest import TORJUN, D, read_csv, read_workbook
 
 UNTRAINED_COLUMNS = [
@@ -195,7 +197,7 @@ def test_filter_lines_name_every_filter(sample, mini) -> None:
 
 
 def test_masking_is_the_same_on_screen_and_in_files() -> None:
-    from kesiapan import ui
+    from kesiapan.ui import shared as ui
 
     assert privacy.mask_nik("3527020101900001") == "3527••••••••0001"
     assert privacy.mask_nik(privacy.mask_nik("3527020101900001")) == "3527••••••••0001"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kesiapan import importer
+from kesiapan.importer import core as importer
 from tests.conftest import ROOT, SAMPLE
 
 HERE = Path(__file__).resolve().parent

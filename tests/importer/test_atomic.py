@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from kesiapan import importer, versions
-from kesiapan.store import Dataset
+from kesiapan.importer import core as importer
+from kesiapan.store import versions
+from kesiapan.store.dataset import Dataset
 from tests.importer.conftest import CORPUS, ROOT, ROSTER, cli, tree
 
 # Two tables in one import, so that "versi_sebagian" stops between the two files.

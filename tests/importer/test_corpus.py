@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kesiapan import importer
+from kesiapan.importer import core as importer
 from tests.importer.conftest import BASE, CORPUS, HERE, messages, tree
 
 CASES = tomllib.loads((HERE / "cases.toml").read_text(encoding="utf-8"))["case"]

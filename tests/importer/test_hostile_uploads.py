@@ -22,7 +22,12 @@ import pytest
 from openpyxl.styles import Font
 from streamlit.testing.v1 import AppTest
 
-from kesiapan import akses, import_ui, importer, labels, upload_reader, versions
+from kesiapan.access import accounts as access
+from kesiapan.contract import labels
+from kesiapan.importer import core as importer
+from kesiapan.importer import upload_reader
+from kesiapan.store import versions
+from kesiapan.ui import import_screen
 from tests.conftest import ROOT, signed_in
 from tests.importer.conftest import ROSTER, cli, tree
 
@@ -121,7 +126,7 @@ def test_rejected_rows_of_a_hostile_name_stay_in_rejects(name: str, sandbox: Pat
 
 
 class _Uploaded:
-    """What st.file_uploader hands over, as far as import_ui._to_disk looks at it."""
+    """What st.file_uploader hands over, as far as import_screen._to_disk looks at it."""
 
     def __init__(self, name: str, data: bytes) -> None:
         self.name, self._data = name, data
@@ -134,7 +139,7 @@ def test_uploads_are_written_only_into_their_own_temporary_folder(sandbox: Path)
     names = [*NAMES.values(), *SUFFIX_NAMES.values(), "", "..", "."]
     files = [_Uploaded(name, f"isi {i}".encode()) for i, name in enumerate(names)]
     before = _listing(sandbox)
-    folder, uploads = import_ui._to_disk(files)
+    folder, uploads = import_screen._to_disk(files)
     try:
         assert folder.parent == sandbox / "tmp"
         assert _listing(sandbox) - before == {
@@ -157,9 +162,9 @@ MARKDOWN_NAME = "**tebal** [klik](javascript:alert(1)) <img src=x onerror=alert(
 @pytest.fixture
 def import_page(sandbox: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], AppTest]:
     folder = sandbox / "akses"
-    akses.add(folder, "admin", peran="admin", wilayah=[], nama="Admin", password=PASSWORD)
+    access.add(folder, "admin", peran="admin", wilayah=[], nama="Admin", password=PASSWORD)
     monkeypatch.setenv("KESIAPAN_DATA", str(sandbox / "data"))
-    monkeypatch.setenv(akses.AKSES_ENV, str(folder))
+    monkeypatch.setenv(access.AKSES_ENV, str(folder))
 
     def start() -> AppTest:
         at = AppTest.from_file(str(ROOT / "pages" / "impor.py"), default_timeout=90)

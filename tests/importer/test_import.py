@@ -12,8 +12,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kesiapan import importer, versions
-from kesiapan.store import Dataset, resolve_folder
+from kesiapan.importer import core as importer
+from kesiapan.store import versions
+from kesiapan.store.dataset import Dataset, resolve_folder
 from tests.importer.conftest import CORPUS, ROSTER, cli, messages, tree
 
 # Torjun's roster from its PPK: Moh. Hasan stays, Siti Aminah's phone number changed, Abdul

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from kesiapan import importer
-from kesiapan.store import Dataset
+from kesiapan.importer import core as importer
+from kesiapan.store.dataset import Dataset
 from tests.importer.conftest import messages, tree
 
 
@@ -184,12 +184,12 @@ def test_an_ambiguous_desa_is_settled_by_the_operators_area(base: Path, write, p
         "NIK,NAMA,L/P,TGL LAHIR,DESA,NO TPS,JABATAN\n"
         "3527024103940012,Lina Marlina,P,01/03/1994,Ds. Kara,1,Anggota\n",
     )
-    preview = prepared(base, path, cakupan=("35.27",))
+    preview = prepared(base, path, scope=("35.27",))
     assert [str(p) for p in preview.errors] == [
         "kpps_kara.csv, baris 2, kolom desa: nama desa/kelurahan ambigu: ada di 2 tempat "
         '(kecamatan Sampang, Torjun); tambahkan kolom kecamatan (tertulis "Ds. Kara")'
     ]
-    preview = prepared(base, path, cakupan=("35.27.02",))
+    preview = prepared(base, path, scope=("35.27.02",))
     assert messages(preview) == []
     assert preview.sample_rows(0)[0]["kode_tps"] == "3527022002001"
     importer.commit(preview, drop_errors=False, who="Operator Torjun")

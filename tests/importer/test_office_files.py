@@ -7,7 +7,8 @@ from datetime import date
 import duckdb
 import pytest
 
-from kesiapan import schema, store
+from kesiapan.contract import schema
+from kesiapan.store import dataset as store
 
 DATES = [
     ("5/1/1994", date(1994, 1, 5)),

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from kesiapan import importer
-from kesiapan.store import Dataset
+from kesiapan.importer import core as importer
+from kesiapan.store.dataset import Dataset
 from tests.importer.conftest import messages, tree
 
 # Two members for TPS 002 of desa Torjun (empty in the base) and one for TPS 001 of Kara.
@@ -230,7 +230,7 @@ def test_a_title_date_two_sessions_share_is_refused_naming_them(
     assert tree(base) == before
 
     # The operator of Torjun means Torjun's session.
-    preview = prepared(base, path, cakupan=("35.27.02",))
+    preview = prepared(base, path, scope=("35.27.02",))
     assert preview.errors == []
     assert preview.files[0].about == "sesi BT-352702-01 (Torjun, 25 Januari 2024)"
     # So does a title that names the venue.

@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kesiapan import akses, import_ui, importer, labels, versions
+from kesiapan.access import accounts as access
+from kesiapan.contract import labels
+from kesiapan.importer import core as importer
+from kesiapan.store import versions
+from kesiapan.ui import import_screen
 from tests.conftest import ROOT, SAMPLE, signed_in
 from tests.importer.conftest import CORPUS, ROSTER
 
@@ -22,9 +26,9 @@ def _page(monkeypatch: pytest.MonkeyPatch, folder: Path, name: str = "impor") ->
     at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=90)
     if folder != SAMPLE:
         accounts = folder.parent / "akses"
-        monkeypatch.setenv(akses.AKSES_ENV, str(accounts))
-        if not akses.load(accounts):
-            akses.add(accounts, "siti", peran="admin", wilayah=[], nama="Siti Nurhayati",
+        monkeypatch.setenv(access.AKSES_ENV, str(accounts))
+        if not access.load(accounts):
+            access.add(accounts, "siti", peran="admin", wilayah=[], nama="Siti Nurhayati",
                       password="sandi-rahasia-2024")  # fmt: skip
         signed_in(at.session_state, "siti", accounts)
     return at.run()
@@ -207,7 +211,7 @@ def test_a_preview_another_import_made_stale_is_made_again_not_saved(
     # and shows the preview made again on the new data.
     assert versions.current(base) == theirs
     assert not at.success
-    assert [w.value for w in at.warning] == [import_ui.STALE_MESSAGE]
+    assert [w.value for w in at.warning] == [import_screen.STALE_MESSAGE]
     assert "Belum disimpan: data yang dibaca pratinjau sebelumnya sudah diubah" in (
         at.warning[0].value
     )

@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kesiapan import importer
-from kesiapan.report import report_table
-from kesiapan.store import Dataset
+from kesiapan.importer import core as importer
+from kesiapan.outputs.report import report_table
+from kesiapan.store.dataset import Dataset
 from tests.conftest import SAMPLE
 from tests.importer.conftest import cli, tree
 
@@ -159,10 +159,10 @@ def test_replacing_the_session_lists_the_one_row_and_waits_for_the_confirmation(
 
 
 def test_an_operator_may_not_replace_a_whole_table(sample_dir: Path, session_file) -> None:
-    from kesiapan import akses
+    from kesiapan.access import accounts as access
 
-    folder = akses.akses_folder(sample_dir)
-    akses.add(folder, "budi", peran="operator", wilayah=[TORJUN], nama="Budi",
+    folder = access.akses_folder(sample_dir)
+    access.add(folder, "budi", peran="operator", wilayah=[TORJUN], nama="Budi",
               password="sandi-rahasia-2024")  # fmt: skip
     path, _ = session_file
     before = tree(sample_dir)

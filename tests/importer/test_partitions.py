@@ -17,8 +17,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from kesiapan import importer, partitions, sample, store, versions
-from kesiapan.store import Dataset, query_names
+from kesiapan.devtools import sample
+from kesiapan.importer import core as importer
+from kesiapan.store import dataset as store
+from kesiapan.store import partitions, versions
+from kesiapan.store.dataset import Dataset, query_names
 from tests.importer.conftest import ROOT
 
 PARAMETERLESS = {"tanggal_data", "wilayah_daftar", "data_tabel"}

@@ -10,8 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kesiapan import importer, upload_reader
-from kesiapan.store import Dataset
+from kesiapan.importer import core as importer
+from kesiapan.importer import upload_reader
+from kesiapan.store.dataset import Dataset
 from tests.importer.conftest import ROSTER, messages
 
 

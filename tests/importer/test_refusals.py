@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kesiapan import importer
+from kesiapan.importer import core as importer
 from tests.importer.conftest import cli, messages, tree
 
 # A new member of TPS 002 of desa Torjun, and Moh. Hasan (stored in TPS 001, SK 10 January).

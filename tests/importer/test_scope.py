@@ -1,4 +1,4 @@
-"""Imports by an account with an area scope (`cakupan`): rows outside it are errors, the current
+"""Imports by an account with an area scope (`scope`): rows outside it are errors, the current
 rows outside it are never replaced or dropped, and commit refuses a candidate that changed them.
 
 The corpus base holds two kabupaten: Bangkalan (35.26, one desa) and Sampang (35.27) with the
@@ -13,8 +13,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kesiapan import importer, versions
-from kesiapan.store import resolve_folder
+from kesiapan.importer import core as importer
+from kesiapan.store import versions
+from kesiapan.store.dataset import resolve_folder
 from tests.importer.conftest import BASE, messages
 
 HEADER = "NIK,Nama Lengkap,L/P,Tgl Lahir,No HP,Kode TPS,Jabatan,Tgl SK\n"
@@ -61,7 +62,7 @@ def _counts(preview: importer.Preview) -> list[tuple[int, int, int, int, int]]:
 
 # -- rows outside the scope are errors ---------------------------------------------------------
 def test_a_kecamatan_operator_loads_only_its_own_tps(base: Path, write, prepared) -> None:
-    preview = prepared(base, write("kpps.csv", MIXED), cakupan=("35.27.02",))
+    preview = prepared(base, write("kpps.csv", MIXED), scope=("35.27.02",))
     assert messages(preview) == [
         _outside(4, "3527031001001", "35.27.02"),
         _outside(5, "3526022001001", "35.27.02"),
@@ -70,16 +71,16 @@ def test_a_kecamatan_operator_loads_only_its_own_tps(base: Path, write, prepared
     ]
     # Hendra Wijaya and Dewi Lestari are new; by default nothing is removed (contract §5).
     assert _counts(preview) == [(3, 2, 2, 0, 0)]
-    assert preview.cakupan == ("35.27.02",)
+    assert preview.scope == ("35.27.02",)
     assert preview.refusal(drop_errors=True) is None
 
 
 def test_a_kabupaten_operator_and_a_scope_of_two_codes(base: Path, write, prepared) -> None:
-    sampang = prepared(base, write("kpps.csv", MIXED), cakupan=("35.27",))
+    sampang = prepared(base, write("kpps.csv", MIXED), scope=("35.27",))
     assert messages(sampang) == [_outside(5, "3526022001001", "35.27"), UNKNOWN_TPS]
     # Rina Sari (kecamatan Sampang) comes too; nobody goes.
     assert _counts(sampang) == [(2, 3, 3, 0, 0)]
-    two = prepared(base, write("kpps_2.csv", MIXED), cakupan=("35.27.02", "35.26"))
+    two = prepared(base, write("kpps_2.csv", MIXED), scope=("35.27.02", "35.26"))
     assert [m.replace("kpps_2.csv", "kpps.csv") for m in messages(two)] == [
         _outside(4, "3527031001001", "35.27.02, 35.26"),
         UNKNOWN_TPS,
@@ -89,11 +90,11 @@ def test_a_kabupaten_operator_and_a_scope_of_two_codes(base: Path, write, prepar
 
 def test_without_a_scope_nothing_changes(base: Path, write, prepared) -> None:
     """None is the admin: the same file loads every row that is right, as before."""
-    for options in ({}, {"cakupan": None}):
+    for options in ({}, {"scope": None}):
         preview = prepared(base, write("kpps.csv", MIXED), **options)
         assert messages(preview) == [UNKNOWN_TPS]
         assert _counts(preview) == [(1, 4, 4, 0, 0)]
-        assert preview.cakupan is None
+        assert preview.scope is None
     result = importer.commit(preview, drop_errors=True, who="Admin")
     assert "cakupan" not in result.record
 
@@ -105,7 +106,7 @@ def test_attendance_at_a_session_of_another_kecamatan(base: Path, write, prepare
         "BT-352702-01,3527022311900003,ya,50,75\n"
         "BT-352703-01,3527031505880006,tidak,,\n",
     )
-    preview = prepared(base, hadir, mode="perbarui", cakupan=("35.27.02",))
+    preview = prepared(base, hadir, mode="perbarui", scope=("35.27.02",))
     assert messages(preview) == [
         "galat: hadir.csv, baris 3, kolom kode_sesi: sesi ini untuk kecamatan di luar cakupan "
         'akun Anda (35.27.02) (tertulis "BT-352703-01")'
@@ -115,7 +116,7 @@ def test_attendance_at_a_session_of_another_kecamatan(base: Path, write, prepare
     # Abdul Rahman's roll call is added; the session's other two rows stay.
     assert _counts(preview) == [(1, 1, 1, 0, 0)]
     # As the complete list of Torjun's session, it removes those two; Sampang's row stays.
-    replaced = prepared(base, hadir, mode="ganti-bagian", cakupan=("35.27.02",))
+    replaced = prepared(base, hadir, mode="ganti-bagian", scope=("35.27.02",))
     assert _counts(replaced) == [(1, 1, 1, 2, 0)]
     assert sorted(replaced.removal_frame("bimtek_hadir")["nik"]) == [
         "3527021203800001",
@@ -140,7 +141,7 @@ def test_a_session_belongs_to_its_kecamatan(scope, rejected, base, write, prepar
         "BT-352702-01,35.27.02,2024-01-25,Aula Kantor Kecamatan Torjun,60\n"
         "BT-352702-02,35.27.02,2024-01-30,Balai Desa Kara,40\n",
     )
-    preview = prepared(base, sesi, mode="perbarui", cakupan=scope)
+    preview = prepared(base, sesi, mode="perbarui", scope=scope)
     expected = [
         f"galat: sesi.csv, baris {row}, kolom kode_kecamatan: kecamatan sesi ini di luar "
         f'cakupan akun Anda ({scope[0]}) (tertulis "35.27.02")'
@@ -161,7 +162,7 @@ def test_visits_of_a_desa_operator(base: Path, write, prepared) -> None:
         "2024-01-26,Ani,KPU Kabupaten Sampang,35.27.02,35.27.02.2001,BT-352702-01,bimtek\n"
         "2024-01-26,Ani,KPU Kabupaten Sampang,35.27.02,35.27.02.2002,,desa tetangga\n",
     )
-    preview = prepared(base, visits, mode="perbarui", cakupan=("35.27.02.2001",))
+    preview = prepared(base, visits, mode="perbarui", scope=("35.27.02.2001",))
     assert messages(preview) == [
         "galat: supervisi.csv, baris 3, kolom kode_kecamatan: kecamatan ini di luar cakupan "
         'akun Anda (35.27.02.2001) (tertulis "35.27.02")',
@@ -186,7 +187,7 @@ def test_areas_a_kecamatan_operator_may_load(base: Path, write, prepared) -> Non
         "35,Jawa Timur,35.27,Sampang,35.27.03,Torjun,35.27.02.2004,Salah Induk,desa,,\n"
         "35,Jawa Timur,35.27,SAMPANG,35.27.02,Torjun,35.27.02.2005,Patarongan,desa,,\n",
     )
-    preview = prepared(base, wilayah, cakupan=("35.27.02",))
+    preview = prepared(base, wilayah, scope=("35.27.02",))
     assert messages(preview) == [
         # A new kabupaten outside the scope.
         "galat: wilayah.csv, baris 5, kolom kode_desa: desa/kelurahan ini di luar cakupan akun "
@@ -218,7 +219,7 @@ def test_an_area_that_cannot_be_told_is_outside(base: Path, write, prepared) -> 
         "2024-01-10\n"
         "3527020303900012,Hasan Basri,L,1990-03-03,,3527022003001,KPPS 2,2024-01-10\n",
     )
-    preview = prepared(base, roster, cakupan=("35.27.02",))
+    preview = prepared(base, roster, scope=("35.27.02",))
     assert messages(preview) == [
         "galat: kpps.csv, baris 3, kolom kode_tps: wilayah baris ini tidak dapat ditentukan, "
         "jadi tidak dapat dipastikan berada dalam cakupan akun Anda (35.27.02) "
@@ -228,7 +229,7 @@ def test_an_area_that_cannot_be_told_is_outside(base: Path, write, prepared) -> 
     assert _counts(preview) == [(1, 1, 0, 0, 0)]
     # Replacing his TPS's roster would remove Siti Aminah and Abdul Rahman; the member of the
     # TPS without a desa stays, like Slamet Riyadi's row.
-    replaced = prepared(base, roster, mode="ganti-bagian", cakupan=("35.27.02",))
+    replaced = prepared(base, roster, mode="ganti-bagian", scope=("35.27.02",))
     assert _counts(replaced) == [(1, 1, 0, 2, 0)]
 
 
@@ -241,7 +242,7 @@ def test_replace_keeps_every_row_outside_the_scope_byte_for_byte(base, write, pr
         "3527022002001,35.27.02.2002,1,250,3\n",
     )
     kpps = write("kpps.csv", MIXED.replace("3527022001002", "3527022001001"))
-    preview = prepared(base, tps, kpps, mode="ganti", cakupan=("35.27.02",))
+    preview = prepared(base, tps, kpps, mode="ganti", scope=("35.27.02",))
     assert messages(preview) == [
         _outside(4, "3527031001001", "35.27.02"),
         _outside(5, "3526022001001", "35.27.02"),
@@ -296,7 +297,7 @@ def test_update_never_drops_a_row_outside_the_scope(base: Path, write, prepared)
     )
     assert _counts(admin) == [(0, 3, 1, 2, 0)]  # without a scope Abdul and Slamet would go
 
-    preview = prepared(base, roster, mode="ganti-bagian", cakupan=("35.27.02.2001",))
+    preview = prepared(base, roster, mode="ganti-bagian", scope=("35.27.02.2001",))
     assert messages(preview) == [_outside(4, "3527031001001", "35.27.02.2001")]
     assert preview.files[0].about == "1 TPS di desa/kelurahan Torjun, kecamatan Torjun"
     assert _counts(preview) == [(1, 2, 0, 1, 0)]  # only Abdul Rahman goes
@@ -312,7 +313,7 @@ def test_update_never_drops_a_row_outside_the_scope(base: Path, write, prepared)
 
 def test_commit_refuses_a_candidate_that_changed_rows_outside(base, write, prepared) -> None:
     """Defence in depth: were the candidate wrong, the rows written are checked again."""
-    preview = prepared(base, write("kpps.csv", MIXED), cakupan=("35.27.02",))
+    preview = prepared(base, write("kpps.csv", MIXED), scope=("35.27.02",))
     # A candidate that forgot Slamet Riyadi's row (Sampang) and kept the rejected ones.
     preview.con.execute(
         "create or replace view _calon_kpps as select *, _baris as _letak from _unggah_kpps"
@@ -338,7 +339,7 @@ def test_commit_refuses_a_candidate_that_changed_rows_outside(base, write, prepa
 def test_an_invalid_scope_code_is_refused(scope, base: Path, write) -> None:
     upload = importer.Upload(write("kpps.csv", MIXED), "kpps.csv")
     with pytest.raises(ValueError, match=r"^kode cakupan wilayah tidak sah: "):
-        importer.prepare(base, [upload], cakupan=scope)
+        importer.prepare(base, [upload], scope=scope)
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,20 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from kesiapan import akses, labels, versions
-from kesiapan.loadtest import DESKTOP, IDLE_JS, free_port, healthy, start_server, stop_server, tail
-from kesiapan.report import report_table
-from kesiapan.store import Dataset
+from kesiapan.access import accounts as access
+from kesiapan.contract import labels
+from kesiapan.devtools.loadtest import (
+    DESKTOP,
+    IDLE_JS,
+    free_port,
+    healthy,
+    start_server,
+    stop_server,
+    tail,
+)
+from kesiapan.outputs.report import report_table
+from kesiapan.store import versions
+from kesiapan.store.dataset import Dataset
 from tests.conftest import ROOT
 from tests.importer.test_partial_files import (
     SESSION,
@@ -44,9 +54,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     accounts = folder.parent / "akses"
-    akses.add(accounts, "budi", peran="operator", wilayah=[TORJUN], nama="Budi", password=PASSWORD)
+    access.add(accounts, "budi", peran="operator", wilayah=[TORJUN], nama="Budi", password=PASSWORD)
     with log_path.open("wb") as log:
-        process = start_server(folder, port, log, {akses.AKSES_ENV: str(accounts)})
+        process = start_server(folder, port, log, {access.AKSES_ENV: str(accounts)})
         try:
             deadline = time.monotonic() + 90
             while not healthy(url):

@@ -17,8 +17,8 @@ import openpyxl
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from kesiapan import akses, versions
-from kesiapan.loadtest import (
+from kesiapan.access import accounts as access
+from kesiapan.devtools.loadtest import (
     DESKTOP,
     IDLE_JS,
     free_port,
@@ -27,6 +27,7 @@ from kesiapan.loadtest import (
     stop_server,
     tail,
 )
+from kesiapan.store import versions
 from tests.conftest import ROOT
 
 RESULTS = ROOT / "test-results"
@@ -50,9 +51,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     accounts = folder.parent / "akses"
-    akses.add(accounts, "siti", peran="admin", wilayah=[], nama="Siti Nurhayati", password=PASSWORD)
+    access.add(
+        accounts, "siti", peran="admin", wilayah=[], nama="Siti Nurhayati", password=PASSWORD
+    )
     with log_path.open("wb") as log:
-        process = start_server(folder, port, log, {akses.AKSES_ENV: str(accounts)})
+        process = start_server(folder, port, log, {access.AKSES_ENV: str(accounts)})
         try:
             deadline = time.monotonic() + START_TIMEOUT
             while not healthy(url):

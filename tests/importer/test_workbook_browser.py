@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import Browser, expect
 
-from kesiapan import versions
+from kesiapan.store import versions
 from tests.importer.test_session_browser import (
     WAIT_MS,
     _idle,

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kesiapan import report
-from kesiapan.store import Dataset
+from kesiapan.outputs import report
+from kesiapan.store.dataset import Dataset
 from tests.conftest import ROOT, SAMPLE
 
 PAGES = ("overview", "bimtek", "petugas", "supervisi", "data")

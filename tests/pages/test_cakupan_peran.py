@@ -24,7 +24,8 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kesiapan import akses, ui
+from kesiapan.access import accounts as access
+from kesiapan.ui import shared as ui
 from tests.conftest import ROOT, signed_in
 
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -63,11 +64,11 @@ def _forbidden(account: Account) -> list[str]:
     words: list[str] = []
     for member in _read("kpps"):
         desa = desa_of.get(member["kode_tps"])
-        if desa is None or not akses.in_scope(desa, account.wilayah):
+        if desa is None or not access.in_scope(desa, account.wilayah):
             words += [member["nama"], member["nik"], member["kode_tps"]]
             words += [member["no_hp"]] if member["no_hp"] else []
     areas = _read("wilayah")
-    inside = [a for a in areas if akses.in_scope(a["kode_desa"], account.wilayah)]
+    inside = [a for a in areas if access.in_scope(a["kode_desa"], account.wilayah)]
     seen = {a[k] for a in inside for k in ("kabupaten", "kecamatan", "desa")}
     for area in areas:
         if area not in inside:
@@ -101,7 +102,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("peran")
     shutil.copytree(MINI, root / "data")
     for a in ACCOUNTS:
-        akses.add(
+        access.add(
             root / "akses",
             a.username,
             peran=a.peran,
@@ -116,7 +117,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def env(deployment: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     data, folder = deployment
     monkeypatch.setenv("KESIAPAN_DATA", str(data))
-    monkeypatch.setenv(akses.AKSES_ENV, str(folder))
+    monkeypatch.setenv(access.AKSES_ENV, str(folder))
     return deployment
 
 
@@ -174,7 +175,7 @@ def test_no_element_or_download_leaks(
         return make
 
     monkeypatch.setattr(ui, "_audited", record)
-    briefing = pytest.importorskip("kesiapan.briefing")
+    briefing = pytest.importorskip("kesiapan.outputs.briefing")
     monkeypatch.setattr(briefing, "find_chromium", _no_chromium)  # PDFs: aggregates only
     forbidden, personal = _forbidden(account), _personal(account)
     assert forbidden  # every account here has something outside its scope
@@ -191,7 +192,7 @@ def test_no_element_or_download_leaks(
         assert _leaks(files, forbidden) == [], (account.username, page, "unduhan")
         assert _leaks(texts + files, personal) == [], (account.username, page, link)
         offered.clear()
-    if not akses.PERAN[account.peran] & {akses.EKSPOR} and not account.izin:
+    if not access.PERAN[account.peran] & {access.EKSPOR} and not account.izin:
         assert not at.get("download_button") or all(
             b.proto.id.endswith("unduh_briefing") for b in at.get("download_button")
         )
@@ -202,7 +203,7 @@ def _no_chromium() -> str:
 
 
 def briefing_error() -> Exception:
-    from kesiapan import briefing
+    from kesiapan.outputs import briefing
 
     return briefing.BriefingError("Chromium tidak dipakai dalam uji ini")
 
@@ -225,7 +226,7 @@ def test_report_command_keeps_to_the_account(
     deployment: tuple[Path, Path], account: Account, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data, folder = deployment
-    monkeypatch.setenv(akses.AKSES_ENV, str(folder))
+    monkeypatch.setenv(access.AKSES_ENV, str(folder))
     for level in ("kecamatan", "tps"):
         done = subprocess.run(
             [sys.executable, "-m", "kesiapan", "report", "--data", str(data), "--level", level,
@@ -237,7 +238,7 @@ def test_report_command_keeps_to_the_account(
         assert rows
         codes = [r.get("kode_desa") or r.get("kode_kecamatan") for r in rows]
         assert all(
-            akses.in_scope(c, account.wilayah)
+            access.in_scope(c, account.wilayah)
             or any(w.startswith(c + ".") for w in account.wilayah)
             for c in codes
         ), codes
@@ -247,7 +248,7 @@ def test_report_command_keeps_to_the_account(
          "--pengguna", account.username],
         capture_output=True, text=True, cwd=ROOT, timeout=120, env=_env(folder),
     )  # fmt: skip
-    if akses.in_scope("35.26.01", account.wilayah):
+    if access.in_scope("35.26.01", account.wilayah):
         assert outside.returncode == 0
     else:
         assert outside.returncode == 2
@@ -257,4 +258,4 @@ def test_report_command_keeps_to_the_account(
 def _env(folder: Path) -> dict[str, str]:
     import os
 
-    return {**os.environ, akses.AKSES_ENV: str(folder)}
+    return {**os.environ, access.AKSES_ENV: str(folder)}

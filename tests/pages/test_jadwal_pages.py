@@ -10,7 +10,8 @@ from datetime import date
 
 import pytest
 
-from kesiapan import actions, theme
+from kesiapan.contract import theme
+from kesiapan.outputs import actions
 from tests.pages.conftest import infos, metrics, trends
 
 BANYUATES, TORJUN, KETAPANG, SRESEH = "Banyuates", "Torjun", "Ketapang", "Sreseh"

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kesiapan import akses, audit, masuk
+from kesiapan.access import accounts as access
+from kesiapan.access import audit
+from kesiapan.ui import signin
 from tests.conftest import ROOT, SAMPLE, signed_in
 
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -26,16 +28,16 @@ def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
     shutil.copytree(MINI, data)
     monkeypatch.setenv("KESIAPAN_DATA", str(data))
-    monkeypatch.setenv(akses.AKSES_ENV, str(tmp_path / "akses"))
+    monkeypatch.setenv(access.AKSES_ENV, str(tmp_path / "akses"))
     return tmp_path / "akses"
 
 
 def _accounts(folder: Path) -> None:
-    akses.add(folder, "rina", peran="analis", wilayah=["35.27"], nama="Rina", password=PASSWORD)
-    akses.add(
+    access.add(folder, "rina", peran="analis", wilayah=["35.27"], nama="Rina", password=PASSWORD)
+    access.add(
         folder, "kom", peran="komisioner", wilayah=["35.27.02"], nama="Kom", password=PASSWORD
     )
-    akses.add(folder, "ops", peran="operator", wilayah=["35.26"], nama="Ops", password=PASSWORD)
+    access.add(folder, "ops", peran="operator", wilayah=["35.26"], nama="Ops", password=PASSWORD)
 
 
 def _app(user: str | None = None, **params: str) -> AppTest:
@@ -80,7 +82,7 @@ def test_real_dataset_without_accounts_refuses(deployment: Path) -> None:
 
 def test_bundled_sample_without_accounts_opens_as_demo(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KESIAPAN_DATA", str(SAMPLE))
-    monkeypatch.delenv(akses.AKSES_ENV, raising=False)
+    monkeypatch.delenv(access.AKSES_ENV, raising=False)
     at = _app()
     assert not at.exception
     assert any("Mode demo" in i.value for i in at.info)
@@ -97,7 +99,7 @@ def test_sign_in_form(deployment: Path) -> None:
     assert not at.metric
     at = _sign_in(at, "rina")
     assert not at.exception
-    assert at.session_state[masuk.SESSION_KEY] == "rina"
+    assert at.session_state[signin.SESSION_KEY] == "rina"
     tps = next(m for m in at.metric if m.label == "TPS siap")
     assert tps.delta.startswith("dari 6 TPS")
     events = [(e["peristiwa"], e["pengguna"]) for e in audit.read(deployment)]
@@ -152,6 +154,6 @@ def test_disabled_account_is_signed_out_on_the_next_run(deployment: Path) -> Non
     _accounts(deployment)
     at = _app("rina")
     assert at.metric
-    akses.set_active(deployment, "rina", False)
+    access.set_active(deployment, "rina", False)
     at.switch_page("pages/overview.py").run()
     assert not at.metric and at.text_input(key="masuk_nama")

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kesiapan import labels, theme
+from kesiapan.contract import labels, theme
 from tests.pages.conftest import PAGES, infos, metrics
 
 TORJUN = "35.27.02"

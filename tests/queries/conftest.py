@@ -65,7 +65,7 @@ def check_status_sums(df: pd.DataFrame) -> None:
 
 
 def _open(name: str) -> Any:
-    from kesiapan.store import Dataset
+    from kesiapan.store.dataset import Dataset
 
     return Dataset.open(FIXTURES / name)
 

@@ -20,7 +20,7 @@ NOREH, LABUHAN = "35.27.01.2001", "35.27.01.2002"
 
 @pytest.fixture(scope="module")
 def plan() -> Any:
-    from kesiapan.store import Dataset
+    from kesiapan.store.dataset import Dataset
 
     return Dataset.open(FIXTURES / "rencana")
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kesiapan import akses, audit
+from kesiapan.access import accounts as access
+from kesiapan.access import audit
 from tests.conftest import ROOT
 
 PASSWORD = "sandi-rahasia-2024"
@@ -22,12 +23,12 @@ PASSWORD = "sandi-rahasia-2024"
 def folder(tmp_path: Path) -> Path:
     """An akses folder with two accounts and seven records: rina's and budi's, interleaved."""
     folder = tmp_path / "akses"
-    akses.add(folder, "rina", peran="analis", wilayah=["35.27"], password=PASSWORD)
+    access.add(folder, "rina", peran="analis", wilayah=["35.27"], password=PASSWORD)
     for who in ("rina", "budi", "rina", "budi", "rina", "budi"):
         audit.record(folder, audit.UNDUH, who, berkas="kpps.xlsx", baris=7)
-    akses.add(folder, "budi", peran="operator", wilayah=["35.27.02"], password=PASSWORD)
+    access.add(folder, "budi", peran="operator", wilayah=["35.27.02"], password=PASSWORD)
     audit.record(folder, audit.MASUK, "budi", cara="sandi")
-    assert audit.verify(folder, akses.audit_witness(folder)) == []
+    assert audit.verify(folder, access.audit_witness(folder)) == []
     return folder
 
 
@@ -79,20 +80,20 @@ def test_a_cut_tail_with_an_older_checkpoint_put_back_is_named_by_the_users_file
         audit.record(folder, audit.UNDUH, "rina", berkas="kpps.xlsx")
     older = (folder / audit.CHECKPOINT_FILE).read_text()
     audit.record(folder, audit.UNDUH, "rina", berkas="kpps.xlsx")
-    akses.add(folder, "rina", peran="analis", wilayah=["35.27"], password=PASSWORD)
+    access.add(folder, "rina", peran="analis", wilayah=["35.27"], password=PASSWORD)
     audit.record(folder, audit.MASUK, "rina")
     # Cut back to five records, with the checkpoint of that moment copied back.
     _write(folder, _lines(folder)[:5])
     (folder / audit.CHECKPOINT_FILE).write_text(older)
     assert audit.verify(folder) == []  # the log and its checkpoint alone agree...
     cut = "ekor log audit terpotong: berkas akun pengguna.json mencatat 6 catatan, log hanya "
-    assert audit.verify(folder, akses.audit_witness(folder)) == [cut + "memuat 5"]  # ...not so
+    assert audit.verify(folder, access.audit_witness(folder)) == [cut + "memuat 5"]  # ...not so
 
 
 def test_removing_one_users_records_and_rechaining_is_named(folder: Path) -> None:
     entries = [json.loads(line) for line in _lines(folder)]
     _write(folder, _rechain([e for e in entries if e["pengguna"] != "rina"]))
-    problems = audit.verify(folder, akses.audit_witness(folder))
+    problems = audit.verify(folder, access.audit_witness(folder))
     # Without the key the new hashes are not the log's: every record reads as changed, and
     # the checkpoints remember more records than are left.
     assert problems[:4] == [f"baris {n}: isi catatan berubah setelah ditulis" for n in (1, 2, 3, 4)]
@@ -109,7 +110,7 @@ def test_an_edit_rechained_to_the_end_is_named(folder: Path) -> None:
     entries = [json.loads(line) for line in _lines(folder)]
     entries[2]["berkas"] = "lain.xlsx"
     _write(folder, _rechain(entries))
-    problems = audit.verify(folder, akses.audit_witness(folder))
+    problems = audit.verify(folder, access.audit_witness(folder))
     assert "baris 3: isi catatan berubah setelah ditulis" in problems
     assert (
         "log audit ditulis ulang: catatan ke-7 tidak sama dengan yang dicatat titik periksa "

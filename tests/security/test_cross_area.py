@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from kesiapan import akses, audit, cross_area, importer
-from kesiapan.store import Dataset
+from kesiapan.access import accounts as access
+from kesiapan.access import audit
+from kesiapan.importer import core as importer
+from kesiapan.importer import cross_area
+from kesiapan.store.dataset import Dataset
 from tests.importer.conftest import BASE, cli, messages
 
 PASSWORD = "sandi-rahasia-2024"
@@ -45,7 +48,7 @@ def _upload(tmp_path: Path, text: str = HADIR) -> Path:
 def test_the_preview_does_not_tell_elsewhere_from_nowhere(tmp_path: Path) -> None:
     data, upload = _data(tmp_path), _upload(tmp_path)
     preview = importer.prepare(
-        data, [importer.Upload(upload, upload.name)], mode="perbarui", cakupan=TORJUN
+        data, [importer.Upload(upload, upload.name)], mode="perbarui", scope=TORJUN
     )
     try:
         assert messages(preview) == [
@@ -81,7 +84,7 @@ def test_a_file_of_mostly_other_areas_is_judged_on_the_own_roster(tmp_path: Path
     for nik in ("3527031505880006", "3527039999990003"):
         upload = _upload(tmp_path, text.format(nik=nik))
         preview = importer.prepare(
-            _data(tmp_path / nik), [importer.Upload(upload, upload.name)], cakupan=TORJUN
+            _data(tmp_path / nik), [importer.Upload(upload, upload.name)], scope=TORJUN
         )
         try:
             (refused,) = preview.files[0].refused
@@ -96,8 +99,8 @@ def test_the_other_area_sees_who_trained_its_member_and_the_log_counts_it(
     tmp_path: Path,
 ) -> None:
     data, upload = _data(tmp_path), _upload(tmp_path)
-    folder = akses.akses_folder(data)
-    akses.add(folder, "ops-torjun", peran="operator", wilayah=list(TORJUN), password=PASSWORD)
+    folder = access.akses_folder(data)
+    access.add(folder, "ops-torjun", peran="operator", wilayah=list(TORJUN), password=PASSWORD)
     done = cli("import", "--data", str(data), str(upload), "--pengguna", "ops-torjun")
     assert done.returncode == 0, done.stderr
     sampang = Dataset.open(data).scoped(SAMPANG_KEC)
@@ -122,7 +125,7 @@ def test_attendance_on_another_areas_session_is_an_error_naming_the_row(tmp_path
     upload = _upload(tmp_path, HADIR.replace("BT-352702-01,3527031505880006", "BT-352703-01,"
                                              "3527031505880006"))  # fmt: skip
     preview = importer.prepare(
-        _data(tmp_path), [importer.Upload(upload, upload.name)], cakupan=TORJUN
+        _data(tmp_path), [importer.Upload(upload, upload.name)], scope=TORJUN
     )
     try:
         assert [str(p) for p in preview.errors] == [
@@ -143,7 +146,7 @@ def test_two_tps_warning_is_kept_only_inside_the_area(tmp_path: Path) -> None:
     path = tmp_path / "kpps.csv"
     path.write_text(roster, encoding="utf-8")
     data = _data(tmp_path)
-    scoped = importer.prepare(data, [importer.Upload(path, path.name)], cakupan=TORJUN)
+    scoped = importer.prepare(data, [importer.Upload(path, path.name)], scope=TORJUN)
     admin = importer.prepare(data, [importer.Upload(path, path.name)])
     try:
         two = "NIK yang sama aktif di dua TPS"
@@ -164,10 +167,10 @@ def test_the_data_page_shows_the_members_trained_elsewhere(
     data = tmp_path / "data"
     shutil.copytree(ROOT / "tests" / "fixtures" / "mini", data)
     folder = tmp_path / "akses"
-    akses.add(folder, "kamal", peran="analis", wilayah=["35.26"], password=PASSWORD)
-    akses.add(folder, "sreseh", peran="analis", wilayah=["35.27.01"], password=PASSWORD)
+    access.add(folder, "kamal", peran="analis", wilayah=["35.26"], password=PASSWORD)
+    access.add(folder, "sreseh", peran="analis", wilayah=["35.27.01"], password=PASSWORD)
     monkeypatch.setenv("KESIAPAN_DATA", str(data))
-    monkeypatch.setenv(akses.AKSES_ENV, str(folder))
+    monkeypatch.setenv(access.AKSES_ENV, str(folder))
     for user, names in (("kamal", ["Rudi Hartono", "Sugeng", "Wartini"]), ("sreseh", [])):
         at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60)
         signed_in(at.session_state, user)

@@ -13,7 +13,10 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kesiapan import akses, audit, import_ui, masuk, ui
+from kesiapan.access import accounts as access
+from kesiapan.access import audit
+from kesiapan.ui import import_screen, signin
+from kesiapan.ui import shared as ui
 from tests.conftest import ROOT, signed_in
 from tests.importer.conftest import BASE
 
@@ -34,11 +37,11 @@ def _deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: Path) -
     data = tmp_path / "data"
     shutil.copytree(source, data, ignore=shutil.ignore_patterns(".kesiapan-*"))
     folder = tmp_path / "akses"
-    akses.add(folder, "admin", peran="admin", wilayah=[], password=PASSWORD)
-    akses.add(folder, "ops", peran="operator", wilayah=["35.27.02"], password=PASSWORD)
-    akses.add(folder, "rina", peran="analis", wilayah=["35.27"], password=PASSWORD)
+    access.add(folder, "admin", peran="admin", wilayah=[], password=PASSWORD)
+    access.add(folder, "ops", peran="operator", wilayah=["35.27.02"], password=PASSWORD)
+    access.add(folder, "rina", peran="analis", wilayah=["35.27"], password=PASSWORD)
     monkeypatch.setenv("KESIAPAN_DATA", str(data))
-    monkeypatch.setenv(akses.AKSES_ENV, str(folder))
+    monkeypatch.setenv(access.AKSES_ENV, str(folder))
     return folder
 
 
@@ -103,14 +106,14 @@ def test_import_preview_masks_birth_dates_and_the_rejects_file_is_masked_and_aud
 ) -> None:
     folder = _deployment(tmp_path, monkeypatch, BASE)
     offered: list[Callable[[], bytes]] = []
-    real = import_ui.rejects_download
+    real = import_screen.rejects_download
 
     def spy(*args):  # type: ignore[no-untyped-def]
         maker = real(*args)
         offered.append(maker)
         return maker
 
-    monkeypatch.setattr(import_ui, "rejects_download", spy)
+    monkeypatch.setattr(import_screen, "rejects_download", spy)
     at = _import_page("ops")
     assert not at.exception
     problems = [d.value for d in at.dataframe if "Tertulis" in d.value.columns]
@@ -128,13 +131,13 @@ def test_import_preview_masks_birth_dates_and_the_rejects_file_is_masked_and_aud
     (entry,) = [e for e in audit.read(folder) if e["peristiwa"] == audit.UNDUH]
     assert (entry["pengguna"], entry["berkas"]) == ("ops", "kpps torjun-ditolak.xlsx")
     # The file refused once the account may no longer import.
-    akses.set_active(folder, "ops", False)
-    with pytest.raises(masuk.DownloadRefused):
+    access.set_active(folder, "ops", False)
+    with pytest.raises(signin.DownloadRefused):
         make()
 
 
 def test_the_rejects_workbook_keeps_a_formula_header_as_text(tmp_path: Path) -> None:
-    from kesiapan import importer
+    from kesiapan.importer import core as importer
 
     data = tmp_path / "data"
     shutil.copytree(BASE, data, ignore=shutil.ignore_patterns(".kesiapan-*"))

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from kesiapan import akses, audit, importer, versions
-from kesiapan.store import Dataset
+from kesiapan.access import accounts as access
+from kesiapan.access import audit
+from kesiapan.importer import core as importer
+from kesiapan.store import versions
+from kesiapan.store.dataset import Dataset
 from tests.conftest import ROOT
 from tests.importer.conftest import BASE, ROSTER
 
@@ -89,11 +92,11 @@ def test_a_folder_made_by_an_older_version_is_closed_at_its_next_import(tmp_path
 
 def test_accounts_and_audit_log_are_owner_only(tmp_path: Path, umask: int) -> None:
     folder = tmp_path / "akses"
-    akses.add(folder, "rina", peran="analis", wilayah=["35.27"], password=PASSWORD)
+    access.add(folder, "rina", peran="analis", wilayah=["35.27"], password=PASSWORD)
     audit.record(folder, audit.MASUK, "rina")
     assert _open_entries(folder) == []
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [akses.USERS_FILE, akses.LOCK_FILE, audit.AUDIT_FILE, *_audit_companions(folder)]
+        [access.USERS_FILE, access.LOCK_FILE, audit.AUDIT_FILE, *_audit_companions(folder)]
     )
 
 
@@ -102,7 +105,7 @@ def _audit_companions(folder: Path) -> list[str]:
     return [
         p.name
         for p in folder.iterdir()
-        if p.name not in (akses.USERS_FILE, akses.LOCK_FILE, audit.AUDIT_FILE)
+        if p.name not in (access.USERS_FILE, access.LOCK_FILE, audit.AUDIT_FILE)
     ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kesiapan.store import Dataset
+from kesiapan.store.dataset import Dataset
 
 MINI = Path("tests/fixtures/mini")
 TORJUN = ("35.27.02",)

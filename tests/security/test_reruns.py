@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kesiapan import akses, audit, ui
+from kesiapan.access import accounts as access
+from kesiapan.access import audit
+from kesiapan.ui import shared as ui
 from tests.conftest import ROOT, signed_in
 
 PASSWORD = "sandi-rahasia-2024"
@@ -22,7 +24,7 @@ def _forged_chart(code: str) -> None:  # runs inside AppTest: a chart that repor
     import plotly.graph_objects as go
     import streamlit as st
 
-    from kesiapan import ui
+    from kesiapan.ui import shared as ui
 
     runs = st.session_state.setdefault("runs", 0)
     st.session_state["runs"] = runs + 1
@@ -33,7 +35,7 @@ def _forged_chart(code: str) -> None:  # runs inside AppTest: a chart that repor
         ui.drill_from_chart(go.Figure(), "cakupan", "kecamatan")
     finally:
         st.plotly_chart = real
-    st.write(f"selesai, kunci {ui.view_key('cakupan')}")
+    st.write(f"selesai, kunci {ui.view_key('scope')}")
 
 
 @pytest.fixture
@@ -41,9 +43,9 @@ def torjun(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
     shutil.copytree(ROOT / "tests" / "fixtures" / "mini", data)
     folder = tmp_path / "akses"
-    akses.add(folder, "analis", peran="analis", wilayah=["35.27.02"], password=PASSWORD)
+    access.add(folder, "analis", peran="analis", wilayah=["35.27.02"], password=PASSWORD)
     monkeypatch.setenv("KESIAPAN_DATA", str(data))
-    monkeypatch.setenv(akses.AKSES_ENV, str(folder))
+    monkeypatch.setenv(access.AKSES_ENV, str(folder))
     return folder
 
 
@@ -65,7 +67,7 @@ def test_a_refused_selection_is_cleared_and_does_not_loop(torjun: Path) -> None:
 def _many_runs() -> None:
     import streamlit as st
 
-    from kesiapan import ui
+    from kesiapan.ui import shared as ui
 
     ui.limit_runs()
     st.write("jalan")

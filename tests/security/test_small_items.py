@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kesiapan.store import CACHE_PREFIX, Dataset
+from kesiapan.store.dataset import CACHE_PREFIX, Dataset
 from tests.conftest import ROOT
 
 MINI = ROOT / "tests" / "fixtures" / "mini"

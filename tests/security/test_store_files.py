@@ -15,8 +15,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from kesiapan import store
-from kesiapan.store import CACHE_PREFIX, Dataset
+from kesiapan.store import dataset as store
+from kesiapan.store.dataset import CACHE_PREFIX, Dataset
 
 MINI = Path("tests/fixtures/mini")
 OTHER_USER = "kesiapan-rt"

@@ -10,8 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kesiapan import importer, xlsx_budget
-from kesiapan.store import Dataset
+from kesiapan.importer import core as importer
+from kesiapan.store import xlsx_budget
+from kesiapan.store.dataset import Dataset
 from tests.conftest import ROOT
 from tests.importer.conftest import BASE
 

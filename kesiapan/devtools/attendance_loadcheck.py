@@ -1,0 +1,299 @@
+"""`python -m kesiapan presensi loadcheck`: many operators marking at once through the real
+server, and what the journal recorded (issue 16).
+
+The dashboard runs on a copy of a dataset (127.0.0.1, a free port); each marking session is a
+Chromium page signed in as its own operator account of one kecamatan. Sessions share Bimtek
+sessions (several operators per session) and their member lists overlap (every member is given
+to two operators of the same session), so the same person is tapped by two phones at once. Each
+page searches a member by the last digits of the NIK and taps Hadir, then waits for the page's
+answer: "dicatat hadir" (a new mark) or "sudah tercatat hadir" (someone else was first). It
+stops by itself at the deadline.
+
+Afterwards the journal is read back: every answered tap must be a mark in force, each pair once,
+and the new marks answered must equal the journal's records (`sent == recorded`). With
+`kill_after`, the server is killed (SIGKILL) once that many marks were confirmed, mid-marking,
+and started again: every mark a page saw confirmed must be in the journal, and at most one
+unanswered tap per page (the one in flight) may have become a record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import secrets
+import shutil
+import signal
+import statistics
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kesiapan.access import accounts as access
+from kesiapan.devtools.loadtest import CHROMIUM, CHROMIUM_ARGS, free_port, healthy, start_server
+from kesiapan.store import journal
+from kesiapan.store.dataset import Dataset
+
+PASSWORD = secrets.token_urlsafe(16)  # the throwaway accounts of one run
+KECAMATAN = "35.27.02"  # Torjun in the Sampang sample: six sessions
+PHONE = {"width": 390, "height": 844}
+WAIT_MS = 120_000  # a page waits this long for the server (a loaded machine is slow)
+START_TIMEOUT = 90.0
+KILLED_GRACE_S = 3.0  # after the kill, before the pages are closed
+
+
+@dataclass
+class Tally:
+    sent: int = 0  # taps made
+    new: list[tuple[str, str]] = field(default_factory=list)  # answered "dicatat hadir"
+    already: list[tuple[str, str]] = field(default_factory=list)  # "sudah tercatat hadir"
+    seen: list[tuple[str, str]] = field(default_factory=list)  # marked by another before a tap
+    unanswered: list[tuple[str, str]] = field(default_factory=list)  # no answer (server gone)
+    waits: list[float] = field(default_factory=list)  # seconds from tap to answer
+    errors: list[str] = field(default_factory=list)
+
+
+def _plan(data: Path, sessions: int) -> dict[int, tuple[str, list[str]]]:
+    """Per marking session: its Bimtek session (four of the kecamatan's, shared) and the
+    members it marks; each member of a Bimtek session is given to two of its operators."""
+    store = Dataset.open(data)
+    found = store.query("presensi_sesi", kecamatan=[KECAMATAN]).head(4)
+    count = len(found)
+    per_session = max(sessions // count, 1)
+    plan: dict[int, tuple[str, list[str]]] = {}
+    for i in range(sessions):
+        which, rank = i % count, i // count
+        kode, tanggal = found["kode_sesi"].iloc[which], found["tanggal"].iloc[which]
+        roster = store.query("presensi_peserta", as_of=tanggal, kecamatan=[KECAMATAN])
+        pool = list(roster["nik"])[which::count]
+        mine = [
+            n
+            for j, n in enumerate(pool)
+            if per_session == 1 or j % per_session in (rank, (rank + 1) % per_session)
+        ]
+        plan[i] = (str(kode), mine)
+    return plan
+
+
+async def _session(
+    browser: Any,
+    url: str,
+    index: int,
+    kode_sesi: str,
+    niks: list[str],
+    seconds: float,
+    tally: Tally,
+) -> None:
+    context = await browser.new_context(viewport=PHONE, locale="id-ID")
+    context.set_default_timeout(WAIT_MS)
+    page = await context.new_page()
+    try:
+        await page.goto(f"{url}/presensi-bimtek")
+        await page.get_by_label("Nama pengguna").fill(f"op{index:02d}")
+        await page.get_by_label("Kata sandi").fill(PASSWORD)
+        await page.get_by_role("button", name="Masuk").click()
+        await page.get_by_text("Hadir di sesi ini").wait_for()
+        await page.get_by_test_id("stSelectbox").filter(has_text="Sesi Bimtek").click()
+        await page.get_by_role("option", name=kode_sesi).click()
+        search = page.get_by_label("Cari nama, nomor TPS atau 4 angka terakhir NIK")
+        deadline = time.monotonic() + seconds  # marking time, once signed in
+        for nik in niks:
+            if time.monotonic() > deadline:
+                return
+            await search.fill(nik)
+            await search.press("Enter")
+            button = page.locator(f".st-key-cari_hadir_{nik}").get_by_role("button")
+            done = page.locator(f".st-key-cari_batal_{nik}")
+            # Another operator may have marked them already: then Batalkan is offered instead.
+            await button.or_(done).first.wait_for()
+            if await done.count():
+                tally.seen.append((kode_sesi, nik))
+                continue
+            started = time.monotonic()
+            tally.sent += 1
+            try:
+                await button.click()
+                # Answered when the row offers Batalkan; the message of that run says whether
+                # this tap made the mark or another operator's did.
+                await done.wait_for()
+                text = await page.get_by_test_id("stAlertContentSuccess").first.inner_text()
+            except Exception:
+                tally.unanswered.append((kode_sesi, nik))
+                raise
+            tally.waits.append(time.monotonic() - started)
+            if "sudah tercatat" in text:
+                tally.already.append((kode_sesi, nik))
+            else:
+                tally.new.append((kode_sesi, nik))
+    except Exception as exc:  # the server was killed, or a page went wrong: recorded
+        tally.errors.append(f"sesi {index}: {type(exc).__name__}: {str(exc)[:200]}")
+    finally:
+        with contextlib.suppress(Exception):  # closed with the browser after a kill
+            await context.close()
+
+
+def _run_async(work: Any) -> None:
+    """asyncio.run in a thread of its own: the caller's thread may already run an event loop
+    (Playwright's sync API does, in the test suite's shared browser)."""
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(work)
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=target, name="presensi-loadcheck")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
+@contextmanager
+def _server(data: Path, env: dict[str, str], log: Path) -> Iterator[Any]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with log.open("ab") as out:
+        process = start_server(data, port, out, env)
+        try:
+            deadline = time.monotonic() + START_TIMEOUT
+            while not healthy(url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"server tidak menyala; lihat {log}")
+                time.sleep(0.3)
+            yield url, process
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except Exception:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+
+
+def run(
+    source: Path,
+    *,
+    sessions: int = 20,
+    seconds: float = 60.0,
+    kill_after: int | None = None,
+    workdir: Path | None = None,
+) -> dict[str, Any]:
+    """Run the check on a copy of `source`; the journal is the configured one (SQLite in the
+    copy, or KESIAPAN_JURNAL_URL). Returns the figures."""
+    from playwright.async_api import async_playwright
+
+    own = workdir is None
+    work = Path(tempfile.mkdtemp(prefix="kesiapan-presensi-")) if own else workdir
+    try:
+        data = work / "data"
+        shutil.copytree(source, data, ignore=shutil.ignore_patterns(".kesiapan-*", "presensi"))
+        folder = work / "akses"
+        for i in range(sessions):
+            access.add(
+                folder,
+                f"op{i:02d}",
+                peran="operator",
+                wilayah=[KECAMATAN],
+                password=PASSWORD,
+                izin_tambahan=[access.PRESENSI],
+            )
+        plan = _plan(data, sessions)
+        env = {access.AKSES_ENV: str(folder)}
+        log = work / "server.log"
+        tally = Tally()
+        killed_at: list[int] = []
+
+        async def main(url: str, process: Any) -> None:
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+                )
+                tasks = [
+                    asyncio.create_task(_session(browser, url, i, kode, niks, seconds, tally))
+                    for i, (kode, niks) in plan.items()
+                ]
+                if kill_after is not None:
+                    # Once that many marks were confirmed, while the pages go on tapping.
+                    while len(tally.new) < kill_after and not all(t.done() for t in tasks):
+                        await asyncio.sleep(0.05)
+                    os.killpg(process.pid, signal.SIGKILL)  # mid-marking, no warning
+                    process.wait()
+                    killed_at.append(len(tally.new))
+                    # An answer the server sent before it died is on the pages within
+                    # moments; nothing comes after. Closing the browser then ends every
+                    # wait at once (a tap in flight counts as unanswered) instead of each
+                    # page sitting out WAIT_MS in front of a dead server.
+                    await asyncio.sleep(KILLED_GRACE_S)
+                    await browser.close()
+                await asyncio.gather(*tasks)
+                await browser.close()
+
+        started = time.monotonic()
+        with _server(data, env, log) as (url, process):
+            _run_async(main(url, process))
+        elapsed = time.monotonic() - started
+        if kill_after is not None:
+            # Started again on the same journal: it opens, and holds what was committed.
+            with _server(data, env, log):
+                pass
+        jurnal = journal.open_journal(data)
+        assert jurnal is not None
+        records = jurnal.records()
+        in_force = {(r.kode_sesi, r.nik) for r in jurnal.marked()}
+        jurnal.close()
+    finally:
+        if own:
+            shutil.rmtree(work, ignore_errors=True)
+    hadir = [(r.kode_sesi, r.nik) for r in records if r.aksi == journal.HADIR]
+    confirmed = set(tally.new) | set(tally.already) | set(tally.seen)
+    return {
+        "backend": "postgresql" if journal.configured_url() else "sqlite",
+        "sesi_penandaan": sessions,
+        "detik": round(elapsed, 1),
+        "ketukan_terkirim": tally.sent,
+        "dicatat_baru": len(tally.new),
+        "sudah_tercatat": len(tally.already),
+        "sudah_terlihat_sebelum_ketuk": len(tally.seen),
+        "tanpa_jawaban": len(tally.unanswered),
+        "catatan_jurnal": len(records),
+        "tanda_berlaku": len(in_force),
+        "ganda": len(hadir) - len(set(hadir)),
+        "terkonfirmasi_hilang": len(confirmed - in_force),
+        "tercatat_tanpa_konfirmasi": len(set(hadir) - confirmed),
+        "tunggu_p50_s": round(statistics.median(tally.waits), 2) if tally.waits else None,
+        "tunggu_p95_s": (
+            round(sorted(tally.waits)[int(0.95 * (len(tally.waits) - 1))], 2)
+            if tally.waits
+            else None
+        ),
+        "dibunuh_setelah_tanda": killed_at[0] if killed_at else None,
+        "galat": tally.errors[:10],
+    }
+
+
+def passed(result: dict[str, Any]) -> bool:
+    """No mark lost or doubled; without a kill every tap answered and recorded exactly once;
+    with one, at most the taps in flight (one per page) recorded without an answer."""
+    sound = result["ganda"] == 0 and result["terkonfirmasi_hilang"] == 0
+    if result["dibunuh_setelah_tanda"] is not None:
+        return sound and result["tercatat_tanpa_konfirmasi"] <= result["tanpa_jawaban"]
+    return (
+        sound
+        and result["tanpa_jawaban"] == 0
+        and result["ketukan_terkirim"] == result["dicatat_baru"] + result["sudah_tercatat"]
+        and result["catatan_jurnal"] == result["dicatat_baru"]
+    )
+
+
+def format_result(result: dict[str, Any]) -> str:
+    lines = [f"{key}: {value}" for key, value in result.items() if key != "galat"]
+    lines += [f"galat: {e}" for e in result["galat"]]
+    return "\n".join(lines)
