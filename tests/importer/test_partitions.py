@@ -192,23 +192,21 @@ def test_an_office_file_touches_only_its_kabupaten_and_the_figures_agree(
     assert renamed == RENAMED
 
 
+def _import_command(folder: Path, path: Path) -> list[str]:
+    """The import command as an office types it."""
+    return [
+        *(sys.executable, "-m", "kesiapan", "import"),
+        *("--data", str(folder), str(path), "--who", "Uji"),
+    ]
+
+
 def _start(folder: Path, path: Path, pause: str | None, tmp_path: Path) -> tuple:
     marker = tmp_path / f"tahan-{path.stem}-{time.monotonic_ns()}"
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     if pause:
         env[versions.PAUSE_ENV] = f"{pause}:{marker}"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kesiapan",
-            "import",
-            "--data",
-            str(folder),
-            str(path),
-            "--who",
-            "Uji",
-        ],
+        _import_command(folder, path),
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -221,17 +219,7 @@ def _start(folder: Path, path: Path, pause: str | None, tmp_path: Path) -> tuple
 def _run_import(folder: Path, path: Path) -> subprocess.CompletedProcess:
     """The import command from start to end, as an office runs it."""
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kesiapan",
-            "import",
-            "--data",
-            str(folder),
-            str(path),
-            "--who",
-            "Uji",
-        ],
+        _import_command(folder, path),
         cwd=ROOT,
         capture_output=True,
         text=True,
