@@ -77,3 +77,24 @@ def test_both_sql_forms_agree_with_python() -> None:
     assert [bool(a) for a, _ in rows] == expected
     # The import's macro answers NULL for a NULL code (unknown), else the same.
     assert [b for _, b in rows] == [*expected[:-1], None]
+
+
+def test_the_import_macro_is_the_one_macro_file() -> None:
+    """`_dalam_cakupan` has no rule of its own: it asks `dalam_cakupan` (the macro file) with
+    the account's codes, so a change to the file changes the import's answers too."""
+    con = duckdb.connect()
+    scope.create_import_macro(con, ("35.27.02",))
+    con.execute("create table k (kode varchar)")
+    con.executemany("insert into k values (?)", [["35.27.02.2001"], ["36"]])
+    assert con.execute("select _dalam_cakupan(kode) from k order by kode").fetchall() == [
+        (True,),
+        (False,),
+    ]
+    # A planted rule that takes in everything of province 36 (and nothing else).
+    con.execute("create or replace macro dalam_cakupan(kode, cakupan) as kode = '36'")
+    assert con.execute("select _dalam_cakupan(kode) from k order by kode").fetchall() == [
+        (False,),
+        (True,),
+    ]
+    with pytest.raises(ValueError, match="kode cakupan wilayah tidak sah"):
+        scope.create_import_macro(con, ("35.27'); drop table k; --",))

@@ -7,11 +7,12 @@ check-in at the venue and the command line. A scope is a tuple of area codes (`3
 lies in a scope when it equals one of the scope's codes or sits under one (code + ".", so 35.2
 never takes in 35.27).
 
-The same rule in SQL: `queries/macros/dalam_cakupan.sql` (`dalam_cakupan(kode, cakupan)`, the
-scope passed as a list parameter; used by the store's queries) and, for the importer's checks
-over every uploaded row, `create_import_macro` below (`_dalam_cakupan(kode)` over a temporary
-table of the account's codes, written as prefix look-ups because it runs once per row).
-tests/importer/test_scope.py and tests/pages/test_cakupan_peran.py hold them to the same answers.
+The same rule in SQL is written once, in `queries/macros/dalam_cakupan.sql`
+(`dalam_cakupan(kode, cakupan)`, the scope as a list). The store's queries call it with the
+`$cakupan` parameter; the importer's per-row checks call `_dalam_cakupan(kode)`, which
+`create_import_macro` below defines through it with the account's codes as a constant list
+(NULL for a NULL code: unknown, not outside). tests/test_scope.py holds both to this module's
+answers.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kesiapan.contract import sql
+from kesiapan.paths import QUERIES
 
 if TYPE_CHECKING:
     import duckdb
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 # provinsi 35, kabupaten/kota 35.27, kecamatan 35.27.02, desa/kelurahan 35.27.02.2001
 CODE = re.compile(r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")
 LENGTHS = (2, 5, 8, 13)  # the lengths CODE allows
+MACRO = QUERIES / "macros" / "dalam_cakupan.sql"  # the rule in SQL
 
 Scope = tuple[str, ...] | None
 
@@ -101,27 +104,21 @@ def text(scope: tuple[str, ...]) -> str:
 
 
 def create_import_macro(con: duckdb.DuckDBPyConnection, scope: tuple[str, ...]) -> None:
-    """`_akun_cakupan` (the codes, filled as parameters) and `_dalam_cakupan(kode)`: true
-    inside, false outside, NULL for a NULL code (the importer's per-row checks)."""
+    """`_akun_cakupan` (the codes, filled as parameters; its presence tells the importer's
+    checks that the import is scoped) and `_dalam_cakupan(kode)`: `dalam_cakupan` of the one
+    macro file with the account's codes, true inside, false outside, NULL for a NULL code."""
     con.execute("create or replace temp table _akun_cakupan (kode varchar primary key)")
     con.executemany("insert into _akun_cakupan values (?)", [[c] for c in scope])
-    # A code is inside when one of its leading parts is a scope code: only these lengths can be.
-    parts = sql.join(
-        (
-            sql.compose(
-                "(left(k, {n}) in (select kode from _akun_cakupan) "
-                "and (length(k) = {n} or substr(k, {next}, 1) = '.'))",
-                n=n,
-                next=n + 1,
-            )
-            for n in LENGTHS
-        ),
-        " or ",
-    )
+    con.execute(MACRO.read_text(encoding="utf-8"))
+    # A macro keeps no parameters: the codes go in as literals, each checked against CODE
+    # first (a scope reaches here through `validate_for_import`; checked again because this is
+    # the boundary). For the few codes of an account, a constant list is evaluated per row
+    # faster than the prefix look-ups into `_akun_cakupan` this macro made before.
+    codes = sql.join(sql.literal(c) for c in _checked(list(scope), quote=True))
     con.execute(
         sql.compose(
             "create or replace temp macro _dalam_cakupan(k) as "
-            "case when k is null then null else {parts} end",
-            parts=parts,
+            "case when k is null then null else dalam_cakupan(k, [{codes}]::varchar[]) end",
+            codes=codes,
         )
     )
