@@ -228,3 +228,40 @@ def test_a_personal_column_is_masked_whatever_its_header_word(planted: dict[str,
     assert privacy.masked(frame)["ktp_ketua"].tolist() == [NIK_MASKED]
     assert privacy.reveals(frame, privacy.Tampil(nama=False, pribadi=True))
     assert not privacy.reveals(frame, privacy.Tampil(nama=True, pribadi=False))
+
+
+def test_screen_tables_read_the_catalogue_and_fail_on_a_missing_header() -> None:
+    """kesiapan/ui/shared.py takes headers, status words and the share/number classes from the
+    catalogue: a column without an entry raises instead of showing its raw name."""
+    from kesiapan.ui import shared as ui
+
+    frame = pd.DataFrame(
+        {
+            "tps_nama": ["TPS 001", "TPS 002"],
+            "status": ["kurang_petugas", "pengganti_terlatih"],
+            "status_jadwal": ["tertinggal dari jadwal", "sesuai jadwal"],
+            "cakupan_bimtek": [0.875, None],
+            "nomor_tps": [1234, 2],
+            "kpps_aktif": [19082, 7],
+        }
+    )
+    config = ui.column_config(frame)
+    assert {c: config[c]["label"] for c in frame.columns} == {  # type: ignore[index]
+        "tps_nama": "TPS",
+        "status": "Status",
+        "status_jadwal": "Jadwal",
+        "cakupan_bimtek": "Cakupan",
+        "nomor_tps": "TPS",
+        "kpps_aktif": "KPPS aktif",
+    }
+    shown = ui.for_display(frame)
+    assert shown["status"].tolist() == ["Kurang petugas", "Pengganti sudah Bimtek"]
+    assert shown["status_jadwal"].tolist() == ["Tertinggal dari jadwal", "Sesuai jadwal"]
+    assert shown["cakupan_bimtek"].tolist() == ["87,5%", "–"]
+    texts = ui.display_values(shown, frame)
+    # A TPS number reads as its digits; a count of 19.082 with a thousands separator.
+    assert set(texts) == {"kpps_aktif"}
+    assert texts["kpps_aktif"].tolist() == ["19.082"]
+    with pytest.raises(columns.UnknownColumn, match=r"kesiapan/contract/columns\.py"):
+        ui.column_config(pd.DataFrame({"kolom_baru": ["x"]}))
+

@@ -155,6 +155,8 @@ CATALOGUE: dict[str, ColumnInfo] = {
             place_aliases=("no tps", "no. tps", "nomor tps", "tps", "no_tps"),
         ),
         _col("tps", "TPS", export_header="Jumlah TPS"),
+        # An area summary's name column when a desa is broken down by TPS ("TPS 001").
+        _col("tps_nama", "TPS", export_header="Nama TPS"),
         _col(
             "kebutuhan_kpps",
             "Kursi KPPS",
@@ -542,6 +544,12 @@ def words(name: str) -> Mapping[str, str] | None:
 def is_share(name: str) -> bool:
     found = CATALOGUE.get(name)
     return found is not None and found.display == SHARE
+
+
+def is_number(name: str) -> bool:
+    """A whole number shown without thousands separators (TPS 001 is number 1)."""
+    found = CATALOGUE.get(name)
+    return found is not None and found.display == NUMBER
 
 
 def is_code(name: str) -> bool:

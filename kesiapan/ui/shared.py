@@ -16,7 +16,7 @@ import os
 import threading
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,6 +28,7 @@ import streamlit as st
 from kesiapan import paths
 from kesiapan.access import accounts as access
 from kesiapan.access import audit, privacy
+from kesiapan.contract import columns as catalogue
 from kesiapan.contract import labels, theme
 from kesiapan.outputs import charts, exports
 from kesiapan.store.dataset import Dataset, resolve_folder
@@ -37,7 +38,6 @@ from kesiapan.ui import signin
 
 ROOT = paths.ROOT
 DEFAULT_DATA = ROOT / "data" / "sample"
-STATUS_WORDS = {**labels.STATUS_LABELS, **labels.PAW_STATUS_LABELS, **theme.SCHEDULE_LABELS}
 # DataFrame.attrs key of a list cut to its first `batas` rows by Page.query: how to fetch it whole.
 CAPPED = "kesiapan_dibatasi"
 # Issue 12: a selection refused (an area outside the scope, sent by a forged message) bumps this
@@ -357,8 +357,9 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         values = out[column]
-        if column == "status" or column.endswith("_status") or column == "status_jadwal":
-            out[column] = _each_distinct(values, lambda s: STATUS_WORDS.get(s, s))
+        words = _words(column)
+        if words is not None:
+            out[column] = _each_distinct(values, lambda s, w=words: w.get(s, s))
         elif column.startswith("jabatan"):
             out[column] = _each_distinct(values, lambda j: j.capitalize() if _text(j) else j)
         elif column.startswith("alasan"):
@@ -387,6 +388,12 @@ def _each_distinct(values: pd.Series, word: Callable[[Any], str]) -> pd.Series:
 
 def _text(value: object) -> bool:
     return isinstance(value, str)
+
+
+def _words(column: str) -> Mapping[str, str] | None:
+    """The words a column's codes stand for (status, PAW status, schedule), from the column
+    catalogue; None for a column shown as it is."""
+    return catalogue.words(column)
 
 
 # Titles of the tables on the pages, by widget key, for the files they download as; a page may
@@ -557,7 +564,19 @@ MAX_ROWS_SHOWN = 1000
 
 
 def _is_share(column: str) -> bool:
-    return column.startswith("cakupan") or column == "keterisian"
+    """A fraction shown as a percentage: the catalogue's display class."""
+    return catalogue.is_share(column)
+
+
+def _is_number(column: str) -> bool:
+    """A whole number read without thousands separators (TPS 001 is number 1)."""
+    return catalogue.is_number(column)
+
+
+def _header(column: str) -> str:
+    """The column's Indonesian header from the catalogue; catalogue.UnknownColumn (naming the
+    file to add it to) for a column without one, never the raw name on screen."""
+    return catalogue.header(column)
 
 
 # Issue 15: no clipped header or cell ("Statu…", "Disupervis", "Tambelanga…"): each column is
@@ -579,7 +598,7 @@ def column_config(frame: pd.DataFrame) -> dict[str, object]:
     """Indonesian headers for every known column of a query, wide enough to be read whole."""
     config: dict[str, object] = {}
     for column in frame.columns:
-        label = labels.HEADERS.get(column, column)
+        label = _header(column)
         numeric = pd.api.types.is_numeric_dtype(frame[column])
         number = numeric and not pd.api.types.is_bool_dtype(frame[column])
         width = _width(label, frame[column], number)
@@ -605,7 +624,7 @@ def display_values(shown: pd.DataFrame, raw: pd.DataFrame) -> dict[str, pd.Serie
             continue  # already text (for_display wrote a blank as a dash)
         if _is_share(column):
             texts[column] = _each_distinct(values, labels.persen)
-        elif pd.api.types.is_integer_dtype(raw[column]) and column != "nomor_tps":
+        elif pd.api.types.is_integer_dtype(raw[column]) and not _is_number(column):
             large = values.abs() >= 1000
             if large.any():
                 texts[column] = _each_distinct(values[large], labels.angka)
@@ -940,8 +959,9 @@ def status_table(
 
     def configure() -> dict[str, object]:
         config = column_config(shown)
+        label = _header("kesiapan")
         config["kesiapan"] = st.column_config.TextColumn(
-            "Kesiapan", width=_width("Kesiapan", shown["kesiapan"], False), pinned=True
+            label, width=_width(label, shown["kesiapan"], False), pinned=True
         )
         return config
 
