@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from kesiapan.contract import columns as catalogue
 from kesiapan.contract import labels, theme
 from kesiapan.outputs import actions, charts
 from kesiapan.ui import shared as ui
@@ -137,18 +138,20 @@ if untrained.empty:
     )
 else:
     untrained["sesi_rencana"] = untrained["sesi_rencana"].fillna(actions.NO_SEAT)
-    columns = [
-        "kecamatan",
-        "desa",
-        "nomor_tps",
-        "nama",
-        "nik",
-        "jabatan",
-        "kali_absen",
-        "sesi_rencana",
-        "tanggal_sesi_rencana",
-        "no_hp",
-    ]
+    columns = catalogue.listed(
+        [
+            "kecamatan",
+            "desa",
+            "nomor_tps",
+            "nama",
+            "nik",
+            "jabatan",
+            "kali_absen",
+            "sesi_rencana",
+            "tanggal_sesi_rencana",
+            "no_hp",
+        ]
+    )
     more = "unduhan berisi" if page.single_kecamatan else "pilih kecamatan, atau unduh, untuk"
     shown = (
         ""

@@ -265,3 +265,18 @@ def test_screen_tables_read_the_catalogue_and_fail_on_a_missing_header() -> None
     with pytest.raises(columns.UnknownColumn, match=r"kesiapan/contract/columns\.py"):
         ui.column_config(pd.DataFrame({"kolom_baru": ["x"]}))
 
+
+def test_a_chosen_list_of_columns_fails_when_made_not_when_downloaded() -> None:
+    """The action packs' sheets and the Bimtek page's roster list their columns through
+    `columns.listed`: a column without an entry stops the module from loading."""
+    from kesiapan.outputs import actions
+
+    assert columns.listed(["nik", "nama"]) == ["nik", "nama"]
+    with pytest.raises(columns.UnknownColumn, match=r"'kolom_baru'.*columns\.py"):
+        columns.listed(["nik", "kolom_baru"])
+    chosen = [*actions.UNTRAINED_COLUMNS, *actions.PAW_COLUMNS, *actions.TPS_COLUMNS]
+    assert [exports.header(c) for c in actions.UNTRAINED_COLUMNS] == [
+        "Kode TPS", "Nama", "NIK", "Jabatan", "L/P", "No. HP", "Kali absen",
+        "Sesi Bimtek rencana", "Tanggal sesi rencana", "Tempat sesi rencana",
+    ]  # fmt: skip
+    assert all(columns.get(c) is not None for c in chosen)

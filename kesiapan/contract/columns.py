@@ -513,6 +513,15 @@ def entry(name: str) -> ColumnInfo:
     return found
 
 
+def listed(names: list[str]) -> list[str]:
+    """A table's choice of columns (a page's, an action pack's sheet), unchanged, once each is
+    checked to have an entry: UnknownColumn when the list is made (at import of its module),
+    not when somebody presses a download. Their headers and formats come from here."""
+    for name in names:
+        entry(name)
+    return names
+
+
 def header(name: str) -> str:
     """The Indonesian header of a column on screen; UnknownColumn when it has none."""
     return entry(name).header
