@@ -247,7 +247,7 @@ def test_screen_tables_read_the_catalogue_and_fail_on_a_missing_header() -> None
     )
     config = ui.column_config(frame)
     assert {c: config[c]["label"] for c in frame.columns} == {  # type: ignore[index]
-        "tps_nama": "TPS",
+        "tps_nama": "Nama TPS",
         "status": "Status",
         "status_jadwal": "Jadwal",
         "cakupan_bimtek": "Cakupan",

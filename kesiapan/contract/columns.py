@@ -156,7 +156,7 @@ CATALOGUE: dict[str, ColumnInfo] = {
         ),
         _col("tps", "TPS", export_header="Jumlah TPS"),
         # An area summary's name column when a desa is broken down by TPS ("TPS 001").
-        _col("tps_nama", "TPS", export_header="Nama TPS"),
+        _col("tps_nama", "Nama TPS"),
         _col(
             "kebutuhan_kpps",
             "Kursi KPPS",
