@@ -49,58 +49,59 @@ SHEETS = (
 NOT_SCHEDULED = "Belum dijadwalkan"
 NO_SEAT = "Belum ada kursi"  # an untrained member the capacity plan cannot place
 
-# Each sheet's choice of columns; their headers and formats come from the column catalogue
-# (exports.export_frame, exports.header), and a column without an entry fails at import.
-TPS_COLUMNS = catalogue.listed(
-    [
-        "kode_tps",
-        "kebutuhan_kpps",
-        "kpps_aktif",
-        "kursi_kosong",
-        "ada_ketua",
-        "belum_bimtek",
-        "status",
-        "yang_kurang",
-    ]
-)
-UNTRAINED_COLUMNS = catalogue.listed(
-    [
-        "kode_tps",
-        "nama",
-        "nik",
-        "jabatan",
-        "jenis_kelamin",
-        "no_hp",
-        "kali_absen",
-        "sesi_rencana",
-        "tanggal_sesi_rencana",
-        "tempat_sesi_rencana",
-    ]
-)
-PAW_COLUMNS = catalogue.listed(
-    [
-        "kode_tps",
-        "nama_pengganti",
-        "nik_pengganti",
-        "tanggal_sk_pengganti",
-        "nama_berhenti",
-        "jabatan_berhenti",
-        "tanggal_berhenti",
-        "alasan_berhenti",
-        "sesi_rencana",
-        "tanggal_sesi_rencana",
-        "tempat_sesi_rencana",
-    ]
-)
-PLAN_COLUMNS = catalogue.listed(
-    ["tanggal", "kode_sesi", "tempat", "kapasitas", "ditempatkan", "kursi_sisa"]
-)
+TPS_COLUMNS = [
+    "kode_tps",
+    "kebutuhan_kpps",
+    "kpps_aktif",
+    "kursi_kosong",
+    "ada_ketua",
+    "belum_bimtek",
+    "status",
+    "yang_kurang",
+]
+UNTRAINED_COLUMNS = [
+    "kode_tps",
+    "nama",
+    "nik",
+    "jabatan",
+    "jenis_kelamin",
+    "no_hp",
+    "kali_absen",
+    "sesi_rencana",
+    "tanggal_sesi_rencana",
+    "tempat_sesi_rencana",
+]
+PAW_COLUMNS = [
+    "kode_tps",
+    "nama_pengganti",
+    "nik_pengganti",
+    "tanggal_sk_pengganti",
+    "nama_berhenti",
+    "jabatan_berhenti",
+    "tanggal_berhenti",
+    "alasan_berhenti",
+    "sesi_rencana",
+    "tanggal_sesi_rencana",
+    "tempat_sesi_rencana",
+]
+PLAN_COLUMNS = ["tanggal", "kode_sesi", "tempat", "kapasitas", "ditempatkan", "kursi_sisa"]
 # Unvisited desa with their readiness, lowest coverage first: where a visit matters most.
-DESA_COLUMNS = catalogue.listed(
-    ["kode_desa", "tps", "tps_siap", "kpps_aktif", "kpps_terlatih", "cakupan_bimtek"]
+DESA_COLUMNS = ["kode_desa", "tps", "tps_siap", "kpps_aktif", "kpps_terlatih", "cakupan_bimtek"]
+SESSION_COLUMNS = ["tanggal", "kode_sesi", "tempat"]
+SUMMARY_COLUMNS = ["butir", "jumlah", "dari", "satuan", "lembar"]
+# Each list is its sheet's choice; headers and formats come from the column catalogue
+# (exports.export_frame, exports.header), and a column without an entry fails here, at import.
+catalogue.listed(
+    [
+        *TPS_COLUMNS,
+        *UNTRAINED_COLUMNS,
+        *PAW_COLUMNS,
+        *PLAN_COLUMNS,
+        *DESA_COLUMNS,
+        *SESSION_COLUMNS,
+        *SUMMARY_COLUMNS,
+    ]
 )
-SESSION_COLUMNS = catalogue.listed(["tanggal", "kode_sesi", "tempat"])
-SUMMARY_COLUMNS = catalogue.listed(["butir", "jumlah", "dari", "satuan", "lembar"])
 
 
 @dataclass(frozen=True, eq=False)
