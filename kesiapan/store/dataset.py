@@ -694,6 +694,16 @@ def _cache_path(folder: Path) -> Path | None:
     return fallback / f"{key}{name}"
 
 
+def built_store(folder: Path) -> Path | None:
+    """The store `Dataset.open` would attach for `folder`, if it is built (by this code, from
+    the files the folder holds now: its name is their fingerprint) and ours; else None. An
+    import reads the live version's tables that it does not change from it (issue 18)."""
+    cache = _cache_path(folder)
+    if cache is None or not cache.is_file() or not private.is_private(cache):
+        return None
+    return cache
+
+
 def _trusted_store(cache: Path) -> bool:
     """Whether an existing store may be opened: a regular file of ours closed to others. One
     of ours left wider (an older version, a copy) is removed and built again; one of another
