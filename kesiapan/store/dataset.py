@@ -13,6 +13,7 @@ problems of the checks are limited to the rows in it.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import hashlib
@@ -841,8 +842,11 @@ def prune_stores(version: Path, keep: int | None = None) -> list[Path]:
     for folder in others[keep:]:
         for path in folder.glob(f"{CACHE_PREFIX}*"):
             if path.is_file() and path.suffix in (".duckdb", ".wal"):
-                path.unlink(missing_ok=True)
-                removed.append(path)
+                # A folder we may read but not write keeps them: cleaning is never worth
+                # failing the open that built a store.
+                with contextlib.suppress(OSError):
+                    path.unlink(missing_ok=True)
+                    removed.append(path)
     for folder in named:
         for path in folder.glob(f"{CACHE_PREFIX}*.duckdb.*"):
             found = _BUILDING.search(path.name)
