@@ -15,8 +15,9 @@ copying and importing the source again, which takes minutes nationally.
 
 Each repeat runs, as separate processes under `/usr/bin/time -v`, the import command and then
 the first read of the new figures (`report` for that kecamatan: the dashboard's data open plus
-one query), and prints wall time and peak memory of each; then the medians. The figures read
-are checked against the file just imported, so a bench that measures a stale store fails.
+one query), and prints wall time, CPU time, peak memory and the load of each; then the
+medians. The figures read are checked against the file just imported, so a bench that measures
+a stale store fails.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ KECAMATAN = "35.27.02"  # Torjun, Sampang: a real kecamatan present at every sca
 FLIPPED_MARKS = 10
 _WALL = re.compile(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)")
 _RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
+_CPU = re.compile(r"(?:User|System) time \(seconds\): ([\d.]+)")
 
 
 def _csv(con: duckdb.DuckDBPyConnection, query: sql.Fragment, path: Path) -> None:
@@ -116,7 +118,8 @@ def write_updates(source: Path, out: Path) -> dict[str, list[Path]]:
 
 
 def _timed(args: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak MiB and stdout of one process under /usr/bin/time -v."""
+    """Wall seconds, peak MiB and stdout of one process under /usr/bin/time -v; its CPU
+    seconds (user + system: what a busy machine disturbs least) go to `_CPU_SECONDS`."""
     done = subprocess.run(
         ["/usr/bin/time", "-v", *args],
         cwd=ROOT,
@@ -129,7 +132,11 @@ def _timed(args: list[str]) -> tuple[float, float, str]:
     hours, minutes, seconds = _WALL.search(done.stderr).groups()  # type: ignore[union-attr]
     wall = int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
     peak = int(_RSS.search(done.stderr).group(1)) / 1024  # type: ignore[union-attr]
+    _CPU_SECONDS.append(sum(float(v) for v in _CPU.findall(done.stderr)))
     return wall, peak, done.stdout
+
+
+_CPU_SECONDS: list[float] = []
 
 
 def _import(folder: Path, path: Path) -> tuple[float, float]:
@@ -194,23 +201,28 @@ def run(source: Path, work: Path, repeats: int, reuse: bool = False) -> dict[str
             path = files[kind][(start + repeat) % 2]
             before = _figures(folder)[2] if repeat == 0 else None
             import_wall, import_peak = _import(folder, path)
+            import_cpu = _CPU_SECONDS[-1]
             open_wall, open_peak, after = _figures(folder)
+            open_cpu = _CPU_SECONDS[-1]
             if before is not None and kind == "hadir":
                 # Variant 0 flips 10 marks: the kecamatan's trained count must move.
                 assert after["kpps_terlatih"] != before["kpps_terlatih"], (before, after)
             row = results.setdefault(kind, {})
             for key, value in (
                 ("impor_s", import_wall),
+                ("impor_cpu_s", import_cpu),
                 ("impor_mib", import_peak),
                 ("buka_s", open_wall),
+                ("buka_cpu_s", open_cpu),
                 ("buka_mib", open_peak),
                 ("total_s", import_wall + open_wall),
             ):
                 row.setdefault(key, []).append(value)
             print(
-                f"{kind} #{repeat + 1}: impor {import_wall:.1f} s ({import_peak:.0f} MiB), "
-                f"buka {open_wall:.1f} s ({open_peak:.0f} MiB), "
-                f"total {import_wall + open_wall:.1f} s",
+                f"{kind} #{repeat + 1}: impor {import_wall:.1f} s ({import_cpu:.1f} s CPU, "
+                f"{import_peak:.0f} MiB), buka {open_wall:.1f} s ({open_cpu:.1f} s CPU, "
+                f"{open_peak:.0f} MiB), total {import_wall + open_wall:.1f} s, "
+                f"beban {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
     medians = {

@@ -7,11 +7,14 @@ returning the row number, the value and the count of all offending rows; only th
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 from datetime import date
 
 import duckdb
 
+from kesiapan import paths
 from kesiapan.contract import schema, sql
 from kesiapan.contract.problems import ERROR, WARNING, Problem
 
@@ -29,6 +32,46 @@ _KIND_MESSAGES = {
     schema.JENIS_KELAMIN: "jenis kelamin tidak dikenal; pakai L atau P",
     schema.JENIS_WILAYAH: "jenis wilayah tidak dikenal; pakai desa atau kelurahan",
 }
+
+
+# A contract table named in a check's SQL, as its typed table or its text (`_raw_<table>`).
+_TABLE_WORD = re.compile(
+    r'(?<![\w.$])"?(?:_raw_)?(' + "|".join(schema.TABLE_NAMES) + r')"?(?![\w])'
+)
+_CALL = re.compile(r'(?<![\w.$])"?([a-z_][a-z0-9_]*)"?\s*\(', re.IGNORECASE)
+_MACRO_NAME = re.compile(r"create\s+(?:or\s+replace\s+)?macro\s+([a-z_][a-z0-9_]*)", re.I)
+_COMMENT = re.compile(r"--[^\n]*")
+
+
+@functools.cache
+def _macro_texts() -> dict[str, str]:
+    """The SQL of each macro the checks may call (queries/macros and its `langsung/`, the
+    macros over the typed tables), by name; a file's whole text for each macro it defines."""
+    folder = paths.QUERIES / "macros"
+    found: dict[str, str] = {}
+    for path in sorted([*folder.glob("*.sql"), *(folder / "langsung").glob("*.sql")]):
+        text = path.read_text(encoding="utf-8")
+        for name in _MACRO_NAME.findall(text):
+            found[name.lower()] = text
+    return found
+
+
+def tables_read(statement: str) -> frozenset[str]:
+    """The contract tables a check's SQL reads: named in it (typed or `_raw_`), or in a macro
+    it calls, and so on. A word that names a table in another role only adds a table, never
+    hides one: an import may skip a check none of whose tables it changes (issue 18)."""
+    macros = _macro_texts()
+    tables: set[str] = set()
+    seen: set[str] = set()
+    pending = [statement]
+    while pending:
+        text = _COMMENT.sub("", pending.pop())
+        tables.update(_TABLE_WORD.findall(text))
+        for name in (n.lower() for n in _CALL.findall(text)):
+            if name in macros and name not in seen:
+                seen.add(name)
+                pending.append(macros[name])
+    return frozenset(tables)
 
 
 class Checker:

@@ -13,6 +13,7 @@ problems of the checks are limited to the rows in it.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import hashlib
@@ -694,6 +695,16 @@ def _cache_path(folder: Path) -> Path | None:
     return fallback / f"{key}{name}"
 
 
+def built_store(folder: Path) -> Path | None:
+    """The store `Dataset.open` would attach for `folder`, if it is built (by this code, from
+    the files the folder holds now: its name is their fingerprint) and ours; else None. An
+    import reads the live version's tables that it does not change from it (issue 18)."""
+    cache = _cache_path(folder)
+    if cache is None or not cache.is_file() or not private.is_private(cache):
+        return None
+    return cache
+
+
 def _trusted_store(cache: Path) -> bool:
     """Whether an existing store may be opened: a regular file of ours closed to others. One
     of ours left wider (an older version, a copy) is removed and built again; one of another
@@ -764,6 +775,7 @@ def _build_cache(folder: Path, cache: Path, config: DatasetConfig) -> None:
             log.warning("tabel praolah sebagian gagal (%s); dibangun utuh", exc)
         else:
             _remove_older(cache)
+            prune_stores(folder)
             return
     # Built inside a folder of its own, 0700, so nobody else can open the store while DuckDB
     # writes it with the umask's mode; it is closed to 0600 before it is named.
@@ -789,6 +801,7 @@ def _build_cache(folder: Path, cache: Path, config: DatasetConfig) -> None:
     finally:
         shutil.rmtree(building, ignore_errors=True)
     _remove_older(cache)
+    prune_stores(folder)
 
 
 def _build_settings(con: duckdb.DuckDBPyConnection, spill: str) -> None:
@@ -796,6 +809,61 @@ def _build_settings(con: duckdb.DuckDBPyConnection, spill: str) -> None:
     # A long build would otherwise draw DuckDB's progress bar into our stdout.
     con.execute("set enable_progress_bar = false")
     con.execute("set temp_directory = $dir", {"dir": spill})
+
+
+# Stores kept besides the current version's: the newest other versions' (by name), which a
+# restore opens at once and an incremental build starts from (it looks at BASE_CANDIDATES).
+KEEP_STORES = 2
+_BUILDING = re.compile(r"\.duckdb\.([0-9]+)\.[^/]+")
+
+
+def prune_stores(version: Path, keep: int | None = None) -> list[Path]:
+    """Remove the stores (derived files, rebuilt on demand) of old versions of the dataset
+    `version` belongs to: the stores of its current version, of `version` itself and of the
+    `keep` (KEEP_STORES) newest other versions stay, and so does every version's data. A build
+    folder left by a process that died goes too (never one of a live process). Returns what
+    went."""
+    keep = KEEP_STORES if keep is None else keep
+    versions_dir = version.parent
+    if versions_dir.name != VERSIONS_DIR or not _VERSION_NAME.fullmatch(version.name):
+        return []
+    current = versions_dir.parent / CURRENT_FILE
+    try:
+        live = current.read_text(encoding="utf-8").strip()
+    except OSError:
+        return []
+    named = sorted(
+        (p for p in versions_dir.iterdir() if _VERSION_NAME.fullmatch(p.name) and p.is_dir()),
+        key=lambda p: int(p.name),
+        reverse=True,
+    )
+    others = [p for p in named if p.name not in (live, version.name)]
+    removed: list[Path] = []
+    for folder in others[keep:]:
+        for path in folder.glob(f"{CACHE_PREFIX}*"):
+            if path.is_file() and path.suffix in (".duckdb", ".wal"):
+                # A folder we may read but not write keeps them: cleaning is never worth
+                # failing the open that built a store.
+                with contextlib.suppress(OSError):
+                    path.unlink(missing_ok=True)
+                    removed.append(path)
+    for folder in named:
+        for path in folder.glob(f"{CACHE_PREFIX}*.duckdb.*"):
+            found = _BUILDING.search(path.name)
+            if path.is_dir() and found and not _alive(int(found.group(1))):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _remove_older(cache: Path) -> None:

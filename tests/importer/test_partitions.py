@@ -79,6 +79,16 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         f" else nik end as nik) from {_read(source, 'kpps')} where kode_tps like '3501011%') "
         f"to '{made['kpps_lintas']}' (header)"
     )
+    # The roster of 35.01 with a member in a TPS that does not exist and one member more in
+    # its first TPS than it has seats: findings that read the table of TPS.
+    made["kpps_salah"] = root / "kpps_salah.csv"
+    roster = f"select * from {_read(source, 'kpps')} where kode_tps like '3501011%'"
+    con.execute(
+        f"copy ({roster} union all select * replace ('3501019999999' as kode_tps, "
+        "'3501010101900001' as nik) from (" + roster + " limit 1) union all select * replace "
+        "('3501010101900002' as nik, 'anggota' as jabatan) from (" + roster + " limit 1)) "
+        f"to '{made['kpps_salah']}' (header)"
+    )
     made["supervisi"] = root / "supervisi_ubah.csv"
     con.execute(
         f"copy (select * replace ('temuan baru' as temuan) from {_read(source, 'supervisi')} "
@@ -342,12 +352,56 @@ def _assert_same_store(left: Path, right: Path) -> None:
             assert extra == 0, (table, one)
 
 
+def _previewed(folder: Path, path: Path) -> tuple[object, ...]:
+    """What a person sees before committing an import, and which tables it read as text."""
+    preview = importer.prepare(folder, [importer.Upload(path, path.name)])
+    try:
+        table = next(iter(preview.tables))
+        text = preview.con.execute(
+            "select table_name from duckdb_tables() where table_name like '\\_basis\\_%' "
+            "escape '\\' order by 1"
+        ).fetchall()
+        return (
+            preview.error_count,
+            preview.warning_count,
+            preview.errors,
+            preview.warnings,
+            preview.kinds,
+            [r.changed for r in preview.files],
+            preview.changes_frame(table).to_csv(index=False),
+            [t for (t,) in text],
+        )
+    finally:
+        preview.close()
+
+
+def _assert_limited_checks_see_everything(folder: Path, files: dict[str, Path]) -> None:
+    """An import into a dataset stored per kabupaten whose store is built reads the tables it
+    does not change typed from that store and skips their checks: the preview is the one of
+    every table read as text and every check run."""
+    for name in ("kpps_salah", "hadir_a"):
+        limited = _previewed(folder, files[name])
+        importer.CHECK_ONLY_CHANGED = False
+        try:
+            whole = _previewed(folder, files[name])
+        finally:
+            importer.CHECK_ONLY_CHANGED = True
+        assert limited[-1] == ["_basis_bimtek_hadir", "_basis_kpps"], name
+        assert "_basis_tps" in whole[-1]
+        assert limited[:-1] == whole[:-1], name
+        if name == "kpps_salah":
+            said = {p.pesan for p in [*limited[2], *limited[3]]}  # type: ignore[misc]
+            assert "kode tidak dikenal: tidak ada TPS di tabel tps" in said
+            assert any("lebih banyak KPPS aktif" in p for p in said)
+
+
 def test_the_store_of_an_update_is_rebuilt_only_for_its_kabupaten(
     files: dict[str, Path], tmp_path: Path
 ) -> None:
     folder = _dataset(files, tmp_path / "data", split=True)
     first = _store_of(folder)
     assert store.build_info(first)[store.BUILD_INFO_HOW] == store.BUILT_WHOLE
+    _assert_limited_checks_see_everything(folder, files)
     # One kabupaten's attendance: the first open after it is killed just before its store is
     # named; nothing half-built is left, and the next open builds it again.
     _import(folder, files["hadir_a"])
