@@ -984,6 +984,8 @@ def start_app(
     )
 
 
+# kesiapan.ui.signin.ADDRESS_ATTEMPTS_ENV (not imported: no Streamlit in the load check)
+SIGN_INS_PER_ADDRESS_ENV = "KESIAPAN_MASUK_PER_ALAMAT"
 SETTLED_CORES = 0.1  # a server using less than this share of a core over SETTLE_WINDOW_S
 SETTLE_WINDOW_S = 3.0  # longer than the warm-up gives way (kesiapan.ui.warmup.GIVE_WAY_S)
 MAX_SETTLE_S = 180.0
@@ -1029,7 +1031,12 @@ async def _protocol_drive(
                 data_dir,
                 port,
                 log,
-                {access.AKSES_ENV: str(state.accounts_dir)},
+                {
+                    access.AKSES_ENV: str(state.accounts_dir),
+                    # Every session signs in from 127.0.0.1 within the same minute: one
+                    # office behind one address, which this setting is for.
+                    SIGN_INS_PER_ADDRESS_ENV: str(state.sessions + 1),
+                },
                 workers=state.workers,
             )
         while not await asyncio.to_thread(healthy, state.base_url):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kesiapan.devtools import loadtest
 from kesiapan.store.dataset import Dataset, resolve_folder
 from kesiapan.ui import shared as ui
 from kesiapan.ui import signin, warmup
@@ -114,3 +115,9 @@ def test_shared_answers_are_asked_once_and_never_written_through(cold: list[str]
     assert "DIUBAH" not in set(again["kecamatan"])
     assert cold.count("ringkasan_kecamatan") == 1
     assert len(again) == SAMPLE_KECAMATAN
+
+
+def test_the_load_check_names_the_sign_in_setting_the_app_reads() -> None:
+    # Its sessions all sign in from 127.0.0.1 in the same minute, like an office behind one
+    # address; the setting must be the one kesiapan.ui.signin reads.
+    assert loadtest.SIGN_INS_PER_ADDRESS_ENV == signin.ADDRESS_ATTEMPTS_ENV
