@@ -1181,17 +1181,24 @@ def longest_waits(per_kecamatan: pd.DataFrame) -> pd.DataFrame:
     """`supervisi_kecamatan` rows for the days-since-visit chart: all of them, or when there
     are more than MAX_CHART_AREAS, the kecamatan never visited and then those waiting longest
     (the chart's own order), with a caption saying so; the table below lists them all."""
+    waiting = longest_waiting(per_kecamatan)
+    if len(waiting) < len(per_kecamatan):
+        st.caption(
+            f"{labels.angka(MAX_CHART_AREAS)} dari {labels.angka(len(per_kecamatan))} kecamatan: "
+            "yang belum pernah dikunjungi, lalu yang paling lama menunggu. Pilih kabupaten untuk "
+            "melihat semua kecamatannya."
+        )
+    return waiting
+
+
+def longest_waiting(per_kecamatan: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `longest_waits`, without its caption (kesiapan.ui.warmup draws nothing)."""
     if len(per_kecamatan) <= MAX_CHART_AREAS:
         return per_kecamatan
     waiting = per_kecamatan.assign(
         _never=per_kecamatan["hari_sejak_kunjungan"].isna(),
     ).sort_values(
         ["_never", "hari_sejak_kunjungan", "kode_kecamatan"], ascending=[False, False, True]
-    )
-    st.caption(
-        f"{labels.angka(MAX_CHART_AREAS)} dari {labels.angka(len(per_kecamatan))} kecamatan: "
-        "yang belum pernah dikunjungi, lalu yang paling lama menunggu. Pilih kabupaten untuk "
-        "melihat semua kecamatannya."
     )
     return waiting.head(MAX_CHART_AREAS).drop(columns="_never")
 

@@ -10,10 +10,11 @@ for the same cache entry (Streamlit computes one entry once) instead of computin
 
 What is warmed is the view of an account without area limits (an admin, and the bundled
 sample's demo visitor): the unfiltered views of every dashboard page and, for a dataset of at
-most MAX_KECAMATAN_WARMED kecamatan (a kabupaten's office), each kecamatan's views too. The
-query answers stay in `ui.shared`'s query cache (its time to live, then computed again on the
-next open); `warm()` walks the same `Page` methods the pages call, so the cache keys are the
-pages' own (tests/test_warmup.py runs the pages after a warm-up and finds every query answered).
+most MAX_KECAMATAN_WARMED kecamatan (a kabupaten's office), each kecamatan's views too, with
+their charts. The query answers stay in `ui.shared`'s query cache (its time to live, then
+computed again on the next open); `warm()` walks the same `Page` methods and chart builders the
+pages call, so the cache keys are the pages' own (tests/pages/test_warmup.py runs the pages after
+a warm-up and finds every query answered and every chart built).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ import time
 from pathlib import Path
 
 from kesiapan.access import accounts as access
+from kesiapan.access import privacy
+from kesiapan.contract import theme
+from kesiapan.outputs import charts
 from kesiapan.ui import filters as flt
 from kesiapan.ui import shared as ui
 from kesiapan.ui import signin
@@ -32,6 +36,7 @@ from kesiapan.ui import signin
 # unfiltered views are warmed (each view is ±25 query answers in a cache of 1.024).
 MAX_KECAMATAN_WARMED = 30
 NAMES_SHOWN = 1000  # pages/bimtek.py MAX_NAMES_SHOWN: the untrained list's cap
+SESSIONS_CHARTED = 40  # pages/bimtek.py MAX_SESSIONS_CHARTED: one bar per session up to this
 RUNTIME_WAIT_S = 120.0  # how long a warm-up started with the server waits for its runtime
 # Queries every dashboard page asks for with the view's filters and nothing overridden, beyond
 # what `Page.previous`, `Page.areas_summary` and `Page.judged` ask for.
@@ -174,3 +179,52 @@ def warm_view(view: ui.Page) -> None:
     for name in PAGE_QUERIES:
         view.query(name)
     view.query("rencana_bimtek", batas=NAMES_SHOWN)
+    warm_figures(view)
+
+
+def warm_figures(view: ui.Page) -> None:
+    """The charts of the view's pages, built as the pages ask for them (`ui.figure`: one per
+    content, for every session): a national map or visits map took seconds to build."""
+    summary, name_col, code_col, _ = view.areas_summary()
+    ui.figure(charts.status_by_area, summary, name_col, code_col)  # Ringkasan, Kekurangan
+    ui.figure(charts.coverage_by_area, summary, name_col, code_col)  # Cakupan Bimtek
+    geojson = view.geojson()
+    single = view.single_kecamatan
+    per_kecamatan = theme.least_visited_first(view.query("supervisi_kecamatan"))
+    visits = view.query("supervisi_kunjungan")
+    if geojson is not None:
+        points = None
+        if single is not None:
+            whole = {"kecamatan": [single], "desa": None}
+            desa = view.judged("desa", **whole)
+            points = ui.desa_points(view.query("supervisi_desa", **whole), desa)
+        ui.figure(charts.kecamatan_map, view.judged("kecamatan"), geojson, points=points)
+        ui.figure(charts.visits_map, visits, geojson, per_kecamatan)
+    ui.figure(charts.days_since_visit, ui.longest_waiting(per_kecamatan))
+    if not visits.empty:
+        ui.figure(charts.visits_timeline, visits)
+    curve = view.query("bimtek_kumulatif")
+    if not curve.empty:
+        config = view.data.config
+        ui.figure(
+            charts.bimtek_curve,
+            curve,
+            config.bimtek_mulai,
+            config.bimtek_selesai,
+            view.filters.as_of,
+            hari_pemungutan=config.hari_pemungutan,
+            expected=view.query("jadwal_harian"),
+        )
+    sessions = view.query("bimtek_sesi_kehadiran")
+    if not sessions.empty:
+        planned = view.query("rencana_sesi")[["kode_sesi", "ditempatkan", "kursi_sisa"]]
+        sessions = sessions.merge(planned, on="kode_sesi", how="left")
+        if len(sessions) <= SESSIONS_CHARTED:
+            ui.figure(charts.sessions_capacity, sessions)
+        else:
+            ui.figure(charts.sessions_by_day, view.query("bimtek_sesi_harian"))
+    paw = view.query("paw")
+    if not paw.empty:
+        # As an account that sees names and as the sample's demo visitor (names masked).
+        for tampil in {access.tampil(WARM_VIEWER), access.tampil(access.DEMO)}:
+            ui.figure(charts.paw_timeline, privacy.masked(paw, tampil))

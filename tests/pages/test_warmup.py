@@ -4,12 +4,14 @@ writing. Nothing here is timed."""
 
 from __future__ import annotations
 
+import functools
 import threading
 from pathlib import Path
 
 import pytest
 
 from kesiapan.devtools import loadtest
+from kesiapan.outputs import charts
 from kesiapan.store.dataset import Dataset, resolve_folder
 from kesiapan.ui import shared as ui
 from kesiapan.ui import signin, warmup
@@ -38,18 +40,56 @@ def cold(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return asked
 
 
-def test_warmed_pages_ask_duckdb_nothing(run_page, cold: list[str]) -> None:
+def test_warmed_pages_ask_duckdb_nothing_and_build_no_chart(
+    run_page, cold: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ui._FIGURES.clear()
     folder = str(resolve_folder(SAMPLE))
     # The unfiltered view, then every kecamatan's: a kabupaten's dataset is warmed whole.
-    assert warmup.warm(folder) == 1 + SAMPLE_KECAMATAN
+    every = warmup.views(folder)
+    assert len(every) == 1 + SAMPLE_KECAMATAN
+    assert [v.filters.kecamatan for v in every[:2]] == [(), ("35.27.01",)]
+    # Two of them warmed here (the unfiltered one and Torjun's), to keep the test short.
+    real_views = warmup.views
+    monkeypatch.setattr(
+        warmup,
+        "views",
+        lambda f: [v for v in real_views(f) if v.filters.kecamatan in ((), (TORJUN,))],
+    )
+    assert warmup.warm(folder) == 2
     assert "ringkasan_total" in cold and "rencana_bimtek" in cold
     cold.clear()
+    built: list[str] = []
+    for name in BUILDERS:
+        real = getattr(charts, name)
+
+        @functools.wraps(real)  # the same module and name: the same key in ui.figure
+        def counted(*args: object, _real=real, _name=name, **kwargs: object) -> object:
+            built.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(charts, name, counted)
     for name in DASHBOARD:
         for params in ({}, {"kec": TORJUN}):
             at = run_page(name, **params)
             assert not at.exception, (name, params, at.exception)
-            # A page run after the warm-up finds every answer it needs already made.
+            # A page run after the warm-up finds every answer and chart it needs made.
             assert cold == [], (name, params)
+            assert built == [], (name, params)
+
+
+BUILDERS = (
+    "status_by_area",
+    "coverage_by_area",
+    "kecamatan_map",
+    "visits_map",
+    "days_since_visit",
+    "visits_timeline",
+    "bimtek_curve",
+    "sessions_capacity",
+    "sessions_by_day",
+    "paw_timeline",
+)
 
 
 def test_a_country_warms_its_unfiltered_view_only(cold: list[str], monkeypatch) -> None:
