@@ -66,9 +66,10 @@ _LOG = logging.getLogger(__name__)
 _LOCK = threading.Lock()
 _STARTED: dict[str, threading.Thread] = {}
 _SERVING: list[bool] = []  # set by `with_server`: this process is the dashboard's server
-# People first: beyond the unfiltered view (which the first visitor needs too, and waits for
-# rather than computing it twice), the warm-up waits while a page run began within GIVE_WAY_S.
+# People first: between its steps the warm-up waits while a script runs (Streamlit's script
+# threads) or a page run began within GIVE_WAY_S; the imports and the store's open come first.
 GIVE_WAY_S = 1.5
+SCRIPT_THREAD = "ScriptRunner.scriptThread"  # the name Streamlit gives a script run's thread
 _LAST_RUN = [0.0]  # monotonic time of the last page run's start in this process
 
 
@@ -94,8 +95,14 @@ def note_run() -> None:
 
 
 def _give_way() -> None:
-    while (wait := _LAST_RUN[0] + GIVE_WAY_S - time.monotonic()) > 0:
-        time.sleep(wait)
+    while True:
+        wait = _LAST_RUN[0] + GIVE_WAY_S - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        elif any(t.name == SCRIPT_THREAD and t.is_alive() for t in threading.enumerate()):
+            time.sleep(0.1)
+        else:
+            return
 
 
 def follow(folder: str) -> None:
@@ -157,17 +164,18 @@ def warm(folder: str) -> int:
     """Answer every query the dashboard pages ask for in each view of `views(folder)`, the
     unfiltered one first; returns how many views were warmed."""
     found = views(folder)
-    for number, view in enumerate(found):
-        if number:
-            _give_way()
+    for view in found:
         warm_view(view)
     return len(found)
 
 
 def warm_view(view: ui.Page) -> None:
-    """The queries, area summaries and boundaries one view of the dashboard pages needs."""
+    """The queries, area summaries and boundaries one view of the dashboard pages needs, and
+    its charts; giving way to people before each step."""
+    _give_way()
     view.geojson()
     view.previous()
+    _give_way()
     view.areas_summary()
     view.judged("kecamatan")  # the map's fill
     single = view.single_kecamatan
@@ -177,17 +185,24 @@ def warm_view(view: ui.Page) -> None:
         view.query("supervisi_desa", **whole)
         view.query("tps_status")  # Cakupan Bimtek's TPS table
     for name in PAGE_QUERIES:
+        _give_way()
         view.query(name)
+    _give_way()
     view.query("rencana_bimtek", batas=NAMES_SHOWN)
     warm_figures(view)
+
+
+def _figure(builder: object, *args: object, **kwargs: object) -> None:
+    _give_way()
+    ui.figure(builder, *args, **kwargs)  # type: ignore[arg-type]
 
 
 def warm_figures(view: ui.Page) -> None:
     """The charts of the view's pages, built as the pages ask for them (`ui.figure`: one per
     content, for every session): a national map or visits map took seconds to build."""
     summary, name_col, code_col, _ = view.areas_summary()
-    ui.figure(charts.status_by_area, summary, name_col, code_col)  # Ringkasan, Kekurangan
-    ui.figure(charts.coverage_by_area, summary, name_col, code_col)  # Cakupan Bimtek
+    _figure(charts.status_by_area, summary, name_col, code_col)  # Ringkasan, Kekurangan
+    _figure(charts.coverage_by_area, summary, name_col, code_col)  # Cakupan Bimtek
     geojson = view.geojson()
     single = view.single_kecamatan
     per_kecamatan = theme.least_visited_first(view.query("supervisi_kecamatan"))
@@ -198,15 +213,15 @@ def warm_figures(view: ui.Page) -> None:
             whole = {"kecamatan": [single], "desa": None}
             desa = view.judged("desa", **whole)
             points = ui.desa_points(view.query("supervisi_desa", **whole), desa)
-        ui.figure(charts.kecamatan_map, view.judged("kecamatan"), geojson, points=points)
-        ui.figure(charts.visits_map, visits, geojson, per_kecamatan)
-    ui.figure(charts.days_since_visit, ui.longest_waiting(per_kecamatan))
+        _figure(charts.kecamatan_map, view.judged("kecamatan"), geojson, points=points)
+        _figure(charts.visits_map, visits, geojson, per_kecamatan)
+    _figure(charts.days_since_visit, ui.longest_waiting(per_kecamatan))
     if not visits.empty:
-        ui.figure(charts.visits_timeline, visits)
+        _figure(charts.visits_timeline, visits)
     curve = view.query("bimtek_kumulatif")
     if not curve.empty:
         config = view.data.config
-        ui.figure(
+        _figure(
             charts.bimtek_curve,
             curve,
             config.bimtek_mulai,
@@ -220,11 +235,11 @@ def warm_figures(view: ui.Page) -> None:
         planned = view.query("rencana_sesi")[["kode_sesi", "ditempatkan", "kursi_sisa"]]
         sessions = sessions.merge(planned, on="kode_sesi", how="left")
         if len(sessions) <= SESSIONS_CHARTED:
-            ui.figure(charts.sessions_capacity, sessions)
+            _figure(charts.sessions_capacity, sessions)
         else:
-            ui.figure(charts.sessions_by_day, view.query("bimtek_sesi_harian"))
+            _figure(charts.sessions_by_day, view.query("bimtek_sesi_harian"))
     paw = view.query("paw")
     if not paw.empty:
         # As an account that sees names and as the sample's demo visitor (names masked).
         for tampil in {access.tampil(WARM_VIEWER), access.tampil(access.DEMO)}:
-            ui.figure(charts.paw_timeline, privacy.masked(paw, tampil))
+            _figure(charts.paw_timeline, privacy.masked(paw, tampil))
