@@ -4,7 +4,7 @@ import streamlit as st
 
 from kesiapan.access import accounts as access
 from kesiapan.contract import labels
-from kesiapan.ui import filters, signin
+from kesiapan.ui import filters, signin, warmup
 from kesiapan.ui import shared as ui
 
 # URL paths deliberately differ from the file names in pages/: a link straight to a page on a
@@ -29,6 +29,7 @@ st.set_page_config(
 )
 ui.frame_style()  # issue 15: nothing in English in the app's frame
 ui.limit_runs()  # issue 12: a session rerunning without end must not slow everybody else
+warmup.note_run()  # issue 17: the warm-up gives way while people use the server
 
 # Who is looking (kesiapan.ui.signin); the navigation is built before the sign-in form so that a
 # link to a page (/supervisi-bimtek?kec=…) still opens that page once signed in.
@@ -83,6 +84,7 @@ if viewer is None:
     signin.sign_in_screen(ui.data_folder())
 view = ui.page()  # the data, limited to the viewer's area scope
 data, areas = view.data, view.areas
+warmup.follow(view.folder)  # issue 17: a version an import just named, warmed in the background
 if viewer.demo:
     st.info(
         "Mode demo: data contoh rekaan Kabupaten Sampang, tanpa akun. Data nyata hanya "

@@ -61,6 +61,8 @@ def test_serve_sets_it_off_before_streamlit_starts(
         seen["argv"] = list(sys.argv)
 
     PagesManager.uses_pages_directory = None
+    # No warm-up thread in the test process: no Streamlit server will start here.
+    monkeypatch.setenv(serve.WARM_ENV, "0")
     monkeypatch.setattr(cli, "main", fake_streamlit_main)
     monkeypatch.setattr(sys, "argv", ["kesiapan.ui.serve"])
     serve.main(["--server.port", "8599"])

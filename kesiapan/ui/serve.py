@@ -31,6 +31,7 @@ import string
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -52,6 +53,7 @@ WORKER_OPTIONS = [
     "--browser.gatherUsageStats",
     "false",
 ]
+WARM_ENV = "KESIAPAN_PEMANASAN"  # "0": no warm-up at start (kesiapan.ui.warmup)
 START_TIMEOUT_S = 120.0
 MAX_RESTARTS = 5  # per worker, before the whole service gives up
 DEFAULT_UPLOAD_MB = 200  # Streamlit's server.maxUploadSize when .streamlit/config.toml is silent
@@ -65,9 +67,25 @@ def main(argv: list[str] | None = None) -> None:
 
     signin.hide_session_ids()  # before the server logs anything (app.py does it too)
     PagesManager.uses_pages_directory = False
+    _warm_in_background()
     options = sys.argv[1:] if argv is None else argv
     sys.argv = ["streamlit", "run", str(APP), *DEFAULT_OPTIONS, *options]
     cli.main()
+
+
+def _warm_in_background() -> None:
+    """Issue 17: the heavy imports, the store's open and the unfiltered views' queries begin
+    in a thread of their own while Streamlit starts, instead of in the first visitor's run
+    (kesiapan.ui.warmup); KESIAPAN_PEMANASAN=0 turns it off."""
+    if os.environ.get(WARM_ENV, "1") == "0":
+        return
+
+    def run() -> None:
+        from kesiapan.ui import shared, warmup
+
+        warmup.with_server(shared.data_folder())
+
+    threading.Thread(target=run, name="kesiapan-pemanasan-mulai", daemon=True).start()
 
 
 # -- several processes behind nginx ----------------------------------------------------------

@@ -70,7 +70,8 @@ def _open_version(folder: str) -> Dataset:
     return Dataset.open(Path(folder))
 
 
-@st.cache_data(ttl=600, max_entries=512, show_spinner=False)
+# 1.024 answers: a warmed kabupaten (kesiapan.ui.warmup, ±25 per view) leaves room for the rest.
+@st.cache_data(ttl=600, max_entries=1024, show_spinner=False)
 def _query(
     folder: str,
     scope: tuple[str, ...] | None,
@@ -136,17 +137,7 @@ class Page:
     def query(self, name: str, **overrides: object) -> pd.DataFrame:
         """A query with this view's filters (any of them overridden by keyword)."""
         args = {**self.filters.args(), **overrides}
-        frame = _query(
-            self.folder,
-            self.data.scope,
-            name,
-            args["as_of"],
-            _tuple(args["kabupaten"]),
-            _tuple(args["kecamatan"]),
-            _tuple(args["desa"]),
-            args.get("batas"),  # type: ignore[arg-type]
-            dataset(self.folder).journal_stamp(),
-        )
+        frame = _answer(self._key(name, args))
         cap = args.get("batas")
         if cap is not None and len(frame) >= cap:  # type: ignore[operator]
             # The screen shows the first rows only; a download of it fetches the whole list.
@@ -156,6 +147,20 @@ class Page:
                 "rows": len(frame),
             }
         return frame
+
+    def _key(self, name: str, args: dict[str, object]) -> tuple[object, ...]:
+        """`_query`'s arguments for `name` with these filter arguments."""
+        return (
+            self.folder,
+            self.data.scope,
+            name,
+            args["as_of"],
+            _tuple(args["kabupaten"]),
+            _tuple(args["kecamatan"]),
+            _tuple(args["desa"]),
+            args.get("batas"),
+            dataset(self.folder).journal_stamp(),
+        )
 
     def geojson(self) -> dict | None:
         """The boundaries of the kecamatan in the viewer's scope (all of the dataset's when
@@ -221,9 +226,13 @@ class Page:
     def judged(self, level: str, **overrides: object) -> pd.DataFrame:
         """`ringkasan_<level>` with the schedule figures of `jadwal_<level>` (docs/jadwal.md)
         merged in, worst first (theme.worst_first): what every area list and colour uses."""
+        args = {**self.filters.args(), **overrides}
+        return _shared(("judged", level, self._key(level, args)), lambda: self._judged(level, args))
+
+    def _judged(self, level: str, args: dict[str, object]) -> pd.DataFrame:
         code = f"kode_{level}"
-        summary = self.query(f"ringkasan_{level}", **overrides)
-        schedule = self.query(f"jadwal_{level}", **overrides)
+        summary = self.query(f"ringkasan_{level}", **args)
+        schedule = self.query(f"jadwal_{level}", **args)
         extra = [c for c in schedule.columns if c == code or c not in summary.columns]
         return theme.worst_first(summary.merge(schedule[extra], on=code, how="left"), code)
 
@@ -292,6 +301,35 @@ def _watch_journal() -> None:
         st.rerun(scope="app")
 
 
+# Issue 17: query answers kept as frames for every session of this process, on top of
+# `_query`'s cache (which hands each caller its own unpickled copy: a tenth of a rerun on
+# answers already known). A caller gets a shallow copy: pandas copies on write, so whatever a
+# page does to its copy (a column added, a sort in place) never reaches the shared frame.
+MAX_ANSWERS = 1024
+_ANSWERS: collections.OrderedDict[tuple[object, ...], pd.DataFrame] = collections.OrderedDict()
+_ANSWERS_LOCK = threading.Lock()
+
+
+def _answer(key: tuple[object, ...]) -> pd.DataFrame:
+    """`_query(*key)`, unpickled once per process (the last MAX_ANSWERS keys)."""
+    return _shared(key, lambda: _query(*key))  # type: ignore[arg-type]
+
+
+def _shared(key: tuple[object, ...], build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """A shallow copy of the frame `build()` returns for `key`, built once per process."""
+    with _ANSWERS_LOCK:
+        found = _ANSWERS.get(key)
+        if found is not None:
+            _ANSWERS.move_to_end(key)
+    if found is None:
+        found = build()
+        with _ANSWERS_LOCK:
+            _ANSWERS[key] = found
+            while len(_ANSWERS) > MAX_ANSWERS:
+                _ANSWERS.popitem(last=False)
+    return found.copy(deep=False)
+
+
 def _tuple(values: object) -> tuple[str, ...] | None:
     if not values:
         return None
@@ -325,6 +363,14 @@ def page() -> Page:
     folder = str(resolve_folder(data_folder()))  # issue 7: query caches keyed by version
     scope = _view(folder, viewer.pengguna.scope)
     return Page(folder, scope.data, flt.current(scope.data.default_as_of), scope.areas, viewer)
+
+
+def page_for(folder: str, viewer: signin.Viewer, filters: flt.Filters | None = None) -> Page:
+    """The view of `viewer` on the version folder `folder` with `filters` (None: no filter, at
+    the data's latest date), outside any page run: what kesiapan.ui.warmup asks through."""
+    scope = _view(folder, viewer.pengguna.scope)
+    shown = filters or flt.Filters(as_of=scope.data.default_as_of)
+    return Page(folder, scope.data, shown, scope.areas, viewer)
 
 
 @dataclass(frozen=True)
@@ -1155,17 +1201,24 @@ def longest_waits(per_kecamatan: pd.DataFrame) -> pd.DataFrame:
     """`supervisi_kecamatan` rows for the days-since-visit chart: all of them, or when there
     are more than MAX_CHART_AREAS, the kecamatan never visited and then those waiting longest
     (the chart's own order), with a caption saying so; the table below lists them all."""
+    waiting = longest_waiting(per_kecamatan)
+    if len(waiting) < len(per_kecamatan):
+        st.caption(
+            f"{labels.angka(MAX_CHART_AREAS)} dari {labels.angka(len(per_kecamatan))} kecamatan: "
+            "yang belum pernah dikunjungi, lalu yang paling lama menunggu. Pilih kabupaten untuk "
+            "melihat semua kecamatannya."
+        )
+    return waiting
+
+
+def longest_waiting(per_kecamatan: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `longest_waits`, without its caption (kesiapan.ui.warmup draws nothing)."""
     if len(per_kecamatan) <= MAX_CHART_AREAS:
         return per_kecamatan
     waiting = per_kecamatan.assign(
         _never=per_kecamatan["hari_sejak_kunjungan"].isna(),
     ).sort_values(
         ["_never", "hari_sejak_kunjungan", "kode_kecamatan"], ascending=[False, False, True]
-    )
-    st.caption(
-        f"{labels.angka(MAX_CHART_AREAS)} dari {labels.angka(len(per_kecamatan))} kecamatan: "
-        "yang belum pernah dikunjungi, lalu yang paling lama menunggu. Pilih kabupaten untuk "
-        "melihat semua kecamatannya."
     )
     return waiting.head(MAX_CHART_AREAS).drop(columns="_never")
 

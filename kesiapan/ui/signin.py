@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import os
 import re
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
@@ -43,6 +44,10 @@ XSRF_COOKIE = "_streamlit_xsrf"  # set by Streamlit's server for every browser
 # Sign-in attempts (issue 12): per session, and per client address (an office behind one
 # address shares it), within a minute; attempts beyond wait without any password check.
 SESSION_ATTEMPTS, ADDRESS_ATTEMPTS, ATTEMPT_WINDOW = 5, 20, 60.0
+# An office whose people all reach the server from one address (behind one NAT) may allow more
+# attempts per address and minute than 20: the operator's choice, read once at start.
+ADDRESS_ATTEMPTS_ENV = "KESIAPAN_MASUK_PER_ALAMAT"
+ADDRESS_ATTEMPTS = max(ADDRESS_ATTEMPTS, int(os.environ.get(ADDRESS_ATTEMPTS_ENV) or 0))
 _PER_SESSION = access.Throttle(SESSION_ATTEMPTS, ATTEMPT_WINDOW)
 _PER_ADDRESS = access.Throttle(ADDRESS_ATTEMPTS, ATTEMPT_WINDOW)
 T = TypeVar("T")
