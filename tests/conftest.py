@@ -146,6 +146,7 @@ def _fresh_sign_in_throttle() -> Iterator[None]:
 _LONG_FIRST = (
     "tests/attendance/test_load.py::",
     "tests/test_precompute.py::test_every_query_agrees_with_the_reference",
+    "tests/importer/test_partitions.py::",
     "tests/test_loadtest.py::",
     "tests/test_scale_pages.py::",
     "tests/importer/test_hostile_uploads.py::test_a_million_formatted_empty_rows",
