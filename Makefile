@@ -72,9 +72,10 @@ postgresql:
 		else echo "PostgreSQL belum terpasang: jalankan 'sudo apt-get install postgresql'"; exit 1; fi; }
 
 # What pip cannot install is checked first, so a machine without it stops at once (or, as root,
-# gets it) instead of after the venv. One pytest worker per core (-n auto).
+# gets it) instead of after the venv. One pytest worker per core (-n auto); the 20 slowest are
+# listed at the end, so a test that grew is seen (tests/conftest.py hands the long ones out first).
 test: chromium nginx postgresql lint
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --durations=20
 
 # Rewrite the bundled sample from the reference areas (byte-identical unless the generator changed).
 sample: $(VENV)/.runtime

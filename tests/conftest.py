@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,9 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from kesiapan import paths
+from kesiapan.devtools import sample
 from kesiapan.devtools.loadtest import CHROMIUM, CHROMIUM_ARGS
+from kesiapan.store.dataset import Dataset
 
 ROOT = paths.ROOT
 SAMPLE = paths.SAMPLE
@@ -62,6 +65,30 @@ def small(tmp_path: Path) -> Path:
 def sample_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "sample"
     shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns(".kesiapan-*"))
+    return folder
+
+
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder every xdist worker of this run sees (the run's base temp), else the session's."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if base.name.startswith("popen-gw") else base) / name
+
+
+@pytest.fixture(scope="session")
+def jatim_900(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic Jawa Timur-shaped dataset shrunk to 900 TPS (seed 7: several kabupaten),
+    generated and its store built once per run: both xdist workers share it behind a file lock
+    (generating is quick; building its store is not). Read-only for the tests: a test that
+    writes copies it (Dataset.open keeps the store in the folder, opened read-only)."""
+    folder = _shared_folder(tmp_path_factory, "jatim-900")
+    done = folder.with_name("jatim-900.siap")  # beside the folder: the loader reads all inside
+    with folder.with_name("jatim-900.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other worker waits here until it is built
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a half-made one from a killed worker
+            sample.generate(folder, scale="jatim", seed=7, _n_tps=900)
+            Dataset.open(folder)
+            done.touch()
     return folder
 
 
@@ -119,6 +146,7 @@ def _fresh_sign_in_throttle() -> Iterator[None]:
 _LONG_FIRST = (
     "tests/attendance/test_load.py::",
     "tests/test_precompute.py::test_every_query_agrees_with_the_reference",
+    "tests/importer/test_partitions.py::",
     "tests/test_loadtest.py::",
     "tests/test_scale_pages.py::",
     "tests/importer/test_hostile_uploads.py::test_a_million_formatted_empty_rows",

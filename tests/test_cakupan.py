@@ -17,7 +17,6 @@ import pandas as pd
 import pytest
 
 from kesiapan.contract.problems import ERROR, WARNING
-from kesiapan.devtools import sample
 from kesiapan.store import dataset as store
 from kesiapan.store.dataset import Dataset, query_names
 
@@ -209,11 +208,10 @@ def mini_areas(mini: Dataset) -> Areas:
 
 
 @pytest.fixture(scope="module")
-def jatim(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
-    """A synthetic Jawa Timur-shaped dataset (as in test_precompute): two kabupaten."""
-    folder = tmp_path_factory.mktemp("jatim")
-    sample.generate(folder, scale="jatim", seed=7, _n_tps=900)
-    return Dataset.open(folder)
+def jatim(jatim_900: Path) -> Dataset:
+    """A synthetic Jawa Timur-shaped dataset (as in test_precompute, the run's shared one):
+    two kabupaten."""
+    return Dataset.open(jatim_900)
 
 
 # -- validation ----------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kesiapan.devtools import sample
 from kesiapan.store import dataset as store
 from kesiapan.store.dataset import CACHE_PREFIX, Dataset, query_names
 
@@ -17,11 +16,10 @@ PARAMETERLESS = {"tanggal_data", "wilayah_daftar", "data_tabel"}
 
 
 @pytest.fixture(scope="module")
-def jatim_small(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A synthetic Jawa Timur-shaped dataset, shrunk to 900 TPS: several kabupaten."""
-    folder = tmp_path_factory.mktemp("jatim")
-    sample.generate(folder, scale="jatim", seed=7, _n_tps=900)
-    return folder
+def jatim_small(jatim_900: Path) -> Path:
+    """A synthetic Jawa Timur-shaped dataset, shrunk to 900 TPS: several kabupaten (the run's
+    shared one, tests/conftest.py)."""
+    return jatim_900
 
 
 def _views(data: Dataset) -> list[dict[str, object]]:
