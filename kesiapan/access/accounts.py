@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -84,8 +85,14 @@ MAX_UNKNOWN_NAMES = 10_000
 ACTIVE_WORDS = {"true": True, "ya": True, "1": True, "false": False, "tidak": False, "0": False}
 
 _HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verified when the user name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("kesiapan-kpps-bukan-sandi")
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """Verified when the user name is unknown, so a wrong name costs as long as a wrong
+    password. Made on first use, not on import: every `python -m kesiapan` command and test
+    process paid ±0,8 s for it; the server's warm-up makes it before anyone signs in."""
+    return _HASHER.hash("kesiapan-kpps-bukan-sandi")
 
 
 class AksesError(ValueError):
@@ -459,7 +466,7 @@ class _UnknownNames:
             failures, until = self._held.get(username, (0, None))
         if until and now < datetime.fromisoformat(until):
             return Hasil(None, _locked_words(until))
-        _verify(_DUMMY_HASH, password)  # costs what a real account's check costs
+        _verify(dummy_hash(), password)  # costs what a real account's check costs
         failures += 1
         locked = failures >= MAX_FAILURES
         with self._lock:

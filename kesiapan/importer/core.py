@@ -1870,7 +1870,7 @@ def prepare(
     work = Path(tempfile.mkdtemp(prefix="kesiapan-impor-"))
     # A database file in the work folder and the store's memory budget: a national roster and
     # the current dataset beside it spill to disk instead of filling the machine's memory.
-    con = duckdb.connect(str(work / "impor.duckdb"))
+    con = store.connect(str(work / "impor.duckdb"))
     con.execute("set enable_progress_bar = false")
     con.execute(
         sql.compose("set memory_limit = {limit}", limit=sql.literal(store.BUILD_MEMORY_LIMIT))

@@ -101,6 +101,19 @@ log = logging.getLogger(__name__)
 WEEKDAYS = "senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad"
 
 
+# DuckDB uses every core for one query by default. Where several processes share the cores
+# (the app's workers behind nginx, the test suite's workers) one thread each wastes less on
+# coordination: KESIAPAN_DUCKDB_THREADS=1 (a whole number; unset, DuckDB's own default).
+THREADS_ENV = "KESIAPAN_DUCKDB_THREADS"
+
+
+def connect(database: str = ":memory:", *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """`duckdb.connect`, with the thread count of KESIAPAN_DUCKDB_THREADS when it is set."""
+    threads = os.environ.get(THREADS_ENV, "").strip()
+    config = {"threads": int(threads)} if threads.isdigit() and int(threads) > 0 else {}
+    return duckdb.connect(database, read_only=read_only, config=config)
+
+
 def _sql_list(values: tuple[str, ...]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
@@ -326,7 +339,7 @@ class Dataset:
         if precomputed:
             con = _open_cache(folder, config)
         else:
-            con = duckdb.connect()
+            con = connect()
             _load(con, folder, config)
         problems += _stored_problems(con)
         overlay.attach(con)
@@ -746,11 +759,11 @@ def _open_cache(folder: Path, config: DatasetConfig) -> duckdb.DuckDBPyConnectio
         if not private.is_private(cache):
             break
         try:
-            return duckdb.connect(str(cache), read_only=True)
+            return connect(str(cache), read_only=True)
         except duckdb.IOException:
             if attempt == 2:
                 raise
-    con = duckdb.connect()
+    con = connect()
     _load(con, folder, config)
     for sql_file in sorted(BUILD_DIR.glob("*.sql")):
         con.execute(sql_file.read_text(encoding="utf-8"))
@@ -782,7 +795,7 @@ def _build_cache(folder: Path, cache: Path, config: DatasetConfig) -> None:
     building = Path(tempfile.mkdtemp(prefix=f"{cache.name}.{os.getpid()}.", dir=cache.parent))
     partial = building / cache.name
     try:
-        con = duckdb.connect(str(partial))
+        con = connect(str(partial))
         spill = tempfile.mkdtemp(prefix="kesiapan-spill-")
         try:
             _build_settings(con, spill)
@@ -941,7 +954,7 @@ def _write_build_info(
 def build_info(cache: Path) -> dict[str, str]:
     """What a store was built from and how (`_bangun`); empty for a store without it."""
     try:
-        with duckdb.connect(str(cache), read_only=True) as con:
+        with connect(str(cache), read_only=True) as con:
             return dict(con.execute("select berkas, identitas from _bangun").fetchall())
     except duckdb.Error:
         return {}
@@ -1008,7 +1021,7 @@ def _build_from_base(folder: Path, cache: Path, config: DatasetConfig, base: _Ba
     partial = building / cache.name
     try:
         shutil.copyfile(base.path, partial)
-        con = duckdb.connect()
+        con = connect()
         spill = tempfile.mkdtemp(prefix="kesiapan-spill-")
         try:
             _build_settings(con, spill)

@@ -23,6 +23,7 @@ from kesiapan import paths
 
 # The server and Chromium helpers are shared with the load check (`python -m kesiapan loadtest`).
 from kesiapan.devtools.loadtest import DESKTOP, free_port, healthy, start_server, stop_server, tail
+from kesiapan.ui import serve
 from tests.oidc_idp import OidcProvider
 
 ROOT = paths.ROOT
@@ -35,10 +36,12 @@ expect.set_options(timeout=WAIT_MS)
 _REPORT = pytest.StashKey[pytest.TestReport]()
 
 
-def running_server(log_name: str) -> contextlib.AbstractContextManager[str]:
+def running_server(
+    log_name: str, env: dict[str, str] | None = None
+) -> contextlib.AbstractContextManager[str]:
     """`python -m kesiapan.ui.serve` on the bundled sample and a free port, until the block ends;
     yields its base URL (`http://127.0.0.1:PORT`) once /_stcore/health answers."""
-    return dashboard_server(ROOT / "data" / "sample", log_name)
+    return dashboard_server(ROOT / "data" / "sample", log_name, env=env)
 
 
 def _log_name(stem: str) -> str:
@@ -48,8 +51,10 @@ def _log_name(stem: str) -> str:
 
 @pytest.fixture(scope="session")
 def server() -> Iterator[str]:
-    """Base URL of the server every test shares (log: test-results/server.log)."""
-    with running_server(_log_name("server")) as url:
+    """Base URL of the server every test shares (log: test-results/server.log). The one test
+    server that warms up at start as a deployed one does (tests/conftest.py turns it off for
+    the others: ±10 s of CPU per server on the sample)."""
+    with running_server(_log_name("server"), {serve.WARM_ENV: "1"}) as url:
         yield url
 
 
