@@ -7,6 +7,7 @@ from kesiapan.access import audit
 from kesiapan.contract import labels
 from kesiapan.importer import core as importer
 from kesiapan.importer import cross_area
+from kesiapan.importer import writing as import_writing
 from kesiapan.store import versions
 from kesiapan.ui import import_screen, signin
 from kesiapan.ui import shared as ui
@@ -110,7 +111,7 @@ else:
         bar = st.progress(0.0, text="Menyimpan…")
         elsewhere = cross_area.attendance_elsewhere(preview.con)  # for the audit log
         try:
-            result = importer.commit(
+            result = import_writing.commit(
                 preview,
                 drop,
                 who,

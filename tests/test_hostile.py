@@ -37,6 +37,7 @@ from kesiapan.access import accounts as access
 from kesiapan.cli import main as cli
 from kesiapan.contract import labels
 from kesiapan.importer import core as importer
+from kesiapan.importer import uploads as import_uploads
 from kesiapan.outputs import actions, exports, report
 from kesiapan.store.dataset import SCOPE_CODE, Dataset, query_names
 from tests.conftest import ROOT, signed_in
@@ -524,7 +525,9 @@ def test_the_rejected_rows_workbook_keeps_formulas_as_text(tmp_path: Path) -> No
         "3527022001002,anggota\n",
         encoding="utf-8",
     )
-    preview = importer.prepare(folder, [importer.Upload(upload, upload.name)], mode="perbarui")
+    preview = importer.prepare(
+        folder, [import_uploads.Upload(upload, upload.name)], mode="perbarui"
+    )
     try:
         assert preview.files[0].rows_rejected == 1
         cells = _cells(preview.rejects_xlsx(0))

@@ -489,6 +489,7 @@ def _progress_printer() -> object:
 def _import(args: argparse.Namespace) -> int:
     from kesiapan.access import accounts as access
     from kesiapan.importer import core as importer
+    from kesiapan.importer import uploads as import_uploads
 
     missing = [str(p) for p in args.files if not p.is_file()]
     if missing:
@@ -507,7 +508,7 @@ def _import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    uploads = [importer.Upload(p, p.name) for p in args.files]
+    uploads = [import_uploads.Upload(p, p.name) for p in args.files]
     sheets = {u.name: args.sheet for u in uploads} if args.sheet else None
     # Issue 18: an import into a kabupaten another import just changed is checked again on
     # the new data and saved after it (queued, not refused).
@@ -531,6 +532,7 @@ def _import_once(args: argparse.Namespace, user: object, uploads: list, sheets: 
     from kesiapan.importer import core as importer
     from kesiapan.importer import cross_area
     from kesiapan.importer import report as import_report
+    from kesiapan.importer import writing as import_writing
 
     preview = importer.prepare(
         args.data,
@@ -575,7 +577,7 @@ def _import_once(args: argparse.Namespace, user: object, uploads: list, sheets: 
             return 1
         who = args.who or (f"{user.nama} ({user.username})" if user else _default_who())
         elsewhere = cross_area.attendance_elsewhere(preview.con)  # issue 12: into the log
-        result = importer.commit(
+        result = import_writing.commit(
             preview,
             args.drop_errors,
             who,

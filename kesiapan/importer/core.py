@@ -18,45 +18,42 @@ With an area scope (`scope`, an operator's account), uploaded rows whose area li
 it are errors, both modes replace only the current rows inside it, and `commit` checks again,
 on the tables it wrote, that every row outside the scope is exactly as it was.
 
+The steps live in modules of their own: `uploads` (an uploaded file, its report and row
+numbers), `reading` (a file into rows), `scope_rules` (rows outside an account's scope),
+this module (the preview: tables recognised, checks, candidate tables) and `writing`
+(`commit`).
+
 Row numbers in every message are those of the uploaded file. Internally an uploaded row of file
 i is `_baris = i * STRIDE + row` and a row of the current dataset `row - BASE_OFFSET`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import io
-import json
-import os
-import re
 import shutil
 import tempfile
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from kesiapan.access import privacy, private
+from kesiapan.access import privacy
 from kesiapan.contract import schema, sql
 from kesiapan.contract import scope as area_scope
 from kesiapan.contract.problems import ERROR, WARNING, Problem
 from kesiapan.importer import columns as import_columns
-from kesiapan.importer import cross_area, upload_reader
-from kesiapan.importer import sessions as import_sessions
+from kesiapan.importer import cross_area
+from kesiapan.importer import reading as import_reading
+from kesiapan.importer import scope_rules as import_scope_rules
+from kesiapan.importer import uploads as import_uploads
 from kesiapan.store import checks, partitions, versions
 from kesiapan.store import dataset as store
 
-STRIDE = 10**9
-# Rows of the k-th sheet of a workbook read sheet by sheet are numbered k * SHEET_STRIDE + row
-# within their file (a sheet has at most 1 048 576 rows), so that every message can name the
-# sheet and the row a spreadsheet shows.
-SHEET_STRIDE = 1 << 21
-MAX_SHEETS = STRIDE // SHEET_STRIDE - 1
 # Tables that rows of other tables point to: dropping one of their rows can leave others
 # pointing nowhere, so the checks run again (kpps, bimtek_hadir, supervisi rows cannot).
 REFERENCED = {"wilayah", "tps", "bimtek_sesi"}
@@ -64,9 +61,6 @@ BASE_OFFSET = 10**12
 EXAMPLES = 100  # messages shown per kind of problem; the rest are counted
 FIRST_ROWS = 5  # rows named beside each kind of problem in the preview's summary
 MAX_ROUNDS = 6
-# `_temuan.putaran`: what the reader and the place names found (0), the checks' rounds (1…),
-# the current data checked alone (-2) and the import's new errors on current rows (-1).
-READER_ROUND, BASELINE_ROUND, NEW_ON_CURRENT = 0, -2, -1
 # Contract §5: by default a file adds and updates rows by their identity and removes nothing;
 # removing rows is an explicit choice (the rows the file's sessions/TPS no longer list, or the
 # whole table), confirmed after the rows to go are shown.
@@ -77,7 +71,6 @@ MODES = {
     REPLACE_TABLE: "ganti seluruh tabel (khusus admin)",
 }
 EXCEL_MAX_ROWS = 1_048_575  # a sheet's rows below the header
-REJECTS_STEM_MAX = 60  # characters of the uploaded name kept in a rejects file's name
 CURRENT_BERKAS = "{table} (data sekarang)"
 TOO_WIDE = (
     "baris ini berisi lebih banyak kolom daripada baris judul; mungkin ada pemisah (koma atau "
@@ -113,22 +106,6 @@ PART_WORDS = {
     "bimtek_hadir": "seluruh kehadiran sesi yang disebut berkas",
     "kpps": "seluruh KPPS di TPS yang disebut berkas",
 }
-Progress = Callable[[float, str], None]
-
-# An account's area scope: province `35`, kabupaten `35.27`, kecamatan `35.27.02` or desa
-# `35.27.02.2001`. A code is inside when it equals one of them or starts with it and a dot.
-SCOPE_PATTERN = area_scope.CODE  # one rule for area codes (kesiapan/contract/scope.py)
-SCOPE_LENGTHS = area_scope.LENGTHS  # the lengths SCOPE_PATTERN allows
-OUTSIDE = "di luar cakupan akun Anda ({cakupan})"
-UNKNOWN_AREA = (
-    "wilayah baris ini tidak dapat ditentukan, jadi tidak dapat dipastikan berada dalam "
-    "cakupan akun Anda ({cakupan})"
-)
-# "nama ini berbeda dengan yang tercatat untuk 35.27 (Sampang); nama wilayah di luar …"
-ABOVE_SCOPE_NAME = (
-    "nama ini berbeda dengan yang tercatat untuk ",
-    "nama wilayah di luar cakupan akun Anda ({cakupan}) tidak dapat diubah",
-)
 
 
 def _angka(value: int) -> str:
@@ -143,67 +120,6 @@ class StalePreview(ImportRefused):
     """The kabupaten (or the tables) this preview read changed since: prepare it again."""
 
 
-@dataclass(frozen=True)
-class Upload:
-    """A file given to the import: where its bytes are, and the name it was uploaded with."""
-
-    path: Path
-    name: str
-
-
-@dataclass
-class FileReport:
-    """What the preview says about one uploaded file."""
-
-    index: int
-    name: str
-    sha256: str
-    size: int
-    kind: str | None = None
-    description: str = ""
-    table: str | None = None
-    sheet: str | None = None
-    sheets: tuple[str, ...] = ()
-    # A workbook with one sheet per desa (or session): every sheet with the same header is read
-    # as one table; `sheets_used` names them (row numbers are then per sheet, see SHEET_STRIDE),
-    # `sheets_skipped` says why each other sheet was left out.
-    sheets_used: tuple[str, ...] = ()
-    sheets_skipped: list[tuple[str, str]] = field(default_factory=list)
-    # Per sheet read: (row, text) of its name and the title rows above its header, where a
-    # daftar hadir may name its session (kesiapan.importer.sessions).
-    titles: list[tuple[int | None, str]] = field(default_factory=list)
-    needs_sheet: bool = False
-    header_row: int | None = None
-    headers: list[str] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)  # header as written → column
-    unused: list[str] = field(default_factory=list)
-    derived: dict[str, str] = field(default_factory=dict)  # code column → place column
-    rows_read: int = 0
-    rows_rejected: int = 0
-    about: str = ""  # what the file is about (contract §5), in words
-    added: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    removed: int = 0  # the table's rows to be removed, counted on its first file
-    kept_columns: list[str] = field(default_factory=list)  # optional columns the file lacks
-    readings: list[str] = field(default_factory=list)  # how odd things were read, in words
-    changed_columns: dict[str, int] = field(default_factory=dict)
-    fatal: list[Problem] = field(default_factory=list)
-    # Found once the rows are read (most of an attendance file's NIKs match nobody): the file
-    # is shown, and nothing is saved until it is fixed; dropping rows cannot cure it.
-    refused: list[Problem] = field(default_factory=list)
-    notes: list[Problem] = field(default_factory=list)
-    suffix: str = ""
-
-    @property
-    def rows_accepted(self) -> int:
-        return self.rows_read - self.rows_rejected
-
-    @property
-    def ok(self) -> bool:
-        return not self.fatal
-
-
 @dataclass
 class Preview:
     """Everything the person sees before deciding; holds the candidate for `commit`."""
@@ -212,8 +128,8 @@ class Preview:
     base_version: str | None
     base_folder: Path | None
     mode: str
-    uploads: list[Upload]
-    files: list[FileReport]
+    uploads: list[import_uploads.Upload]
+    files: list[import_uploads.FileReport]
     errors: list[Problem]
     warnings: list[Problem]
     blocking: list[Problem]  # errors that dropping rows cannot cure
@@ -291,7 +207,7 @@ class Preview:
         statement = sql.compose(
             "select b.* exclude (_baris) from {rows} as b "
             "where b._baris in (select _baris from {removed}) order by b._baris",
-            rows=_typed_rows(table, sql.ident(f"_basis_{table}")),
+            rows=import_uploads.typed_rows(table, sql.ident(f"_basis_{table}")),
             removed=sql.ident(f"_weg_{table}"),
         )
         return self.con.execute(statement).df()
@@ -310,7 +226,7 @@ class Preview:
                 "select i, c._baris % {stride} as baris, {keys}"
                 "{old} as sebelum, {new} as sesudah from ({compared}) "
                 "where paired and {new} is distinct from {old} order by c._baris",
-                stride=STRIDE,
+                stride=import_uploads.STRIDE,
                 keys=keys,
                 old=sql.ident("o", column),
                 new=sql.ident("c", column),
@@ -327,7 +243,7 @@ class Preview:
             return pd.DataFrame(columns=["berkas", "baris", *key, "kolom", "sebelum", "sesudah"])
         out = pd.concat(parts, ignore_index=True).sort_values(["i", "baris"], kind="stable")
         pairs = zip(out["i"], out["baris"], strict=True)
-        where = [located(self.files[i], int(b)) for i, b in pairs]
+        where = [import_reading.located(self.files[i], int(b)) for i, b in pairs]
         out["baris"] = [row for _, row in where]
         out.pop("i")
         out.insert(0, "berkas", [name for name, _ in where])
@@ -348,12 +264,18 @@ class Preview:
             cells=cells,
             up=sql.ident(f"_up_{index}"),
         )
-        rows = self.con.execute(statement, {"offset": index * STRIDE, "galat": ERROR}).fetchall()
+        rows = self.con.execute(
+            statement, {"offset": index * import_uploads.STRIDE, "galat": ERROR}
+        ).fetchall()
         headers = ["baris"] + [h.strip() or f"kolom {i + 1}" for i, h in enumerate(report.headers)]
         if len(report.sheets_used) > 1:
             headers.insert(0, "lembar")
             rows = [
-                (report.sheets_used[r[0] // SHEET_STRIDE], r[0] % SHEET_STRIDE, *r[1:])
+                (
+                    report.sheets_used[r[0] // import_uploads.SHEET_STRIDE],
+                    r[0] % import_uploads.SHEET_STRIDE,
+                    *r[1:],
+                )
                 for r in rows
             ]
         return [*headers, "alasan"], rows
@@ -391,7 +313,7 @@ class Preview:
         statement = sql.compose(
             "select _baris % {stride} as baris, {values} "
             "from {rows} where _baris // {stride} = $i order by _baris limit $n",
-            stride=STRIDE,
+            stride=import_uploads.STRIDE,
             values=sql.join(values),
             rows=sql.ident(f"_unggah_{report.table}"),
         )
@@ -401,9 +323,9 @@ class Preview:
         if len(report.sheets_used) > 1:
             found = [
                 {
-                    "lembar": report.sheets_used[int(row["baris"]) // SHEET_STRIDE],  # type: ignore[call-overload]
+                    "lembar": report.sheets_used[int(row["baris"]) // import_uploads.SHEET_STRIDE],  # type: ignore[call-overload]
                     **row,
-                    "baris": int(row["baris"]) % SHEET_STRIDE,  # type: ignore[call-overload]
+                    "baris": int(row["baris"]) % import_uploads.SHEET_STRIDE,  # type: ignore[call-overload]
                 }
                 for row in found
             ]
@@ -528,727 +450,11 @@ def _run_checks(
         checks.warnings(capture, as_of, voting_day)
 
 
-# -- reading each file -------------------------------------------------------------------------
-def _read_file(
-    con: duckdb.DuckDBPyConnection,
-    report: FileReport,
-    upload: Upload,
-    forced_table: str | None,
-    sheet: str | None,
-    work: Path,
-    progress: Progress,
-) -> None:
-    name = upload.name
-    try:
-        source = upload_reader.open_source(upload.path, name)
-    except upload_reader.ReadError as exc:
-        report.fatal.append(Problem(ERROR, name, None, None, None, str(exc)))
-        return
-    report.kind, report.sheets = source.kind, source.sheets
-    # The stored original's suffix: the kind read from the content, never the uploaded name's
-    # (which may be 300 characters long or hold a NUL or a newline).
-    report.suffix = f".{source.kind}"
-    report.notes += [Problem(WARNING, name, None, None, None, note) for note in source.notes]
-    by_name = import_columns.tables_by_name(name)
-    candidates = [forced_table] if forced_table else (by_name or list(schema.TABLE_NAMES))
-    try:
-        chosen, rows, more = _choose_sheet(source, sheet, candidates, report)
-    except upload_reader.ReadError as exc:
-        report.fatal.append(Problem(ERROR, name, None, None, None, str(exc)))
-        return
-    if report.fatal:
-        return
-    report.sheet = chosen
-    if not rows:
-        where = f"lembar '{chosen}'" if chosen else "berkas ini"
-        report.fatal.append(Problem(ERROR, name, None, None, None, f"{where} tidak berisi data"))
-        return
-    foreign = import_columns.foreign_form(rows)
-    if foreign is not None and not forced_table:
-        report.fatal.append(Problem(ERROR, name, foreign[0], None, None, foreign[1]))
-        return
-    table, header_row, headers, problem = import_columns.find_header(rows, candidates)
-    if table is None:
-        report.fatal.append(Problem(ERROR, name, None, None, None, str(problem)))
-        return
-    report.table, report.header_row = table, header_row
-    _two_row_reading(report, rows, header_row, headers)
-    while headers and not headers[-1].strip():
-        headers = headers[:-1]
-    report.headers = headers
-    matching = import_columns.matching_table(table)
-    found = schema.match_headers(matching, headers)
-    report.derived = import_columns.derivable(table, found)
-    report.titles = [_title(chosen, rows, header_row, headers)] + [
-        _title(n, more_rows, r, h) for n, r, h, more_rows in more
-    ]
-    named = "kode_sesi" in found or "kode_sesi" in report.derived
-    if table == "bimtek_hadir" and not named and any(text for _, text in report.titles):
-        report.derived["kode_sesi"] = "judul"  # a session named in the sheet's title
-    report.columns = {headers[p]: c for c, p in sorted(found.items(), key=lambda i: i[1])}
-    report.unused = [h for i, h in enumerate(headers) if h.strip() and i not in found.values()]
-    _header_notes(report, matching, found)
-    if report.fatal:
-        return
-    numeric = {found["nik"]} if "nik" in found else set()
-    # Each sheet read on its own (its header row, its layout rows), then one table.
-    sheets = [(chosen, header_row)] + [(n, r) for n, r, _, _ in more]
-    if more:
-        report.sheets_used = tuple(n for n, _ in sheets if n is not None)
-    targets = []
-    for k, (sheet_name, sheet_header) in enumerate(sheets):
-        target = f"_up_{report.index}" if not more else f"_up_{report.index}_lembar{k}"
-        try:
-            read = upload_reader.load(
-                con,
-                target,
-                source,
-                sheet_name,
-                sheet_header,
-                len(headers),
-                numeric,
-                work,
-                lambda f, text: progress(f, f"{text} {name}"),
-            )
-        except upload_reader.ReadError as exc:  # damaged, or a record too long, below the top
-            report.fatal.append(Problem(ERROR, name, None, None, None, str(exc)))
-            return
-        where = f"lembar {sheet_name}: " if more else ""
-        report.rows_read += read - _skip_layout_rows(con, report, found, target, where)
-        targets.append(target)
-    if more:
-        columns = sql.join(
-            sql.ident(c) for c in [*(f"c{i}" for i in range(len(headers))), "_lebih", "_angka"]
-        )
-        sheets_sql = sql.join(
-            (
-                sql.compose(
-                    "select _baris + {shift} as _baris, {columns} from {t}",
-                    shift=k * SHEET_STRIDE,
-                    columns=columns,
-                    t=sql.ident(t),
-                )
-                for k, t in enumerate(targets)
-            ),
-            " union all ",
-        )
-        con.execute(
-            sql.compose(
-                "create or replace table {up} as {sheets}",
-                up=sql.ident(f"_up_{report.index}"),
-                sheets=sheets_sql,
-            )
-        )
-    report.description = source.describe()
-    if report.rows_read == 0:
-        report.fatal.append(
-            Problem(
-                ERROR,
-                name,
-                header_row,
-                None,
-                None,
-                "tidak ada baris data di bawah baris judul",
-            )
-        )
-
-
-def _title(
-    sheet: str | None, rows: list[tuple[int, list[str]]], header_row: int, headers: list[str]
-) -> tuple[int | None, str]:
-    """(row, text) of a sheet's name and the rows above its header (above both rows of a
-    two-row header); the row is the first title row that holds a date, else the first."""
-    top = header_row - 1 if dict(rows).get(header_row) != headers else header_row
-    lines = [(n, " ".join(c.strip() for c in cells if c.strip())) for n, cells in rows if n < top]
-    lines = [(n, text) for n, text in lines if text]
-    dated = [n for n, text in lines if import_sessions.title_dates(text)]
-    row = dated[0] if dated else (lines[0][0] if lines else None)
-    text = " | ".join(([sheet] if sheet else []) + [t for _, t in lines])
-    return row, text
-
-
-def located(report: FileReport, number: int) -> tuple[str, int]:
-    """(where, row) of a row number of `report`'s file: the file's name, with its sheet when
-    the file was read sheet by sheet, and the row a spreadsheet shows."""
-    if len(report.sheets_used) > 1:
-        k, row = divmod(number, SHEET_STRIDE)
-        return f"{report.name} (lembar {report.sheets_used[k]})", row
-    return report.name, number
-
-
-def _two_row_reading(
-    report: FileReport, rows: list[tuple[int, list[str]]], header_row: int, headers: list[str]
-) -> None:
-    """Say so when the header was read from two rows (import_columns.two_row_headers)."""
-    by_number = dict(rows)
-    if by_number.get(header_row) == headers:
-        return
-    top = by_number.get(header_row - 1, [])
-    bottom = by_number.get(header_row, [])
-    groups = []
-    for i, over in enumerate(top):
-        if not over.strip() or i >= len(bottom) or not bottom[i].strip():
-            continue
-        under = [bottom[i]]
-        for j in range(i + 1, len(bottom)):
-            if (j < len(top) and top[j].strip()) or not bottom[j].strip():
-                break
-            under.append(bottom[j])
-        groups.append(f"'{over.strip()}' di atas " + ", ".join(f"'{u.strip()}'" for u in under))
-    text = (
-        f"judul kolom tersusun dua baris (baris {header_row - 1}–{header_row}) dan dibaca bersama"
-    )
-    report.readings.append(text + (f": {'; '.join(groups)}" if groups else ""))
-
-
-# Rows of a workbook's layout, not of the table: the column-number row under the header
-# ("(1) (2) (3) …"), totals, and the signature block at the foot ("Mengetahui", "Ketua PPK",
-# "Sampang, 25 Januari 2024", "( nama )", "NIP. …"). They are skipped when the row's key column
-# (the NIK, a code, the visitor) holds no value; a row with one is always data.
-_COLUMN_NUMBER = r"^\(?[0-9]{1,2}\)?$"
-_FOOTER = (
-    r"^(jumlah|total|sub ?total|grand total|mengetahui|menyetujui|ttd\.?|\(ttd\)|tanda tangan"
-    r"|dibuat oleh|diperiksa oleh|nip\.?( .*)?|ketua( .*)?|sekretaris( .*)?|\(.*\)"
-    r"|[a-z .'-]+, *[0-9]{1,2}[ ./-]+[a-z0-9]+[ ./-]+[0-9]{4})$"
-)
-_KEY_COLUMNS = {
-    "kpps": ("nik",),
-    "bimtek_hadir": ("nik",),
-    "tps": ("kode_tps", "nomor_tps"),
-    "bimtek_sesi": ("kode_sesi",),
-    "supervisi": ("pengawas",),
-    "wilayah": ("kode_desa", "desa"),
-}
-LAYOUT_SHOWN = 6  # row numbers named in the preview's sentence about skipped rows
-
-
-def _row_numbers(rows: list[int]) -> str:
-    shown = ", ".join(str(r) for r in rows[:LAYOUT_SHOWN])
-    return shown + (f" dan {len(rows) - LAYOUT_SHOWN} lain" if len(rows) > LAYOUT_SHOWN else "")
-
-
-def _skip_layout_rows(
-    con: duckdb.DuckDBPyConnection,
-    report: FileReport,
-    found: dict[str, int],
-    target: str,
-    where: str = "",
-) -> int:
-    """Take the layout rows out of `target` (one sheet's rows) and say so in
-    `report.readings`, each sentence after `where`; how many."""
-    assert report.table is not None
-    keys = [k for k in _KEY_COLUMNS[report.table] if k in found]
-    if not keys:
-        return 0
-    cells = [sql.ident(f"c{i}") for i in range(len(report.headers))]
-
-    def no_value(key: str) -> sql.Fragment:
-        cell = sql.ident(f"c{found[key]}")
-        if key == "nik":  # a signature block may run into the NIK column: no NIK has words
-            return sql.compose(
-                "not regexp_full_match(regexp_replace(coalesce({cell}, ''), '[\\s''\"]', '', "
-                "'g'), '[0-9]{{12,}}')",
-                cell=cell,
-            )
-        return sql.compose(
-            "(nullif(trim({cell}), '') is null or regexp_full_match(lower(trim({cell})), $footer))",
-            cell=cell,
-        )
-
-    def each(template: str, separator: str) -> sql.Fragment:
-        return sql.join((sql.compose(template, c=c) for c in cells), separator)
-
-    skipped, table = sql.ident(f"_lewat_{target}"), sql.ident(target)
-    found_rows = con.execute(
-        sql.compose(
-            "select _baris, case when ({numbers}) and {filled} >= 3 "
-            "and _baris <= {first} + 1 then 'nomor' else 'kaki' end from {t} "
-            "where ({blank_key}) and ((({numbers}) and {filled} >= 3 and _baris <= {first} + 1) "
-            "or {footer} or _baris > (select min(t._baris) from {t} as t "
-            "where {footer})) order by _baris",
-            numbers=each(
-                "(nullif(trim({c}), '') is null or regexp_full_match(trim({c}), $number))", " and "
-            ),
-            filled=each("(nullif(trim({c}), '') is not null)::int", " + "),
-            first=sql.compose("(select min(_baris) from {t})", t=table),
-            t=table,
-            blank_key=sql.join((no_value(k) for k in keys), " and "),
-            footer=each("regexp_full_match(lower(trim({c})), $footer)", " or "),
-        ),
-        {"number": _COLUMN_NUMBER, "footer": _FOOTER},
-    ).fetchall()
-    if not found_rows:
-        return 0
-    con.execute(
-        sql.compose(
-            "create or replace temp table {skipped} as select unnest($rows) as baris",
-            skipped=skipped,
-        ),
-        {"rows": [int(r) for r, _ in found_rows]},
-    )
-    kind = {k for _, k in found_rows}
-    kept = sql.ident(f"{target}_isi")
-    con.execute(
-        sql.compose(
-            "create or replace table {kept} as select * from {t} "
-            "where _baris not in (select baris from {skipped})",
-            kept=kept,
-            t=table,
-            skipped=skipped,
-        )
-    )
-    (kind_of,) = con.execute(
-        "select table_type from information_schema.tables where table_name = $n", {"n": target}
-    ).fetchall()[0]
-    drop = "drop view {t}" if kind_of == "VIEW" else "drop table {t}"
-    con.execute(sql.compose(drop, t=table))
-    con.execute(sql.compose("alter table {kept} rename to {t}", kept=kept, t=table))
-    numbered = [r for r, k in found_rows if k == "nomor"]
-    foot = [r for r, k in found_rows if k == "kaki"]
-    if "nomor" in kind:
-        report.readings.append(
-            f"{where}baris {_row_numbers(numbered)} berisi nomor kolom (1), (2), … dan dilewati"
-        )
-    if foot:
-        report.readings.append(
-            f"{where}baris {_row_numbers(foot)} dibaca sebagai kaki tabel (jumlah, tanggal, "
-            "tanda tangan) dan dilewati"
-        )
-    return len(found_rows)
-
-
-# A sheet that sums up the others ("REKAP", "Rekapitulasi Kecamatan"): read, it would count
-# every member twice.
-SUMMARY_SHEET = re.compile(
-    r"^\W*(rekap|rekapitulasi|ringkasan|resume|jumlah|total|summary)\b", re.IGNORECASE
-)
-
-
-def _choose_sheet(
-    source: upload_reader.Source, sheet: str | None, candidates: list[str], report: FileReport
-) -> tuple[str | None, list[tuple[int, list[str]]], list[tuple[str, int, list[str], list]]]:
-    """The sheet to read (asked for, the only one, or the only one holding a table) and its
-    first rows; with one sheet per desa or session, the other sheets of the same header too,
-    as (name, header row, headers, first rows). Says in `report.sheets_skipped` why a sheet is
-    left out."""
-    if source.kind != "xlsx":
-        return None, upload_reader.peek(source), []
-    if sheet is not None or len(source.sheets) == 1:
-        chosen = sheet if sheet is not None else source.sheets[0]
-        return chosen, upload_reader.peek(source, chosen), []
-    fitting, first_filled = [], None
-    for name in source.sheets:
-        rows = upload_reader.peek(source, name)
-        if rows and first_filled is None:
-            first_filled = (name, rows)
-        headers = rows + import_columns.two_row_headers(rows)
-        if not any(import_columns.score(t, cells)[0] for t in candidates for _, cells in headers):
-            report.sheets_skipped.append(
-                (name, "kosong" if not rows else "tidak berisi tabel yang dikenali")
-            )
-            continue
-        table, header_row, headers, _ = import_columns.find_header(rows, candidates)
-        key = (table, tuple(schema.header_key(h) for h in headers))
-        while key[1] and not key[1][-1]:
-            key = (table, key[1][:-1])
-        fitting.append((name, rows, key, header_row, headers))
-    summaries = [f for f in fitting if SUMMARY_SHEET.match(f[0])]
-    if len(summaries) < len(fitting):
-        report.sheets_skipped += [(f[0], "lembar rekap, bukan daftar") for f in summaries]
-        fitting = [f for f in fitting if f not in summaries]
-    groups: dict[object, list] = {}
-    for item in fitting:
-        groups.setdefault(item[2], []).append(item)
-    sizes = sorted((len(g) for g in groups.values()), reverse=True)
-    if len(groups) == 1 or (len(groups) > 1 and sizes[0] > sizes[1] and sizes[0] > 1):
-        group = max(groups.values(), key=len)
-        for item in fitting:
-            if item not in group:
-                report.sheets_skipped.append((item[0], "judul kolomnya berbeda dari lembar lain"))
-        order = {name: i for i, name in enumerate(source.sheets)}
-        report.sheets_skipped.sort(key=lambda skipped: order[skipped[0]])
-        if len(group) > MAX_SHEETS:
-            raise upload_reader.ReadError(
-                f"berkas ini punya {len(group)} lembar dengan judul kolom yang sama; paling banyak "
-                f"{MAX_SHEETS} lembar dibaca sekaligus: pecah berkasnya"
-            )
-        first, *more = group
-        return first[0], first[1], [(n, r, h, rows) for n, rows, _, r, h in more]
-    if len(groups) > 1:
-        report.needs_sheet = True
-        names = ", ".join(f[0] for f in fitting)
-        report.fatal.append(
-            Problem(
-                ERROR,
-                report.name,
-                None,
-                None,
-                None,
-                f"berkas ini punya beberapa lembar berisi tabel yang berbeda ({names}); pilih "
-                "satu lembar",
-            )
-        )
-        return None, [], []
-    report.sheets_skipped = []
-    if first_filled:
-        return first_filled[0], first_filled[1], []
-    return source.sheets[0], [], []
-
-
-def _header_notes(report: FileReport, matching: schema.Table, found: dict[str, int]) -> None:
-    """Missing required columns (fatal) and columns named twice (a warning)."""
-    made = {**report.derived, **import_columns.combined(matching.name, found)}
-    for problem in store.header_problems(matching, report.name, report.headers):
-        if problem.kolom in made:
-            continue
-        message = problem.pesan
-        if problem.kolom == "kode_tps" and ("desa" in found or "kode_desa" in found):
-            message += (
-                "; untuk menyusunnya dari nama wilayah perlu juga kolom nomor TPS (No TPS atau TPS)"
-            )
-        elif problem.kolom == "kode_tps" and "nomor_tps" in found:
-            message += (
-                "; untuk menyusunnya dari nomor TPS perlu juga kolom desa/kelurahan "
-                "(atau kode_desa)"
-            )
-        report.fatal.append(dataclasses.replace(problem, baris=report.header_row, pesan=message))
-    keys = {}
-    for column in matching.columns:
-        for alias in (column.name, *column.aliases):
-            keys.setdefault(schema.header_key(alias), column.name)
-    for position, header in enumerate(report.headers):
-        column = keys.get(schema.header_key(header))
-        if column is not None and found.get(column) != position:
-            first = report.headers[found[column]]
-            report.notes.append(
-                Problem(
-                    WARNING,
-                    report.name,
-                    report.header_row,
-                    column,
-                    header,
-                    f"kolom ini diabaikan: {column} sudah dibaca dari kolom '{first}'",
-                )
-            )
-
-
-# -- from text to the contract's columns ----------------------------------------------------------
-def _uploaded_rows(con: duckdb.DuckDBPyConnection, reports: list[FileReport], table: str) -> None:
-    """`_unggah_<table>`: the rows of every file for `table` in the contract's columns."""
-    parts = []
-    for report in reports:
-        found = schema.match_headers(import_columns.matching_table(table), report.headers)
-        places = {c: p for c, p in report.derived.items() if c != "kode_sesi"}
-        uses_places = bool(places)
-        if uses_places:
-            import_columns.resolve_places(
-                con,
-                report.index,
-                table,
-                report.headers,
-                places,
-                report.index * STRIDE,
-                READER_ROUND,
-            )
-        columns = [
-            sql.compose(
-                "{value} as {c}",
-                value=import_columns.column_expression(table, report.derived, c, found),
-                c=sql.ident(c.name),
-            )
-            for c in schema.TABLES[table].columns
-        ]
-        shown = {"nomor_tps": "nomor", "desa": "desa", "kecamatan": "kec"}
-        origin = [
-            sql.compose(
-                "{place} as {origin}",
-                place=sql.ident("p", shown[place]),
-                origin=sql.ident(f"_asal_{code}"),
-            )
-            for code, place in places.items()
-        ]
-        origin += [
-            sql.compose("cast(null as varchar) as {origin}", origin=sql.ident(f"_asal_{code}"))
-            for code in import_columns.DERIVED_FROM
-            if code not in report.derived
-        ]
-        joins = []
-        if uses_places:
-            joins.append(
-                sql.compose(
-                    " left join {places} as p on p._baris = u._baris",
-                    places=sql.ident(f"_tempat_{report.index}"),
-                )
-            )
-        if "kode_sesi" in report.derived:
-            joins.append(
-                sql.compose(
-                    " left join {sessions} as ss on ss._baris = u._baris",
-                    sessions=sql.ident(f"_sesi_{report.index}"),
-                )
-            )
-        parts.append(
-            sql.compose(
-                "select u._baris + {shift} as _baris, {columns}, "
-                "u._lebih, u._angka, {origin} from {up} as u{joins}",
-                shift=report.index * STRIDE,
-                columns=sql.join(columns),
-                origin=sql.join(origin),
-                up=sql.ident(f"_up_{report.index}"),
-                joins=sql.join(joins, ""),
-            )
-        )
-    con.execute(
-        sql.compose(
-            "create or replace view {view} as {parts}",
-            view=sql.ident(f"_unggah_{table}"),
-            parts=sql.join(parts, " union all "),
-        )
-    )
-
-
 # -- area scope ----------------------------------------------------------------------------------
 # The area-scope rule (kesiapan/contract/scope.py). An import's scope keeps the account's order and
 # refuses an empty list (`scope.validate_for_import`); the store's reading scope does neither.
 validate_scope = area_scope.validate_for_import
 in_scope = area_scope.in_scope  # the same rule as the import's SQL and the store's
-_scope_text = area_scope.text
-_create_scope = area_scope.create_import_macro
-
-
-@dataclass(frozen=True)
-class _ScopeRule:
-    """One way a row can leave the scope: `inside` is SQL over the row `r` (typed columns) and
-    its lookups `t` (TPS) and `s` (session), true inside, false outside, NULL when unknown."""
-
-    column: str
-    inside: sql.Fragment
-    message: str
-
-
-def _above(level: str, what: str) -> _ScopeRule:
-    # A larger area than the scope (Sampang for an operator of Torjun) is fine as long as it is
-    # the desa's own: else the row would put the desa in somebody else's figures.
-    return _ScopeRule(
-        f"kode_{level}",
-        sql.compose(
-            "_dalam_cakupan({code}) or coalesce(starts_with(r.kode_desa, {code} || '.'), false)",
-            code=sql.ident("r", f"kode_{level}"),
-        ),
-        f"{what} ini {OUTSIDE} dan kode_desa baris ini tidak terletak di dalamnya",
-    )
-
-
-SESSION_OUTSIDE = f"sesi ini untuk kecamatan {OUTSIDE}"
-SCOPE_RULES: dict[str, tuple[_ScopeRule, ...]] = {
-    "wilayah": (
-        _ScopeRule(
-            "kode_desa", sql.compose("_dalam_cakupan(r.kode_desa)"), f"desa/kelurahan ini {OUTSIDE}"
-        ),
-        _above("kecamatan", "kecamatan"),
-        _above("kabupaten", "kabupaten/kota"),
-        _above("provinsi", "provinsi"),
-    ),
-    "tps": (
-        _ScopeRule(
-            "kode_desa",
-            sql.compose("_dalam_cakupan(r.kode_desa)"),
-            f"desa/kelurahan TPS ini {OUTSIDE}",
-        ),
-    ),
-    "kpps": (_ScopeRule("kode_tps", sql.compose("t.dalam"), f"TPS ini {OUTSIDE}"),),
-    # A session serves a whole kecamatan: an operator of one desa only is not in charge of it.
-    "bimtek_sesi": (
-        _ScopeRule(
-            "kode_kecamatan",
-            sql.compose("_dalam_cakupan(r.kode_kecamatan)"),
-            f"kecamatan sesi ini {OUTSIDE}",
-        ),
-    ),
-    "bimtek_hadir": (_ScopeRule("kode_sesi", sql.compose("s.dalam"), SESSION_OUTSIDE),),
-    # A visit belongs to its desa when it names one (then its kecamatan must be the desa's or
-    # inside), else to its kecamatan; the session it observed counts for that session's
-    # kecamatan (`sesi_disupervisi`), so it must be inside too.
-    "supervisi": (
-        _ScopeRule(
-            "kode_desa",
-            sql.compose(
-                "case when r.kode_desa is null then true else _dalam_cakupan(r.kode_desa) end"
-            ),
-            f"desa/kelurahan ini {OUTSIDE}",
-        ),
-        _ScopeRule(
-            "kode_kecamatan",
-            sql.compose(
-                "_dalam_cakupan(r.kode_kecamatan) or "
-                "coalesce(starts_with(r.kode_desa, r.kode_kecamatan || '.'), false)"
-            ),
-            f"kecamatan ini {OUTSIDE}",
-        ),
-        _ScopeRule(
-            "kode_sesi",
-            sql.compose("case when r.kode_sesi is null then true else s.dalam end"),
-            SESSION_OUTSIDE,
-        ),
-    ),
-}
-
-
-def _typed_rows(table: str, source: sql.Fragment) -> sql.Fragment:
-    """`source` (text columns of `table`, `_baris`) with its columns typed, as a subquery."""
-    columns = sql.join(
-        sql.compose(
-            "{typed} as {c}",
-            typed=sql.trusted(store.typed_expression(c, f"r.{c.name}")),
-            c=sql.ident(c.name),
-        )
-        for c in schema.TABLES[table].columns
-    )
-    return sql.compose(
-        "(select r._baris, {columns} from {source} as r)", columns=columns, source=source
-    )
-
-
-def _scope_sql(
-    table: str, rows: sql.Fragment, tps: sql.Fragment, sessions: sql.Fragment
-) -> sql.Fragment:
-    """Per row of `rows` (typed columns of `table`): `luar`, the first rule it breaks (1-based),
-    `tak_tentu`, the first rule it cannot be judged by, and `nilai`, each rule's column value.
-    `tps` and `sessions` are typed `tps` and `bimtek_sesi` rows to look areas up in."""
-    rules = SCOPE_RULES[table]
-    # A code written twice with different areas is inside only when all of them are.
-    joins = sql.compose("")
-    if table == "kpps":
-        joins = sql.compose(
-            " left join (select kode_tps, case when count(*) > count(kode_desa) then null else "
-            "bool_and(_dalam_cakupan(kode_desa)) end as dalam from {tps} "
-            "where kode_tps is not null group by kode_tps) as t on t.kode_tps = r.kode_tps",
-            tps=tps,
-        )
-    if table in ("bimtek_hadir", "supervisi"):
-        joins = sql.compose(
-            " left join (select kode_sesi, case when count(*) > count(kode_kecamatan) then null "
-            "else bool_and(_dalam_cakupan(kode_kecamatan)) end as dalam from {sessions} "
-            "where kode_sesi is not null group by kode_sesi) as s on s.kode_sesi = r.kode_sesi",
-            sessions=sessions,
-        )
-    outside = sql.join(
-        (
-            sql.compose("when not ({inside}) then {i}", inside=rule.inside, i=i)
-            for i, rule in enumerate(rules, 1)
-        ),
-        " ",
-    )
-    unknown = sql.join(
-        (
-            sql.compose("when ({inside}) is null then {i}", inside=rule.inside, i=i)
-            for i, rule in enumerate(rules, 1)
-        ),
-        " ",
-    )
-    values = sql.join(
-        sql.compose("cast({c} as varchar)", c=sql.ident("r", rule.column)) for rule in rules
-    )
-    return sql.compose(
-        "select r._baris, case {outside} end as luar, case {unknown} end as tak_tentu, "
-        "[{values}] as nilai from {rows} as r{joins}",
-        outside=outside,
-        unknown=unknown,
-        values=values,
-        rows=rows,
-        joins=joins,
-    )
-
-
-def _base_scope_sql(table: str, basis: str | None = None) -> sql.Fragment:
-    """`_scope_sql` of the current rows (`basis`: those of another table than `_basis_<table>`),
-    their areas looked up in the current data."""
-    return _scope_sql(
-        table,
-        _typed_rows(table, sql.ident(basis or f"_basis_{table}")),
-        _typed_rows("tps", sql.ident("_basis_tps")),
-        _typed_rows("bimtek_sesi", sql.ident("_basis_bimtek_sesi")),
-    )
-
-
-def _scope_checks(
-    con: duckdb.DuckDBPyConnection,
-    by_table: dict[str, list[int]],
-    round_: int,
-    scope: tuple[str, ...],
-) -> None:
-    """Errors on the uploaded rows outside the scope, and on those whose area cannot be told
-    (unless they have another error already: that one says what to fix)."""
-    text = _scope_text(scope)
-    for name in by_table:
-        rules = SCOPE_RULES[name]
-        uploaded = sql.compose("(select * from {t} where _baris >= 0)", t=sql.ident(name))
-        scope_rows = _scope_sql(name, uploaded, sql.ident("tps"), sql.ident("bimtek_sesi"))
-        con.execute(
-            sql.compose("create or replace temp table _cakupan_baris as {rows}", rows=scope_rows)
-        )
-        params: dict[str, object] = {
-            "r": round_,
-            "galat": ERROR,
-            "tabel": name,
-            "kolom": [rule.column for rule in rules],
-            "pesan": [rule.message.format(cakupan=text) for rule in rules],
-        }
-        con.execute(
-            "insert into _temuan select $r, $galat, $tabel, ($kolom)[luar], ($pesan)[luar], "
-            "_baris, nilai[luar], nextval('_urut') from _cakupan_baris where luar is not null "
-            "order by _baris",
-            params,
-        )
-        con.execute(
-            "insert into _temuan select $r, $galat, $tabel, ($kolom)[tak_tentu], $tak, "
-            "c._baris, nilai[tak_tentu], nextval('_urut') from _cakupan_baris as c "
-            "where c.luar is null and c.tak_tentu is not null and not exists (select 1 "
-            "from _temuan as f where f.tabel = $tabel and f.baris = c._baris "
-            "and f.tingkat = $galat and f.putaran in ($reader, $r)) order by c._baris",
-            {
-                **{k: v for k, v in params.items() if k != "pesan"},
-                "tak": UNKNOWN_AREA.format(cakupan=text),
-                "reader": READER_ROUND,
-            },
-        )
-        if name == "wilayah":
-            _scope_names(con, round_, text)
-
-
-def _scope_names(con: duckdb.DuckDBPyConnection, round_: int, text: str) -> None:
-    """A desa inside the scope may not rename the larger areas around it (its province, its
-    kabupaten for an operator of a kecamatan): their names are everybody's."""
-    start, end = ABOVE_SCOPE_NAME
-    for level in ("provinsi", "kabupaten", "kecamatan"):
-        code = store.typed_expression(
-            schema.TABLES["wilayah"].column(f"kode_{level}"), f"b.kode_{level}"
-        )
-        statement = sql.compose(
-            "insert into _temuan select $r, $galat, 'wilayah', $kolom, $awal || {r_code} "
-            "|| ' (' || n.nama || '); ' || $akhir, r._baris, {r_name}, nextval('_urut') "
-            "from wilayah as r inner join (select {code} as kode, min(trim({b_name})) as nama, "
-            "list(distinct trim({b_name})) as semua from _basis_wilayah as b group by 1) as n "
-            "on n.kode = {r_code} where r._baris >= 0 "
-            "and not coalesce(_dalam_cakupan({r_code}), false) "
-            "and not list_contains(n.semua, trim({r_name})) "
-            "and r._baris in (select _baris from _cakupan_baris where luar is null) "
-            "order by r._baris",
-            r_code=sql.ident("r", f"kode_{level}"),
-            r_name=sql.ident("r", level),
-            b_name=sql.ident("b", level),
-            code=sql.trusted(code),
-        )
-        con.execute(
-            statement,
-            {
-                "r": round_,
-                "galat": ERROR,
-                "kolom": level,
-                "awal": start,
-                "akhir": end.format(cakupan=text),
-            },
-        )
 
 
 def _use(con: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
@@ -1270,7 +476,7 @@ def _use(con: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
     _store_type(con, schema.TABLES[table])
 
 
-def present_columns(report: FileReport) -> set[str]:
+def present_columns(report: import_uploads.FileReport) -> set[str]:
     """The contract columns a file gives a value for: its own headers, the codes made from place
     names, and every column that must have a value (an accepted row has it, whatever gave it).
     A column a file does not have keeps its stored value in the rows the file updates."""
@@ -1314,7 +520,7 @@ def _candidate(
     con: duckdb.DuckDBPyConnection,
     table: str,
     mode: str,
-    reports: list[FileReport],
+    reports: list[import_uploads.FileReport],
     scope: tuple[str, ...] | None,
 ) -> None:
     """`_calon_<table>` (a view, so that every round of checks sees the rows rejected so far):
@@ -1361,7 +567,7 @@ def _candidate(
             return sql.ident("b", column)
         return sql.compose(
             "case when u._baris // {stride} in ({files}) then {u} else {b} end",
-            stride=STRIDE,
+            stride=import_uploads.STRIDE,
             files=sql.join(have),
             u=sql.ident("u", column),
             b=sql.ident("b", column),
@@ -1376,7 +582,7 @@ def _candidate(
                 "create or replace table {t} as select _baris from "
                 "({scope}) where luar is null and tak_tentu is null",
                 t=inside_basis,
-                scope=_base_scope_sql(table),
+                scope=import_scope_rules.base_scope_sql(table),
             )
         )
         inside = sql.compose(" and b._baris in (select _baris from {t})", t=inside_basis)
@@ -1436,14 +642,16 @@ def _compared(table: str) -> sql.Fragment:
         "select c._baris // {stride} as i, p.b is not null as paired, c, o "
         "from {uploaded} as c left join {pairs} as p on p.u = c._baris "
         "left join {basis} as o on o._baris = p.b",
-        stride=STRIDE,
-        uploaded=_typed_rows(table, uploaded),
+        stride=import_uploads.STRIDE,
+        uploaded=import_uploads.typed_rows(table, uploaded),
         pairs=sql.ident(f"_pasangan_{table}"),
-        basis=_typed_rows(table, sql.ident(f"_basis_{table}")),
+        basis=import_uploads.typed_rows(table, sql.ident(f"_basis_{table}")),
     )
 
 
-def _changes(con: duckdb.DuckDBPyConnection, table: str, reports: list[FileReport]) -> None:
+def _changes(
+    con: duckdb.DuckDBPyConnection, table: str, reports: list[import_uploads.FileReport]
+) -> None:
     """Per file: rows added (a new identity), changed and unchanged (values compared once typed:
     24/01/2024 = 2024-01-24, KPPS 1 = ketua), and changed rows per column; the rows to be
     removed are the table's, counted on its first file."""
@@ -1475,7 +683,7 @@ def _changes(con: duckdb.DuckDBPyConnection, table: str, reports: list[FileRepor
     reports[0].removed = int(removed)
 
 
-def _kept_columns(report: FileReport) -> None:
+def _kept_columns(report: import_uploads.FileReport) -> None:
     """The optional columns a file does not have: the rows it updates keep their values."""
     assert report.table is not None
     given = present_columns(report)
@@ -1490,7 +698,7 @@ BLANK_OVER_PRESENT = (
 )
 
 
-def _blank_marks(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
+def _blank_marks(con: duckdb.DuckDBPyConnection, report: import_uploads.FileReport) -> None:
     """Say how many empty marks beside a listed NIK were read as absent (contract §3)."""
     found = schema.match_headers(import_columns.matching_table("bimtek_hadir"), report.headers)
     if "hadir" not in found or "nik" not in found:
@@ -1512,7 +720,7 @@ def _blank_marks(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
         )
     # An empty box where the stored roll call says present (a blank form sent before the
     # session, a column left unfilled) would untrain somebody: said on each such row.
-    offset = report.index * STRIDE
+    offset = report.index * import_uploads.STRIDE
     hadir = schema.TABLES["bimtek_hadir"].column("hadir")
     statement = sql.compose(
         "insert into _temuan select {round_}, $peringatan, 'bimtek_hadir', 'hadir', "
@@ -1521,7 +729,7 @@ def _blank_marks(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
         "inner join _basis_bimtek_hadir as b on b._baris = p.b "
         "where nullif(trim({mark}), '') is null and nullif(trim({nik}), '') is not null "
         "and {present} order by u._baris",
-        round_=READER_ROUND,
+        round_=import_uploads.READER_ROUND,
         offset=offset,
         up=up,
         mark=sql.ident("u", mark),
@@ -1537,12 +745,14 @@ def _blank_marks(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
 UNMATCHED_MIN = 3
 
 
-def _unmatched_attendance(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
+def _unmatched_attendance(
+    con: duckdb.DuckDBPyConnection, report: import_uploads.FileReport
+) -> None:
     total, unmatched = con.execute(
         "select count(distinct h.nik), count(distinct h.nik) filter (where not exists "
         "(select 1 from _kpps_terlihat as k where k.nik = h.nik)) from bimtek_hadir as h "
         "where h._baris // $stride = $i and h._baris >= 0 and h.nik is not null",
-        {"stride": STRIDE, "i": report.index},
+        {"stride": import_uploads.STRIDE, "i": report.index},
     ).fetchall()[0]
     if unmatched >= UNMATCHED_MIN and unmatched * 2 > total:
         report.refused.append(
@@ -1576,15 +786,15 @@ def _listed(items: list[str], noun: str) -> str:
     return f"{noun} {', '.join(shown[:-1])} dan {shown[-1]}"
 
 
-def _about(con: duckdb.DuckDBPyConnection, table: str, report: FileReport) -> str:
+def _about(con: duckdb.DuckDBPyConnection, table: str, report: import_uploads.FileReport) -> str:
     """What one file is about (contract §5), in words: its sessions with their kecamatan and
     date, its TPS and desa, its visits' dates; from its accepted rows."""
     from kesiapan.contract import labels
 
     rows = sql.compose(
         "(select * from {typed} where _baris // {stride} = {i} and _baris >= 0)",
-        typed=_typed_rows(table, sql.ident(f"_calon_{table}")),
-        stride=STRIDE,
+        typed=import_uploads.typed_rows(table, sql.ident(f"_calon_{table}")),
+        stride=import_uploads.STRIDE,
         i=report.index,
     )
     kec = sql.compose("(select kode_kecamatan, min(kecamatan) as nama from wilayah group by 1)")
@@ -1658,7 +868,7 @@ def _base_folder(folder: Path) -> Path | None:
 def _load_base(
     con: duckdb.DuckDBPyConnection,
     base: Path | None,
-    progress: Progress,
+    progress: import_uploads.Progress,
     skip: tuple[str, ...] = (),
 ) -> None:
     """`_basis_<table>`: the live version's rows as text, numbered below zero (the tables in
@@ -1852,11 +1062,11 @@ def _dates(con: duckdb.DuckDBPyConnection, base: Path | None) -> tuple[date, dat
 
 def prepare(
     folder: Path,
-    uploads: list[Upload],
+    uploads: list[import_uploads.Upload],
     mode: str = UPDATE,
     table: str | None = None,
     sheets: dict[str, str] | None = None,
-    progress: Progress | None = None,
+    progress: import_uploads.Progress | None = None,
     *,
     scope: tuple[str, ...] | None = None,
 ) -> Preview:
@@ -1883,18 +1093,18 @@ def prepare(
     con.execute("create sequence _urut")
     con.execute("create table _tolak (tabel varchar, baris bigint)")
     if scope is not None:
-        _create_scope(con, scope)
+        import_scope_rules.create_scope(con, scope)
     base = _base_folder(folder)
-    reports: list[FileReport] = []
+    reports: list[import_uploads.FileReport] = []
     share = 0.3 / max(len(uploads), 1)
     for index, upload in enumerate(uploads):
         size = upload.path.stat().st_size
         # A file over the upload limit is not hashed (reading it all would cost what the limit
-        # saves): `_read_file` refuses it, and a refused file is never stored.
-        digest = sha256_of(upload.path) if _within_upload_limit(size) else ""
-        report = FileReport(index, upload.name, digest, size)
+        # saves): `read_file` refuses it, and a refused file is never stored.
+        digest = sha256_of(upload.path) if import_reading.within_upload_limit(size) else ""
+        report = import_uploads.FileReport(index, upload.name, digest, size)
         wanted_sheet = (sheets or {}).get(upload.name)
-        _read_file(
+        import_reading.read_file(
             con,
             report,
             upload,
@@ -1932,10 +1142,10 @@ def prepare(
         if name in skip:
             continue
         if name == "bimtek_hadir" and name in by_table:
-            _find_sessions(con, reports, by_table, scope)
+            import_reading.find_sessions(con, reports, by_table, scope)
         if name in by_table:
             files = [reports[i] for i in by_table[name]]
-            _uploaded_rows(con, files, name)
+            import_reading.uploaded_rows(con, files, name)
             _candidate(con, name, mode, files, scope)
         _use(con, name, "_calon" if name in by_table else "_basis")
     if per_kabupaten:
@@ -1943,8 +1153,8 @@ def prepare(
         for name in store.PARTITIONED:
             if name in by_table:
                 if name == "bimtek_hadir":
-                    _find_sessions(con, reports, by_table, scope)
-                _uploaded_rows(con, [reports[i] for i in by_table[name]], name)
+                    import_reading.find_sessions(con, reports, by_table, scope)
+                import_reading.uploaded_rows(con, [reports[i] for i in by_table[name]], name)
         touched = _touched(con, by_table)
         _partition_dates(con, base)
         for name in store.PARTITIONED:
@@ -1973,7 +1183,8 @@ def prepare(
     rejected = dict(
         con.execute(
             sql.compose(
-                "select baris // {stride}, count(*) from _tolak group by all", stride=STRIDE
+                "select baris // {stride}, count(*) from _tolak group by all",
+                stride=import_uploads.STRIDE,
             )
         ).fetchall()
     )
@@ -1988,137 +1199,6 @@ def prepare(
     return preview
 
 
-UNREADABLE_SESSION_DATE = (
-    "tanggal sesi tidak dapat dibaca; tulis sebagai DD/MM/YYYY atau 25 Januari 2024"
-)
-
-
-def _find_sessions(
-    con: duckdb.DuckDBPyConnection,
-    reports: list[FileReport],
-    by_table: dict[str, list[int]],
-    scope: tuple[str, ...] | None,
-) -> None:
-    """`_sesi_<i>` (_baris, kode_sesi) for each daftar hadir without a session-code column:
-    the session its rows' date and venue, or its sheet's title, name (import_sessions). A row
-    that fits no session or several is an error of its date; a title that does is an error of
-    the file, which is then not read further."""
-    sessions = import_sessions.load(con)
-    for i in list(by_table["bimtek_hadir"]):
-        report = reports[i]
-        source = report.derived.get("kode_sesi")
-        if source is None:
-            continue
-        found = schema.match_headers(import_columns.matching_table("bimtek_hadir"), report.headers)
-        null = sql.compose("null")
-        cells = {
-            c: sql.compose("nullif(trim({cell}), '')", cell=sql.ident(f"c{found[c]}"))
-            for c in ("tanggal", "tempat", "kecamatan")
-            if c in found
-        }
-        day = store.typed_expression(
-            schema.Column("tanggal", schema.DATE),
-            import_columns.serial_date(cells["tanggal"]) if "tanggal" in cells else null,
-        )
-        rows_of_file = sql.ident(f"_sesi_baris_{i}")
-        con.execute(
-            sql.compose(
-                "create or replace temp table {rows} as select _baris, "
-                "_baris // {stride} as k, {written} as tertulis, "
-                "{day} as tgl, {venue} as tempat, {kec} as kec from {up}",
-                rows=rows_of_file,
-                stride=SHEET_STRIDE,
-                written=cells.get("tanggal", null),
-                day=sql.trusted(day),
-                venue=cells.get("tempat", null),
-                kec=cells.get("kecamatan", null),
-                up=sql.ident(f"_up_{i}"),
-            )
-        )
-        combos = con.execute(
-            sql.compose(
-                "select distinct k, tertulis, tgl, tempat, kec from {rows} order by all",
-                rows=rows_of_file,
-            )
-        ).fetchall()
-        results, refused = [], []
-        for k, written, day_value, venue, kec in combos:
-            row, title = report.titles[k] if k < len(report.titles) else (None, "")
-            if source == "tanggal" and written is not None and day_value is None:
-                results.append((k, written, venue, kec, None, UNREADABLE_SESSION_DATE))
-                continue
-            code, why = import_sessions.resolve(sessions, day_value, venue, kec, title, scope)
-            if why is not None and source == "judul":
-                where, _ = located(report, k * SHEET_STRIDE)
-                refused.append(
-                    Problem(ERROR, where, row or report.header_row, "kode_sesi", None, why)
-                )
-            results.append((k, written, venue, kec, code, why))
-        if refused:
-            report.fatal += refused
-            by_table["bimtek_hadir"].remove(i)
-            continue
-        outcome, sessions_of_rows = sql.ident(f"_sesi_hasil_{i}"), sql.ident(f"_sesi_{i}")
-        con.execute(
-            sql.compose(
-                "create or replace temp table {outcome} (k bigint, tertulis varchar, "
-                "tempat varchar, kec varchar, kode_sesi varchar, pesan varchar)",
-                outcome=outcome,
-            )
-        )
-        if results:
-            con.executemany(
-                sql.compose("insert into {outcome} values (?, ?, ?, ?, ?, ?)", outcome=outcome),
-                results,
-            )
-        con.execute(
-            sql.compose(
-                "create or replace temp table {sessions} as select b._baris, h.kode_sesi, "
-                "h.pesan, b.tertulis from {rows} as b left join {outcome} as h on h.k = b.k "
-                "and h.tertulis is not distinct from b.tertulis and h.tempat is not distinct "
-                "from b.tempat and h.kec is not distinct from b.kec",
-                sessions=sessions_of_rows,
-                rows=rows_of_file,
-                outcome=outcome,
-            )
-        )
-        column = "tanggal" if source == "tanggal" else "kode_sesi"
-        con.execute(
-            sql.compose(
-                "insert into _temuan select {round_}, $galat, 'bimtek_hadir', $kolom, pesan, "
-                "_baris + {offset}, tertulis, nextval('_urut') from {sessions} "
-                "where pesan is not null order by _baris",
-                round_=READER_ROUND,
-                offset=i * STRIDE,
-                sessions=sessions_of_rows,
-            ),
-            {"galat": ERROR, "kolom": column},
-        )
-        matched = sorted({code for *_, code, _ in results if code})
-        if matched:
-            named = {s.code: s for s in sessions}
-            where = (
-                "judul"
-                if source == "judul"
-                else "tanggal" + (" dan tempat" if "tempat" in cells else "")
-            )
-            report.readings.append(
-                f"kode sesi tidak ada di berkas; sesi dikenali dari {where}: "
-                + "; ".join(named[c].words() for c in matched)
-            )
-    if not by_table["bimtek_hadir"]:
-        del by_table["bimtek_hadir"]
-
-
-def _within_upload_limit(size: int) -> bool:
-    """Whether a file of `size` bytes is within upload_reader's limit (KESIAPAN_MAKS_UNGGAH_MB);
-    False for an invalid setting too (`open_source` then says what is wrong with it)."""
-    try:
-        return size <= upload_reader.upload_limit_mb() * upload_reader.MB
-    except upload_reader.ReadError:
-        return False
-
-
 def _reader_findings(con: duckdb.DuckDBPyConnection, by_table: dict[str, list[int]]) -> None:
     """What the reader saw: rows wider than the header (an unquoted separator in a value)
     and NIKs that were Excel numbers."""
@@ -2128,7 +1208,7 @@ def _reader_findings(con: duckdb.DuckDBPyConnection, by_table: dict[str, list[in
             sql.compose(
                 "insert into _temuan select {round_}, $galat, $tabel, null, $pesan, _baris, "
                 "null, nextval('_urut') from {uploaded} where _lebih is not null order by _baris",
-                round_=READER_ROUND,
+                round_=import_uploads.READER_ROUND,
                 uploaded=uploaded,
             ),
             {
@@ -2142,7 +1222,7 @@ def _reader_findings(con: duckdb.DuckDBPyConnection, by_table: dict[str, list[in
                 sql.compose(
                     "insert into _temuan select {round_}, $peringatan, $tabel, 'nik', $pesan, "
                     "_baris, null, nextval('_urut') from {uploaded} where _angka order by _baris",
-                    round_=READER_ROUND,
+                    round_=import_uploads.READER_ROUND,
                     uploaded=uploaded,
                 ),
                 {"peringatan": WARNING, "tabel": name, "pesan": NUMERIC_NIK},
@@ -2158,7 +1238,7 @@ def _settle_derived(con: duckdb.DuckDBPyConnection, by_table: dict[str, list[int
             "and t.kolom = 'kode_sesi' and exists (select 1 from _temuan as f "
             "where f.tabel = 'bimtek_hadir' and f.baris = t.baris and f.putaran in ($r, $reader) "
             "and f.kolom = 'tanggal')",
-            {"r": r, "reader": READER_ROUND},
+            {"r": r, "reader": import_uploads.READER_ROUND},
         )
     for name in by_table:
         derived_columns = [
@@ -2173,7 +1253,7 @@ def _settle_derived(con: duckdb.DuckDBPyConnection, by_table: dict[str, list[int
                 "and t.kolom = $code and exists (select 1 from _temuan as f "
                 "where f.putaran = $reader and f.tabel = $tabel and f.baris = t.baris "
                 "and f.kolom in ('kabupaten', 'kecamatan', 'desa', 'nomor_tps'))",
-                {"r": r, "tabel": name, "code": code, "reader": READER_ROUND},
+                {"r": r, "tabel": name, "code": code, "reader": import_uploads.READER_ROUND},
             )
             con.execute(
                 sql.compose(
@@ -2192,7 +1272,7 @@ def _check_rounds(
     con: duckdb.DuckDBPyConnection,
     by_table: dict[str, list[int]],
     base: Path | None,
-    progress: Progress,
+    progress: import_uploads.Progress,
     scope: tuple[str, ...] | None = None,
 ) -> int:
     """Check, set aside the rows with errors, check again until nothing new; the last round."""
@@ -2212,20 +1292,20 @@ def _check_rounds(
         )
         if scope is not None:
             # Before _settle_derived: a TPS code made from names is shown as the names written.
-            _scope_checks(con, by_table, round_, scope)
+            import_scope_rules.scope_checks(con, by_table, round_, scope)
         cross_area.neutral_warnings(con, round_, scope is not None)  # issue 12
         _settle_derived(con, by_table, round_)
         # A row wider than its header has its values shifted: only that is worth saying.
         con.execute(
             "delete from _temuan where putaran = $r and (tabel, baris) in (select (tabel, baris) "
             "from _temuan where putaran = $reader and pesan = $wide)",
-            {"r": round_, "reader": READER_ROUND, "wide": TOO_WIDE},
+            {"r": round_, "reader": import_uploads.READER_ROUND, "wide": TOO_WIDE},
         )
         new = con.execute(
             "insert into _tolak select distinct tabel, baris from _temuan where putaran in "
             "($reader, $r) and tingkat = $galat and baris >= 0 and (tabel, baris) not in "
             "(select (tabel, baris) from _tolak) returning tabel",
-            {"r": round_, "reader": READER_ROUND, "galat": ERROR},
+            {"r": round_, "reader": import_uploads.READER_ROUND, "galat": ERROR},
         ).fetchall()
         if not {t for (t,) in new} & REFERENCED or round_ >= MAX_ROUNDS:
             return round_
@@ -2255,18 +1335,29 @@ def _new_errors_on_current_rows(
         if source == "_basis":
             as_of, voting_day = _dates(con, base)
             _run_checks(
-                con, BASELINE_ROUND, as_of, voting_day, warnings=False, changed=set(by_table)
+                con,
+                import_uploads.BASELINE_ROUND,
+                as_of,
+                voting_day,
+                warnings=False,
+                changed=set(by_table),
             )
     con.execute(
         "update _temuan as t set putaran = $new where t.putaran = $r and t.tingkat = $galat "
         "and t.baris < 0 and not exists (select 1 from _temuan as o where o.putaran = $old "
         "and o.tabel = t.tabel and o.baris = t.baris and o.kolom is not distinct from t.kolom "
         "and o.pesan = t.pesan)",
-        {"r": final, "galat": ERROR, "new": NEW_ON_CURRENT, "old": BASELINE_ROUND},
+        {
+            "r": final,
+            "galat": ERROR,
+            "new": import_uploads.NEW_ON_CURRENT,
+            "old": import_uploads.BASELINE_ROUND,
+        },
     )
     return int(
         con.execute(
-            "select count(*) from _temuan where putaran = $new", {"new": NEW_ON_CURRENT}
+            "select count(*) from _temuan where putaran = $new",
+            {"new": import_uploads.NEW_ON_CURRENT},
         ).fetchall()[0][0]
     )
 
@@ -2276,8 +1367,8 @@ def _preview(
     folder: Path,
     base: Path | None,
     mode: str,
-    uploads: list[Upload],
-    reports: list[FileReport],
+    uploads: list[import_uploads.Upload],
+    reports: list[import_uploads.FileReport],
     by_table: dict[str, list[int]],
     final: int,
     work: Path,
@@ -2288,13 +1379,13 @@ def _preview(
     selections = {
         "galat": sql.compose(
             "(tingkat = 'galat' and baris >= 0 and putaran >= {reader}) or putaran = {new}",
-            reader=READER_ROUND,
-            new=NEW_ON_CURRENT,
+            reader=import_uploads.READER_ROUND,
+            new=import_uploads.NEW_ON_CURRENT,
         ),
         "peringatan": sql.compose(
             "tingkat = 'peringatan' and baris >= 0 and putaran in ({reader}, {final}) "
             "and baris not in (select baris from _tolak)",
-            reader=READER_ROUND,
+            reader=import_uploads.READER_ROUND,
             final=final,
         ),
     }
@@ -2324,7 +1415,7 @@ def _preview(
             from ranked where n <= {examples}
             order by berkas_i < 0, berkas_i, nomor, urut
             """,
-            stride=STRIDE,
+            stride=import_uploads.STRIDE,
             base_offset=BASE_OFFSET,
             where=where,
             examples=EXAMPLES,
@@ -2334,7 +1425,11 @@ def _preview(
         first_rows: dict[tuple[object, ...], list[str]] = {}
         for berkas_i, tabel, nomor, kolom, nilai, pesan, _n, jumlah, pertama in rows:
             berkas = CURRENT_BERKAS.format(table=tabel) if berkas_i < 0 else names[berkas_i]
-            where, row = (berkas, nomor) if berkas_i < 0 else located(reports[berkas_i], nomor)
+            where, row = (
+                (berkas, nomor)
+                if berkas_i < 0
+                else import_reading.located(reports[berkas_i], nomor)
+            )
             problems.append(Problem(level, where, int(row), kolom, nilai, pesan))
             summary[(berkas_i, berkas, kolom, pesan)] = (int(jumlah), int(pertama))
             shown = first_rows.setdefault((berkas_i, berkas, kolom, pesan), [])
@@ -2426,449 +1521,3 @@ def _workbook(headers: list[str], rows: list[tuple[object, ...]]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def commit(
-    preview: Preview,
-    drop_errors: bool,
-    who: str,
-    progress: Progress | None = None,
-    *,
-    confirm_removal: bool = False,
-    waiting: Callable[[str], None] | None = None,
-) -> CommitResult:
-    """Write the candidate as the new live version (see the module docstring); refused when it
-    would remove stored rows without `confirm_removal`. `waiting` is told when the commit
-    waits for another import into the same kabupaten (issue 18)."""
-    report_progress = progress or (lambda fraction, text: None)
-    reason = preview.refusal(drop_errors, confirm_removal)
-    if reason:
-        raise ImportRefused(reason)
-    who = who.strip()
-    if not who:
-        raise ImportRefused("isi nama petugas yang mengimpor")
-    folder = preview.folder
-    if preview.touched is not None:
-        return _commit_per_kabupaten(preview, drop_errors, who, report_progress, waiting)
-    with versions.lock(folder):
-        if versions.current(folder) != preview.base_version:
-            raise StalePreview(
-                "dataset berubah sejak pratinjau dibuat (impor atau pemulihan lain); "
-                "periksa ulang berkasnya"
-            )
-        base_version = versions.adopt_plain(folder, who)
-        base = store.resolve_folder(folder) if base_version else None
-        name = versions.next_name(folder)
-        partial = folder / store.VERSIONS_DIR / f"{versions.TEMP_PREFIX}{name}"
-        private.make_dir(partial)  # issue 12: owner-only, whatever the umask
-        # Whatever fails from here to the rename (a refusal, a full disk, a bug) takes the half-
-        # written version folder and this commit's rejects files with it: the live version stays
-        # as it was. A base adopted just above (adopt_plain: the plain folder turned into version
-        # 0001) stays: it holds the same data and the next import would adopt it anyway (that
-        # import needs a new preview, as the live version is then 0001 instead of none).
-        rejects: dict[int, str] = {}
-        try:
-            report_progress(0.05, "Menyimpan berkas asli")
-            originals = _keep_originals(preview)
-            versions.checkpoint("asli")
-            written = _write_tables(preview, partial, report_progress)
-            if preview.scope is not None:
-                report_progress(0.9, "Memeriksa data di luar cakupan akun")
-                _verify_outside_scope(preview, partial)
-            if base is not None:
-                for path in base.iterdir():
-                    stem = path.stem.lower()
-                    if (
-                        path.is_file()
-                        and not path.name.startswith(".")
-                        and path.name != versions.RECORD_FILE
-                        and stem not in written
-                    ):
-                        versions.link_or_copy(path, partial / path.name)
-                    elif path.is_dir() and path.name in store.PARTITIONED and stem not in written:
-                        versions.link_tree(path, partial / path.name)
-            if drop_errors:
-                _write_rejects(preview, folder, name, rejects)
-            record = _record(preview, name, base_version, who, originals, rejects)
-            private.write_text(
-                partial / versions.RECORD_FILE, json.dumps(record, ensure_ascii=False, indent=1)
-            )
-            private.restrict_tree(partial)  # DuckDB writes the tables with the umask's mode
-            versions.fsync_tree(partial)
-            versions.checkpoint("versi_lengkap")
-            os.rename(partial, folder / store.VERSIONS_DIR / name)
-        except BaseException:
-            shutil.rmtree(partial, ignore_errors=True)
-            for path in rejects.values():  # named after a version that never came
-                (folder / path).unlink(missing_ok=True)
-            raise
-        versions.fsync_dir(folder / store.VERSIONS_DIR)
-        versions.checkpoint("sebelum_current")
-        versions.switch(folder, name)
-        versions.checkpoint("setelah_current")
-        versions.append_history(folder, record)
-    report_progress(1.0, f"Versi {name} aktif")
-    return CommitResult(name, base_version, [folder / p for p in rejects.values()], record)
-
-
-def _commit_per_kabupaten(
-    preview: Preview,
-    drop_errors: bool,
-    who: str,
-    progress: Progress,
-    waiting: Callable[[str], None] | None,
-) -> CommitResult:
-    """Issue 18: write only the kabupaten the upload's rows belong to, next to the live
-    version's other files (hard links), as a new whole version. Imports into other kabupaten
-    go on at the same time; one into the same kabupaten waits for this one, and then finds
-    its preview stale (`StalePreview`: prepare again, on the data this import left)."""
-    assert preview.touched is not None
-    folder = preview.folder
-    touched = {name: preview.touched[name] for name in preview.tables}
-    codes = sorted({code for parts in touched.values() for code in parts})
-    with (
-        partitions.kabupaten_locks(folder, codes, waiting),
-        versions.lock(folder, shared=True),
-    ):
-        _check_fresh(preview, touched)
-        # A version folder half written by an import into the same first kabupaten that died:
-        # its lock is ours now, so nobody is writing it any more.
-        for dead in (folder / store.VERSIONS_DIR).glob(f"{versions.TEMP_PREFIX}*-{codes[0]}"):
-            shutil.rmtree(dead, ignore_errors=True)
-        staging = folder / store.VERSIONS_DIR / f"{versions.TEMP_PREFIX}{os.getpid()}-{codes[0]}"
-        private.make_dir(staging)
-        rejects: dict[int, str] = {}
-        try:
-            progress(0.05, "Menyimpan berkas asli")
-            originals = _keep_originals(preview)
-            versions.checkpoint("asli")
-            for step, (name, parts) in enumerate(touched.items()):
-                progress(
-                    0.1 + 0.7 * step / len(touched), f"Menulis tabel {name} ({', '.join(parts)})"
-                )
-                _write_partitions(preview, name, staging / name, parts)
-                versions.checkpoint("versi_sebagian")
-            if preview.scope is not None:
-                progress(0.85, "Memeriksa data di luar cakupan akun")
-                _verify_outside_scope(preview, staging, touched)
-            with versions.switch_lock(folder):
-                live = store.resolve_folder(folder)
-                _check_fresh(preview, touched)
-                name = versions.next_name(folder)
-                if drop_errors:
-                    _write_rejects(preview, folder, name, rejects)
-                written: dict[str, set[Path]] = {}
-                for table, parts in touched.items():
-                    written[table] = {
-                        partitions.partition_path(Path(), code).relative_to(Path())
-                        for code in parts
-                    }
-                for path in live.iterdir():
-                    if path.is_dir() and path.name in store.PARTITIONED:
-                        versions.link_tree(path, staging / path.name, written.get(path.name))
-                    elif (
-                        path.is_file()
-                        and not path.name.startswith(".")
-                        and path.name != versions.RECORD_FILE
-                    ):
-                        versions.link_or_copy(path, staging / path.name)
-                record = _record(preview, name, live.name, who, originals, rejects)
-                record["partisi"] = touched
-                private.write_text(
-                    staging / versions.RECORD_FILE,
-                    json.dumps(record, ensure_ascii=False, indent=1),
-                )
-                private.restrict_tree(staging)
-                versions.fsync_tree(staging)
-                versions.checkpoint("versi_lengkap")
-                os.rename(staging, folder / store.VERSIONS_DIR / name)
-                versions.fsync_dir(folder / store.VERSIONS_DIR)
-                versions.checkpoint("sebelum_current")
-                versions.switch(folder, name)
-                versions.checkpoint("setelah_current")
-                versions.append_history(folder, record)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            for path in rejects.values():
-                (folder / path).unlink(missing_ok=True)
-            raise
-    progress(1.0, f"Versi {name} aktif")
-    return CommitResult(name, live.name, [folder / p for p in rejects.values()], record)
-
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        return None
-    return info.st_dev, info.st_ino
-
-
-def _check_fresh(preview: Preview, touched: dict[str, list[str]]) -> None:
-    """StalePreview unless the live version still holds exactly what the preview read: the
-    same files (versions share unchanged files, so the same inodes) for the whole tables, the
-    settings and the kabupaten it writes."""
-    base = preview.base_folder
-    assert base is not None
-    live = store.resolve_folder(preview.folder)
-    if live == base:
-        return
-    read = [p.name for p in base.iterdir() if p.is_file() and p.name != versions.RECORD_FILE]
-    read += [p.name for p in live.iterdir() if p.is_file() and p.name != versions.RECORD_FILE]
-    changed = sorted({n for n in read if _identity(base / n) != _identity(live / n)})
-    for table, parts in touched.items():
-        for code in parts:
-            spot = partitions.partition_path(Path(table), code)
-            if _identity(base / spot) != _identity(live / spot):
-                changed.append(f"{table} kabupaten {code}")
-    if changed:
-        raise StalePreview(
-            "data yang dibaca pratinjau ini sudah diubah impor lain sejak pratinjau dibuat "
-            f"({', '.join(changed)}); periksa ulang berkasnya"
-        )
-
-
-def _keep_originals(preview: Preview) -> dict[int, str]:
-    """Each uploaded file byte for byte, named by its sha256 (the same file is kept once)."""
-    target = preview.folder / versions.ORIGINALS_DIR
-    private.make_dir(target)
-    kept = {}
-    for report, upload in zip(preview.files, preview.uploads, strict=True):
-        name = f"{report.sha256}{report.suffix}"
-        path = target / name
-        if not path.exists():
-            partial = target / f".{name}.{os.getpid()}.tmp"
-            private.copy_file(upload.path, partial)
-            versions.fsync_file(partial)
-            os.replace(partial, path)
-        kept[report.index] = f"{versions.ORIGINALS_DIR}/{name}"
-    versions.fsync_dir(target)
-    return kept
-
-
-def _write_tables(preview: Preview, partial: Path, progress: Progress) -> set[str]:
-    """The candidate's tables into the new version: one Parquet file each, or for the big
-    tables of a dataset worth splitting, one per kabupaten (issue 18; `partitions.wanted`)."""
-    split = _split_wanted(preview)
-    for step, name in enumerate(preview.tables):
-        progress(0.1 + 0.8 * step / len(preview.tables), f"Menulis tabel {name}")
-        if split and name in store.PARTITIONED:
-            _write_partitions(preview, name, partial / name, None)
-        else:
-            # The candidate as it stands: current rows kept, new rows less the rejected ones.
-            # (COPY takes no parameter for its file: the path goes in as a literal.)
-            statement = sql.compose(
-                "copy (select {columns} from {candidate} order by _letak) to {path} "
-                "(format parquet)",
-                columns=sql.join(sql.ident(c.name) for c in schema.TABLES[name].columns),
-                candidate=sql.ident(f"_calon_{name}"),
-                path=sql.literal(partial / f"{name}.parquet"),
-            )
-            preview.con.execute(statement)
-        versions.checkpoint("versi_sebagian")
-    written = set(preview.tables)
-    if split and preview.base_folder is not None:
-        # The first version written per kabupaten: the big tables the import did not change
-        # are split too, from the rows `prepare` read.
-        for name in store.PARTITIONED:
-            if name not in written and not (preview.base_folder / name).is_dir():
-                _write_partitions(preview, name, partial / name, None, source=f"_basis_{name}")
-                written.add(name)
-    return written
-
-
-def _split_wanted(preview: Preview) -> bool:
-    """Whether the version written keeps the big tables per kabupaten."""
-    con = preview.con
-    (rows,) = con.execute("select count(*) from kpps").fetchone()
-    (kabupaten,) = con.execute(
-        "select count(distinct left(kode_kecamatan, 5)) from wilayah"
-    ).fetchone()
-    # The live version's settings: a plain folder's files have just moved into version 0001.
-    live = store.resolve_folder(preview.folder)
-    return partitions.wanted(live, int(rows), int(kabupaten))
-
-
-def _write_partitions(
-    preview: Preview,
-    name: str,
-    target: Path,
-    parts: list[str] | None,
-    source: str | None = None,
-) -> None:
-    """`target/kab=<code>/data_0.parquet` for every kabupaten of the candidate (only `parts`
-    when given), rows in the candidate's order, as text like every stored table."""
-    table = schema.TABLES[name]
-    source = source or f"_calon_{name}"
-    keep = sql.compose("" if parts is None else " where _kab in (select unnest($parts))")
-    private.make_dir(target)
-    statement = sql.compose(
-        "copy (select {columns}, _kab from ({kab_of}){keep} order by {order}) to {path} "
-        "(format parquet, partition_by (_kab), overwrite_or_ignore)",
-        keep=keep,
-        columns=sql.join(sql.ident(c.name) for c in table.columns),
-        kab_of=partitions.row_kabupaten(name, source),
-        order=sql.ident("_letak" if source.startswith("_calon") else "_baris"),
-        path=sql.literal(target),
-    )
-    preview.con.execute(statement, {"parts": parts} if parts is not None else None)
-    # DuckDB names the folders after the column (`_kab=35.27`); the layout says `kab=35.27`.
-    for folder in sorted(target.glob("_kab=*")):
-        folder.rename(target / f"{store.PARTITION_KEY}={folder.name.split('=', 1)[1]}")
-
-
-def _verify_outside_scope(
-    preview: Preview, partial: Path, touched: dict[str, list[str]] | None = None
-) -> None:
-    """Defence in depth: each table written must hold every row of the base version outside the
-    scope (or of unknown area) unchanged, and no other such row; ImportRefused otherwise. The
-    base is the snapshot `prepare` read (`commit` has checked that the version is still live);
-    the candidate is read back from the files just written, areas looked up in each side's own
-    TPS and sessions."""
-    assert preview.scope is not None
-    con = preview.con
-    for name in preview.tables:
-        path = partial / f"{name}.parquet"
-        if (partial / name).is_dir():  # stored per kabupaten (issue 18)
-            path = partial / name / "*" / store.PARTITION_FILE
-        con.execute(
-            sql.compose(
-                "create or replace table {control} as select row_number() over () "
-                "as _baris, * from read_parquet({path}, hive_partitioning = false)",
-                control=sql.ident(f"_kontrol_{name}"),
-                path=sql.literal(path),
-            )
-        )
-
-    def written(table: str) -> sql.Fragment:
-        return sql.ident(f"_kontrol_{table}" if table in preview.tables else f"_basis_{table}")
-
-    differing = []
-    for name in preview.tables:
-        cols = sql.join(sql.ident(c.name) for c in schema.TABLES[name].columns)
-        candidate = _scope_sql(
-            name,
-            _typed_rows(name, sql.ident(f"_kontrol_{name}")),
-            _typed_rows("tps", written("tps")),
-            _typed_rows("bimtek_sesi", written("bimtek_sesi")),
-        )
-        basis = f"_basis_{name}"
-        if touched is not None:
-            # Only the kabupaten written: the other rows `prepare` read are not rewritten.
-            blocks = [store.part_number(c) for c in touched[name]]
-            con.execute(
-                sql.compose(
-                    "create or replace table {written_basis} as select * from {basis} "
-                    "where (_baris + {offset}) // {stride} in ({blocks})",
-                    written_basis=sql.ident(f"_basis_tulis_{name}"),
-                    basis=sql.ident(basis),
-                    offset=BASE_OFFSET,
-                    stride=store.PART_STRIDE,
-                    blocks=sql.join(blocks) if blocks else sql.literal(None),
-                )
-            )
-            basis = f"_basis_tulis_{name}"
-        sides = {
-            "b": (sql.ident(basis), _base_scope_sql(name, basis)),
-            "c": (sql.ident(f"_kontrol_{name}"), candidate),
-        }
-        outside = {
-            key: sql.compose(
-                "select {cols} from {source} where _baris not in (select _baris from "
-                "({scope}) where luar is null and tak_tentu is null)",
-                cols=cols,
-                source=source,
-                scope=scope,
-            )
-            for key, (source, scope) in sides.items()
-        }
-        differ = sql.compose(
-            "select count(*) from (({b} except all {c}) union all ({c} except all {b}))",
-            b=outside["b"],
-            c=outside["c"],
-        )
-        (count,) = con.execute(differ).fetchall()[0]
-        if count:
-            differing.append(f"{name} ({count:,} baris)".replace(",", "."))
-    if differing:
-        raise ImportRefused(
-            "impor dibatalkan dan dataset tidak diubah: data di luar cakupan akun Anda "
-            f"({_scope_text(preview.scope)}) akan berubah di tabel {', '.join(differing)}; "
-            "laporkan kejadian ini kepada admin"
-        )
-
-
-def _write_rejects(preview: Preview, folder: Path, version: str, written: dict[int, str]) -> None:
-    """Each file's rejected rows as rejects/<version>-<stem>-ditolak.xlsx, entered in `written`
-    (file index → path in the dataset folder) as soon as it is there, so that a failing commit
-    can take them away again."""
-    target = folder / versions.REJECTS_DIR
-    for report in preview.files:
-        if not report.rows_rejected:
-            continue
-        private.make_dir(target)
-        # The uploaded name is only a hint here: ASCII letters, digits, '.', '-' and '_', cut
-        # short (a 300-character name is no file name); a second file of the same stem is
-        # numbered rather than overwriting the first.
-        stem = re.sub(r"[^\w.-]+", "_", Path(report.name).stem, flags=re.ASCII)
-        stem = stem[:REJECTS_STEM_MAX] or "berkas"
-        name = f"{version}-{stem}-ditolak.xlsx"
-        if f"{versions.REJECTS_DIR}/{name}" in written.values():
-            name = f"{version}-{stem}-{report.index + 1}-ditolak.xlsx"
-        partial = target / f".{name}.tmp"
-        try:
-            private.write_bytes(partial, preview.rejects_xlsx(report.index))
-            versions.fsync_file(partial)
-            os.replace(partial, target / name)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-        written[report.index] = f"{versions.REJECTS_DIR}/{name}"
-    if written:
-        versions.fsync_dir(target)
-
-
-def _record(
-    preview: Preview,
-    name: str,
-    base_version: str | None,
-    who: str,
-    originals: dict[int, str],
-    rejects: dict[int, str],
-) -> dict[str, object]:
-    files = []
-    for report in preview.files:
-        files.append(
-            {
-                "nama": report.name,
-                "sha256": report.sha256,
-                "ukuran": report.size,
-                "asli": originals[report.index],
-                "tabel": report.table,
-                "lembar": report.sheet,
-                **({"lembar_dibaca": list(report.sheets_used)} if report.sheets_used else {}),
-                "baris_judul": report.header_row,
-                "baris_dibaca": report.rows_read,
-                "baris_diterima": report.rows_accepted,
-                "baris_ditolak": report.rows_rejected,
-                "tentang": report.about,
-                "ditambah": report.added,
-                "diubah": report.changed,
-                "tetap": report.unchanged,
-                "dihapus": report.removed,
-                "tolakan": rejects.get(report.index),
-            }
-        )
-    record: dict[str, object] = {
-        "versi": name,
-        "aksi": "impor",
-        "waktu": versions.now(),
-        "oleh": who,
-        "dasar": base_version,
-        "cara": preview.mode,
-    }
-    if preview.scope is not None:
-        # Only with a scope: an unrestricted import's record stays as it always was.
-        record["cakupan"] = list(preview.scope)
-    record["berkas"] = files
-    return record

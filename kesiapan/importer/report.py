@@ -15,12 +15,13 @@ import pandas as pd
 from kesiapan.access import privacy, private
 from kesiapan.contract import labels, schema
 from kesiapan.importer import core as importer
+from kesiapan.importer import uploads as import_uploads
 from kesiapan.outputs import exports
 
 CHANGES_TITLE = "Perubahan yang akan disimpan"
 
 
-def outcome(report: importer.FileReport) -> str:
+def outcome(report: import_uploads.FileReport) -> str:
     """'1 baris baru · 1 diperbarui · 3 tetap sama · 2 akan dihapus'."""
     parts = [
         f"{labels.angka(report.added)} baris baru",
@@ -52,7 +53,7 @@ def column_label(column: str | None) -> str:
     return EXTRA_LABELS.get(column) or exports.header(column)
 
 
-def changed_text(report: importer.FileReport) -> str:
+def changed_text(report: import_uploads.FileReport) -> str:
     """'No. HP 3, Jabatan 1'."""
     return ", ".join(
         f"{column_label(c)} {labels.angka(n)}" for c, n in report.changed_columns.items()
@@ -69,7 +70,7 @@ def mode_text(mode: str, table: str | None) -> str:
     return importer.MODES[mode]
 
 
-def sheets_text(report: importer.FileReport) -> str:
+def sheets_text(report: import_uploads.FileReport) -> str:
     """'lembar Torjun dan Kara, dibaca sebagai satu tabel' / 'lembar Daftar KPPS'; empty for a
     file without sheets."""
     if len(report.sheets_used) > 1:
@@ -78,7 +79,7 @@ def sheets_text(report: importer.FileReport) -> str:
     return f"lembar {report.sheet}" if report.sheet else ""
 
 
-def skipped_text(report: importer.FileReport) -> str:
+def skipped_text(report: import_uploads.FileReport) -> str:
     """'lembar yang dilewati: Petunjuk (tidak berisi tabel yang dikenali), REKAP (…)'."""
     if not report.sheets_skipped:
         return ""
@@ -86,7 +87,7 @@ def skipped_text(report: importer.FileReport) -> str:
     return f"lembar yang dilewati: {listed}"
 
 
-def reading_lines(report: importer.FileReport) -> list[str]:
+def reading_lines(report: import_uploads.FileReport) -> list[str]:
     """How the file was read, one sentence each: the reader's own notes, the codes made from
     place names, and the columns it lacks (kept as stored in the rows it updates)."""
     lines = list(getattr(report, "readings", []))

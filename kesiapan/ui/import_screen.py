@@ -27,6 +27,7 @@ from kesiapan.access import audit, privacy, private
 from kesiapan.contract import labels, schema
 from kesiapan.importer import core as importer
 from kesiapan.importer import report as import_report
+from kesiapan.importer import uploads as import_uploads
 from kesiapan.store import versions
 from kesiapan.ui import signin
 
@@ -102,7 +103,7 @@ def table_label(choice: str) -> str:
     return "Kenali otomatis" if choice == "otomatis" else schema.TABLES[choice].label or choice
 
 
-def _to_disk(files: list) -> tuple[Path, list[importer.Upload]]:
+def _to_disk(files: list) -> tuple[Path, list[import_uploads.Upload]]:
     """The uploaded bytes as files (DuckDB and openpyxl read paths), under their own names."""
     folder = Path(tempfile.mkdtemp(prefix="kesiapan-unggah-"))
     uploads = []
@@ -114,7 +115,7 @@ def _to_disk(files: list) -> tuple[Path, list[importer.Upload]]:
         suffix = suffix[:MAX_SUFFIX]
         path = folder / f"{number}-{stem[: MAX_TEMP_NAME - len(suffix)]}{suffix}"
         private.write_bytes(path, file.getvalue())
-        uploads.append(importer.Upload(path, file.name))
+        uploads.append(import_uploads.Upload(path, file.name))
     return folder, uploads
 
 
@@ -244,7 +245,7 @@ def _files_frame(preview: importer.Preview) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def changes_text(report: importer.FileReport) -> str:
+def changes_text(report: import_uploads.FileReport) -> str:
     """'No. HP 3, Jabatan 1'."""
     return import_report.changed_text(report)
 
@@ -269,7 +270,7 @@ def _problems(
             )
 
 
-def _file_summary(preview: importer.Preview, f: importer.FileReport, tampil) -> None:
+def _file_summary(preview: importer.Preview, f: import_uploads.FileReport, tampil) -> None:
     """One file: what it is about, how it was read, what saving it would do."""
     with st.container(border=True):
         table = table_label(f.table) if f.table else "tabel tidak dikenali"
@@ -428,7 +429,7 @@ def draw_preview(preview: importer.Preview, tampil=privacy.BAWAAN, page=None) ->
 
 
 def rejects_download(
-    preview: importer.Preview, report: importer.FileReport, tampil: privacy.Tampil, page
+    preview: importer.Preview, report: import_uploads.FileReport, tampil: privacy.Tampil, page
 ) -> object:
     """The rejected rows of one file, masked for the viewer; written into the audit log when
     it names people unmasked, and refused when the account may no longer import (issue 12)."""

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kesiapan.importer import core as importer
+from kesiapan.importer import uploads as import_uploads
 from tests.conftest import ROOT, SAMPLE
 
 HERE = Path(__file__).resolve().parent
@@ -63,7 +64,7 @@ def prepared() -> Iterator[Callable[..., importer.Preview]]:
     previews: list[importer.Preview] = []
 
     def _prepare(folder: Path, *paths: Path, **options: object) -> importer.Preview:
-        uploads = [importer.Upload(p, p.name) for p in paths]
+        uploads = [import_uploads.Upload(p, p.name) for p in paths]
         preview = importer.prepare(folder, uploads, **options)  # type: ignore[arg-type]
         previews.append(preview)
         return preview

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from kesiapan.importer import core as importer
+from kesiapan.importer import uploads as import_uploads
+from kesiapan.importer import writing as import_writing
 from kesiapan.store import versions
 from kesiapan.store.dataset import Dataset
 from tests.importer.conftest import CORPUS, ROOT, ROSTER, cli, tree
@@ -29,9 +31,9 @@ BEFORE_SWITCH = ("asli", "versi_sebagian", "versi_lengkap", "sebelum_current")
 
 def _versioned(base: Path, write) -> Path:
     """The corpus base after one import: versions 0001 (its files) and 0002 (the import)."""
-    preview = importer.prepare(base, [importer.Upload(write("kpps.csv", ROSTER), "kpps.csv")])
+    preview = importer.prepare(base, [import_uploads.Upload(write("kpps.csv", ROSTER), "kpps.csv")])
     try:
-        importer.commit(preview, drop_errors=False, who="Uji")
+        import_writing.commit(preview, drop_errors=False, who="Uji")
     finally:
         preview.close()
     return base

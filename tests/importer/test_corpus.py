@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kesiapan.importer import core as importer
+from kesiapan.importer import writing as import_writing
 from tests.importer.conftest import BASE, CORPUS, HERE, messages, tree
 
 CASES = tomllib.loads((HERE / "cases.toml").read_text(encoding="utf-8"))["case"]
@@ -43,7 +44,7 @@ def test_a_bad_file_cannot_be_committed_without_dropping(base: Path, prepared) -
         "tolakan)"
     )
     with pytest.raises(importer.ImportRefused):
-        importer.commit(preview, drop_errors=False, who="Uji")
+        import_writing.commit(preview, drop_errors=False, who="Uji")
     assert preview.refusal(drop_errors=True) is None
 
 

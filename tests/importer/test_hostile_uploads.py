@@ -26,6 +26,8 @@ from kesiapan.access import accounts as access
 from kesiapan.contract import labels
 from kesiapan.importer import core as importer
 from kesiapan.importer import upload_reader
+from kesiapan.importer import uploads as import_uploads
+from kesiapan.importer import writing as import_writing
 from kesiapan.store import versions
 from kesiapan.ui import import_screen
 from tests.conftest import ROOT, signed_in
@@ -82,13 +84,13 @@ def _import_as(sandbox: Path, name: str, content: str, drop: bool) -> dict[str, 
     base = sandbox / "data"
     parent_before = sorted(p.name for p in sandbox.parent.iterdir())
     before = _listing(sandbox)
-    preview = importer.prepare(base, [importer.Upload(upload, name)])
+    preview = importer.prepare(base, [import_uploads.Upload(upload, name)])
     try:
         assert [f.name for f in preview.files] == [name]
         ours = [p for p in preview.errors + preview.warnings if p.berkas not in tree(base)]
         assert ours and all(p.berkas == name for p in ours)
         assert all(str(p).startswith(name) for p in ours)  # as typed, nothing escaped
-        importer.commit(preview, drop_errors=drop, who="Uji")
+        import_writing.commit(preview, drop_errors=drop, who="Uji")
     finally:
         preview.close()
     new = _listing(sandbox) - before
@@ -221,11 +223,11 @@ def _refused(base: Path, path: Path, name: str | None = None) -> list[str]:
     """The errors of a file that must not be stored: prepare says why, commit refuses, and the
     dataset folder is byte for byte what it was."""
     before = tree(base)
-    preview = importer.prepare(base, [importer.Upload(path, name or path.name)])
+    preview = importer.prepare(base, [import_uploads.Upload(path, name or path.name)])
     try:
         assert preview.refusal(drop_errors=False)
         with pytest.raises(importer.ImportRefused):
-            importer.commit(preview, drop_errors=False, who="Uji")
+            import_writing.commit(preview, drop_errors=False, who="Uji")
         return [f"galat: {p}" for p in preview.errors]
     finally:
         preview.close()
@@ -457,7 +459,7 @@ def test_invalid_utf8_is_read_as_windows_1252_and_named(base: Path, write) -> No
         "galat: kpps_bukan_utf8.csv, baris 4, kolom nik: NIK harus 16 digit angka "
         '(tertulis "35270215ÿþ910009")'
     ]
-    preview = importer.prepare(base, [importer.Upload(path, path.name)])
+    preview = importer.prepare(base, [import_uploads.Upload(path, path.name)])
     try:
         assert preview.files[0].description == "CSV, koma, Windows-1252"
     finally:
@@ -552,7 +554,7 @@ def test_a_rejected_row_with_control_characters_still_writes_its_workbook(
     bad = BAD_ROW.replace("Salah Ketik", "Salah\x01Ketik").replace("KPPS 3", "=1+1")
     upload = sandbox / "unggah" / "kpps.csv"
     upload.write_text(ROSTER + bad, encoding="utf-8")
-    preview = importer.prepare(sandbox / "data", [importer.Upload(upload, "kpps.csv")])
+    preview = importer.prepare(sandbox / "data", [import_uploads.Upload(upload, "kpps.csv")])
     try:
         assert preview.rejected_rows == 1
         book = openpyxl.load_workbook(io.BytesIO(preview.rejects_xlsx(0)))

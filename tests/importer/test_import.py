@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from kesiapan.importer import core as importer
+from kesiapan.importer import writing as import_writing
 from kesiapan.store import versions
 from kesiapan.store.dataset import Dataset, resolve_folder
 from tests.importer.conftest import CORPUS, ROSTER, cli, messages, tree
@@ -53,7 +54,7 @@ def test_update_adds_and_updates_and_removes_nothing(base: Path, write, prepared
     assert (report.added, report.changed, report.unchanged, report.removed) == (1, 1, 3, 0)
     assert report.changed_columns == {"no_hp": 1}
     assert preview.refusal(drop_errors=False) is None
-    result = importer.commit(preview, drop_errors=False, who="Siti")
+    result = import_writing.commit(preview, drop_errors=False, who="Siti")
     assert (result.version, result.previous) == ("0002", "0001")
     assert _kpps(base) == [
         ("3527021203800001", "081231000001", "3527022001001", "ketua"),
@@ -81,9 +82,9 @@ def test_replacing_the_tps_of_the_file_asks_before_removing(base: Path, write, p
         "konfirmasi penghapusannya"
     )
     with pytest.raises(importer.ImportRefused, match="akan menghapus 1 baris KPPS"):
-        importer.commit(preview, drop_errors=False, who="Siti")
+        import_writing.commit(preview, drop_errors=False, who="Siti")
     assert tree(base) == before
-    importer.commit(preview, drop_errors=False, who="Siti", confirm_removal=True)
+    import_writing.commit(preview, drop_errors=False, who="Siti", confirm_removal=True)
     niks = {nik for nik, *_ in _kpps(base)}
     assert "3527022311900003" not in niks
     assert "3527031505880006" in niks  # TPS of kecamatan Sampang: not named by the file
@@ -94,7 +95,7 @@ def test_replace_takes_the_file_as_the_whole_table(base: Path, write, prepared) 
     (report,) = preview.files
     assert (report.added, report.changed, report.removed) == (1, 1, 2)
     assert sorted(preview.removal_frame("kpps")["nama"]) == ["Abdul Rahman", "Slamet Riyadi"]
-    importer.commit(preview, drop_errors=False, who="Siti", confirm_removal=True)
+    import_writing.commit(preview, drop_errors=False, who="Siti", confirm_removal=True)
     assert "3527031505880006" not in {nik for nik, *_ in _kpps(base)}
 
 
@@ -112,7 +113,7 @@ def test_a_column_the_file_lacks_keeps_its_stored_values(base: Path, write, prep
     assert changes[["kolom", "sebelum", "sesudah"]].values.tolist() == [
         ["nama", "Moh. Hasan", "Moh. Hasan Basri"]
     ]
-    importer.commit(preview, drop_errors=False, who="Siti")
+    import_writing.commit(preview, drop_errors=False, who="Siti")
     dataset = Dataset.open(base, precomputed=False)
     assert dataset._con.execute(
         "select nama, no_hp, tanggal_sk from kpps where nik = '3527021203800001'"
@@ -122,7 +123,7 @@ def test_a_column_the_file_lacks_keeps_its_stored_values(base: Path, write, prep
 def test_a_commit_keeps_the_original_the_record_and_the_rejected_rows(base: Path, prepared):
     upload = CORPUS / "kpps_tps_tidak_ada.csv"
     preview = prepared(base, upload)
-    result = importer.commit(preview, drop_errors=True, who="Budi Santoso")
+    result = import_writing.commit(preview, drop_errors=True, who="Budi Santoso")
     folder = base
     # The plain folder became version 0001 (its files moved, byte for byte), the import 0002.
     assert sorted(p.name for p in folder.iterdir()) == [
@@ -204,7 +205,7 @@ def test_several_files_make_one_version(base: Path, write, prepared) -> None:
     preview = prepared(base, tps, kpps)
     assert messages(preview) == []
     assert [(f.table, f.added) for f in preview.files] == [("tps", 1), ("kpps", 2)]
-    result = importer.commit(preview, drop_errors=False, who="Uji")
+    result = import_writing.commit(preview, drop_errors=False, who="Uji")
     assert [f["tabel"] for f in result.record["berkas"]] == ["tps", "kpps"]
     assert len(versions.versions(base)) == 2
 
@@ -234,9 +235,9 @@ def test_dropping_a_tps_drops_the_members_that_point_to_it(base: Path, write, pr
 def test_a_preview_of_an_older_version_cannot_be_committed(base: Path, write, prepared) -> None:
     first = prepared(base, write("kpps.csv", ROSTER))
     second = prepared(base, write("kpps_lagi.csv", ROSTER))
-    importer.commit(first, drop_errors=False, who="Uji")
+    import_writing.commit(first, drop_errors=False, who="Uji")
     with pytest.raises(importer.ImportRefused, match="dataset berubah sejak pratinjau dibuat"):
-        importer.commit(second, drop_errors=False, who="Uji")
+        import_writing.commit(second, drop_errors=False, who="Uji")
 
 
 def test_the_bundled_sample_is_never_imported_into(write, prepared) -> None:
@@ -247,7 +248,7 @@ def test_the_bundled_sample_is_never_imported_into(write, prepared) -> None:
 
 
 def test_restore_switches_back_and_is_recorded(base: Path, write, prepared) -> None:
-    importer.commit(prepared(base, write("kpps.csv", ROSTER)), drop_errors=False, who="A")
+    import_writing.commit(prepared(base, write("kpps.csv", ROSTER)), drop_errors=False, who="A")
     assert versions.restore(base, "0001", "B") == "0002"
     assert versions.current(base) == "0001"
     assert [v.name for v in versions.versions(base) if v.live] == ["0001"]
@@ -258,7 +259,7 @@ def test_restore_switches_back_and_is_recorded(base: Path, write, prepared) -> N
         versions.restore(base, "0009", "B")
     # A new import after a restore builds on the restored version and takes the next number.
     preview = prepared(base, write("kpps_2.csv", ROSTER))
-    assert importer.commit(preview, drop_errors=False, who="C").version == "0003"
+    assert import_writing.commit(preview, drop_errors=False, who="C").version == "0003"
 
 
 def test_the_report_gives_the_same_figures_on_the_imported_files(sample_dir: Path, tmp_path):

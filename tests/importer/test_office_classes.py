@@ -12,7 +12,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from kesiapan.importer import core as importer
+from kesiapan.importer import writing as import_writing
 from kesiapan.store.dataset import Dataset
 from tests.importer.conftest import messages, tree
 
@@ -42,7 +42,7 @@ def test_excel_date_cells_in_any_number_format(base: Path, tmp_path: Path, prepa
     assert messages(preview) == []
     assert preview.files[0].table == "bimtek_sesi"
     assert preview.files[0].added == 5
-    importer.commit(preview, drop_errors=False, who="KPU Sampang")
+    import_writing.commit(preview, drop_errors=False, who="KPU Sampang")
     assert _rows(base, "select kode_sesi, tanggal from bimtek_sesi where tempat like 'Balai%'") == [
         ("BT-352702-02", date(2024, 1, 27)),
         ("BT-352702-03", date(2024, 1, 28)),
@@ -66,7 +66,7 @@ def test_a_combined_place_and_birth_date_column(base: Path, write, prepared) -> 
         "kpps_torjun.csv, baris 5, kolom tanggal_lahir: tanggal tidak dapat dibaca; tulis "
         'sebagai YYYY-MM-DD atau DD/MM/YYYY (tertulis "Sampang")'
     ]
-    importer.commit(preview, drop_errors=True, who="PPS Torjun")
+    import_writing.commit(preview, drop_errors=True, who="PPS Torjun")
     assert _rows(
         base,
         "select nik, jenis_kelamin, tanggal_lahir from kpps where kode_tps = '3527022001002' "
@@ -109,7 +109,7 @@ def test_a_siakba_roster_export(base: Path, tmp_path: Path, prepared) -> None:
         "NO", "TEMPAT LAHIR", "USIA", "ALAMAT", "PROVINSI", "EMAIL", "PENDIDIKAN TERAKHIR",
         "PEKERJAAN",
     ]  # fmt: skip
-    importer.commit(preview, drop_errors=False, who="KPU Sampang")
+    import_writing.commit(preview, drop_errors=False, who="KPU Sampang")
     assert _rows(
         base, "select nama, jabatan, no_hp from kpps where kode_tps = '3527022001002' order by 1"
     ) == [
@@ -141,7 +141,7 @@ def test_a_supervision_log_with_its_own_headers_and_a_blank_desa(
     assert messages(preview) == []
     assert report.table == "supervisi"
     assert report.about == "2 kunjungan, 25–26 Januari 2024"
-    importer.commit(preview, drop_errors=False, who="KPU Sampang")
+    import_writing.commit(preview, drop_errors=False, who="KPU Sampang")
     assert _rows(
         base,
         "select tanggal, pengawas, lembaga, kode_kecamatan, kode_desa, kode_sesi, temuan, "
@@ -192,7 +192,7 @@ def test_an_ambiguous_desa_is_settled_by_the_operators_area(base: Path, write, p
     preview = prepared(base, path, scope=("35.27.02",))
     assert messages(preview) == []
     assert preview.sample_rows(0)[0]["kode_tps"] == "3527022002001"
-    importer.commit(preview, drop_errors=False, who="Operator Torjun")
+    import_writing.commit(preview, drop_errors=False, who="Operator Torjun")
     assert _rows(base, "select kode_tps from kpps where nik = '3527024103940012'") == [
         ("3527022002001",)
     ]

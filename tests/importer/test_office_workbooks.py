@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from kesiapan.importer import core as importer
+from kesiapan.importer import writing as import_writing
 from kesiapan.store.dataset import Dataset
 from tests.importer.conftest import messages, tree
 
@@ -65,7 +66,7 @@ def test_a_header_over_two_rows_with_merged_cells(base: Path, tmp_path: Path, pr
     ) in report.readings
     assert report.rows_read == 2
     assert (report.added, report.changed, report.unchanged) == (2, 0, 0)
-    importer.commit(preview, drop_errors=False, who="PPS Torjun")
+    import_writing.commit(preview, drop_errors=False, who="PPS Torjun")
     members = _members(base)
     assert len(members) == 8  # six in the base, two added
     assert members["3527021505910007"] == ("3527022001002", "ketua")
@@ -129,7 +130,7 @@ def test_one_sheet_per_desa_is_read_as_one_table(base: Path, tmp_path: Path, pre
     assert [r[:2] for r in rows] == [("Rongtengah", 9)]
     assert (report.added, report.changed, report.unchanged) == (3, 0, 0)
 
-    importer.commit(preview, drop_errors=True, who="PPK Torjun")
+    import_writing.commit(preview, drop_errors=True, who="PPK Torjun")
     members = _members(base)
     assert len(members) == 9  # six in the base, three added; the REKAP counted nobody twice
     assert members["3527036404900013"] == ("3527031001001", "anggota")
@@ -188,7 +189,7 @@ def test_a_session_named_only_in_the_title(base: Path, tmp_path: Path, prepared)
     ]
     # Moh. Hasan present as stored, Siti Aminah now present, Abdul Rahman new and absent.
     assert (report.added, report.changed, report.unchanged) == (1, 1, 1)
-    importer.commit(preview, drop_errors=False, who="PPK Torjun")
+    import_writing.commit(preview, drop_errors=False, who="PPK Torjun")
     assert _attendance(base) == [
         ("BT-352702-01", "3527021203800001", True),
         ("BT-352702-01", "3527022311900003", False),
@@ -226,7 +227,7 @@ def test_a_title_date_two_sessions_share_is_refused_naming_them(
     ]
     assert preview.refusal(drop_errors=True) is not None
     with pytest.raises(importer.ImportRefused):
-        importer.commit(preview, drop_errors=True, who="PPK")
+        import_writing.commit(preview, drop_errors=True, who="PPK")
     assert tree(base) == before
 
     # The operator of Torjun means Torjun's session.
@@ -288,5 +289,5 @@ def test_sessions_given_by_date_and_venue_per_row(base: Path, write, prepared) -
     )
     assert (report.added, report.changed, report.unchanged) == (0, 1, 1)
     assert tree(base) == before
-    importer.commit(preview, drop_errors=True, who="KPU Sampang")
+    import_writing.commit(preview, drop_errors=True, who="KPU Sampang")
     assert ("BT-352702-01", "3527024407850002", True) in _attendance(base)

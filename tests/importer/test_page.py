@@ -11,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 from kesiapan.access import accounts as access
 from kesiapan.contract import labels
 from kesiapan.importer import core as importer
+from kesiapan.importer import uploads as import_uploads
+from kesiapan.importer import writing as import_writing
 from kesiapan.store import versions
 from kesiapan.ui import import_screen
 from tests.conftest import ROOT, SAMPLE, signed_in
@@ -160,9 +162,9 @@ def test_the_dashboard_shows_a_new_version_without_a_restart(monkeypatch, base, 
     assert before["KPPS terlatih"].startswith("dari 6 KPPS aktif")
     # Torjun's PPK sends two new members for TPS 002: six active become eight.
     path = write("kpps_torjun.csv", ROSTER)
-    preview = importer.prepare(base, [importer.Upload(path, path.name)], mode="perbarui")
+    preview = importer.prepare(base, [import_uploads.Upload(path, path.name)], mode="perbarui")
     try:
-        importer.commit(preview, drop_errors=False, who="Uji")
+        import_writing.commit(preview, drop_errors=False, who="Uji")
     finally:
         preview.close()
     overview.run()
@@ -204,7 +206,7 @@ def test_a_preview_another_import_made_stale_is_made_again_not_saved(
     assert _metrics(at)["Baris diterima"] == "2"
     # Another office saves the first of the two members while this preview is on screen.
     other = prepared(base, write("kpps_kantor_lain.csv", "\n".join(ROSTER.splitlines()[:2])))
-    theirs = importer.commit(other, drop_errors=False, who="Kantor lain").version
+    theirs = import_writing.commit(other, drop_errors=False, who="Kantor lain").version
     at.button(key="impor_simpan").click().run()
     assert not at.exception
     # Not saved: the click was for a preview of the data before; the page says so in words

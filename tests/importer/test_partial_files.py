@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from kesiapan.importer import core as importer
+from kesiapan.importer import writing as import_writing
 from kesiapan.outputs.report import report_table
 from kesiapan.store.dataset import Dataset
 from tests.conftest import SAMPLE
@@ -90,7 +91,7 @@ def test_one_session_by_default_changes_only_that_session(sample_dir, session_fi
     own = sum(r["kode_sesi"] == SESSION for r in stored)
     assert (report.added, report.changed, report.unchanged, report.removed) == (0, 2, own - 2, 0)
     assert report.changed_columns == {"hadir": 2}
-    importer.commit(preview, drop_errors=False, who="Operator Torjun")
+    import_writing.commit(preview, drop_errors=False, who="Operator Torjun")
     _assert_only_the_session_changed(sample_dir, before, flipped)
     # Every other session's roll call is as it was, row for row.
     dataset = Dataset.open(sample_dir, precomputed=False)
@@ -127,7 +128,7 @@ def test_replacing_the_session_lists_the_one_row_and_waits_for_the_confirmation(
         "daftarnya, lalu konfirmasi penghapusannya"
     )
     with pytest.raises(importer.ImportRefused):
-        importer.commit(preview, drop_errors=False, who="Operator Torjun")
+        import_writing.commit(preview, drop_errors=False, who="Operator Torjun")
     assert tree(sample_dir) == before
 
     # The command line says the same, lists the row (NIK masked for nobody: the server's own

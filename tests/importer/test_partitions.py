@@ -19,6 +19,8 @@ import pytest
 
 from kesiapan.devtools import sample
 from kesiapan.importer import core as importer
+from kesiapan.importer import uploads as import_uploads
+from kesiapan.importer import writing as import_writing
 from kesiapan.store import dataset as store
 from kesiapan.store import partitions, versions
 from kesiapan.store.dataset import Dataset, query_names
@@ -108,10 +110,10 @@ def _dataset(files: dict[str, Path], target: Path, split: bool) -> Path:
 
 
 def _import(folder: Path, path: Path) -> importer.CommitResult:
-    preview = importer.prepare(folder, [importer.Upload(path, path.name)])
+    preview = importer.prepare(folder, [import_uploads.Upload(path, path.name)])
     try:
         assert preview.error_count == 0, preview.errors
-        return importer.commit(preview, drop_errors=False, who="Uji")
+        return import_writing.commit(preview, drop_errors=False, who="Uji")
     finally:
         preview.close()
 
@@ -160,7 +162,7 @@ def test_an_office_file_touches_only_its_kabupaten_and_the_figures_agree(
     ]
     before = split / "versions" / str(live)
 
-    preview = importer.prepare(split, [importer.Upload(files["hadir_a"], "hadir.csv")])
+    preview = importer.prepare(split, [import_uploads.Upload(files["hadir_a"], "hadir.csv")])
     try:
         assert preview.touched == {"bimtek_hadir": ["35.27"]}
         assert preview.files[0].changed == FLIPPED
@@ -172,7 +174,7 @@ def test_an_office_file_touches_only_its_kabupaten_and_the_figures_agree(
             .fetchone()
         )
         assert 0 < hadir < everything
-        result = importer.commit(preview, drop_errors=False, who="Uji")
+        result = import_writing.commit(preview, drop_errors=False, who="Uji")
     finally:
         preview.close()
     after = split / "versions" / result.version
@@ -361,7 +363,7 @@ def _assert_same_store(left: Path, right: Path) -> None:
 
 def _previewed(folder: Path, path: Path) -> tuple[object, ...]:
     """What a person sees before committing an import, and which tables it read as text."""
-    preview = importer.prepare(folder, [importer.Upload(path, path.name)])
+    preview = importer.prepare(folder, [import_uploads.Upload(path, path.name)])
     try:
         table = next(iter(preview.tables))
         text = preview.con.execute(

@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kesiapan.importer import core as importer
 from kesiapan.importer import upload_reader
+from kesiapan.importer import writing as import_writing
 from kesiapan.store.dataset import Dataset
 from tests.importer.conftest import ROSTER, messages
 
@@ -73,7 +73,7 @@ def test_a_ppk_workbook_with_names_and_quirks_reads_clean(base: Path, tmp_path: 
         "24/04/1990",
     ]
 
-    importer.commit(preview, drop_errors=False, who="Uji")
+    import_writing.commit(preview, drop_errors=False, who="Uji")
     dataset = Dataset.open(base, precomputed=False)
     assert dataset.errors == []
     kpps = dataset._con.execute(

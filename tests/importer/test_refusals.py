@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kesiapan.importer import core as importer
+from kesiapan.importer import writing as import_writing
 from tests.importer.conftest import cli, messages, tree
 
 # A new member of TPS 002 of desa Torjun, and Moh. Hasan (stored in TPS 001, SK 10 January).
@@ -34,7 +35,7 @@ def test_the_same_nik_twice_among_the_active_rows_of_one_tps(base: Path, write, 
     (report,) = preview.files
     assert (report.rows_read, report.rows_rejected, report.added) == (3, 2, 1)
     with pytest.raises(importer.ImportRefused, match="2 baris bergalat"):
-        importer.commit(preview, drop_errors=False, who="Uji")
+        import_writing.commit(preview, drop_errors=False, who="Uji")
     assert tree(base) == before
 
 
@@ -57,7 +58,7 @@ def test_an_attendance_file_most_of_whose_niks_match_nobody(base: Path, write, p
         "1 galat tidak dapat diatasi dengan membuang baris: perbaiki berkasnya lalu unggah lagi"
     )
     with pytest.raises(importer.ImportRefused):
-        importer.commit(preview, drop_errors=True, who="Uji")
+        import_writing.commit(preview, drop_errors=True, who="Uji")
     assert tree(base) == before
     # Two unknown NIKs of four are only warned about, row by row.
     path = write("hadir_bt01.csv", "kode_sesi,nik,hadir\n" + "".join(

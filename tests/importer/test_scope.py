@@ -14,6 +14,8 @@ import duckdb
 import pytest
 
 from kesiapan.importer import core as importer
+from kesiapan.importer import uploads as import_uploads
+from kesiapan.importer import writing as import_writing
 from kesiapan.store import versions
 from kesiapan.store.dataset import resolve_folder
 from tests.importer.conftest import BASE, messages
@@ -95,7 +97,7 @@ def test_without_a_scope_nothing_changes(base: Path, write, prepared) -> None:
         assert messages(preview) == [UNKNOWN_TPS]
         assert _counts(preview) == [(1, 4, 4, 0, 0)]
         assert preview.scope is None
-    result = importer.commit(preview, drop_errors=True, who="Admin")
+    result = import_writing.commit(preview, drop_errors=True, who="Admin")
     assert "cakupan" not in result.record
 
 
@@ -250,7 +252,9 @@ def test_replace_keeps_every_row_outside_the_scope_byte_for_byte(base, write, pr
     ]
     # tps: TPS 002 of Torjun removed, TPS 001's voters changed; kpps as in the first test.
     assert _counts(preview) == [(0, 2, 0, 1, 1), (3, 2, 2, 5, 0)]
-    result = importer.commit(preview, drop_errors=True, who="Operator Torjun", confirm_removal=True)
+    result = import_writing.commit(
+        preview, drop_errors=True, who="Operator Torjun", confirm_removal=True
+    )
 
     base_tps, base_kpps = _csv_rows(BASE / "tps.csv"), _csv_rows(BASE / "kpps.csv")
     outside_tps = [r for r in base_tps if not r[1].startswith("35.27.02.")]
@@ -301,7 +305,9 @@ def test_update_never_drops_a_row_outside_the_scope(base: Path, write, prepared)
     assert messages(preview) == [_outside(4, "3527031001001", "35.27.02.2001")]
     assert preview.files[0].about == "1 TPS di desa/kelurahan Torjun, kecamatan Torjun"
     assert _counts(preview) == [(1, 2, 0, 1, 0)]  # only Abdul Rahman goes
-    importer.commit(preview, drop_errors=True, who="Operator Desa Torjun", confirm_removal=True)
+    import_writing.commit(
+        preview, drop_errors=True, who="Operator Desa Torjun", confirm_removal=True
+    )
     assert [(r[1], r[5]) for r in _live_rows(base, "kpps")] == [
         ("Moh. Hasan", "3527022001001"),
         ("Siti Aminah", "3527022001001"),
@@ -319,7 +325,7 @@ def test_commit_refuses_a_candidate_that_changed_rows_outside(base, write, prepa
         "create or replace view _calon_kpps as select *, _baris as _letak from _unggah_kpps"
     )
     with pytest.raises(importer.ImportRefused) as refused:
-        importer.commit(preview, drop_errors=True, who="Operator Torjun")
+        import_writing.commit(preview, drop_errors=True, who="Operator Torjun")
     assert str(refused.value) == (
         "impor dibatalkan dan dataset tidak diubah: data di luar cakupan akun Anda (35.27.02) "
         "akan berubah di tabel kpps (4 baris); laporkan kejadian ini kepada admin"
@@ -337,7 +343,7 @@ def test_commit_refuses_a_candidate_that_changed_rows_outside(base, write, prepa
     [("3527",), ("35.27.2",), ("35.27.02.201",), (" 35.27",), ("35\n",), ("35.27.",), ("35", 35)],
 )
 def test_an_invalid_scope_code_is_refused(scope, base: Path, write) -> None:
-    upload = importer.Upload(write("kpps.csv", MIXED), "kpps.csv")
+    upload = import_uploads.Upload(write("kpps.csv", MIXED), "kpps.csv")
     with pytest.raises(ValueError, match=r"^kode cakupan wilayah tidak sah: "):
         importer.prepare(base, [upload], scope=scope)
 

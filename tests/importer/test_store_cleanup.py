@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from kesiapan.importer import core as importer
+from kesiapan.importer import uploads as import_uploads
+from kesiapan.importer import writing as import_writing
 from kesiapan.store import dataset as store
 from kesiapan.store import versions
 from kesiapan.store.dataset import Dataset
@@ -18,10 +20,10 @@ from tests.importer.conftest import ROSTER
 
 
 def _import(folder: Path, path: Path) -> None:
-    preview = importer.prepare(folder, [importer.Upload(path, path.name)])
+    preview = importer.prepare(folder, [import_uploads.Upload(path, path.name)])
     try:
         assert preview.error_count == 0, preview.errors
-        importer.commit(preview, drop_errors=False, who="Uji")
+        import_writing.commit(preview, drop_errors=False, who="Uji")
     finally:
         preview.close()
 

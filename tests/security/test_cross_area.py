@@ -13,6 +13,7 @@ from kesiapan.access import accounts as access
 from kesiapan.access import audit
 from kesiapan.importer import core as importer
 from kesiapan.importer import cross_area
+from kesiapan.importer import uploads as import_uploads
 from kesiapan.store.dataset import Dataset
 from tests.importer.conftest import BASE, cli, messages
 
@@ -48,7 +49,7 @@ def _upload(tmp_path: Path, text: str = HADIR) -> Path:
 def test_the_preview_does_not_tell_elsewhere_from_nowhere(tmp_path: Path) -> None:
     data, upload = _data(tmp_path), _upload(tmp_path)
     preview = importer.prepare(
-        data, [importer.Upload(upload, upload.name)], mode="perbarui", scope=TORJUN
+        data, [import_uploads.Upload(upload, upload.name)], mode="perbarui", scope=TORJUN
     )
     try:
         assert messages(preview) == [
@@ -67,7 +68,7 @@ def test_the_preview_does_not_tell_elsewhere_from_nowhere(tmp_path: Path) -> Non
     finally:
         preview.close()
     # Without a scope the checks say what they always said: only the NIK of nobody.
-    admin = importer.prepare(data, [importer.Upload(upload, upload.name)], mode="perbarui")
+    admin = importer.prepare(data, [import_uploads.Upload(upload, upload.name)], mode="perbarui")
     try:
         assert messages(admin) == [
             "peringatan: hadir.csv, baris 4, kolom nik: NIK tidak ada di daftar KPPS "
@@ -84,7 +85,7 @@ def test_a_file_of_mostly_other_areas_is_judged_on_the_own_roster(tmp_path: Path
     for nik in ("3527031505880006", "3527039999990003"):
         upload = _upload(tmp_path, text.format(nik=nik))
         preview = importer.prepare(
-            _data(tmp_path / nik), [importer.Upload(upload, upload.name)], scope=TORJUN
+            _data(tmp_path / nik), [import_uploads.Upload(upload, upload.name)], scope=TORJUN
         )
         try:
             (refused,) = preview.files[0].refused
@@ -125,7 +126,7 @@ def test_attendance_on_another_areas_session_is_an_error_naming_the_row(tmp_path
     upload = _upload(tmp_path, HADIR.replace("BT-352702-01,3527031505880006", "BT-352703-01,"
                                              "3527031505880006"))  # fmt: skip
     preview = importer.prepare(
-        _data(tmp_path), [importer.Upload(upload, upload.name)], scope=TORJUN
+        _data(tmp_path), [import_uploads.Upload(upload, upload.name)], scope=TORJUN
     )
     try:
         assert [str(p) for p in preview.errors] == [
@@ -146,8 +147,8 @@ def test_two_tps_warning_is_kept_only_inside_the_area(tmp_path: Path) -> None:
     path = tmp_path / "kpps.csv"
     path.write_text(roster, encoding="utf-8")
     data = _data(tmp_path)
-    scoped = importer.prepare(data, [importer.Upload(path, path.name)], scope=TORJUN)
-    admin = importer.prepare(data, [importer.Upload(path, path.name)])
+    scoped = importer.prepare(data, [import_uploads.Upload(path, path.name)], scope=TORJUN)
+    admin = importer.prepare(data, [import_uploads.Upload(path, path.name)])
     try:
         two = "NIK yang sama aktif di dua TPS"
         assert [p.baris for p in admin.warnings if two in p.pesan] == [2, 3]

@@ -138,12 +138,13 @@ def test_import_preview_masks_birth_dates_and_the_rejects_file_is_masked_and_aud
 
 def test_the_rejects_workbook_keeps_a_formula_header_as_text(tmp_path: Path) -> None:
     from kesiapan.importer import core as importer
+    from kesiapan.importer import uploads as import_uploads
 
     data = tmp_path / "data"
     shutil.copytree(BASE, data, ignore=shutil.ignore_patterns(".kesiapan-*"))
     path = tmp_path / "kpps.csv"
     path.write_text(ROSTER, encoding="utf-8")
-    preview = importer.prepare(data, [importer.Upload(path, path.name)])
+    preview = importer.prepare(data, [import_uploads.Upload(path, path.name)])
     try:
         book = openpyxl.load_workbook(io.BytesIO(preview.rejects_xlsx(0)))
         cell = book.worksheets[0].cell(row=1, column=10)  # baris, eight columns, then it

@@ -17,6 +17,8 @@ import pytest
 from kesiapan.access import accounts as access
 from kesiapan.access import audit
 from kesiapan.importer import core as importer
+from kesiapan.importer import uploads as import_uploads
+from kesiapan.importer import writing as import_writing
 from kesiapan.store import versions
 from kesiapan.store.dataset import Dataset
 from tests.conftest import ROOT
@@ -54,9 +56,9 @@ def test_an_import_keeps_everything_owner_only(tmp_path: Path, umask: int) -> No
         ROSTER + "3527020907870009,Joko Susilo,L,1987-07-09,,3527022001009,KPPS 3,2024-01-10\n",
         encoding="utf-8",
     )
-    preview = importer.prepare(data, [importer.Upload(upload, upload.name)])
+    preview = importer.prepare(data, [import_uploads.Upload(upload, upload.name)])
     try:
-        result = importer.commit(preview, drop_errors=True, who="uji")
+        result = import_writing.commit(preview, drop_errors=True, who="uji")
     finally:
         preview.close()
     assert result.rejects
@@ -76,9 +78,9 @@ def test_a_folder_made_by_an_older_version_is_closed_at_its_next_import(tmp_path
     upload = tmp_path / "unggah.csv"
     upload.write_text(ROSTER, encoding="utf-8")
     for round_ in range(2):
-        preview = importer.prepare(data, [importer.Upload(upload, upload.name)])
+        preview = importer.prepare(data, [import_uploads.Upload(upload, upload.name)])
         try:
-            importer.commit(preview, drop_errors=False, who="uji")
+            import_writing.commit(preview, drop_errors=False, who="uji")
         finally:
             preview.close()
         if round_ == 0:  # as an older version left it: readable by everyone

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from kesiapan.importer import core as importer
+from kesiapan.importer import uploads as import_uploads
 from kesiapan.store import xlsx_budget
 from kesiapan.store.dataset import Dataset
 from tests.conftest import ROOT
@@ -86,7 +87,7 @@ def test_an_upload_is_refused_before_openpyxl_reads_its_texts(
     shutil.copytree(BASE, data, ignore=shutil.ignore_patterns(".kesiapan-*"))
     upload = _workbook(tmp_path / "kpps.xlsx", 400_000)
     assert upload.stat().st_size < 2 << 20  # far below any upload limit
-    preview = importer.prepare(data, [importer.Upload(upload, upload.name)])
+    preview = importer.prepare(data, [import_uploads.Upload(upload, upload.name)])
     try:
         (problem,) = preview.files[0].fatal
         assert problem.pesan == (
