@@ -780,15 +780,7 @@ def format_table(result: dict[str, Any], max_errors: int = 10) -> str:
             f"{_detik(figures['p50_s']):>12}{_detik(figures['p95_s']):>12}"
             f"{_detik(figures['max_s']):>12}"
         )
-    lines += [
-        "",
-        f"Galat: {result['error_count']}"
-        + (" (batas waktu habis)" if result["deadline_hit"] else ""),
-    ]
-    for error in result["errors"][:max_errors]:
-        lines.append(f"  - sesi {error['session']}, {error['step']}: {error['message']}")
-    if result["error_count"] > max_errors:
-        lines.append(f"  … dan {result['error_count'] - max_errors} lainnya")
+    lines += _error_lines(result, max_errors)
     cpu = result["cpu_s"]
     if cpu.get("server") is not None or cpu.get("browser") is not None:
         lines.append(
@@ -1239,15 +1231,7 @@ def format_protocol_table(result: dict[str, Any], max_errors: int = 10) -> str:
             f"{_detik(figures['p50_s']):>12}{_detik(figures['p95_s']):>12}"
             f"{_detik(figures['max_s']):>12}{_bytes(figures['bytes_p50']):>14}"
         )
-    lines += [
-        "",
-        f"Galat: {result['error_count']}"
-        + (" (batas waktu habis)" if result["deadline_hit"] else ""),
-    ]
-    for error in result["errors"][:max_errors]:
-        lines.append(f"  - sesi {error['session']}, {error['step']}: {error['message']}")
-    if result["error_count"] > max_errors:
-        lines.append(f"  … dan {result['error_count'] - max_errors} lainnya")
+    lines += _error_lines(result, max_errors)
     if result["cpu_per_run_ms"] is not None:
         per_session = (result["sign_in_cpu_s"] or 0) / max(1, result["sessions"]) * 1000
         lines.append(
@@ -1266,3 +1250,17 @@ def format_protocol_table(result: dict[str, Any], max_errors: int = 10) -> str:
         f"(sesi serentak: {_detik(result['sessions_wall_s'])})"
     )
     return "\n".join(lines)
+
+
+def _error_lines(result: dict[str, Any], max_errors: int) -> list[str]:
+    """The errors block both modes print: the count, then the first `max_errors` of them."""
+    lines = [
+        "",
+        f"Galat: {result['error_count']}"
+        + (" (batas waktu habis)" if result["deadline_hit"] else ""),
+    ]
+    for error in result["errors"][:max_errors]:
+        lines.append(f"  - sesi {error['session']}, {error['step']}: {error['message']}")
+    if result["error_count"] > max_errors:
+        lines.append(f"  … dan {result['error_count'] - max_errors} lainnya")
+    return lines
