@@ -280,3 +280,31 @@ def test_a_chosen_list_of_columns_fails_when_made_not_when_downloaded() -> None:
         "Sesi Bimtek rencana", "Tanggal sesi rencana", "Tempat sesi rencana",
     ]  # fmt: skip
     assert all(columns.get(c) is not None for c in chosen)
+
+
+def test_roles_and_reasons_are_reworded_by_their_class_not_their_name() -> None:
+    """A role reads capitalised on screens and in files; a reason for stopping reads as a
+    sentence on screens and stays as the office wrote it in files. The catalogue's class
+    decides, so a column that merely starts with the same word is left as it is."""
+    from kesiapan.ui import shared as ui
+
+    frame = pd.DataFrame(
+        {
+            "jabatan": ["ketua", "anggota", None],
+            "jabatan_berhenti": ["anggota", None, "ketua"],
+            "alasan_berhenti": ["mengundurkan diri", "sakit (rawat inap)", None],
+            "nama_berhenti": ["anggota baru", "ketua lama", "x"],
+        }
+    )
+    shown = ui.for_display(frame)
+    assert shown["jabatan"].tolist() == ["Ketua", "Anggota", "–"]
+    assert shown["jabatan_berhenti"].tolist() == ["Anggota", "–", "Ketua"]
+    assert shown["alasan_berhenti"].tolist() == ["Mengundurkan diri", "Sakit (rawat inap)", "–"]
+    assert shown["nama_berhenti"].tolist() == ["anggota baru", "ketua lama", "x"]
+    assert exports._cell("jabatan_berhenti", "ketua") == "Ketua"
+    assert exports._cell("alasan_berhenti", "mengundurkan diri") == "mengundurkan diri"
+    planted = replace(columns.CATALOGUE["jabatan"], display=columns.AUTO)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(columns.CATALOGUE, "jabatan", planted)
+        assert ui.for_display(frame)["jabatan"].tolist() == ["ketua", "anggota", "–"]
+        assert exports._cell("jabatan", "ketua") == "ketua"

@@ -37,6 +37,8 @@ NUMBER = "number"  # a whole number without thousands separators (TPS 001 is num
 SHARE = "share"  # a fraction shown as a percentage
 DATE = "date"
 WORD = "word"  # a code shown as the word `words` gives it
+ROLE = "role"  # a role written in lower case in the data, read capitalised ("ketua" → "Ketua")
+SENTENCE = "sentence"  # free text read as a sentence: first letter upper case, rest as written
 
 STATUS_WORDS = {
     "kurang_petugas": "Kurang petugas",
@@ -209,6 +211,7 @@ CATALOGUE: dict[str, ColumnInfo] = {
         _col(
             "jabatan",
             "Jabatan",
+            ROLE,
             aliases={"kpps": ("posisi",)},
             file_aliases={"kpps": ("jabatan kpps", "kedudukan")},
         ),
@@ -379,7 +382,7 @@ CATALOGUE: dict[str, ColumnInfo] = {
         ),
         _col("nik_berhenti", "NIK berhenti", CODE, personal=NIK),
         _col("nama_berhenti", "Nama berhenti", personal=NAME),
-        _col("jabatan_berhenti", "Jabatan", export_header="Jabatan yang berhenti"),
+        _col("jabatan_berhenti", "Jabatan", ROLE, export_header="Jabatan yang berhenti"),
         _col(
             "tanggal_berhenti",
             "Tanggal berhenti",
@@ -390,6 +393,7 @@ CATALOGUE: dict[str, ColumnInfo] = {
         _col(
             "alasan_berhenti",
             "Alasan",
+            SENTENCE,
             export_header="Alasan berhenti",
             aliases={"kpps": ("alasan",)},
             file_aliases={"kpps": ("keterangan", "ket", "ket.")},
@@ -559,6 +563,33 @@ def is_number(name: str) -> bool:
     """A whole number shown without thousands separators (TPS 001 is number 1)."""
     found = CATALOGUE.get(name)
     return found is not None and found.display == NUMBER
+
+
+def is_role(name: str) -> bool:
+    """A role ("ketua"), read capitalised on screens and in files alike."""
+    found = CATALOGUE.get(name)
+    return found is not None and found.display == ROLE
+
+
+def is_read_as_text(name: str) -> bool:
+    """A column whose text values are reworded for reading (`as_read`): roles and free text."""
+    found = CATALOGUE.get(name)
+    return found is not None and found.display in (ROLE, SENTENCE)
+
+
+def as_read(name: str, value: object) -> object:
+    """A text value as people read it by its column's class: a role capitalised ("ketua" →
+    "Ketua"), free text as a sentence ("mengundurkan diri" → "Mengundurkan diri"); anything
+    else, and a value that is not text, as it is. Screens read both; files keep free text as
+    the office wrote it and capitalise roles only (`is_role`)."""
+    found = CATALOGUE.get(name)
+    if found is None or not isinstance(value, str):
+        return value
+    if found.display == ROLE:
+        return value.capitalize()
+    if found.display == SENTENCE:
+        return value[:1].upper() + value[1:]
+    return value
 
 
 def is_code(name: str) -> bool:

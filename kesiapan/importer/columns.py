@@ -4,8 +4,9 @@ Which contract table a file holds (by its name, else by its columns), which row 
 which header means which column (the contract's aliases and the ones real exports use, both
 from the column catalogue), and the codes that kecamatan, desa and TPS-number columns stand
 for, matched against `wilayah` case-, space- and punctuation-insensitively with Kel./Desa/Kec.
-prefixes ignored. The SQL works on the tables of kesiapan.importer.core: `_up_<i>` (the file's text
-cells `c0`…, `_baris`), `wilayah` (the candidate's, typed) and `_temuan` (what is wrong, per row).
+prefixes ignored. The SQL works on the import's tables: `_up_<i>` (the file's text cells
+`c0`…, `_baris`, written by kesiapan.importer.reading), `wilayah` (the candidate's, typed) and
+`_temuan` (what is wrong, per row, filled by the checks in kesiapan.importer.core and reading).
 """
 
 from __future__ import annotations

@@ -295,8 +295,8 @@ def _cell(column: str, value: object) -> object:
     words = columns.words(column)
     if words is not None:
         return words.get(value, value)  # type: ignore[call-overload]
-    if column.startswith("jabatan") and isinstance(value, str):
-        return value.capitalize()
+    if columns.is_role(column):
+        return columns.as_read(column, value)
     if isinstance(value, pd.Timestamp | datetime):
         return value.date()
     return value

@@ -30,7 +30,7 @@ from kesiapan.access import accounts as access
 from kesiapan.access import audit, privacy
 from kesiapan.contract import columns as catalogue
 from kesiapan.contract import labels, theme
-from kesiapan.outputs import charts, exports
+from kesiapan.outputs import actions, charts, exports
 from kesiapan.store.dataset import Dataset, resolve_folder
 from kesiapan.ui import filters as flt
 from kesiapan.ui import navigation as nav
@@ -406,10 +406,8 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
         words = _words(column)
         if words is not None:
             out[column] = _each_distinct(values, lambda s, w=words: w.get(s, s))
-        elif column.startswith("jabatan"):
-            out[column] = _each_distinct(values, lambda j: j.capitalize() if _text(j) else j)
-        elif column.startswith("alasan"):
-            out[column] = _each_distinct(values, lambda a: labels.kalimat(a) if _text(a) else a)
+        elif catalogue.is_read_as_text(column):
+            out[column] = _each_distinct(values, functools.partial(catalogue.as_read, column))
         elif pd.api.types.is_bool_dtype(values):
             # Words, not checkboxes: next to a selectable row a checkbox reads as a control.
             out[column] = _each_distinct(values, lambda b: "Ya" if b else "Tidak")
@@ -430,10 +428,6 @@ def _each_distinct(values: pd.Series, word: Callable[[Any], str]) -> pd.Series:
     blank."""
     lookup = {value: word(value) for value in values.dropna().unique()}
     return values.map(lookup).astype(object).where(values.notna(), None)
-
-
-def _text(value: object) -> bool:
-    return isinstance(value, str)
 
 
 def _words(column: str) -> Mapping[str, str] | None:
@@ -925,10 +919,10 @@ def untrained_cards(frame: pd.DataFrame) -> list[Card]:
         word, color = (
             (f"Sesi {labels.tanggal_pendek(pd.Timestamp(day).date())}", theme.AMBER)
             if planned
-            else ("Belum ada kursi", theme.RED)
+            else (actions.NO_SEAT, theme.RED)
         )
         where = f"TPS {int(row['nomor_tps']):03d} · {row['desa']}, {row['kecamatan']}"
-        parts = [str(row["jabatan"]).capitalize()]
+        parts = [str(catalogue.as_read("jabatan", row["jabatan"]))]
         if row["kali_absen"]:
             parts.append(f"absen {labels.angka(row['kali_absen'])} kali")
         if planned:
