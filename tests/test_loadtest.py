@@ -13,8 +13,10 @@ from kesiapan.devtools import loadtest
 from tests.conftest import ROOT, SAMPLE
 
 SESSIONS = 3
-# A bound so the test always ends, not a performance expectation: it usually needs ~25 s.
-TIMEOUT_S = 90
+# A bound so the test always ends, not a performance expectation: it usually needs ~30 s
+# (the sessions wait for one quiet window of the server first), but at a machine load of 30 the
+# first Ringkasan alone took 45 s.
+TIMEOUT_S = 150
 
 
 def _port_is_free(port: int) -> bool:
