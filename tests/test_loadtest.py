@@ -13,8 +13,10 @@ from kesiapan.devtools import loadtest
 from tests.conftest import ROOT, SAMPLE
 
 SESSIONS = 3
-# A bound so the test always ends, not a performance expectation: it usually needs ~25 s.
-TIMEOUT_S = 90
+# A bound so the test always ends, not a performance expectation: it usually needs ~30 s
+# (the sessions wait for one quiet window of the server first), but at a machine load of 30 the
+# first Ringkasan alone took 45 s.
+TIMEOUT_S = 150
 
 
 def _port_is_free(port: int) -> bool:
@@ -54,9 +56,26 @@ def test_three_sessions_on_the_sample(tmp_path: Path) -> None:
     assert result["deadline_hit"] is False
     assert result["server_started"] is True
     assert result["sessions"] == SESSIONS
-    for key in ("server_ready_s", "first_render_s", "sessions_wall_s", "wall_s"):
+    for key in (
+        "server_ready_s",
+        "first_render_s",
+        "first_render_from_ready_s",
+        "sign_in_form_s",
+        "settle_s",
+        "sessions_wall_s",
+        "wall_s",
+    ):
         assert isinstance(result[key], float) and result[key] >= 0, key
     assert result["server_ready_s"] <= result["first_render_s"]
+    # Issue 17: the first page is also timed from the moment the server accepts connections,
+    # and the sign-in form shows before the first Ringkasan is drawn.
+    from_launch = result["server_ready_s"] + result["first_render_from_ready_s"]
+    assert abs(from_launch - result["first_render_s"]) <= 0.002  # three decimals each
+    assert result["sign_in_form_s"] < result["first_render_from_ready_s"]
+    # The sessions waited until the server had settled: at least one quiet window.
+    assert result["settle_s"] >= loadtest.SETTLE_WINDOW_S
+    text = loadtest.format_table(result)
+    assert "setelah server siap" in text and "setelah server tenang" in text
 
     assert list(result["steps"]) == ["buka", "filter", "halaman"]
     for name, figures in result["steps"].items():

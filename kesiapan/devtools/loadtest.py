@@ -15,6 +15,14 @@ Every figure is the time from the user's action until the page *became* idle; th
 window that proves idleness is measured in the page and taken off. Nothing here asserts on
 time: the machine is shared and the figures are for people to read.
 
+The first visitor's clock (issue 17) starts when the server process is launched, the way
+`make run` launches it (`kesiapan.ui.serve`); the figures printed are from launch and from
+the moment the server accepts connections (/_stcore/health answers), and the part of the
+latter spent before the sign-in form was drawn (the app's static files, its JavaScript and
+the form's run). The N sessions start once the server has settled (its start-up warm-up
+done, as for an office whose server was started before work): they measure clicks on a
+running server, not the warm-up's CPU.
+
 The whole run stops by itself: one deadline (`timeout_s` from the call) bounds Chromium's
 start, the server's start, the first visitor and the sessions; sessions still running then
 are cancelled and counted as errors. Clean-up after the deadline is bounded too, and the
@@ -260,6 +268,8 @@ class _Run:
     log_path: Path | None = None
     server_ready_s: float | None = None
     first_render_s: float | None = None
+    sign_in_form_s: float | None = None  # from ready to the first visitor's sign-in form
+    settle_s: float | None = None  # from the first Ringkasan until the server had settled
     sessions_wall_s: float | None = None
     deadline_hit: bool = False
     records: list[_Session] = field(default_factory=list)
@@ -428,9 +438,10 @@ async def _serve_and_load(
     # One visitor alone first: from the server's start to the first Ringkasan it draws.
     first = _Session(0, records[0].kode, records[0].nama)
     context, page = await _open_context(browser, state, first)
+    marks: dict[str, float] = {}
     try:
         idle_at = await _step(
-            state, page, first, "buka", _open_ringkasan(state, page), RINGKASAN_READY
+            state, page, first, "buka", _open_ringkasan(state, page, marks), RINGKASAN_READY
         )
     finally:
         with contextlib.suppress(Exception):  # a page that will not close must not stop the run
@@ -439,6 +450,13 @@ async def _serve_and_load(
         _not_started(state, records, "kunjungan pertama gagal")
         return
     state.first_render_s = idle_at - started
+    if "form" in marks and state.server_ready_s is not None:
+        state.sign_in_form_s = marks["form"] - started - state.server_ready_s
+    if state.process is not None:
+        # The sessions measure a running server: they begin once it has settled.
+        settle_from = time.monotonic()
+        await _settled(state.process.pid, state)
+        state.settle_s = time.monotonic() - settle_from
 
     pages = [await _open_context(browser, state, record) for record in records]
     cpu_before = _cpu_split(state)
@@ -645,12 +663,20 @@ async def _step(
     return idle_at
 
 
-def _open_ringkasan(state: _Run, page: Page) -> Callable[[], Awaitable[None]]:
+def _open_ringkasan(
+    state: _Run, page: Page, marks: dict[str, float] | None = None
+) -> Callable[[], Awaitable[None]]:
+    """Open `/` and sign in; `marks["form"]` gets the monotonic time the form was seen."""
+
     async def action() -> None:
         await page.goto(f"{state.base_url}/", timeout=_ms(state.remaining()))
         if state.account is not None:
             name, password = state.account
-            await page.get_by_label("Nama pengguna").fill(name, timeout=_ms(state.remaining()))
+            box = page.get_by_label("Nama pengguna")
+            await box.wait_for(state="visible", timeout=_ms(state.remaining()))
+            if marks is not None:
+                marks["form"] = time.monotonic()
+            await box.fill(name, timeout=_ms(state.remaining()))
             await page.get_by_label("Kata sandi").fill(password, timeout=_ms(state.remaining()))
             await page.get_by_role("button", name="Masuk").click(timeout=_ms(state.remaining()))
 
@@ -731,6 +757,13 @@ def _result(state: _Run) -> dict[str, Any]:
         "deadline_hit": state.deadline_hit,
         "server_ready_s": _round(state.server_ready_s),
         "first_render_s": _round(state.first_render_s),
+        "first_render_from_ready_s": _round(
+            None
+            if state.first_render_s is None or state.server_ready_s is None
+            else state.first_render_s - state.server_ready_s
+        ),
+        "sign_in_form_s": _round(state.sign_in_form_s),
+        "settle_s": _round(state.settle_s),
         "sessions_wall_s": _round(state.sessions_wall_s),
         "wall_s": _round(time.monotonic() - state.started),
         "steps": steps,
@@ -768,7 +801,10 @@ def format_table(result: dict[str, Any], max_errors: int = 10) -> str:
     if result["server_started"]:
         lines.append(
             f"Server siap {_detik(result['server_ready_s'])} setelah dinyalakan; Ringkasan "
-            f"pertama tampil {_detik(result['first_render_s'])} setelah dinyalakan"
+            f"pertama tampil {_detik(result['first_render_s'])} setelah dinyalakan, "
+            f"{_detik(result['first_render_from_ready_s'])} setelah server siap (formulir "
+            f"masuk tampil {_detik(result['sign_in_form_s'])} setelah server siap); sesi "
+            f"dimulai setelah server tenang ({_detik(result['settle_s'])} kemudian)"
         )
     else:
         lines.append(f"Ringkasan pertama tampil dalam {_detik(result['first_render_s'])}")
@@ -983,7 +1019,7 @@ SETTLE_WINDOW_S = 3.0  # longer than the warm-up gives way (kesiapan.ui.warmup.G
 MAX_SETTLE_S = 180.0
 
 
-async def _settled(pgid: int, state: _ProtocolRun) -> None:
+async def _settled(pgid: int, state: _Run | _ProtocolRun) -> None:
     """Wait until the process group `pgid` uses less than SETTLED_CORES of a core over a
     SETTLE_WINDOW_S (at most MAX_SETTLE_S, within the run's deadline)."""
     from kesiapan.devtools import protocol

@@ -161,3 +161,53 @@ def test_the_load_check_names_the_sign_in_setting_the_app_reads() -> None:
     # Its sessions all sign in from 127.0.0.1 in the same minute, like an office behind one
     # address; the setting must be the one kesiapan.ui.signin reads.
     assert loadtest.SIGN_INS_PER_ADDRESS_ENV == signin.ADDRESS_ATTEMPTS_ENV
+
+
+def test_the_first_page_is_warmed_before_the_others(
+    run_page, cold: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: the first visitor after a start opens Ringkasan and waits for whatever the
+    warm-up is computing; so Ringkasan's queries and charts come first, before any other
+    page's. What Ringkasan asks for is found by running it cold."""
+    asked = cold  # query names, and "grafik:<builder>" for each chart built, in order
+    for name in BUILDERS:
+        real = getattr(charts, name)
+
+        @functools.wraps(real)
+        def counted(*args: object, _real=real, _name=name, **kwargs: object) -> object:
+            asked.append(f"grafik:{_name}")
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(charts, name, counted)
+
+    def emptied() -> None:
+        for cache in (ui._query, ui._view):
+            cache.clear()
+        ui._ANSWERS.clear()
+        ui._FIGURES.clear()
+        asked.clear()
+
+    emptied()
+    at = run_page("overview")
+    assert not at.exception
+    first_page = set(asked)
+    assert {"ringkasan_total", "grafik:status_by_area", "grafik:kecamatan_map"} <= first_page
+
+    emptied()
+    folder = str(resolve_folder(SAMPLE))
+    whole = warmup.views(folder)[0]
+    monkeypatch.setattr(warmup, "views", lambda f: [whole])
+    assert warmup.warm(folder) == 1
+    # Everything Ringkasan asks for, before anything another page asks for.
+    others = [i for i, name in enumerate(asked) if name not in first_page]
+    assert others  # the other pages' queries and charts, after them
+    assert set(asked[: others[0]]) == first_page
+
+    # warm_first_page alone is enough for Ringkasan: a run after it computes nothing.
+    emptied()
+    warmup.warm_first_page(whole)
+    assert set(asked) == first_page
+    asked.clear()
+    at = run_page("overview")
+    assert not at.exception
+    assert asked == []
