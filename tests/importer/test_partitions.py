@@ -411,23 +411,18 @@ def test_the_store_of_an_update_is_rebuilt_only_for_its_kabupaten(
     first = _store_of(folder)
     assert store.build_info(first)[store.BUILD_INFO_HOW] == store.BUILT_WHOLE
     _assert_limited_checks_see_everything(folder, files)
-    # One kabupaten's attendance: the first open after it is killed just before its store is
-    # named; nothing half-built is left, and the next open builds it again.
-    _import(folder, files["hadir_a"])
-    marker = tmp_path / "tahan-praolah"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kesiapan", "report", "--data", str(folder), "--format", "json"],
-        cwd=ROOT,
-        env={**os.environ, versions.PAUSE_ENV: f"praolah_sebagian:{marker}"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    # One kabupaten's attendance: the import builds the new version's store after switching to
+    # it, and is killed just before the store is named; the new version is live, nothing
+    # half-built is left, and the next open builds it again.
+    live = versions.current(folder)
+    process, marker = _start(folder, files["hadir_a"], "praolah_sebagian", tmp_path)
     _wait_for(marker, process)
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
+    assert versions.current(folder) != live
     assert not list(store.resolve_folder(folder).glob(f"{store.CACHE_PREFIX}*.duckdb"))
-    # That store, then the one after another kabupaten's roster: each is the one before with
-    # that kabupaten's rows rebuilt, and equals a whole build table by table.
+    # That store, then the one the import of another kabupaten's roster builds itself: each is
+    # the one before with that kabupaten's rows rebuilt, and equals a whole build table by table.
     for number, (path, how) in enumerate(
         (
             (None, "sebagian kpps=; bimtek_hadir=35.27"),
@@ -436,6 +431,7 @@ def test_the_store_of_an_update_is_rebuilt_only_for_its_kabupaten(
     ):
         if path is not None:
             _import(folder, path)
+            assert store.built_store(store.resolve_folder(folder)) is not None  # no open yet
         built = _store_of(folder)
         assert store.build_info(built)[store.BUILD_INFO_HOW] == how
         _assert_same_store(built, _whole_store(folder, tmp_path / f"utuh{number}"))
