@@ -370,7 +370,13 @@ def _previewed(folder: Path, path: Path) -> tuple[object, ...]:
             "select table_name from duckdb_tables() where table_name like '\\_basis\\_%' "
             "escape '\\' order by 1"
         ).fetchall()
+        # What the checks saw of other kabupaten: their rows with the upload's NIKs, and the
+        # roster's latest date (looked up in the live version's store when it is built).
+        context = preview.con.execute(
+            "select (select count(*) from _basis_kpps), (select max(tanggal) from _tanggal_lain)"
+        ).fetchone()
         return (
+            context,
             preview.error_count,
             preview.warning_count,
             preview.errors,
@@ -386,9 +392,10 @@ def _previewed(folder: Path, path: Path) -> tuple[object, ...]:
 
 def _assert_limited_checks_see_everything(folder: Path, files: dict[str, Path]) -> None:
     """An import into a dataset stored per kabupaten whose store is built reads the tables it
-    does not change typed from that store and skips their checks: the preview is the one of
+    does not change typed from that store and skips their checks, and looks up other kabupaten's
+    rows with the upload's NIKs and the roster's latest date there: the preview is the one of
     every table read as text and every check run."""
-    for name in ("kpps_salah", "hadir_a"):
+    for name in ("kpps_salah", "kpps_lintas", "hadir_a"):
         limited = _previewed(folder, files[name])
         importer.CHECK_ONLY_CHANGED = False
         try:
@@ -399,9 +406,12 @@ def _assert_limited_checks_see_everything(folder: Path, files: dict[str, Path]) 
         assert "_basis_tps" in whole[-1]
         assert limited[:-1] == whole[:-1], name
         if name == "kpps_salah":
-            said = {p.pesan for p in [*limited[2], *limited[3]]}  # type: ignore[misc]
+            said = {p.pesan for p in [*limited[3], *limited[4]]}  # type: ignore[misc]
             assert "kode tidak dikenal: tidak ada TPS di tabel tps" in said
             assert any("lebih banyak KPPS aktif" in p for p in said)
+        if name == "kpps_lintas":  # the NIK's other TPS lies in 35.27, which it does not touch
+            said = {p.pesan for p in [*limited[3], *limited[4]]}  # type: ignore[misc]
+            assert any("aktif di dua TPS" in p for p in said), said
 
 
 def test_the_store_of_an_update_is_rebuilt_only_for_its_kabupaten(
