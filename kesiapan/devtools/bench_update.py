@@ -16,8 +16,10 @@ copying and importing the source again, which takes minutes nationally.
 Each repeat runs, as separate processes under `/usr/bin/time -v`, the import command and then
 the first read of the new figures (`report` for that kecamatan: the dashboard's data open plus
 one query), and prints wall time, CPU time, peak memory and the load of each; then the
-medians. The figures read are checked against the file just imported, so a bench that measures
-a stale store fails.
+medians. An import into a dataset stored per kabupaten builds the new version's store itself
+(`store.build_store_after_import`), so its figures include that build and the read after it
+only attaches the store. The figures read are checked against the file just imported, so a
+bench that measures a stale store fails.
 """
 
 from __future__ import annotations

@@ -29,12 +29,13 @@ i is `_baris = i * STRIDE + row` and a row of the current dataset `row - BASE_OF
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import shutil
 import tempfile
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -902,8 +903,7 @@ def _load_base(
 def _typed_from_store(con: duckdb.DuckDBPyConnection, path: Path, names: tuple[str, ...]) -> None:
     """The typed tables `names` of the live version from its store (`store.built_store`: built
     from the same files by the same typing), numbered below zero like `_basis_<table>`."""
-    con.execute(sql.compose("attach {path} as _praolah (read_only)", path=sql.literal(path)))
-    try:
+    with _attached(con, path):
         for name in names:
             con.execute(
                 sql.compose(
@@ -915,8 +915,6 @@ def _typed_from_store(con: duckdb.DuckDBPyConnection, path: Path, names: tuple[s
                     stored=sql.ident("_praolah", name),
                 )
             )
-    finally:
-        con.execute("detach _praolah")
 
 
 def _basis_from_raw(name: str) -> sql.Fragment:
@@ -960,12 +958,18 @@ def _touched(
 
 
 def _load_partitions(
-    con: duckdb.DuckDBPyConnection, base: Path, name: str, parts: list[str], context: bool
+    con: duckdb.DuckDBPyConnection,
+    base: Path,
+    name: str,
+    parts: list[str],
+    context: bool,
+    stored: Path | None = None,
 ) -> None:
     """`_basis_<name>` of a table stored per kabupaten: every row of the kabupaten `parts`, and
     with `context` the rows of other kabupaten whose NIK the upload names (a member active in
     two TPS, attendance of a member of another kabupaten), which the checks see but the commit
-    never writes (they lie outside the kabupaten it writes)."""
+    never writes (they lie outside the kabupaten it writes). `stored`: the live version's
+    store, which tells those kabupaten without reading their files."""
     table = schema.TABLES[name]
     folder = base / name
     _store_load_text(con, folder, table, parts)
@@ -974,7 +978,10 @@ def _load_partitions(
     if context and others:
         # First only the NIK column of the other kabupaten (a national roster's names and
         # dates are most of its bytes), to learn which of them hold a NIK of the upload.
-        others = _partitions_naming(con, folder, table, others)
+        if stored is not None:
+            others = _stored_partitions_naming(con, stored, name, others)
+        else:
+            others = _partitions_naming(con, folder, table, others)
     if context and others:
         _store_load_text(con, folder, table, others)
         nik = store.typed_expression(table.column("nik"), "r.nik")
@@ -1023,9 +1030,47 @@ def _partitions_naming(
     return [c for c in codes if str(files[c]) in named]
 
 
-def _partition_dates(con: duckdb.DuckDBPyConnection, base: Path) -> None:
+@contextlib.contextmanager
+def _attached(con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
+    """The store `path` attached read-only as `_praolah` for the block."""
+    con.execute(sql.compose("attach {path} as _praolah (read_only)", path=sql.literal(path)))
+    try:
+        yield
+    finally:
+        con.execute("detach _praolah")
+
+
+def _stored_partitions_naming(
+    con: duckdb.DuckDBPyConnection, stored: Path, name: str, codes: list[str]
+) -> list[str]:
+    """`_partitions_naming` from the live version's store (issue 18): its typed table holds
+    every kabupaten's rows, typed as the files' would be, numbered by kabupaten (`_baris` //
+    PART_STRIDE), so one scan of a NIK column replaces reading a thousand files' NIK text."""
+    with _attached(con, stored):
+        found = con.execute(
+            sql.compose(
+                "select distinct _baris // {stride} from {stored} "
+                "where nik in (select nik from _nik_unggah)",
+                stride=store.PART_STRIDE,
+                stored=sql.ident("_praolah", name),
+            )
+        ).fetchall()
+    named = {block for (block,) in found}
+    return [c for c in codes if store.part_number(c) in named]
+
+
+def _partition_dates(con: duckdb.DuckDBPyConnection, base: Path, stored: Path | None) -> None:
     """`_tanggal_lain`: the roster's dates in every kabupaten, so that the checks' as-of date
-    is the whole dataset's even when only some kabupaten are loaded."""
+    is the whole dataset's even when only some kabupaten are loaded (only its latest counts:
+    from the live version's store, when built, the two latest dates of its typed roster)."""
+    if stored is not None:
+        with _attached(con, stored):
+            con.execute(
+                "create or replace table _tanggal_lain as "
+                "select max(tanggal_sk) as tanggal from _praolah.kpps "
+                "union all select max(tanggal_berhenti) from _praolah.kpps"
+            )
+        return
     table = schema.TABLES["kpps"]
     files = [str(f) for f in store.partition_files(base / "kpps").values()]
     parts = []
@@ -1129,12 +1174,13 @@ def prepare(
     skip = store.PARTITIONED if per_kabupaten else ()
     # The other tables, unchanged, typed as the live version's store holds them (when built):
     # no text to read, type and check again (their checks are skipped: CHECK_ONLY_CHANGED).
-    built = store.built_store(base) if per_kabupaten and scope is None else None
+    stored = store.built_store(base) if per_kabupaten and CHECK_ONLY_CHANGED else None
+    built = stored if scope is None else None
     unchanged = tuple(n for n in schema.TABLE_NAMES if n not in store.PARTITIONED)
-    if built is not None and CHECK_ONLY_CHANGED:
+    if built is not None:
         skip += unchanged
     _load_base(con, base, lambda f, t: report_progress(0.3 + 0.2 * f, t), skip)
-    if built is not None and CHECK_ONLY_CHANGED:
+    if built is not None:
         _typed_from_store(con, built, unchanged)
     report_progress(0.5, "Mencocokkan wilayah dan menyusun tabel")
     touched: dict[str, list[str]] | None = None
@@ -1156,12 +1202,13 @@ def prepare(
                     import_reading.find_sessions(con, reports, by_table, scope)
                 import_reading.uploaded_rows(con, [reports[i] for i in by_table[name]], name)
         touched = _touched(con, by_table)
-        _partition_dates(con, base)
+        _partition_dates(con, base, stored)
         for name in store.PARTITIONED:
             report_progress(
                 0.5, f"Membaca data sekarang: {name} ({', '.join(touched.get(name, []))})"
             )
-            _load_partitions(con, base, name, touched.get(name, []), context=name == "kpps")
+            context = name == "kpps"
+            _load_partitions(con, base, name, touched.get(name, []), context, stored)
             if name in by_table:
                 files = [reports[i] for i in by_table[name]]
                 _candidate(con, name, mode, files, scope)

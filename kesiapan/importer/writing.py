@@ -191,6 +191,11 @@ def _commit_per_kabupaten(
             for path in rejects.values():
                 (folder / path).unlink(missing_ok=True)
             raise
+    # The new version is live (the locks are free for the next office); its store is built
+    # here from the previous version's, as the dashboard's next open would, so that the open
+    # only attaches it: one process from the command to the figure (issue 18).
+    progress(0.95, f"Versi {name} aktif; menyiapkan tabel praolah")
+    store.build_store_after_import(folder / store.VERSIONS_DIR / name)
     progress(1.0, f"Versi {name} aktif")
     return importer.CommitResult(name, live.name, [folder / p for p in rejects.values()], record)
 

@@ -776,20 +776,8 @@ def _build_cache(folder: Path, cache: Path, config: DatasetConfig) -> None:
     that differs from one with a store only in some kabupaten of the tables stored per
     kabupaten gets a copy of that store with those kabupaten's rows replaced (issue 18,
     `_build_from_base`); anything else is built whole."""
-    base = _find_base(folder)
-    if base is not None:
-        try:
-            _build_from_base(folder, cache, config, base)
-        except _NeedFull as why:
-            log.info("tabel praolah dibangun utuh: %s", why)
-        except (OSError, duckdb.Error) as exc:
-            # The base store gone meanwhile, a full disk, a store unlike what we expected:
-            # the whole build is always right.
-            log.warning("tabel praolah sebagian gagal (%s); dibangun utuh", exc)
-        else:
-            _remove_older(cache)
-            prune_stores(folder)
-            return
+    if _build_incrementally(folder, cache, config):
+        return
     # Built inside a folder of its own, 0700, so nobody else can open the store while DuckDB
     # writes it with the umask's mode; it is closed to 0600 before it is named.
     building = Path(tempfile.mkdtemp(prefix=f"{cache.name}.{os.getpid()}.", dir=cache.parent))
@@ -815,6 +803,46 @@ def _build_cache(folder: Path, cache: Path, config: DatasetConfig) -> None:
         shutil.rmtree(building, ignore_errors=True)
     _remove_older(cache)
     prune_stores(folder)
+
+
+def _build_incrementally(folder: Path, cache: Path, config: DatasetConfig) -> bool:
+    """`_build_from_base` from the best base there is; False (nothing written) when there is
+    none or the store must be built whole."""
+    base = _find_base(folder)
+    if base is None:
+        return False
+    try:
+        _build_from_base(folder, cache, config, base)
+    except _NeedFull as why:
+        log.info("tabel praolah dibangun utuh: %s", why)
+        return False
+    except (OSError, duckdb.Error) as exc:
+        # The base store gone meanwhile, a full disk, a store unlike what we expected:
+        # the whole build is always right.
+        log.warning("tabel praolah sebagian gagal (%s); dibangun utuh", exc)
+        return False
+    _remove_older(cache)
+    prune_stores(folder)
+    return True
+
+
+def build_store_after_import(folder: Path) -> bool:
+    """The store of version `folder`, just made by an import, built from another version's
+    store when it differs from it only in some kabupaten (issue 18): what the first open after
+    the import would otherwise do, done by the import itself, so that the dashboard's next open
+    only attaches it. Never a whole build (minutes; a first open still does that), never an
+    error (the version is live already; an open builds what is missing). Returns whether the
+    version's store is there."""
+    cache = _cache_path(folder)
+    if cache is None:
+        return False
+    if cache.exists() or cache.is_symlink():
+        return private.is_private(cache)
+    try:
+        return _build_incrementally(folder, cache, read_config(folder, []))
+    except (OSError, duckdb.Error) as exc:
+        log.warning("tabel praolah tidak dibangun saat impor (%s)", exc)
+        return False
 
 
 def _build_settings(con: duckdb.DuckDBPyConnection, spill: str) -> None:

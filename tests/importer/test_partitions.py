@@ -370,7 +370,13 @@ def _previewed(folder: Path, path: Path) -> tuple[object, ...]:
             "select table_name from duckdb_tables() where table_name like '\\_basis\\_%' "
             "escape '\\' order by 1"
         ).fetchall()
+        # What the checks saw of other kabupaten: their rows with the upload's NIKs, and the
+        # roster's latest date (looked up in the live version's store when it is built).
+        context = preview.con.execute(
+            "select (select count(*) from _basis_kpps), (select max(tanggal) from _tanggal_lain)"
+        ).fetchone()
         return (
+            context,
             preview.error_count,
             preview.warning_count,
             preview.errors,
@@ -386,9 +392,10 @@ def _previewed(folder: Path, path: Path) -> tuple[object, ...]:
 
 def _assert_limited_checks_see_everything(folder: Path, files: dict[str, Path]) -> None:
     """An import into a dataset stored per kabupaten whose store is built reads the tables it
-    does not change typed from that store and skips their checks: the preview is the one of
+    does not change typed from that store and skips their checks, and looks up other kabupaten's
+    rows with the upload's NIKs and the roster's latest date there: the preview is the one of
     every table read as text and every check run."""
-    for name in ("kpps_salah", "hadir_a"):
+    for name in ("kpps_salah", "kpps_lintas", "hadir_a"):
         limited = _previewed(folder, files[name])
         importer.CHECK_ONLY_CHANGED = False
         try:
@@ -399,9 +406,12 @@ def _assert_limited_checks_see_everything(folder: Path, files: dict[str, Path]) 
         assert "_basis_tps" in whole[-1]
         assert limited[:-1] == whole[:-1], name
         if name == "kpps_salah":
-            said = {p.pesan for p in [*limited[2], *limited[3]]}  # type: ignore[misc]
+            said = {p.pesan for p in [*limited[3], *limited[4]]}  # type: ignore[misc]
             assert "kode tidak dikenal: tidak ada TPS di tabel tps" in said
             assert any("lebih banyak KPPS aktif" in p for p in said)
+        if name == "kpps_lintas":  # the NIK's other TPS lies in 35.27, which it does not touch
+            said = {p.pesan for p in [*limited[3], *limited[4]]}  # type: ignore[misc]
+            assert any("aktif di dua TPS" in p for p in said), said
 
 
 def test_the_store_of_an_update_is_rebuilt_only_for_its_kabupaten(
@@ -411,23 +421,18 @@ def test_the_store_of_an_update_is_rebuilt_only_for_its_kabupaten(
     first = _store_of(folder)
     assert store.build_info(first)[store.BUILD_INFO_HOW] == store.BUILT_WHOLE
     _assert_limited_checks_see_everything(folder, files)
-    # One kabupaten's attendance: the first open after it is killed just before its store is
-    # named; nothing half-built is left, and the next open builds it again.
-    _import(folder, files["hadir_a"])
-    marker = tmp_path / "tahan-praolah"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kesiapan", "report", "--data", str(folder), "--format", "json"],
-        cwd=ROOT,
-        env={**os.environ, versions.PAUSE_ENV: f"praolah_sebagian:{marker}"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    # One kabupaten's attendance: the import builds the new version's store after switching to
+    # it, and is killed just before the store is named; the new version is live, nothing
+    # half-built is left, and the next open builds it again.
+    live = versions.current(folder)
+    process, marker = _start(folder, files["hadir_a"], "praolah_sebagian", tmp_path)
     _wait_for(marker, process)
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
+    assert versions.current(folder) != live
     assert not list(store.resolve_folder(folder).glob(f"{store.CACHE_PREFIX}*.duckdb"))
-    # That store, then the one after another kabupaten's roster: each is the one before with
-    # that kabupaten's rows rebuilt, and equals a whole build table by table.
+    # That store, then the one the import of another kabupaten's roster builds itself: each is
+    # the one before with that kabupaten's rows rebuilt, and equals a whole build table by table.
     for number, (path, how) in enumerate(
         (
             (None, "sebagian kpps=; bimtek_hadir=35.27"),
@@ -436,6 +441,7 @@ def test_the_store_of_an_update_is_rebuilt_only_for_its_kabupaten(
     ):
         if path is not None:
             _import(folder, path)
+            assert store.built_store(store.resolve_folder(folder)) is not None  # no open yet
         built = _store_of(folder)
         assert store.build_info(built)[store.BUILD_INFO_HOW] == how
         _assert_same_store(built, _whole_store(folder, tmp_path / f"utuh{number}"))
