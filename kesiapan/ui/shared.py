@@ -516,13 +516,7 @@ def _download_buttons(files: exports.TableFiles, key: str, view: Page) -> None:
     """Excel and CSV of one table; the files are written only when a button is pressed, and a
     file that names people unmasked is written into the audit log as it is made."""
     row = st.container(horizontal=True, gap="small")
-    area = view.area_name()
-    stem_key = (files.title, area, view.filters.as_of)
-    stem = _STEMS.get(stem_key)
-    if stem is None:
-        stem = _STEMS.setdefault(stem_key, files.stem)
-        if len(_STEMS) > MAX_FIGURES:
-            _STEMS.clear()
+    stem = _named(files.title, view, lambda: files.stem)
     for label, kind, make, mime in (
         ("Unduh Excel", "xlsx", files.xlsx, exports.XLSX_MIME),
         ("Unduh CSV", "csv", files.csv, exports.CSV_MIME),
@@ -540,6 +534,18 @@ def _download_buttons(files: exports.TableFiles, key: str, view: Page) -> None:
 
 # File names of downloads by (title, area words, date): the same view names its files alike.
 _STEMS: dict[tuple[object, ...], str] = {}
+
+
+def _named(title: str, view: Page, name: Callable[[], str]) -> str:
+    """`name()`, the file name of `title` in this view, worked out once per area and date
+    (naming looks the area up in the area list: on every rerun it was 2-4% of one)."""
+    key = (title, view.area_name(), view.filters.as_of)
+    found = _STEMS.get(key)
+    if found is None:
+        found = _STEMS.setdefault(key, name())
+        if len(_STEMS) > MAX_FIGURES:
+            _STEMS.clear()
+    return found
 
 
 def _audited(
@@ -617,7 +623,7 @@ def report_downloads(view: Page) -> None:
         )
         if chromium
         else b"",
-        file_name=briefing.file_name(scope),
+        file_name=_named("briefing (pdf)", view, lambda: briefing.file_name(scope)),
         mime=exports.PDF_MIME,
         key="unduh_briefing",
         icon=":material/picture_as_pdf:",
@@ -628,15 +634,16 @@ def report_downloads(view: Page) -> None:
     if not view.boleh(access.EKSPOR):
         return  # the action pack lists people: for roles with the export permission
     packs = functools.cache(lambda: actions.collect(data, scope))  # once per click
+    zip_name = _named("paket aksi (zip)", view, lambda: actions.zip_name(scope))
     row.download_button(
         "Unduh paket aksi PPK (ZIP)",
         _audited(
             view,
-            actions.zip_name(scope),
+            zip_name,
             lambda: _named_rows([f for p in packs() for f in (p.untrained, p.paw)]),
             lambda: actions.zip_bytes(packs()),
         ),
-        file_name=actions.zip_name(scope),
+        file_name=zip_name,
         mime=exports.ZIP_MIME,
         key="unduh_paket_aksi",
         icon=":material/folder_zip:",
