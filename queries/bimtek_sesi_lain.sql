@@ -14,15 +14,7 @@ sesi as (
     where s.tanggal <= $as_of::date
 ),
 
-hadir as (
-    select distinct
-        h.kode_sesi,
-        h.nik
-    from bimtek_hadir as h
-    where h.hadir
-),
-
-dilatih_di_luar as (
+anggota as (
     select
         w.kode_kecamatan,
         w.kecamatan,
@@ -31,17 +23,62 @@ dilatih_di_luar as (
         a.kode_tps,
         a.nik,
         a.nama,
-        a.jabatan,
-        s.kode_sesi,
-        s.tanggal as tanggal_sesi,
-        s.kode_kecamatan as kode_kecamatan_sesi
+        a.jabatan
     from anggota_aktif($as_of::date) as a
     inner join wilayah_dipilih(
         $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[], $cakupan::varchar[]
     ) as w on a.kode_desa = w.kode_desa
+),
+
+-- The members whose attendance is looked up: in a view limited to some areas, its members
+-- (issue 17: the whole country's attendance, made distinct before the join, took seconds for
+-- one kecamatan); unlimited, none, and `hadir` takes all attendance without looking up every
+-- member (that lookup cost a third more than the query).
+dilihat as (
+    select anggota.nik
+    from anggota
+    where
+        coalesce(
+            $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[], $cakupan::varchar[]
+        ) is not null
+),
+
+hadir as (
+    select distinct
+        h.kode_sesi,
+        h.nik
+    from bimtek_hadir as h
+    where
+        h.hadir
+        and coalesce(
+            $kabupaten::varchar[], $kecamatan::varchar[], $desa::varchar[], $cakupan::varchar[]
+        ) is null
+    union all
+    select distinct
+        h.kode_sesi,
+        h.nik
+    from bimtek_hadir as h
+    semi join dilihat as d on h.nik = d.nik
+    where h.hadir
+),
+
+dilatih_di_luar as (
+    select
+        a.kode_kecamatan,
+        a.kecamatan,
+        a.kode_desa,
+        a.desa,
+        a.kode_tps,
+        a.nik,
+        a.nama,
+        a.jabatan,
+        s.kode_sesi,
+        s.tanggal as tanggal_sesi,
+        s.kode_kecamatan as kode_kecamatan_sesi
+    from anggota as a
     inner join hadir as h on a.nik = h.nik
     inner join sesi as s on h.kode_sesi = s.kode_sesi
-    where s.kode_kecamatan is distinct from w.kode_kecamatan
+    where s.kode_kecamatan is distinct from a.kode_kecamatan
 ),
 
 final as (

@@ -8,6 +8,8 @@ out here instead of using Plotly's date formats.
 
 from __future__ import annotations
 
+import copy
+import functools
 import math
 import textwrap
 from collections import Counter
@@ -101,12 +103,40 @@ HOVER_MAX_VISITS = 6
 # Shared helpers
 
 
+TEMPLATE = "plotly_white"
+
+
+@functools.cache
+def _template() -> dict[str, Any]:
+    """TEMPLATE as `template="plotly_white"` stores it in a figure (a validated copy of the
+    registered template, its keys in the validator's order), made once per process."""
+    import plotly.io as pio
+
+    return copy.deepcopy(pio.templates[TEMPLATE]).to_plotly_json()
+
+
+def _attach_template(fig: go.Figure) -> None:
+    """Set the figure's template to TEMPLATE without validating it again. Issue 17:
+    `template="plotly_white"` deep-copies the registered template through Plotly's
+    validators on every figure (±30-60 ms, half of building a small chart); this stores a plain
+    copy of the once-validated one, as Plotly itself does for its default template
+    (`BaseFigure._initialize_layout_template`). The figure's JSON is the same to the byte.
+    Each figure gets its own copy: a template object shared between figures would be
+    re-parented by each (Plotly objects read their values through their parent)."""
+    layout = fig.layout
+    layout._validate = False
+    try:
+        layout.template = copy.deepcopy(_template())
+    finally:
+        layout._validate = fig._validate
+
+
 def _base_layout(
     fig: go.Figure, height: int, *, hovermode: str | bool = "closest", legend: bool = True
 ) -> go.Figure:
     """The look every chart shares: Indonesian separators, a horizontal legend on top."""
+    _attach_template(fig)
     fig.update_layout(
-        template="plotly_white",
         height=height,
         font={"size": FONT_SIZE, "family": FONT_FAMILY},
         separators=",.",

@@ -15,6 +15,7 @@ import html
 import os
 import threading
 import time
+import weakref
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -129,7 +130,7 @@ class Page:
         return access.tampil(self.viewer.pengguna)
 
     def masked(self, frame: pd.DataFrame) -> pd.DataFrame:
-        return privacy.masked(frame, self.tampil)
+        return masked(frame, self.tampil)
 
     def boleh(self, izin: str) -> bool:
         return self.viewer.boleh(izin)
@@ -316,7 +317,9 @@ def _answer(key: tuple[object, ...]) -> pd.DataFrame:
 
 
 def _shared(key: tuple[object, ...], build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """A shallow copy of the frame `build()` returns for `key`, built once per process."""
+    """A shallow copy of the frame `build()` returns for `key`, built once per process. The
+    copy remembers `key` as where it came from (`origin`): figures and tables drawn from it
+    are cached by that key instead of by hashing its values."""
     with _ANSWERS_LOCK:
         found = _ANSWERS.get(key)
         if found is not None:
@@ -327,7 +330,54 @@ def _shared(key: tuple[object, ...], build: Callable[[], pd.DataFrame]) -> pd.Da
             _ANSWERS[key] = found
             while len(_ANSWERS) > MAX_ANSWERS:
                 _ANSWERS.popitem(last=False)
-    return found.copy(deep=False)
+    copy = found.copy(deep=False)
+    _ORIGINS[id(copy)] = _Origin(key, _fingerprint(copy), found)
+    weakref.finalize(copy, _ORIGINS.pop, id(copy), None)
+    return copy
+
+
+# Issue 17: where each frame handed out by `_shared` came from, by the copy's id while it lives
+# (a finalizer drops the entry with the copy). Hashing a frame's values to key its figure or
+# table was a tenth of a rerun; the key it was fetched by says the same for free: query,
+# filters, scope, dataset version and journal stamp (`Page._key`). A copy changed in place
+# since (a column added, written, sorted or re-indexed) no longer matches its fingerprint and
+# is hashed as before: pandas copies on write, so any write makes new column arrays, and the
+# entry holds the shared original so that the arrays always have another reference.
+@dataclass(frozen=True)
+class _Origin:
+    key: tuple[object, ...]
+    fingerprint: tuple[object, ...]
+    source: pd.DataFrame  # the shared frame: keeps copy-on-write copying (see above)
+
+
+_ORIGINS: dict[int, _Origin] = {}
+
+
+def _fingerprint(frame: pd.DataFrame) -> tuple[object, ...]:
+    """What changes when a frame is changed in place: its column names, its index object and
+    the identity of each column's array (new on any write, pandas copying on write)."""
+    arrays = tuple(id(block.values) for block in frame._mgr.blocks)
+    return (tuple(frame.columns), id(frame.index), frame.shape, arrays)
+
+
+def origin(frame: pd.DataFrame) -> tuple[object, ...] | None:
+    """The key `frame` was handed out by (`_shared`), if it is such a frame unchanged."""
+    found = _ORIGINS.get(id(frame))
+    if found is None or found.fingerprint != _fingerprint(frame):
+        return None
+    return found.key
+
+
+def derived(
+    name: str, build: Callable[..., pd.DataFrame], *frames: pd.DataFrame, extra: object = None
+) -> pd.DataFrame:
+    """`build(*frames)`, shared by the origins of `frames` (and `extra`) when they all have
+    one: the same derived frame for every session, itself with an origin, so what is drawn
+    from it is cached without hashing either. Without origins it is built as usual."""
+    keys = tuple(origin(frame) for frame in frames)
+    if any(key is None for key in keys):
+        return build(*frames)
+    return _shared(("derived", name, keys, extra), lambda: build(*frames))
 
 
 def _tuple(values: object) -> tuple[str, ...] | None:
@@ -460,13 +510,7 @@ def _download_buttons(files: exports.TableFiles, key: str, view: Page) -> None:
     """Excel and CSV of one table; the files are written only when a button is pressed, and a
     file that names people unmasked is written into the audit log as it is made."""
     row = st.container(horizontal=True, gap="small")
-    area = view.area_name()
-    stem_key = (files.title, area, view.filters.as_of)
-    stem = _STEMS.get(stem_key)
-    if stem is None:
-        stem = _STEMS.setdefault(stem_key, files.stem)
-        if len(_STEMS) > MAX_FIGURES:
-            _STEMS.clear()
+    stem = _named(files.title, view, lambda: files.stem)
     for label, kind, make, mime in (
         ("Unduh Excel", "xlsx", files.xlsx, exports.XLSX_MIME),
         ("Unduh CSV", "csv", files.csv, exports.CSV_MIME),
@@ -484,6 +528,18 @@ def _download_buttons(files: exports.TableFiles, key: str, view: Page) -> None:
 
 # File names of downloads by (title, area words, date): the same view names its files alike.
 _STEMS: dict[tuple[object, ...], str] = {}
+
+
+def _named(title: str, view: Page, name: Callable[[], str]) -> str:
+    """`name()`, the file name of `title` in this view, worked out once per area and date
+    (naming looks the area up in the area list: on every rerun it was 2-4% of one)."""
+    key = (title, view.area_name(), view.filters.as_of)
+    found = _STEMS.get(key)
+    if found is None:
+        found = _STEMS.setdefault(key, name())
+        if len(_STEMS) > MAX_FIGURES:
+            _STEMS.clear()
+    return found
 
 
 def _audited(
@@ -561,7 +617,7 @@ def report_downloads(view: Page) -> None:
         )
         if chromium
         else b"",
-        file_name=briefing.file_name(scope),
+        file_name=_named("briefing (pdf)", view, lambda: briefing.file_name(scope)),
         mime=exports.PDF_MIME,
         key="unduh_briefing",
         icon=":material/picture_as_pdf:",
@@ -572,15 +628,16 @@ def report_downloads(view: Page) -> None:
     if not view.boleh(access.EKSPOR):
         return  # the action pack lists people: for roles with the export permission
     packs = functools.cache(lambda: actions.collect(data, scope))  # once per click
+    zip_name = _named("paket aksi (zip)", view, lambda: actions.zip_name(scope))
     row.download_button(
         "Unduh paket aksi PPK (ZIP)",
         _audited(
             view,
-            actions.zip_name(scope),
+            zip_name,
             lambda: _named_rows([f for p in packs() for f in (p.untrained, p.paw)]),
             lambda: actions.zip_bytes(packs()),
         ),
-        file_name=actions.zip_name(scope),
+        file_name=zip_name,
         mime=exports.ZIP_MIME,
         key="unduh_paket_aksi",
         icon=":material/folder_zip:",
@@ -761,7 +818,7 @@ def table(
     if cards is not None:
         phone_list(frame, key, cards)
     head, total = bounded(frame)
-    content = _content_key(head[columns])
+    content = _rows_key(frame, len(head), columns)
     shown, texts = remembered(("table", content), lambda: _prepare(head[columns]))
     # The widths read every cell: worked out once per content, like the texts.
     config = remembered(("table_config", content), lambda: column_config(shown))
@@ -844,7 +901,7 @@ def phone_list(
     # Only a cut list points to the downloads: the viewer's permission is looked up then.
     can_download = len(frame) > PHONE_CARDS and page().boleh(access.EKSPOR)
     markup = remembered(
-        ("kartu", key, content or _content_key(head), len(frame), can_download),
+        ("kartu", key, content or _rows_key(frame, len(head)), len(frame), can_download),
         lambda: _cards_html(build(head), len(frame), can_download),
     )
     with st.container(key=f"{_NARROW_KEY}{key}"):
@@ -993,7 +1050,7 @@ def status_table(
         ]
         return shown, texts, band_style
 
-    content = (_content_key(needed), tuple(columns))
+    content = (_rows_key(frame, len(head), needed.columns), tuple(columns))
     shown, texts, band_style = remembered(("status", *content), prepare)
     table_style = _carrier(shown, texts, {"kesiapan": band_style})
 
@@ -1256,8 +1313,21 @@ def remembered(key: tuple[object, ...], build: Callable[[], Any]) -> Any:
     return built
 
 
+def _rows_key(frame: pd.DataFrame, rows: int, columns: object = None) -> object:
+    """The key of `frame`'s first `rows` rows (of `columns`, else all): by the frame's origin
+    when it has one, else by hashing those rows."""
+    chosen = list(frame.columns if columns is None else columns)
+    key = origin(frame)
+    if key is not None:
+        return ("rows", key, tuple(chosen), rows)
+    return _content_key(frame.head(rows)[chosen])
+
+
 def _content_key(value: object) -> object:
     if isinstance(value, pd.DataFrame):
+        key = origin(value)
+        if key is not None:
+            return ("answer", key)
         hashed = pd.util.hash_pandas_object(value, index=True).to_numpy()
         digest = hashlib.blake2b(hashed.tobytes(), digest_size=16).hexdigest()
         return ("frame", tuple(value.columns), tuple(map(str, value.dtypes)), digest)
@@ -1266,7 +1336,19 @@ def _content_key(value: object) -> object:
     return value
 
 
+def masked(frame: pd.DataFrame, tampil: privacy.Tampil) -> pd.DataFrame:
+    """`privacy.masked(frame, tampil)`, made once per origin of `frame` and `tampil` (`derived`)."""
+    return derived("masked", lambda f: privacy.masked(f, tampil), frame, extra=tampil)
+
+
 def desa_points(desa: pd.DataFrame, judged: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`_desa_points`, made once per origin of its frames (`derived`)."""
+    if judged is None:
+        return derived("desa_points", _desa_points, desa)
+    return derived("desa_points_judged", _desa_points, desa, judged)
+
+
+def _desa_points(desa: pd.DataFrame, judged: pd.DataFrame | None = None) -> pd.DataFrame:
     """`supervisi_desa` rows with coordinates as map points: name and visits as the label;
     given the desa judged against the schedule (`Page.judged("desa")`), each point takes its
     status's colour from the shared legend and names it (issue 15: the map and the table

@@ -28,7 +28,6 @@ import time
 from pathlib import Path
 
 from kesiapan.access import accounts as access
-from kesiapan.access import privacy
 from kesiapan.contract import theme
 from kesiapan.outputs import charts
 from kesiapan.ui import filters as flt
@@ -271,4 +270,4 @@ def warm_figures(view: ui.Page) -> None:
     if not paw.empty:
         # As an account that sees names and as the sample's demo visitor (names masked).
         for tampil in {access.tampil(WARM_VIEWER), access.tampil(access.DEMO)}:
-            _figure(charts.paw_timeline, privacy.masked(paw, tampil))
+            _figure(charts.paw_timeline, ui.masked(paw, tampil))
