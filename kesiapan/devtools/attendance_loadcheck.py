@@ -6,8 +6,10 @@ Chromium page signed in as its own operator account of one kecamatan. Sessions s
 sessions (several operators per session) and their member lists overlap (every member is given
 to two operators of the same session), so the same person is tapped by two phones at once. Each
 page searches a member by the last digits of the NIK and taps Hadir, then waits for the page's
-answer: "dicatat hadir" (a new mark) or "sudah tercatat hadir" (someone else was first). It
-stops by itself at the deadline.
+answer: "dicatat hadir" (a new mark) or "sudah tercatat hadir" (someone else was first: a
+racing tap). It stops by itself at the deadline, or, given `taps` and `racing`, as soon as that
+many taps were sent and that many of them raced (then the deadline is only a safety limit, and
+`target_tercapai` says whether the counts were reached before it).
 
 Afterwards the journal is read back: every answered tap must be a mark in force, each pair once,
 and the new marks answered must equal the journal's records (`sent == recorded`). With
@@ -37,7 +39,7 @@ from typing import Any
 from kesiapan.access import accounts as access
 from kesiapan.devtools.loadtest import CHROMIUM, CHROMIUM_ARGS, free_port, healthy, start_server
 from kesiapan.store import journal
-from kesiapan.store.dataset import Dataset
+from kesiapan.store.dataset import Dataset, built_store
 
 PASSWORD = secrets.token_urlsafe(16)  # the throwaway accounts of one run
 KECAMATAN = "35.27.02"  # Torjun in the Sampang sample: six sessions
@@ -56,6 +58,16 @@ class Tally:
     unanswered: list[tuple[str, str]] = field(default_factory=list)  # no answer (server gone)
     waits: list[float] = field(default_factory=list)  # seconds from tap to answer
     errors: list[str] = field(default_factory=list)
+    taps: int | None = None  # stop once this many taps were sent …
+    racing: int | None = None  # … and this many of them were racing ("sudah tercatat")
+    first_tap: float | None = None  # monotonic times: the marking's first tap and last answer
+    last_answer: float | None = None
+
+    def reached(self) -> bool:
+        """Whether the counts to stop at were reached (never, without counts)."""
+        if self.taps is None and self.racing is None:
+            return False
+        return self.sent >= (self.taps or 0) and len(self.already) >= (self.racing or 0)
 
 
 def _plan(data: Path, sessions: int) -> dict[int, tuple[str, list[str]]]:
@@ -103,7 +115,7 @@ async def _session(
         search = page.get_by_label("Cari nama, nomor TPS atau 4 angka terakhir NIK")
         deadline = time.monotonic() + seconds  # marking time, once signed in
         for nik in niks:
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or tally.reached():
                 return
             await search.fill(nik)
             await search.press("Enter")
@@ -115,6 +127,7 @@ async def _session(
                 tally.seen.append((kode_sesi, nik))
                 continue
             started = time.monotonic()
+            tally.first_tap = tally.first_tap or started
             tally.sent += 1
             try:
                 await button.click()
@@ -125,7 +138,8 @@ async def _session(
             except Exception:
                 tally.unanswered.append((kode_sesi, nik))
                 raise
-            tally.waits.append(time.monotonic() - started)
+            tally.last_answer = time.monotonic()
+            tally.waits.append(tally.last_answer - started)
             if "sudah tercatat" in text:
                 tally.already.append((kode_sesi, nik))
             else:
@@ -178,6 +192,19 @@ def _server(data: Path, env: dict[str, str], log: Path) -> Iterator[Any]:
                     process.wait()
 
 
+def accounts(folder: Path, sessions: int) -> None:
+    """The operator accounts of `sessions` marking sessions (op00, op01, …) in `folder`."""
+    for i in range(sessions):
+        access.add(
+            folder,
+            f"op{i:02d}",
+            peran="operator",
+            wilayah=[KECAMATAN],
+            password=PASSWORD,
+            izin_tambahan=[access.PRESENSI],
+        )
+
+
 def run(
     source: Path,
     *,
@@ -185,30 +212,36 @@ def run(
     seconds: float = 60.0,
     kill_after: int | None = None,
     workdir: Path | None = None,
+    taps: int | None = None,
+    racing: int | None = None,
+    akses: Path | None = None,
 ) -> dict[str, Any]:
     """Run the check on a copy of `source`; the journal is the configured one (SQLite in the
-    copy, or KESIAPAN_JURNAL_URL). Returns the figures."""
+    copy, or KESIAPAN_JURNAL_URL). Returns the figures. With `taps`/`racing` the pages stop
+    once that many taps were sent and raced (`seconds` then only bounds the run). `akses`: a
+    folder holding the operator accounts `accounts(folder, sessions)` made, copied instead of
+    making them again (the test suite makes them once: each password hash costs CPU)."""
     from playwright.async_api import async_playwright
 
     own = workdir is None
     work = Path(tempfile.mkdtemp(prefix="kesiapan-presensi-")) if own else workdir
     try:
-        data = work / "data"
+        # Named like the source, so that the source's built store (its name is the files'
+        # fingerprint, the folder's name included) is the copy's too: copied, not built again.
+        data = work / Path(source).resolve().name
         shutil.copytree(source, data, ignore=shutil.ignore_patterns(".kesiapan-*", "presensi"))
+        built = built_store(Path(source))
+        if built is not None:
+            shutil.copy2(built, data / built.name)
         folder = work / "akses"
-        for i in range(sessions):
-            access.add(
-                folder,
-                f"op{i:02d}",
-                peran="operator",
-                wilayah=[KECAMATAN],
-                password=PASSWORD,
-                izin_tambahan=[access.PRESENSI],
-            )
+        if akses is not None:
+            shutil.copytree(akses, folder)
+        else:
+            accounts(folder, sessions)
         plan = _plan(data, sessions)
         env = {access.AKSES_ENV: str(folder)}
         log = work / "server.log"
-        tally = Tally()
+        tally = Tally(taps=taps, racing=racing)
         killed_at: list[int] = []
 
         async def main(url: str, process: Any) -> None:
@@ -258,6 +291,11 @@ def run(
         "backend": "postgresql" if journal.configured_url() else "sqlite",
         "sesi_penandaan": sessions,
         "detik": round(elapsed, 1),
+        "detik_menandai": (
+            round(tally.last_answer - tally.first_tap, 1)
+            if tally.first_tap is not None and tally.last_answer is not None
+            else None
+        ),
         "ketukan_terkirim": tally.sent,
         "dicatat_baru": len(tally.new),
         "sudah_tercatat": len(tally.already),
@@ -275,6 +313,7 @@ def run(
             else None
         ),
         "dibunuh_setelah_tanda": killed_at[0] if killed_at else None,
+        "target_tercapai": tally.reached() if taps is not None or racing is not None else None,
         "galat": tally.errors[:10],
     }
 

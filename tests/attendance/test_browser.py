@@ -4,7 +4,6 @@ browser's Ringkasan shows the new trained count within 5 s, without a reload."""
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -18,7 +17,7 @@ from kesiapan.attendance import cards
 from kesiapan.store import journal
 from kesiapan.store.dataset import Dataset
 from tests.browser.conftest import RESULTS, dashboard_server
-from tests.conftest import SAMPLE
+from tests.conftest import copy_sample
 
 PASSWORD = "sandi-rahasia-2024"
 SESSION = "BT-352702-03"  # Torjun, 26 Januari 2024
@@ -28,8 +27,7 @@ WAIT_MS = 30_000
 
 @pytest.fixture
 def deployment(tmp_path: Path, backend: str) -> Iterator[tuple[str, Path]]:
-    data = tmp_path / "data"
-    shutil.copytree(SAMPLE, data, ignore=shutil.ignore_patterns(".kesiapan-*"))
+    data = copy_sample(tmp_path / "sample")  # with the sample's store: not built again
     folder = tmp_path / "akses"
     access.add(
         folder,

@@ -3,7 +3,6 @@ search, one-tap mark and undo, the count against capacity; the refusal for other
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from kesiapan.access import accounts as access
 from kesiapan.store import journal
-from tests.conftest import ROOT, SAMPLE, signed_in
+from tests.conftest import ROOT, copy_sample, signed_in
 
 PASSWORD = "sandi-rahasia-2024"
 SESSION = "BT-352702-03"  # Torjun, 26 Januari 2024, capacity 200
@@ -19,8 +18,7 @@ SESSION = "BT-352702-03"  # Torjun, 26 Januari 2024, capacity 200
 
 @pytest.fixture
 def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str) -> Path:
-    data = tmp_path / "data"
-    shutil.copytree(SAMPLE, data, ignore=shutil.ignore_patterns(".kesiapan-*"))
+    data = copy_sample(tmp_path / "sample")  # with the sample's store: not built again
     folder = tmp_path / "akses"
     monkeypatch.setenv("KESIAPAN_DATA", str(data))
     monkeypatch.setenv(access.AKSES_ENV, str(folder))
