@@ -20,24 +20,36 @@ medians. An import into a dataset stored per kabupaten builds the new version's 
 (`store.build_store_after_import`), so its figures include that build and the read after it
 only attaches the store. The figures read are checked against the file just imported, so a
 bench that measures a stale store fails.
+
+`--halaman` measures, after that, what a person at an open dashboard waits for: a server runs on
+the bench's copy, one session (Streamlit's protocol, an admin account) shows Ringkasan filtered
+to the kecamatan; the attendance file is imported, and the session reruns its page until what it
+shows changes. Printed: seconds from the import command to that page, per repeat and median.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import re
+import secrets
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
+from kesiapan.access import accounts as access
 from kesiapan.contract import sql
+from kesiapan.devtools import loadtest, protocol
+from kesiapan.devtools.protocol import run_sync
 from kesiapan.paths import ROOT
 
 KECAMATAN = "35.27.02"  # Torjun, Sampang: a real kecamatan present at every scale
@@ -235,6 +247,73 @@ def run(source: Path, work: Path, repeats: int, reuse: bool = False) -> dict[str
     return medians
 
 
+class _Tab(protocol.Session):
+    """A protocol session that also keeps what each run showed (metric values, markdown and
+    html bodies), to tell when the page's figures changed."""
+
+    @staticmethod
+    def _delta(delta: Any, run: protocol.Run, seen: dict[str, protocol.Element]) -> None:
+        protocol.Session._delta(delta, run, seen)
+        if delta.WhichOneof("type") != "new_element":
+            return
+        element = delta.new_element
+        kind = element.WhichOneof("type")
+        if kind in ("metric", "markdown", "html"):
+            run.texts.append(f"{kind}:{getattr(element, kind).body}")
+
+
+async def page_after_import(folder: Path, files: Path, repeats: int) -> list[float]:
+    """Seconds from the attendance import command to the open page showing its figures."""
+    accounts = Path(tempfile.mkdtemp(prefix="kesiapan-bench-akses-"))
+    password = secrets.token_urlsafe(16)
+    access.add(accounts, "bench", peran="admin", wilayah=[], nama="Bench", password=password)
+    port = loadtest.free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = folder.parent / "server-halaman.log"
+    waits: list[float] = []
+    with log_path.open("wb") as log:
+        server = loadtest.start_server(folder, port, log, {access.AKSES_ENV: str(accounts)})
+        try:
+            started = time.monotonic()
+            while not loadtest.healthy(url):
+                if time.monotonic() - started > 120:
+                    raise RuntimeError(f"server tidak siap:\n{loadtest.tail(log_path)}")
+                await asyncio.sleep(0.2)
+            label = dict(loadtest.kecamatan_choices(folder))[KECAMATAN]
+            async with _Tab(url, timeout_s=300) as tab:
+                await tab.open()
+                await tab.sign_in("bench", password)
+                await tab.choose("Kecamatan", [label])
+                last = _last_variant(folder, "hadir")
+                for repeat in range(repeats):
+                    variant = 1 if last == 0 else 0
+                    last = variant
+                    before = (await tab.choose("Kecamatan", [label])).texts
+                    began = time.monotonic()
+                    path = files / f"hadir_{KECAMATAN}_{variant}.csv"
+                    import_s, _ = _import(folder, path)
+                    runs = 0
+                    while True:  # the person's next click: the same view again
+                        runs += 1
+                        shown = (await tab.choose("Kecamatan", [label])).texts
+                        if shown != before:
+                            break
+                        if time.monotonic() - began > 120:
+                            raise RuntimeError("halaman tidak berubah dalam 120 s")
+                    waits.append(time.monotonic() - began)
+                    print(
+                        f"halaman #{repeat + 1}: impor {import_s:.1f} s, halaman menampilkan "
+                        f"angka baru {waits[-1]:.2f} s setelah perintah ({runs} putaran), "
+                        f"beban {os.getloadavg()[0]:.1f}",
+                        flush=True,
+                    )
+        finally:
+            loadtest.stop_server(server)
+            shutil.rmtree(accounts, ignore_errors=True)
+    print(f"halaman: median {statistics.median(waits):.2f} s dari perintah sampai halaman")
+    return waits
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m kesiapan.devtools.bench_update")
     parser.add_argument("--source", type=Path, required=True, help="folder dataset polos")
@@ -243,8 +322,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="pakai data kerja yang sudah ada di --work"
     )
+    parser.add_argument(
+        "--halaman",
+        action="store_true",
+        help="lalu ukur sampai halaman dasbor yang terbuka menampilkan angka baru",
+    )
     args = parser.parse_args(argv)
     run(args.source, args.work, args.repeats, args.reuse)
+    if args.halaman:
+        run_sync(page_after_import(args.work / "data", args.work / "berkas", args.repeats))
 
 
 if __name__ == "__main__":
