@@ -362,10 +362,15 @@ def cards_box(view: ui.Page, session: checkin.Session, roster: pd.DataFrame) -> 
             key="presensi_kartu_unduh",
             icon=":material/download:",
         )
+    # Each label worked out once per run: looking every option up in `members` cost ±3 ms an
+    # option (0,1-0,2 s a run for a desa of 77), paid on every tap of every phone at the venue.
+    who: dict[str, str] = {}
+    for row in members.to_dict("records"):
+        who.setdefault(str(row["nik"]), _who(pd.Series(row), view.tampil))
     one = st.selectbox(
         "Kartu satu orang",
         list(members["nik"]),
-        format_func=lambda n: _who(members[members["nik"] == n].iloc[0], view.tampil),
+        format_func=lambda n: who[str(n)],
         key="presensi_kartu_satu",
     )
     if one and st.button("Siapkan kartu ini (PNG)", key="presensi_kartu_satu_buat"):
