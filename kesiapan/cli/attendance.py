@@ -46,6 +46,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     load.add_argument(
         "--kill-after", type=int, metavar="N", help="matikan server (SIGKILL) setelah N tanda"
     )
+    load.add_argument(
+        "--mode",
+        choices=("protokol", "chromium"),
+        default="protokol",
+        help="petugas sebagai klien protokol Streamlit (bawaan, tanpa browser) atau Chromium",
+    )
     load.add_argument("--json", type=Path, metavar="BERKAS", help="tulis hasil sebagai JSON")
     bench = sub.add_parser("bench", help="biaya satu tanda hadir pada data Sampang atau nasional")
     bench.add_argument("--scale", choices=("sampang", "jatim", "nasional"), default="sampang")
@@ -63,7 +69,11 @@ def run(args: argparse.Namespace) -> int:
         from kesiapan.devtools import attendance_loadcheck as loadcheck
 
         result = loadcheck.run(
-            args.data, sessions=args.sessions, seconds=args.seconds, kill_after=args.kill_after
+            args.data,
+            sessions=args.sessions,
+            seconds=args.seconds,
+            kill_after=args.kill_after,
+            mode=args.mode,
         )
         print(loadcheck.format_result(result))
         if args.json:

@@ -1,15 +1,24 @@
 """`python -m kesiapan presensi loadcheck`: many operators marking at once through the real
 server, and what the journal recorded (issue 16).
 
-The dashboard runs on a copy of a dataset (127.0.0.1, a free port); each marking session is a
-Chromium page signed in as its own operator account of one kecamatan. Sessions share Bimtek
-sessions (several operators per session) and their member lists overlap (every member is given
-to two operators of the same session), so the same person is tapped by two phones at once. Each
-page searches a member by the last digits of the NIK and taps Hadir, then waits for the page's
-answer: "dicatat hadir" (a new mark) or "sudah tercatat hadir" (someone else was first: a
-racing tap). It stops by itself at the deadline, or, given `taps` and `racing`, as soon as that
-many taps were sent and that many of them raced (then the deadline is only a safety limit, and
-`target_tercapai` says whether the counts were reached before it).
+The dashboard runs on a copy of a dataset (127.0.0.1, a free port); each marking session is
+signed in as its own operator account of one kecamatan. Sessions share Bimtek sessions (several
+operators per session) and their member lists overlap (every member is given to two operators
+of the same session), so the same person is tapped by two phones at once. Each session searches
+a member by the NIK, presses Enter and taps Hadir, then waits for the page's answer: "dicatat
+hadir" (a new mark) or "sudah tercatat hadir" (someone else was first: a racing tap). It stops
+by itself at the deadline, or, given `taps` and `racing`, as soon as that many taps were sent
+and that many of them raced (then the deadline is only a safety limit, and `target_tercapai`
+says whether the counts were reached before it).
+
+Two ways to be a phone (`mode`):
+- "protokol" (the default): each session is a websocket client speaking Streamlit's own
+  protocol (kesiapan.devtools.protocol), so the machine's cores go to the server and the
+  journal, which is what is under test. The two operators holding a member meet once both have
+  the search's answer on screen, and tap together: their presses are in flight at the server at
+  once, every time, instead of when two pages happen to be in step.
+- "chromium": each session is a headless Chromium page at phone size, tapping as a person does
+  (the README's figures were taken this way); whether two of them race is up to their pace.
 
 Afterwards the journal is read back: every answered tap must be a mark in force, each pair once,
 and the new marks answered must equal the journal's records (`sent == recorded`). With
@@ -37,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from kesiapan.access import accounts as access
+from kesiapan.devtools import protocol
 from kesiapan.devtools.loadtest import CHROMIUM, CHROMIUM_ARGS, free_port, healthy, start_server
 from kesiapan.store import journal
 from kesiapan.store.dataset import Dataset, built_store
@@ -47,6 +57,10 @@ PHONE = {"width": 390, "height": 844}
 WAIT_MS = 120_000  # a page waits this long for the server (a loaded machine is slow)
 START_TIMEOUT = 90.0
 KILLED_GRACE_S = 3.0  # after the kill, before the pages are closed
+MODES = ("protokol", "chromium")
+PAGE_PATH = "/presensi-bimtek"
+SESSION_LABEL = "Sesi Bimtek"
+SEARCH_LABEL = "Cari nama, nomor TPS atau 4 angka terakhir NIK"
 
 
 @dataclass
@@ -105,14 +119,14 @@ async def _session(
     context.set_default_timeout(WAIT_MS)
     page = await context.new_page()
     try:
-        await page.goto(f"{url}/presensi-bimtek")
+        await page.goto(f"{url}{PAGE_PATH}")
         await page.get_by_label("Nama pengguna").fill(f"op{index:02d}")
         await page.get_by_label("Kata sandi").fill(PASSWORD)
         await page.get_by_role("button", name="Masuk").click()
         await page.get_by_text("Hadir di sesi ini").wait_for()
-        await page.get_by_test_id("stSelectbox").filter(has_text="Sesi Bimtek").click()
+        await page.get_by_test_id("stSelectbox").filter(has_text=SESSION_LABEL).click()
         await page.get_by_role("option", name=kode_sesi).click()
-        search = page.get_by_label("Cari nama, nomor TPS atau 4 angka terakhir NIK")
+        search = page.get_by_label(SEARCH_LABEL)
         deadline = time.monotonic() + seconds  # marking time, once signed in
         for nik in niks:
             if time.monotonic() > deadline or tally.reached():
@@ -149,6 +163,92 @@ async def _session(
     finally:
         with contextlib.suppress(Exception):  # closed with the browser after a kill
             await context.close()
+
+
+class _Meetings:
+    """Where the operators holding a member meet before tapping them (protocol mode): each
+    arrives once the search's answer is on screen and waits for the others still to come. An
+    operator who stops (done, the counts reached, an error) is no longer waited for."""
+
+    def __init__(self, plan: dict[int, tuple[str, list[str]]]) -> None:
+        self.expected: dict[tuple[str, str], set[int]] = {}
+        for who, (kode, niks) in plan.items():
+            for nik in niks:
+                self.expected.setdefault((kode, nik), set()).add(who)
+        self.arrived: dict[tuple[str, str], set[int]] = {k: set() for k in self.expected}
+        self.all_in: dict[tuple[str, str], asyncio.Event] = {}
+
+    async def arrive(self, key: tuple[str, str], who: int) -> None:
+        self.arrived[key].add(who)
+        event = self.all_in.setdefault(key, asyncio.Event())
+        self._check(key)
+        await event.wait()
+
+    def leave(self, who: int) -> None:
+        for key, holders in self.expected.items():
+            if who in holders and who not in self.arrived[key]:
+                holders.discard(who)
+                self._check(key)
+
+    def _check(self, key: tuple[str, str]) -> None:
+        if self.expected[key] <= self.arrived[key]:
+            self.all_in.setdefault(key, asyncio.Event()).set()
+
+
+async def _protocol_session(
+    url: str,
+    index: int,
+    kode_sesi: str,
+    niks: list[str],
+    seconds: float,
+    tally: Tally,
+    meetings: _Meetings,
+) -> None:
+    """One operator's phone as a protocol client: the same steps as `_session`'s page."""
+    try:
+        async with protocol.Session(url, timeout_s=WAIT_MS / 1000, path=PAGE_PATH) as tab:
+            await tab.open()
+            signed = await tab.sign_in(f"op{index:02d}", PASSWORD)
+            if signed.exceptions or signed.errors:
+                raise protocol.ProtocolError(f"masuk: {(signed.exceptions + signed.errors)[0]}")
+            box = tab.element(SESSION_LABEL, kind="selectbox")
+            option = next(o for o in box.proto.options if kode_sesi in o)
+            await tab.select(SESSION_LABEL, option)
+            deadline = time.monotonic() + seconds  # marking time, once signed in
+            for nik in niks:
+                if time.monotonic() > deadline or tally.reached():
+                    return
+                found = await tab.type_text(SEARCH_LABEL, nik)
+                hadir, batal = f"cari_hadir_{nik}", f"cari_batal_{nik}"
+                if hadir not in found.keys and batal not in found.keys:
+                    raise protocol.ProtocolError(f"{nik} tidak ditemukan: {found.errors}")
+                await meetings.arrive((kode_sesi, nik), index)
+                # Another operator may have marked them already: then Batalkan is offered.
+                if batal in found.keys:
+                    tally.seen.append((kode_sesi, nik))
+                    continue
+                started = time.monotonic()
+                tally.first_tap = tally.first_tap or started
+                tally.sent += 1
+                try:
+                    answer = await tab.press(hadir, found)
+                    # Answered when the row offers Batalkan; the message of that run says
+                    # whether this tap made the mark or another operator's did.
+                    if batal not in answer.keys or not answer.successes:
+                        raise protocol.ProtocolError(f"{nik}: tidak ada jawaban di halaman")
+                except Exception:
+                    tally.unanswered.append((kode_sesi, nik))
+                    raise
+                tally.last_answer = time.monotonic()
+                tally.waits.append(tally.last_answer - started)
+                if "sudah tercatat" in answer.successes[0]:
+                    tally.already.append((kode_sesi, nik))
+                else:
+                    tally.new.append((kode_sesi, nik))
+    except Exception as exc:  # the server was killed, or a run went wrong: recorded
+        tally.errors.append(f"sesi {index}: {type(exc).__name__}: {str(exc)[:200]}")
+    finally:
+        meetings.leave(index)
 
 
 def _run_async(work: Any) -> None:
@@ -215,14 +315,16 @@ def run(
     taps: int | None = None,
     racing: int | None = None,
     akses: Path | None = None,
+    mode: str = "protokol",
 ) -> dict[str, Any]:
     """Run the check on a copy of `source`; the journal is the configured one (SQLite in the
     copy, or KESIAPAN_JURNAL_URL). Returns the figures. With `taps`/`racing` the pages stop
     once that many taps were sent and raced (`seconds` then only bounds the run). `akses`: a
     folder holding the operator accounts `accounts(folder, sessions)` made, copied instead of
-    making them again (the test suite makes them once: each password hash costs CPU)."""
-    from playwright.async_api import async_playwright
-
+    making them again (the test suite makes them once: each password hash costs CPU). `mode`:
+    "protokol" (protocol clients) or "chromium" (pages), see the module's docstring."""
+    if mode not in MODES:
+        raise ValueError(f"cara {mode!r} tidak dikenal; pilih salah satu dari {MODES}")
     own = workdir is None
     work = Path(tempfile.mkdtemp(prefix="kesiapan-presensi-")) if own else workdir
     try:
@@ -244,7 +346,29 @@ def run(
         tally = Tally(taps=taps, racing=racing)
         killed_at: list[int] = []
 
-        async def main(url: str, process: Any) -> None:
+        async def kill_when_confirmed(process: Any, tasks: list[asyncio.Task[None]]) -> None:
+            # Once that many marks were confirmed, while the sessions go on tapping.
+            while len(tally.new) < (kill_after or 0) and not all(t.done() for t in tasks):
+                await asyncio.sleep(0.05)
+            os.killpg(process.pid, signal.SIGKILL)  # mid-marking, no warning
+            process.wait()
+            killed_at.append(len(tally.new))
+
+        async def by_protocol(url: str, process: Any) -> None:
+            meetings = _Meetings(plan)
+            tasks = [
+                asyncio.create_task(_protocol_session(url, i, kode, niks, seconds, tally, meetings))
+                for i, (kode, niks) in plan.items()
+            ]
+            if kill_after is not None:
+                # A killed server closes every stream: each client sees that at once (its tap
+                # in flight unanswered), with every answer sent before the kill read first.
+                await kill_when_confirmed(process, tasks)
+            await asyncio.gather(*tasks)
+
+        async def by_chromium(url: str, process: Any) -> None:
+            from playwright.async_api import async_playwright
+
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(
                     executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
@@ -254,12 +378,7 @@ def run(
                     for i, (kode, niks) in plan.items()
                 ]
                 if kill_after is not None:
-                    # Once that many marks were confirmed, while the pages go on tapping.
-                    while len(tally.new) < kill_after and not all(t.done() for t in tasks):
-                        await asyncio.sleep(0.05)
-                    os.killpg(process.pid, signal.SIGKILL)  # mid-marking, no warning
-                    process.wait()
-                    killed_at.append(len(tally.new))
+                    await kill_when_confirmed(process, tasks)
                     # An answer the server sent before it died is on the pages within
                     # moments; nothing comes after. Closing the browser then ends every
                     # wait at once (a tap in flight counts as unanswered) instead of each
@@ -271,7 +390,7 @@ def run(
 
         started = time.monotonic()
         with _server(data, env, log) as (url, process):
-            _run_async(main(url, process))
+            _run_async((by_protocol if mode == "protokol" else by_chromium)(url, process))
         elapsed = time.monotonic() - started
         if kill_after is not None:
             # Started again on the same journal: it opens, and holds what was committed.
@@ -288,6 +407,7 @@ def run(
     hadir = [(r.kode_sesi, r.nik) for r in records if r.aksi == journal.HADIR]
     confirmed = set(tally.new) | set(tally.already) | set(tally.seen)
     return {
+        "cara": mode,
         "backend": "postgresql" if journal.configured_url() else "sqlite",
         "sesi_penandaan": sessions,
         "detik": round(elapsed, 1),

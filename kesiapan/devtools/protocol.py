@@ -7,11 +7,12 @@ answers with `ForwardMsg`s (`new_session` when a run starts, one `delta` per ele
 `navigation`, `page_info_changed` when the script rewrites the URL, `script_finished`).
 
 `Session` does what a person's browser does, message for message: it opens the stream, asks
-for a page, fills and submits the sign-in form, picks an option in a multiselect, switches
-page, and times each of them from the message sent to the run's `script_finished`. It keeps
-the widget values the way the browser keeps them (sent again with every rerun) and the query
-string the server last wrote. It never draws anything, so on a shared 2-core machine the
-server gets the cores and the figures are the server's.
+for a page (the URL's path, as a link straight to a page does), fills and submits the sign-in
+form, picks options in a multiselect or a selectbox, types in a text field and presses Enter,
+presses a button by its key, switches page, and times each of them from the message sent to the
+run's `script_finished`. It keeps the widget values the way the browser keeps them (sent again
+with every rerun) and the query string the server last wrote. It never draws anything, so on a
+shared 2-core machine the server gets the cores and the figures are the server's.
 
 Only loopback addresses are accepted: this is a load tool for one's own server.
 """
@@ -59,6 +60,8 @@ class Run:
     errors: list[str] = field(default_factory=list)  # st.error boxes
     headings: list[str] = field(default_factory=list)  # titles drawn, in order
     texts: list[str] = field(default_factory=list)  # st.text bodies (the dataset's name)
+    successes: list[str] = field(default_factory=list)  # st.success boxes
+    keys: dict[str, Element] = field(default_factory=dict)  # this run's keyed widgets, by key
     status: str = ""
 
 
@@ -66,6 +69,15 @@ class Run:
 class Element:
     kind: str  # "multiselect", "text_input", "button", ...
     proto: Any
+
+
+def user_key(element_id: str) -> str | None:
+    """The key a widget was given in the script (`key="cari_hadir_…"`), None without one:
+    Streamlit ends a widget's id with it ("$$ID-<hash>-<key>", "None" for no key)."""
+    if not element_id.startswith("$$ID-"):
+        return None
+    key = element_id.split("-", 2)[-1]
+    return None if key == "None" else key
 
 
 class Session:
@@ -77,6 +89,9 @@ class Session:
         self.timeout_s = timeout_s
         self.path = path
         self.query_string = urlsplit(path).query
+        # The page a link names (/presensi-bimtek): the server runs it while no page hash is
+        # known yet, as it does for a browser opening that URL.
+        self.page_name = urlsplit(path).path.strip("/")
         self.pages: dict[str, tuple[str, str]] = {}  # page name -> (script hash, url path)
         self.page_hash = ""
         self.widgets: dict[str, Element] = {}  # label -> the element last drawn with it
@@ -158,7 +173,7 @@ class Session:
         """Click a page in the sidebar navigation."""
         if name not in self.pages:
             raise ProtocolError(f"halaman {name!r} tidak ada di navigasi: {sorted(self.pages)}")
-        self.page_hash = self.pages[name][0]
+        self.page_hash, self.page_name = self.pages[name][0], self.pages[name][1]
         # Streamlit's frontend drops the query string of the page it leaves.
         self.query_string = ""
         return await self._rerun()
@@ -171,6 +186,35 @@ class Session:
         if missing:
             raise ProtocolError(f"{label}: pilihan {missing} tidak ditawarkan")
         self._set(element, string_array_value=options)
+        return await self._rerun()
+
+    async def select(self, label: str, option: str) -> Run | None:
+        """Pick an option of a selectbox (as shown). Like the browser, no run when it is the
+        option chosen already: then None."""
+        element = self.element(label, kind="selectbox")
+        proto = element.proto
+        if option not in proto.options:
+            raise ProtocolError(f"{label}: pilihan {option!r} tidak ditawarkan")
+        if proto.HasField("raw_value"):
+            current = proto.raw_value
+        else:
+            current = proto.options[proto.default] if proto.HasField("default") else None
+        if option == current:
+            return None
+        self._set(element, string_value=option)
+        return await self._rerun()
+
+    async def type_text(self, label: str, text: str) -> Run:
+        """Type into a text field and press Enter."""
+        self._set(self.element(label, kind="text_input"), string_value=text)
+        return await self._rerun()
+
+    async def press(self, key: str, run: Run) -> Run:
+        """Press the button drawn with this key in `run` (the run the person looks at)."""
+        element = run.keys.get(key)
+        if element is None or element.kind != "button":
+            raise ProtocolError(f"tidak ada tombol berkunci {key!r} di halaman")
+        self._set(element, trigger_value=True)
         return await self._rerun()
 
     def element(self, label: str, kind: str | None = None) -> Element:
@@ -198,6 +242,7 @@ class Session:
         rerun = message.rerun_script
         rerun.query_string = self.query_string
         rerun.page_script_hash = self.page_hash
+        rerun.page_name = self.page_name
         rerun.context_info.timezone = TIMEZONE
         rerun.context_info.locale = LOCALE
         rerun.context_info.url = f"{self.base_url}/"
@@ -244,6 +289,8 @@ class Session:
                     p.page_name: (p.page_script_hash, p.url_pathname)
                     for p in message.navigation.app_pages
                 }
+                # The page st.navigation runs (a link's page too): the browser keeps it.
+                self.page_hash = message.navigation.page_script_hash or self.page_hash
             elif kind == "page_info_changed":
                 self.query_string = message.page_info_changed.query_string
             elif kind == "delta":
@@ -269,13 +316,19 @@ class Session:
             run.exceptions.append(f"{proto.type}: {proto.message}")
         elif kind == "alert" and proto.format == proto.ERROR:
             run.errors.append(proto.body)
+        elif kind == "alert" and proto.format == proto.SUCCESS:
+            run.successes.append(proto.body)
         elif kind == "heading" and proto.tag == "h1":
             run.headings.append(proto.body)
         elif kind == "text":
             run.texts.append(proto.body)
         label = getattr(proto, "label", None)
-        if label and getattr(proto, "id", None):
+        element_id = getattr(proto, "id", None)
+        if label and element_id:
             seen[label] = Element(kind, proto)
+        key = user_key(element_id) if isinstance(element_id, str) else None
+        if key:
+            run.keys[key] = Element(kind, proto)
 
 
 def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -385,10 +385,15 @@ class SqliteJournal(Journal):
         return Hasil(self._record((*record, permintaan)), True)
 
     def _since(self, after: int, limit: int | None) -> list[tuple[Any, ...]]:
-        return self._con.execute(
-            _SELECT + "where id > ? order by id limit ?",
-            (after, -1 if limit is None else limit),
-        ).fetchall()
+        try:
+            return self._con.execute(
+                _SELECT + "where id > ? order by id limit ?",
+                (after, -1 if limit is None else limit),
+            ).fetchall()
+        except sqlite3.Error as exc:
+            # The first mark's server creates the file, then its table: a dashboard reading in
+            # between gets this error, which it reports and retries (kesiapan.store.overlay).
+            raise JournalError(f"jurnal presensi {self.path} belum dapat dibaca: {exc}") from exc
 
     def _records(self, kode_sesi: str | None) -> list[tuple[Any, ...]]:
         return self._con.execute(

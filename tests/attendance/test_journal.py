@@ -213,6 +213,25 @@ def test_sqlite_file_is_owner_only_in_wal_mode(tmp_path: Path, monkeypatch) -> N
     jurnal.close()
 
 
+def test_a_journal_read_while_it_is_created_is_a_journal_error(tmp_path: Path, monkeypatch) -> None:
+    # The file exists before its table does: a dashboard's reader (kesiapan.store.overlay) that
+    # opens it in between gets the journal's error, which it reports and retries, not SQLite's,
+    # which broke the page of an operator signing in at that moment (presensi loadcheck).
+    monkeypatch.delenv(journal.URL_ENV, raising=False)
+    root = tmp_path / "data"
+    path = journal.sqlite_path(root)
+    path.parent.mkdir(parents=True)
+    path.touch()
+    reader = journal.open_journal(root, create=False)
+    with pytest.raises(journal.JournalError, match="belum dapat dibaca"):
+        reader.since(0)
+    writer = journal.open_journal(root)
+    writer.mark(pengguna="sari", kode_sesi="BT-01", nik=NIK_A)
+    assert [r.nik for r in reader.since(0)] == [NIK_A]
+    reader.close()
+    writer.close()
+
+
 def test_a_postgresql_url_must_be_one(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv(journal.URL_ENV, "mysql://x@localhost/db")
     with pytest.raises(journal.JournalError, match="postgresql://"):
