@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import io
 import os
+import re
 import shutil
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -81,19 +86,92 @@ def sample_copy(tmp_path: Path) -> Path:
 
 def copy_sample(folder: Path) -> Path:
     """Copy the sample's files to `folder`, and the sample's built store with them when
-    `folder` is named like the sample: a store's name is the fingerprint of the files' names,
-    sizes and times and of the folder's name (kesiapan.store.dataset._fingerprint), which the
-    copy keeps, so the copy opens it as if it had built it itself (±4 s of CPU a copy). Under
-    another name the copy builds its own at its first open, as before."""
-    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns(".kesiapan-*"))
-    if folder.name == SAMPLE.name:
-        built = store.built_store(SAMPLE)
+    `folder` is named like the sample (see `copy_dataset`)."""
+    return copy_dataset(SAMPLE, folder)
+
+
+def copy_dataset(source: Path, folder: Path) -> Path:
+    """Copy a dataset folder's files to `folder`, and its built store with them when `folder`
+    is named like `source`: a store's name is the fingerprint of the files' names, sizes and
+    times and of the folder's name (kesiapan.store.dataset._fingerprint), which the copy
+    keeps, so the copy opens it as if it had built it itself (±4 s of CPU a copy of the
+    sample, ±1 s of a small fixture). Under another name the copy builds its own at its first
+    open, as before."""
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns(".kesiapan-*"))
+    if folder.name == source.name:
+        built = store.built_store(source)
         if built is None:
-            Dataset.open(SAMPLE)  # builds it (safe against another worker doing the same)
-            built = store.built_store(SAMPLE)
+            Dataset.open(source)  # builds it (safe against another worker doing the same)
+            built = store.built_store(source)
         if built is not None:
             shutil.copy2(built, folder / built.name)
     return folder
+
+
+def run_cli(*args: str, umask: int | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m kesiapan …` inside this process: the same `main` the module runs, its exit
+    code (argparse's too) and what it wrote to stdout and stderr, as `subprocess.run` returns
+    them, without a Python start and its imports (±1–4 s of CPU a command). An exception that
+    would end the command with a traceback fails the test here. `umask` is set for the
+    command's duration, as `preexec_fn=lambda: os.umask(...)` sets it for a child."""
+    from kesiapan.cli import main as cli
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+    old = os.umask(umask) if umask is not None else None
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(list(args))
+            except SystemExit as exc:  # argparse's refusals
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        if old is not None:
+            os.umask(old)
+    texts = []
+    for stream in (out, err):
+        stream.flush()
+        texts.append(stream.buffer.getvalue().decode("utf-8"))  # type: ignore[attr-defined]
+    return subprocess.CompletedProcess(["kesiapan", *args], code, texts[0], texts[1])
+
+
+_LANGSUNG_MACRO = re.compile(r"create or replace macro ([a-z_]+)\((as_of)?\) as table")
+
+
+def materialize_reference(data: Dataset, dates: Iterable[date]) -> list[date]:
+    """Test-only speed-up of a reference dataset (`Dataset.open(..., precomputed=False)`)
+    that answers many queries at few as-of dates. Its building blocks, the macros of
+    queries/macros/langsung/ (active members, trained NIKs, TPS and desa status, ...: straight
+    from the typed tables), are computed by those same macros once per date, into tables of
+    the reference's own in-memory database; each macro then reads its table instead of
+    computing it again inside every query (every query calls them with its own `$as_of`).
+    The answers are the same; what runs per query is the query file itself. Returns the dates
+    prepared (the default as-of date among them): a query at another date would find nothing,
+    so callers assert that they ask only these."""
+    assert not data.precomputed, "only the reference is prepared; the store stays as built"
+    prepared = sorted({*dates, data.default_as_of})
+    data.journal_stamp(force=True)  # the journal's marks as they are now, in every table
+    con = data._con
+    macros = []
+    for path in sorted((store.MACROS_DIR / "langsung").glob("*.sql")):
+        found = _LANGSUNG_MACRO.search(path.read_text(encoding="utf-8"))
+        assert found, path
+        macros.append((found.group(1), found.group(2) is not None))
+    for name, dated in macros:  # every table from the macros as written ...
+        if not dated:
+            con.execute(f"create table _ref_{name} as select * from {name}()")
+            continue
+        for number, day in enumerate(prepared):
+            into = f"create table _ref_{name} as" if number == 0 else f"insert into _ref_{name}"
+            con.execute(f"{into} select $d as _as_of, * from {name}($d)", {"d": day})
+    for name, dated in macros:  # ... then every macro reads its table
+        con.execute(
+            f"create or replace macro {name}(as_of) as table select * exclude (_as_of) "
+            f"from _ref_{name} where _as_of = as_of"
+            if dated
+            else f"create or replace macro {name}() as table select * from _ref_{name}"
+        )
+    return prepared
 
 
 def _shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:

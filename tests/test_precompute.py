@@ -11,6 +11,7 @@ import pytest
 
 from kesiapan.store import dataset as store
 from kesiapan.store.dataset import CACHE_PREFIX, Dataset, query_names
+from tests.conftest import materialize_reference
 
 PARAMETERLESS = {"tanggal_data", "wilayah_daftar", "data_tabel"}
 
@@ -47,6 +48,10 @@ def _views(data: Dataset) -> list[dict[str, object]]:
     return views
 
 
+def _dates(views: list[dict[str, object]]) -> list[date]:
+    return [v["as_of"] for v in views]  # type: ignore[misc]
+
+
 def _scopes(data: Dataset) -> list[tuple[str, ...]]:
     """Two area scopes: a kabupaten (a kecamatan when there is only one kabupaten), and a
     kecamatan with a desa of another kecamatan (whose sessions it shares, not its visits)."""
@@ -80,6 +85,8 @@ def test_every_query_agrees_with_the_reference(folder_name: str, jatim_small: Pa
     assert [p.kode_wilayah for p in stored.problems] == [p.kode_wilayah for p in direct.problems]
     assert (stored.first_date, stored.default_as_of) == (direct.first_date, direct.default_as_of)
     views = _views(stored)
+    # The reference's building blocks once per date (tests/conftest.py), not in every query.
+    assert {v["as_of"] for v in views} <= set(materialize_reference(direct, _dates(views)))
     everything = _compare(stored, direct, views)
     assert everything > 10_000
     # The same under two area scopes, with the same filters (inside the scopes and outside),

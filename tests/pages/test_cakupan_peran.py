@@ -14,8 +14,6 @@ import csv
 import io
 import re
 import shutil
-import subprocess
-import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from kesiapan.access import accounts as access
 from kesiapan.ui import shared as ui
-from tests.conftest import ROOT, signed_in
+from tests.conftest import ROOT, run_cli, signed_in
 
 MINI = ROOT / "tests" / "fixtures" / "mini"
 PAGES = ("overview", "bimtek", "petugas", "supervisi", "data")
@@ -228,10 +226,10 @@ def test_report_command_keeps_to_the_account(
     data, folder = deployment
     monkeypatch.setenv(access.AKSES_ENV, str(folder))
     for level in ("kecamatan", "tps"):
-        done = subprocess.run(
-            [sys.executable, "-m", "kesiapan", "report", "--data", str(data), "--level", level,
-             "--format", "csv", "--pengguna", account.username],
-            capture_output=True, text=True, cwd=ROOT, timeout=120, env=_env(folder),
+        # The command in this process (its own start is tested in tests/test_report_cli.py).
+        done = run_cli(
+            "report", "--data", str(data), "--level", level, "--format", "csv",
+            "--pengguna", account.username,
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
         rows = list(csv.DictReader(io.StringIO(done.stdout)))
@@ -243,19 +241,11 @@ def test_report_command_keeps_to_the_account(
             for c in codes
         ), codes
         assert _leaks([done.stdout], _forbidden(account)) == []
-    outside = subprocess.run(
-        [sys.executable, "-m", "kesiapan", "report", "--data", str(data), "--area", "35.26.01",
-         "--pengguna", account.username],
-        capture_output=True, text=True, cwd=ROOT, timeout=120, env=_env(folder),
-    )  # fmt: skip
+    outside = run_cli(
+        "report", "--data", str(data), "--area", "35.26.01", "--pengguna", account.username
+    )
     if access.in_scope("35.26.01", account.wilayah):
         assert outside.returncode == 0
     else:
         assert outside.returncode == 2
         assert "di luar cakupan akun" in outside.stderr and "Traceback" not in outside.stderr
-
-
-def _env(folder: Path) -> dict[str, str]:
-    import os
-
-    return {**os.environ, access.AKSES_ENV: str(folder)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import stat
 import subprocess
 import sys
@@ -14,20 +15,29 @@ import pytest
 
 from kesiapan.access import accounts as access
 from kesiapan.access import audit
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 PASSWORD = "sandi-rahasia-2024"
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """An akses folder with two accounts and seven records: rina's and budi's, interleaved."""
-    folder = tmp_path / "akses"
+@pytest.fixture(scope="module")
+def _made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An akses folder with two accounts and seven records: rina's and budi's, interleaved;
+    made once (two argon2 hashes), copied for each test that damages it (`folder`)."""
+    folder = tmp_path_factory.mktemp("audit") / "akses"
     access.add(folder, "rina", peran="analis", wilayah=["35.27"], password=PASSWORD)
     for who in ("rina", "budi", "rina", "budi", "rina", "budi"):
         audit.record(folder, audit.UNDUH, who, berkas="kpps.xlsx", baris=7)
     access.add(folder, "budi", peran="operator", wilayah=["35.27.02"], password=PASSWORD)
     audit.record(folder, audit.MASUK, "budi", cara="sandi")
+    return folder
+
+
+@pytest.fixture
+def folder(_made: Path, tmp_path: Path) -> Path:
+    """This test's copy of the akses folder (its key, log, checkpoint and users file)."""
+    folder = tmp_path / "akses"
+    shutil.copytree(_made, folder)
     assert audit.verify(folder, access.audit_witness(folder)) == []
     return folder
 
@@ -53,13 +63,9 @@ def _rechain(entries: list[dict]) -> list[str]:
 
 
 def _check(folder: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kesiapan", "audit", "--periksa", "--akses", str(folder)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    """`python -m kesiapan audit --periksa`, run in this process (its own start, as a person
+    runs it, is tested once: test_a_damaged_log_is_a_message_not_a_traceback)."""
+    return run_cli("audit", "--periksa", "--akses", str(folder))
 
 
 def test_a_cut_tail_is_named(folder: Path) -> None:
@@ -175,13 +181,15 @@ def test_records_from_before_the_key_still_verify(tmp_path: Path) -> None:
 
 def test_a_damaged_log_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     (tmp_path / audit.AUDIT_FILE).write_bytes(b'{"waktu": 1}\n\xff\xfe bukan json\n')
-    for args in (("audit",), ("audit", "--periksa")):
-        done = subprocess.run(
-            [sys.executable, "-m", "kesiapan", *args, "--akses", str(tmp_path)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=60,
-        )
+    # The listing in this process; the check as its own process, as a person runs it.
+    listed = run_cli("audit", "--akses", str(tmp_path))
+    checked = subprocess.run(
+        [sys.executable, "-m", "kesiapan", "audit", "--periksa", "--akses", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    for done in (listed, checked):
         assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
         assert "kesalahan" in done.stderr or "baris 2" in done.stderr

@@ -15,7 +15,8 @@ from kesiapan.importer import core as importer
 from kesiapan.importer import cross_area
 from kesiapan.importer import uploads as import_uploads
 from kesiapan.store.dataset import Dataset
-from tests.importer.conftest import BASE, cli, messages
+from tests.conftest import run_cli
+from tests.importer.conftest import BASE, messages
 
 PASSWORD = "sandi-rahasia-2024"
 TORJUN, SAMPANG_KEC = ("35.27.02",), ("35.27.03",)
@@ -102,7 +103,7 @@ def test_the_other_area_sees_who_trained_its_member_and_the_log_counts_it(
     data, upload = _data(tmp_path), _upload(tmp_path)
     folder = access.akses_folder(data)
     access.add(folder, "ops-torjun", peran="operator", wilayah=list(TORJUN), password=PASSWORD)
-    done = cli("import", "--data", str(data), str(upload), "--pengguna", "ops-torjun")
+    done = run_cli("import", "--data", str(data), str(upload), "--pengguna", "ops-torjun")
     assert done.returncode == 0, done.stderr
     sampang = Dataset.open(data).scoped(SAMPANG_KEC)
     seen = sampang.query("bimtek_sesi_lain")

@@ -8,7 +8,6 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from kesiapan.importer import uploads as import_uploads
 from kesiapan.importer import writing as import_writing
 from kesiapan.store import versions
 from kesiapan.store.dataset import Dataset
-from tests.conftest import ROOT
+from tests.conftest import run_cli
 from tests.importer.conftest import BASE, ROSTER
 
 PASSWORD = "sandi-rahasia-2024"
@@ -112,14 +111,8 @@ def _audit_companions(folder: Path) -> list[str]:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kesiapan", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        preexec_fn=lambda: os.umask(0o022),
-    )
+    """The command as `python -m kesiapan` runs it, in this process under the usual umask."""
+    return run_cli(*args, umask=0o022)
 
 
 def test_files_written_by_commands_are_owner_only(tmp_path: Path) -> None:

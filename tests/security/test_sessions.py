@@ -21,20 +21,29 @@ from kesiapan.access import accounts as access
 from kesiapan.access import audit
 from kesiapan.ui import shared as ui
 from kesiapan.ui import signin
-from tests.conftest import ROOT, signed_in
+from tests.conftest import ROOT, copy_dataset, signed_in
 
 MINI = ROOT / "tests" / "fixtures" / "mini"
 PASSWORD = "sandi-rahasia-2024"
 
 
-@pytest.fixture
-def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A real dataset (the mini fixture) with an accounts folder and two accounts."""
-    data = tmp_path / "data"
-    shutil.copytree(MINI, data, ignore=shutil.ignore_patterns(".kesiapan-*"))
-    folder = tmp_path / "akses"
+@pytest.fixture(scope="module")
+def _made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The accounts folder with its two accounts, made once: two argon2 hashes cost ±1 s of
+    CPU, and most tests change the folder, so each gets a copy (`deployment`)."""
+    folder = tmp_path_factory.mktemp("sesi") / "akses"
     access.add(folder, "rina", peran="analis", wilayah=["35.27"], nama="Rina", password=PASSWORD)
     access.add(folder, "ops", peran="operator", wilayah=["35.27.02"], password=PASSWORD)
+    return folder
+
+
+@pytest.fixture
+def deployment(_made: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A real dataset (the mini fixture, with its built store) with an accounts folder and two
+    accounts, both this test's own copies."""
+    data = copy_dataset(MINI, tmp_path / MINI.name)
+    folder = tmp_path / "akses"
+    shutil.copytree(_made, folder)
     monkeypatch.setenv("KESIAPAN_DATA", str(data))
     monkeypatch.setenv(access.AKSES_ENV, str(folder))
     return folder
