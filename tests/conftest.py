@@ -9,16 +9,17 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Frame, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from kesiapan import paths
 from kesiapan.devtools import sample
-from kesiapan.devtools.loadtest import CHROMIUM, CHROMIUM_ARGS
+from kesiapan.devtools.loadtest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 from kesiapan.store import dataset as store
 from kesiapan.store.dataset import Dataset
 from kesiapan.ui import serve
@@ -32,6 +33,9 @@ os.environ.setdefault(serve.WARM_ENV, "0")
 
 ROOT = paths.ROOT
 SAMPLE = paths.SAMPLE
+RESULTS = ROOT / "test-results"  # server logs, screenshots for review, failure pictures
+BROWSER_DESKTOP = DESKTOP  # a new tab's size unless the test says (1400×900)
+BROWSER_WAIT_MS = 30_000  # every single wait in the browser, unless a test sets its own
 
 WILAYAH = """kode_provinsi,provinsi,kode_kabupaten,kabupaten,kode_kecamatan,kecamatan,kode_desa,desa,jenis,lat,lon
 35,Jawa Timur,35.27,Sampang,35.27.02,Torjun,35.27.02.2001,Bringin Nonggal,desa,-7.14,113.20
@@ -218,6 +222,149 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+class Tabs:
+    """The worker's one browser context and the tab its tests take turns in.
+
+    A page load in a new tab costs Chromium ±4,4 s of CPU on the sample's Ringkasan; in a tab
+    that has loaded the app before, ±2,0 s (measured: a new tab is a new renderer process,
+    which parses and compiles Streamlit's ±130 JavaScript modules again; the cache of the
+    context spares only their transfer). So every test's first `open_page` gets the same tab,
+    and `forget_visitors` leaves it as a new visitor's: at about:blank (the test's Streamlit
+    session ends there), its storage and the context's cookies and permissions cleared, the
+    test's listeners (`listen`) removed, the desktop size and default timeout back."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self.context = context
+        self.tab: Page | None = None
+        self.origins: set[str] = set()  # every origin the tab has been on (storage to clear)
+
+    def open(self, width: int, height: int) -> Page:
+        """The shared tab when no test holds it, else a new tab (a second session)."""
+        if self.tab is None or self.tab.is_closed():
+            self.tab = self.context.new_page()
+            self.tab.on("framenavigated", self._remember_origin)
+            page = self.tab
+        elif not self._held:
+            page = self.tab
+        else:
+            page = self.context.new_page()
+        self._held = True
+        page.set_viewport_size({"width": width, "height": height})
+        return page
+
+    _held = False
+
+    def _remember_origin(self, frame: Frame) -> None:
+        origin = re.match(r"https?://[^/]+", frame.url)
+        if origin:
+            self.origins.add(origin.group(0))
+
+    def forget_visitors(self) -> None:
+        """Leave the context as a new visitor finds a browser (see the class)."""
+        for page, event, handler in _LISTENERS:
+            if not page.is_closed():
+                page.remove_listener(event, handler)
+        _LISTENERS.clear()
+        for page in self.context.pages:
+            if page.url.startswith("http"):
+                try:
+                    page.evaluate(CLEAR_STORAGE_JS)
+                except PlaywrightError as error:  # a crashed or navigating tab
+                    print(f"storage of {page.url} not cleared: {error}")
+            if page is not self.tab:
+                page.close()
+        if self.tab is not None and not self.tab.is_closed():
+            tab = self.tab
+            try:
+                tab.goto("about:blank")
+                tab.mouse.move(0, 0)  # no hover left over a chart of the next page
+                tab.set_viewport_size(BROWSER_DESKTOP)
+                tab.set_default_timeout(BROWSER_WAIT_MS)
+                if self.origins:  # localStorage of origins the tab left during the test
+                    cdp = self.context.new_cdp_session(tab)
+                    for origin in sorted(self.origins):
+                        cdp.send(
+                            "Storage.clearDataForOrigin",
+                            {"origin": origin, "storageTypes": "local_storage"},
+                        )
+                    cdp.detach()
+            except PlaywrightError as error:  # a crashed tab: the next test gets a new one
+                print(f"the shared tab is replaced: {error}")
+                tab.close()
+        self.origins.clear()
+        self._held = False
+        self.context.clear_cookies()
+        self.context.clear_permissions()
+
+
+_LISTENERS: list[tuple[Page, str, Callable[..., object]]] = []
+CLEAR_STORAGE_JS = "() => { localStorage.clear(); sessionStorage.clear(); }"
+
+
+def listen(page: Page, event: str, handler: Callable[..., object]) -> None:
+    """`page.on(event, handler)` for this test only: the handler is removed when the test
+    ends, so that it does not follow the shared tab into the next test."""
+    page.on(event, handler)
+    _LISTENERS.append((page, event, handler))
+
+
+@pytest.fixture(scope="session")
+def browser_tabs(chromium: Browser) -> Iterator[Tabs]:
+    """The one browser context of a worker's browser tests (locale id-ID, Asia/Jakarta, every
+    download accepted) and its shared tab (`Tabs`)."""
+    context = chromium.new_context(
+        viewport=BROWSER_DESKTOP,
+        locale="id-ID",
+        timezone_id="Asia/Jakarta",
+        accept_downloads=True,
+    )
+    context.set_default_timeout(BROWSER_WAIT_MS)
+    try:
+        yield Tabs(context)
+    finally:
+        context.close()
+
+
+_REPORT = pytest.StashKey[pytest.TestReport]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+    report = yield
+    if report.when == "call":
+        item.stash[_REPORT] = report
+    return report
+
+
+@pytest.fixture
+def open_page(browser_tabs: Tabs, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
+    """`open_page(width, height)`: a tab of the shared context at that size, loading nothing
+    yet; whatever it loads is a new Streamlit session, signed out. The first call gives the
+    worker's shared tab, further calls new tabs (sessions side by side). When the test
+    fails, every tab is saved to test-results/failure-*.png; then the test's traces are
+    cleared (`Tabs.forget_visitors`)."""
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    for stale in RESULTS.glob(f"failure-{name}-*.png"):
+        stale.unlink(missing_ok=True)
+    browser_tabs.forget_visitors()  # whatever a test before left without this fixture
+
+    def _open(
+        width: int = BROWSER_DESKTOP["width"], height: int = BROWSER_DESKTOP["height"]
+    ) -> Page:
+        return browser_tabs.open(width, height)
+
+    yield _open
+    report = request.node.stash.get(_REPORT, None)
+    if report is not None and report.failed:
+        RESULTS.mkdir(exist_ok=True)
+        for index, page in enumerate(browser_tabs.context.pages):
+            try:
+                page.screenshot(path=RESULTS / f"failure-{name}-{index}.png")
+            except PlaywrightError as error:  # a crashed page must not hide the real failure
+                print(f"no failure screenshot of {page.url}: {error}")
+    browser_tabs.forget_visitors()
 
 
 def signed_in(state: object, username: str, akses_folder: Path | None = None) -> None:

@@ -170,6 +170,11 @@ class OidcProvider:
         with self._lock:
             return [path for _, path in self.requests]
 
+    def forget_requests(self) -> None:
+        """Empty the request log (a provider shared by several tests, each counting its own)."""
+        with self._lock:
+            self.requests.clear()
+
     # -- the endpoints ---------------------------------------------------------------------
 
     def metadata(self) -> dict[str, Any]:

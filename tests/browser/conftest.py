@@ -1,4 +1,6 @@
-"""The real dashboard in a real browser: one Streamlit server and one Chromium per session.
+"""The real dashboard in a real browser: one Streamlit server per worker, shared by the tests
+that need no data or accounts of their own; Chromium and its one browser context, whose tabs
+the tests open (`open_page`), are tests/conftest.py's.
 
 The server runs the bundled sample on a free port; its output goes to
 `test-results/server.log` (`server-gw0.log`… under pytest-xdist). Chromium is Debian's
@@ -10,30 +12,28 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from kesiapan import paths
 
 # The server and Chromium helpers are shared with the load check (`python -m kesiapan loadtest`).
-from kesiapan.devtools.loadtest import DESKTOP, free_port, healthy, start_server, stop_server, tail
+from kesiapan.devtools.loadtest import free_port, healthy, start_server, stop_server, tail
 from kesiapan.ui import serve
+from tests.conftest import BROWSER_WAIT_MS
 from tests.oidc_idp import OidcProvider
 
 ROOT = paths.ROOT
 RESULTS = ROOT / "test-results"
 SERVER_START_TIMEOUT = 60.0  # seconds until /_stcore/health answers "ok"
-WAIT_MS = 30_000  # every single wait in the browser
+WAIT_MS = BROWSER_WAIT_MS  # every single wait in the browser
 
 expect.set_options(timeout=WAIT_MS)
-
-_REPORT = pytest.StashKey[pytest.TestReport]()
 
 
 def running_server(
@@ -59,59 +59,8 @@ def server() -> Iterator[str]:
 
 
 @pytest.fixture
-def fresh_server() -> Iterator[str]:
-    """Base URL of a server no browser has visited yet (log: test-results/server-baru.log)."""
-    with running_server(_log_name("server-baru")) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def browser(chromium: Browser) -> Browser:
-    return chromium
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
-    report = yield
-    if report.when == "call":
-        item.stash[_REPORT] = report
-    return report
-
-
-@pytest.fixture
-def open_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
-    """`open_page(width, height)`: a fresh browser context (so a fresh Streamlit session).
-    When the test fails, every page it opened is saved to test-results/failure-*.png."""
-    contexts = []
-    name = re.sub(r"[^\w.-]+", "_", request.node.name)
-    for stale in RESULTS.glob(f"failure-{name}-*.png"):
-        stale.unlink(missing_ok=True)
-
-    def _open(width: int = DESKTOP["width"], height: int = DESKTOP["height"]) -> Page:
-        context = browser.new_context(
-            viewport={"width": width, "height": height}, locale="id-ID", timezone_id="Asia/Jakarta"
-        )
-        context.set_default_timeout(WAIT_MS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield _open
-    report = request.node.stash.get(_REPORT, None)
-    failed = report is not None and report.failed
-    for index, context in enumerate(contexts):
-        if failed:
-            RESULTS.mkdir(exist_ok=True)
-            for number, page in enumerate(context.pages):
-                try:
-                    page.screenshot(path=RESULTS / f"failure-{name}-{index}{number}.png")
-                except Exception as error:  # a crashed page must not hide the real failure
-                    print(f"no failure screenshot of {page.url}: {error}")
-        context.close()
-
-
-@pytest.fixture
 def page(open_page: Callable[..., Page]) -> Page:
-    """A desktop-sized page (1400×900)."""
+    """A desktop-sized tab (1400×900) of the shared context (tests/conftest.py)."""
     return open_page()
 
 

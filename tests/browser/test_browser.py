@@ -6,14 +6,19 @@ Screenshots for review land in test-results/<page>.png and test-results/ringkasa
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeAlias
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
 from kesiapan.devtools.loadtest import IDLE_JS  # the idle check, shared with the load check
-from tests.browser.conftest import RESULTS, WAIT_MS
+from tests.browser.conftest import RESULTS, WAIT_MS, _log_name, running_server
+from tests.conftest import Tabs, listen
 
 PAGES = [
     # (screenshot name, URL path, h1, draws Plotly charts)
@@ -32,6 +37,44 @@ NAVIGATION = [
     "Data",
 ]
 TORJUN, SAMPANG = "35.27.02", "35.27.03"
+PHONE = {"width": 390, "height": 844}
+
+# Words of Streamlit's, Plotly's and the browser grid's own English that must never show.
+ENGLISH_UI = re.compile(
+    r"\b(Stop|Running|Print|Record screen|Made with Streamlit|Settings|Rerun|Clear cache|"
+    r"Deploy|Search|Fullscreen|Show/hide columns|Select all|Upload|Browse files|"
+    r"Drag and drop|per file|Download as CSV|Zoom|Pan|Autoscale|Reset axes|"
+    r"Download plot|No results|Loading|Close|Toggle)\b"
+)
+VISIBLE_TEXT_JS = """() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const text = node.textContent.trim();
+    const el = node.parentElement;
+    if (!text || !el || el.closest('script,style,noscript')) continue;
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (box.width === 0 || box.height === 0 || style.visibility === 'hidden'
+        || style.display === 'none' || parseFloat(style.opacity) === 0) continue;
+    out.push(text);
+  }
+  for (const el of document.querySelectorAll('[aria-label],[title],[placeholder]')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    for (const a of ['aria-label', 'title', 'placeholder']) {
+      if (el.getAttribute(a)) out.push(el.getAttribute(a));
+    }
+  }
+  for (const el of document.querySelectorAll('*')) {
+    for (const pseudo of ['::before', '::after']) {
+      const content = getComputedStyle(el, pseudo).content;
+      if (content && content.startsWith('"')) out.push(content.slice(1, -1));
+    }
+  }
+  return out;
+}"""
 
 # Text of ours that slipped through in English or as a raw value (main area, case-sensitive).
 ENGLISH_TEXT = re.compile(
@@ -86,6 +129,44 @@ def kec_in_url(*codes: str) -> re.Pattern[str]:
     """`kec=` with these codes in the URL, dots and commas plain or percent-encoded."""
     parts = [re.escape(code).replace(r"\.", r"(?:\.|%2E)") for code in codes]
     return re.compile(r"[?&]kec=" + r"(?:,|%2C)".join(parts) + r"(?:&|#|$)", re.IGNORECASE)
+
+
+def _file_name(text: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", text)
+
+
+Check: TypeAlias = Callable[[Page, str], contextlib.AbstractContextManager[None]]
+
+
+@contextmanager
+def each_combination(request: pytest.FixtureRequest) -> Iterator[Check]:
+    """For a test that checks several combinations (dates, widths, pages) in one tab:
+    `with check(page, "bimtek, 2024-01-25, 390 px"): ...` keeps a failure with the
+    combination's name and a picture (test-results/failure-<test>-<combination>.png) and goes
+    on with the next; the test fails at the end with every failed combination named."""
+    failures: list[str] = []
+    test = _file_name(request.node.name)
+    for stale in RESULTS.glob(f"failure-{test}-*.png"):
+        stale.unlink(missing_ok=True)
+
+    @contextmanager
+    def check(page: Page, name: str) -> Iterator[None]:
+        try:
+            yield
+        except (AssertionError, PlaywrightError, pytest.fail.Exception) as error:
+            failures.append(f"[{name}] {error}")
+            RESULTS.mkdir(exist_ok=True)
+            shot = RESULTS / f"failure-{test}-{_file_name(name)}.png"
+            try:
+                page.screenshot(path=shot, full_page=True)
+            except PlaywrightError as shot_error:  # a crashed page must not hide the failure
+                print(f"no failure screenshot of {name}: {shot_error}")
+
+    yield check
+    if failures:
+        pytest.fail(
+            f"{len(failures)} combination(s) failed:\n\n" + "\n\n".join(failures), pytrace=False
+        )
 
 
 def forget_screenshot(name: str) -> None:
@@ -146,6 +227,36 @@ def test_chromium_is_installed(chromium) -> None:
     # The shared fixture fails, never skips, when Debian's Chromium is missing.
     assert chromium.is_connected()
     assert chromium.version
+
+
+def test_a_test_leaves_no_trace_in_the_shared_browser(
+    open_page: Callable[..., Page], browser_tabs: Tabs, server: str
+) -> None:
+    """The browser tests share one context and take turns in one tab (tests/conftest.py);
+    what a test leaves there (other tabs, Streamlit's XSRF cookie and any other, storage, its
+    listeners, the size, the page) is gone before the next one, a new visitor."""
+    page = open_page(390, 844)
+    second = open_page()
+    assert second is not page  # a second session side by side
+    page.goto(server + "/_stcore/health")  # its answer sets Streamlit's XSRF cookie
+    page.evaluate("() => { localStorage.setItem('jejak', '1'); sessionStorage.setItem('j', '1'); }")
+    browser_tabs.context.add_cookies([{"name": "jejak", "value": "1", "url": server}])
+    assert {c["name"] for c in browser_tabs.context.cookies()} == {"_streamlit_xsrf", "jejak"}
+    dialogs: list[str] = []
+    listen(page, "dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.evaluate("() => alert('satu')")
+    assert dialogs == ["satu"]
+
+    browser_tabs.forget_visitors()
+    assert browser_tabs.context.pages == [page]
+    assert page.url == "about:blank"
+    assert page.viewport_size == {"width": 1400, "height": 900}
+    assert browser_tabs.context.cookies() == []
+    page.evaluate("() => alert('dua')")  # dismissed by Playwright, unseen by the test's handler
+    assert dialogs == ["satu"]
+    assert open_page() is page
+    page.goto(server + "/_stcore/health")
+    assert page.evaluate("() => [localStorage.length, sessionStorage.length]") == [0, 0]
 
 
 @pytest.mark.parametrize(
@@ -224,13 +335,37 @@ def test_shared_link_with_two_kecamatan(page: Page, server: str) -> None:
     assert_no_error(page)
 
 
-def test_shared_link_to_a_page_on_a_fresh_server(page: Page, fresh_server: str) -> None:
+def english_words(page: Page) -> list[str]:
+    """Streamlit's, Plotly's or the grid's own English in the text a user can see."""
+    words = page.evaluate(VISIBLE_TEXT_JS)
+    return sorted({m.group(0) for w in words for m in ENGLISH_UI.finditer(w)})
+
+
+def test_shared_link_to_a_page_on_a_fresh_server(open_page: Callable[..., Page]) -> None:
     """The first visitor after a restart may come through a shared link to a page other than
     Ringkasan: it must get the whole app (wide frame, sidebar filters from the URL), not the
-    page script alone."""
-    open_app(page, fresh_server, f"/kekurangan-petugas?kec={TORJUN}", "Kekurangan Petugas TPS")
-    links = page.get_by_test_id("stSidebarNav").get_by_test_id("stSidebarNavLink")
-    expect(links.get_by_test_id("stMarkdownContainer")).to_have_text(NAVIGATION)
-    expect(chips(kecamatan_filter(page))).to_have_text(["Torjun"])
-    expect(caption(page)).to_contain_text("Torjun")
-    assert_no_error(page)
+    page script alone. Then the server goes: the dialog Streamlit shows when its server is gone
+    (its own "Connection error") reads Indonesian, within a phone's width, and offers nothing
+    English (its close button is hidden: reloading is the way back). A server of its own,
+    started for the test (no browser has visited it) and stopped by it."""
+    page = open_page()
+    with running_server(_log_name("server-baru")) as url:
+        open_app(page, url, f"/kekurangan-petugas?kec={TORJUN}", "Kekurangan Petugas TPS")
+        links = page.get_by_test_id("stSidebarNav").get_by_test_id("stSidebarNavLink")
+        expect(links.get_by_test_id("stMarkdownContainer")).to_have_text(NAVIGATION)
+        expect(chips(kecamatan_filter(page))).to_have_text(["Torjun"])
+        expect(caption(page)).to_contain_text("Torjun")
+        assert_no_error(page)
+        page.set_viewport_size(PHONE)
+        wait_idle(page)
+    dialog = page.locator('section[role="dialog"]')
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("h2")).to_be_hidden()
+    words = page.evaluate(VISIBLE_TEXT_JS)
+    assert "Sambungan ke server terputus" in words
+    found = english_words(page)
+    assert not found, f"the connection-lost dialog shows English: {found}"
+    assert not [w for w in words if "Streamlit" in w or "Connection" in w]
+    box = dialog.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    page.screenshot(path=RESULTS / "nav-putus-390.png")

@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from kesiapan.access import accounts as access
 from tests.browser.conftest import dashboard_server
 from tests.browser.test_browser import assert_no_error, caption, title, wait_idle
+from tests.conftest import listen
 from tests.test_hostile import (
     ADMIN_NAME,
     BOLD,
@@ -72,7 +73,7 @@ def _open(open_page: Callable[..., Page], url: str) -> tuple[Page, list[str]]:
         dialogs.append(dialog.message)  # type: ignore[attr-defined]
         dialog.dismiss()  # type: ignore[attr-defined]
 
-    page.on("dialog", record)
+    listen(page, "dialog", record)  # for this test only: the tab is shared
     _sign_in(page, url)
     return page, dialogs
 

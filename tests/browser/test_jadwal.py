@@ -1,6 +1,7 @@
 """Issue 14 in Chromium: the schedule judgment on the sample at 24, 25, 27 and 28 January and the
-default date, at 1440 and 390 px. The pictures land in test-results/jadwal-<page>-<date>-<width>.png
-for review; the assertions read what a commissioner reads (legends, the plan sentence)."""
+default date, at 1440 and 390 px (one tab per width). The pictures land in
+test-results/jadwal-<page>-<date>-<width>.png for review; the assertions read what a
+commissioner reads (legends, the plan sentence)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_browser import (
+    Check,
     assert_charts_drawn,
     assert_indonesian,
     assert_no_error,
+    each_combination,
     forget_screenshot,
     open_app,
     screenshot_full,
@@ -38,12 +41,9 @@ def _close_sidebar(page: Page) -> None:
         expect(page.get_by_test_id("stSidebar")).not_to_be_in_viewport()
 
 
-@pytest.mark.parametrize("width", list(WIDTHS))
-@pytest.mark.parametrize("day", DATES, ids=[d or "default" for d in DATES])
-def test_ringkasan_and_bimtek_judge_against_the_schedule(
-    open_page: Callable[..., Page], server: str, day: str | None, width: int
-) -> None:
-    page = open_page(width, WIDTHS[width])
+def _judge(check: Check, page: Page, server: str, day: str | None, width: int) -> None:
+    """Ringkasan and Cakupan Bimtek at `day` (None: the default D), each loaded afresh by its
+    URL in this tab: a new Streamlit session, as a shared link opens it."""
     query = f"?tanggal={day}" if day else ""
     for name, path, heading in (
         ("ringkasan", "/", "Ringkasan kesiapan KPPS"),
@@ -51,22 +51,38 @@ def test_ringkasan_and_bimtek_judge_against_the_schedule(
     ):
         shot = f"jadwal-{name}-{day or 'default'}-{width}"
         forget_screenshot(shot)
-        open_app(page, server, path + query, heading)
-        assert_no_error(page)
-        assert_charts_drawn(page)
-        assert_indonesian(page)
-        legend = _legend(page)
-        if day == "2024-01-24":
-            # Nothing due anywhere yet: no area reads late or failed.
-            assert "Belum dijadwalkan" in legend
-            assert "Tertinggal dari jadwal" not in legend
-            assert "Jadwal tidak cukup" not in legend
-        if day == "2024-01-25":
-            # Kecamatan whose sessions started differ from those not yet due.
-            assert {"Belum dijadwalkan", "Sesuai jadwal", "Tertinggal dari jadwal"} <= set(legend)
-        if width == 390:
-            _close_sidebar(page)
-        screenshot_full(page, shot)
+        with check(page, f"{name}, {day or 'default'}, {width} px"):
+            open_app(page, server, path + query, heading)
+            assert_no_error(page)
+            assert_charts_drawn(page)
+            assert_indonesian(page)
+            legend = _legend(page)
+            if day == "2024-01-24":
+                # Nothing due anywhere yet: no area reads late or failed.
+                assert "Belum dijadwalkan" in legend
+                assert "Tertinggal dari jadwal" not in legend
+                assert "Jadwal tidak cukup" not in legend
+            if day == "2024-01-25":
+                # Kecamatan whose sessions started differ from those not yet due.
+                assert {"Belum dijadwalkan", "Sesuai jadwal", "Tertinggal dari jadwal"} <= set(
+                    legend
+                )
+            if width == 390:
+                _close_sidebar(page)
+            screenshot_full(page, shot)
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_ringkasan_and_bimtek_judge_against_the_schedule(
+    open_page: Callable[..., Page], server: str, width: int, request: pytest.FixtureRequest
+) -> None:
+    """Every date × page at one width in one tab (each page a fresh load of its URL, the
+    app's code from the browser's cache): a failing combination is named with its page, date
+    and width, pictured in test-results/failure-*.png, and the others are still checked."""
+    page = open_page(width, WIDTHS[width])
+    with each_combination(request) as check:
+        for day in DATES:
+            _judge(check, page, server, day, width)
 
 
 def test_banyuates_not_failed_on_27_and_short_of_seats_on_28_january(

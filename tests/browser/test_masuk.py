@@ -9,12 +9,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from kesiapan.access import accounts as access
 from kesiapan.access import audit
 from kesiapan.devtools.loadtest import IDLE_JS
 from tests.browser.conftest import ROOT, dashboard_server
+from tests.conftest import listen
 from tests.exports.conftest import read_workbook
 
 PASSWORD = "sandi-rahasia-2024"
@@ -80,42 +81,37 @@ def test_refused_on_a_forbidden_url(
 
 
 def test_download_of_names_is_written_into_the_audit_log(
-    deployment: tuple[str, Path], browser: Browser
+    deployment: tuple[str, Path], open_page: Callable[..., Page]
 ) -> None:
     url, folder = deployment
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(30_000)
-    try:
-        page = context.new_page()
-        page.goto(f"{url}/cakupan-bimtek?kec=35.27.02")
-        _sign_in(page, url)
-        expect(page.get_by_role("heading", name="Cakupan Bimtek")).to_be_visible()
-        button = page.get_by_role("button", name="Unduh Excel").last
-        with page.expect_download() as info:
-            button.click()
-        sheet = next(iter(read_workbook(Path(info.value.path()).read_bytes()).values()))
-        # Torjun at 2024-01-27: Zainal Arifin (A9) and Yuliana (B6) untrained; NIK masked.
-        assert sheet.column("Nama") == ["Zainal Arifin", "Yuliana"]
-        assert sheet.column("NIK") == ["3527••••••••0009", "3527••••••••0015"]
-        entry = audit.read(folder)[-1]
-        assert (entry["peristiwa"], entry["pengguna"], entry["baris"]) == ("unduh", "rina", 2)
-        assert entry["filter"] == "Kecamatan Torjun"
-        assert entry["berkas"].endswith(".xlsx")
-        # The action pack: Torjun's two untrained members plus one PAW awaiting Bimtek
-        # (Fatimah, A6, replaced by Zainal Arifin, A9): 3 rows naming people.
-        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Ringkasan").click()
-        with page.expect_download() as info:
-            page.get_by_role("button", name="Unduh paket aksi PPK (ZIP)").click()
-        assert info.value.suggested_filename.endswith(".zip")
-        entry = audit.read(folder)[-1]
-        assert (entry["peristiwa"], entry["baris"], entry["filter"]) == (
-            "unduh",
-            3,
-            "Kecamatan Torjun",
-        )
-        assert entry["berkas"] == info.value.suggested_filename
-    finally:
-        context.close()
+    page = open_page()  # the shared context accepts downloads
+    page.goto(f"{url}/cakupan-bimtek?kec=35.27.02")
+    _sign_in(page, url)
+    expect(page.get_by_role("heading", name="Cakupan Bimtek")).to_be_visible()
+    button = page.get_by_role("button", name="Unduh Excel").last
+    with page.expect_download() as info:
+        button.click()
+    sheet = next(iter(read_workbook(Path(info.value.path()).read_bytes()).values()))
+    # Torjun at 2024-01-27: Zainal Arifin (A9) and Yuliana (B6) untrained; NIK masked.
+    assert sheet.column("Nama") == ["Zainal Arifin", "Yuliana"]
+    assert sheet.column("NIK") == ["3527••••••••0009", "3527••••••••0015"]
+    entry = audit.read(folder)[-1]
+    assert (entry["peristiwa"], entry["pengguna"], entry["baris"]) == ("unduh", "rina", 2)
+    assert entry["filter"] == "Kecamatan Torjun"
+    assert entry["berkas"].endswith(".xlsx")
+    # The action pack: Torjun's two untrained members plus one PAW awaiting Bimtek
+    # (Fatimah, A6, replaced by Zainal Arifin, A9): 3 rows naming people.
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Ringkasan").click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Unduh paket aksi PPK (ZIP)").click()
+    assert info.value.suggested_filename.endswith(".zip")
+    entry = audit.read(folder)[-1]
+    assert (entry["peristiwa"], entry["baris"], entry["filter"]) == (
+        "unduh",
+        3,
+        "Kecamatan Torjun",
+    )
+    assert entry["berkas"] == info.value.suggested_filename
 
 
 # -- issue 12 item 11: a session taken up by another client with its id alone -------------------
@@ -132,7 +128,7 @@ def _session_id(page: Page) -> Callable[[], str | None]:
             if message.WhichOneof("type") == "new_session":
                 found.append(message.new_session.initialize.session_id)
 
-    page.on("websocket", lambda ws: ws.on("framereceived", frame))
+    listen(page, "websocket", lambda ws: ws.on("framereceived", frame))  # this test only
     return lambda: found[0] if found else None
 
 
@@ -186,7 +182,7 @@ def test_a_session_id_alone_does_not_sign_another_client_in(
     stolen = session_id()
     assert stolen
     if tab == "ditutup":  # the session waits on the server for its tab to come back
-        page.context.close()
+        page.close()  # the tab, and with it its connection
     # Another client with the id alone: the session is signed out, not resumed signed in.
     text = _take_over(url, stolen)
     assert "Masuk sebagai" not in text

@@ -1,7 +1,8 @@
 """Issue 15 in Chromium: drilling kabupaten → kecamatan → desa → TPS by clicks (map, bar,
 row), the breadcrumb back up, browser Back restoring the views with their URLs, a kecamatan
 account landing on its desa, every page on a phone without sideways scrolling and with its
-status column, and no English word anywhere a user can see.
+status column, and no English word anywhere a user can see (the connection-lost dialog:
+tests/browser/test_browser.py::test_shared_link_to_a_page_on_a_fresh_server).
 
 One server (a copy of the sample with two accounts) and one browser for the module.
 Screenshots land in test-results/nav-*.png.
@@ -10,15 +11,22 @@ Screenshots land in test-results/nav-*.png.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from kesiapan.access import accounts as access
-from tests.browser.conftest import RESULTS, ROOT, dashboard_server, running_server
-from tests.browser.test_browser import assert_no_error, title, wait_idle
+from tests.browser.conftest import RESULTS, dashboard_server
+from tests.browser.test_browser import (
+    VISIBLE_TEXT_JS,
+    assert_no_error,
+    each_combination,
+    english_words,
+    title,
+    wait_idle,
+)
+from tests.conftest import copy_sample
 
 PASSWORD = "sandi-rahasia-2024"
 TORJUN = "35.27.02"
@@ -41,42 +49,6 @@ PHONE_LISTS = {
     "/tentang-data": "masalah",
 }
 AT_TORJUN = ("/cakupan-bimtek", "/kekurangan-petugas")
-# Words of Streamlit's, Plotly's and the browser grid's own English that must never show.
-ENGLISH_UI = re.compile(
-    r"\b(Stop|Running|Print|Record screen|Made with Streamlit|Settings|Rerun|Clear cache|"
-    r"Deploy|Search|Fullscreen|Show/hide columns|Select all|Upload|Browse files|"
-    r"Drag and drop|per file|Download as CSV|Zoom|Pan|Autoscale|Reset axes|"
-    r"Download plot|No results|Loading|Close|Toggle)\b"
-)
-VISIBLE_TEXT_JS = """() => {
-  const out = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  while (walker.nextNode()) {
-    const node = walker.currentNode;
-    const text = node.textContent.trim();
-    const el = node.parentElement;
-    if (!text || !el || el.closest('script,style,noscript')) continue;
-    const box = el.getBoundingClientRect();
-    const style = getComputedStyle(el);
-    if (box.width === 0 || box.height === 0 || style.visibility === 'hidden'
-        || style.display === 'none' || parseFloat(style.opacity) === 0) continue;
-    out.push(text);
-  }
-  for (const el of document.querySelectorAll('[aria-label],[title],[placeholder]')) {
-    const box = el.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0) continue;
-    for (const a of ['aria-label', 'title', 'placeholder']) {
-      if (el.getAttribute(a)) out.push(el.getAttribute(a));
-    }
-  }
-  for (const el of document.querySelectorAll('*')) {
-    for (const pseudo of ['::before', '::after']) {
-      const content = getComputedStyle(el, pseudo).content;
-      if (content && content.startsWith('"')) out.push(content.slice(1, -1));
-    }
-  }
-  return out;
-}"""
 WIDE_ELEMENTS_JS = """() => {
   const limit = document.documentElement.clientWidth + 1;
   const main = document.querySelector('[data-testid="stMain"]');
@@ -119,10 +91,7 @@ POINT_JS = """(chart, code) => {
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("navigasi")
-    data, folder = root / "data", root / "akses"
-    shutil.copytree(
-        ROOT / "data" / "sample", data, ignore=shutil.ignore_patterns(".kesiapan-*", "akses")
-    )
+    data, folder = copy_sample(root / "sample"), root / "akses"  # the copy opens the built store
     access.add(folder, "admin", peran="admin", wilayah=["35.27"], nama="Admin", password=PASSWORD)
     access.add(folder, "tono", peran="analis", wilayah=[TORJUN], nama="Tono", password=PASSWORD)
     with dashboard_server(data, "server-navigasi.log", env={access.AKSES_ENV: str(folder)}) as url:
@@ -138,13 +107,18 @@ def signed_in(
     heading: str = "Ringkasan kesiapan KPPS",
 ) -> Page:
     page = open_page(*size)
+    sign_in(page, url, user, path, heading)
+    return page
+
+
+def sign_in(page: Page, url: str, user: str, path: str, heading: str) -> None:
+    """Load `path` (a new session) and sign in as `user`, until the page is idle."""
     page.goto(url + path)
     page.get_by_label("Nama pengguna").fill(user)
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     expect(title(page)).to_have_text(heading)
     wait_idle(page)
-    return page
 
 
 def click_point(page: Page, chart: Locator, code: str) -> None:
@@ -226,21 +200,25 @@ def test_a_kecamatan_account_lands_on_its_desa(
     assert_no_error(page)
 
 
-def english_words(page: Page) -> list[str]:
-    words = page.evaluate(VISIBLE_TEXT_JS)
-    return sorted({m.group(0) for w in words for m in ENGLISH_UI.finditer(w)})
-
-
-@pytest.mark.parametrize(("path", "heading"), PAGES, ids=[p[0] for p in PAGES])
 def test_phone_and_words(
-    deployment: str, open_page: Callable[..., Page], path: str, heading: str
+    deployment: str, open_page: Callable[..., Page], request: pytest.FixtureRequest
 ) -> None:
-    """At 390 px nothing is wider than the screen, a page's ranked table is a list of cards
-    whose status chips lie within the screen (the table itself hidden), and no visible text
-    is Streamlit's or Plotly's English (the menu, the uploader and a file dragged over it
-    included); at 1440 px the table is back, the cards are gone, and no English either."""
+    """Every page, each loaded afresh in one tab and signed in: at 390 px nothing is wider than
+    the screen, a page's ranked table is a list of cards whose status chips lie within the
+    screen (the table itself hidden), and no visible text is Streamlit's or Plotly's English
+    (the menu, the uploader and a file dragged over it included); at 1440 px the table is
+    back, the cards are gone, and no English either. A failure names its page."""
+    page = open_page(*PHONE)
+    with each_combination(request) as check:
+        for path, heading in PAGES:
+            with check(page, path):
+                page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+                _phone_and_words(page, deployment, path, heading)
+
+
+def _phone_and_words(page: Page, deployment: str, path: str, heading: str) -> None:
     link = path + (f"?kec={TORJUN}" if path in AT_TORJUN else "")
-    page = signed_in(open_page, deployment, "admin", PHONE, link, heading)
+    sign_in(page, deployment, "admin", link, heading)
     collapse = page.get_by_test_id("stSidebarCollapseButton").get_by_role("button")
     if collapse.is_visible():
         collapse.click()
@@ -293,25 +271,3 @@ def drag_a_file_over_the_uploader(page: Page) -> None:
     assert not words, f"the uploader, a file dragged over it, shows English: {words}"
     zone.evaluate(DRAG_JS, "dragleave")
     expect(hint).to_have_count(0)
-
-
-def test_a_lost_connection_is_said_in_indonesian(open_page: Callable[..., Page]) -> None:
-    """The dialog Streamlit shows when its server is gone (its own "Connection error") reads
-    Indonesian, and offers nothing English (its close button is hidden: reloading is the way
-    back). A server of its own, stopped by the test."""
-    page = open_page(*PHONE)
-    with running_server("server-putus.log") as url:
-        page.goto(url)
-        expect(title(page)).to_have_text("Ringkasan kesiapan KPPS")
-        wait_idle(page)
-    dialog = page.locator('section[role="dialog"]')
-    expect(dialog).to_be_visible()
-    expect(dialog.locator("h2")).to_be_hidden()
-    words = page.evaluate(VISIBLE_TEXT_JS)
-    assert "Sambungan ke server terputus" in words
-    found = english_words(page)
-    assert not found, f"the connection-lost dialog shows English: {found}"
-    assert not [w for w in words if "Streamlit" in w or "Connection" in w]
-    box = dialog.bounding_box()
-    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE[0]
-    page.screenshot(path=RESULTS / "nav-putus-390.png")

@@ -1,9 +1,9 @@
 """Sign-in through OpenID Connect (`st.login()`) in Chromium, with a real identity provider.
 
-Each test starts its own provider (tests/oidc_idp.py, on 127.0.0.1) and its own dashboard on a
+The module starts one provider (tests/oidc_idp.py, on 127.0.0.1) and one dashboard on a
 copy of the `mini` fixture (two kabupaten: 35.26 Bangkalan with kecamatan Kamal, 35.27 Sampang
 with Sreseh and Torjun), an accounts folder made with `python -m kesiapan users add`, and a
-secrets.toml in the test's temporary folder whose `[auth]` section points at the provider. The
+secrets.toml in the module's temporary folder whose `[auth]` section points at the provider. The
 server finds that file through STREAMLIT_SECRETS_FILES (Streamlit's `secrets.files` option), so
 the repository never holds a secrets.toml, and a developer's own `.streamlit/secrets.toml` is
 not read.
@@ -12,7 +12,8 @@ The browser goes the whole way: "Masuk dengan SSO" → /auth/login → the provi
 (which approves at once) → /oauth2callback → the token exchange → back on the dashboard with
 Streamlit's identity cookie set.
 
-Server logs: test-results/server-sso-<test>.log.
+The test of the deployment's opt-out for unverified addresses has a provider and a dashboard of
+its own. Server logs: test-results/server-sso(-tanpa-verifikasi)(-gwN).log.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class Deployment:
     url: str
     idp: OidcProvider
     akses: Path
+    audit_seen: int = 0  # audit entries written before the current test
 
 
 def wait_quiet(page: Page, quiet_ms: int = 800) -> None:
@@ -117,12 +119,22 @@ def add_user(akses: Path) -> None:
     assert (akses / "pengguna.json").exists(), f"no pengguna.json in {akses}"
 
 
-@pytest.fixture
-def sso_server(
-    tmp_path: Path, idp: OidcProvider, request: pytest.FixtureRequest
+@pytest.fixture(scope="module")
+def module_idp() -> Iterator[OidcProvider]:
+    """One provider for the tests that share `sso_deployment`; each sets its identity."""
+    with OidcProvider() as provider:
+        yield provider
+
+
+@pytest.fixture(scope="module")
+def sso_deployment(
+    tmp_path_factory: pytest.TempPathFactory, module_idp: OidcProvider
 ) -> Iterator[Deployment]:
     """The dashboard on a copy of `mini`, one account (rina, analis, Sampang) and sign-in
-    through `idp`; yields once the server is healthy."""
+    through `module_idp`; yields once the server is healthy. Shared by the module's tests:
+    each signs in from a signed-out browser (open_page clears the identity cookie) and reads
+    only the audit entries and provider requests of its own (`sso_server`)."""
+    tmp_path = tmp_path_factory.mktemp("sso")
     data = tmp_path / "data"
     shutil.copytree(MINI, data)
     akses = tmp_path / "akses"
@@ -134,14 +146,26 @@ def sso_server(
     # The redirect URI must be the very host and port the browser uses (127.0.0.1, not
     # localhost): the OAuth state lives in a cookie of that host.
     secrets_file.write_text(
-        idp.secrets_toml(redirect_uri=f"http://127.0.0.1:{port}/oauth2callback"),
+        module_idp.secrets_toml(redirect_uri=f"http://127.0.0.1:{port}/oauth2callback"),
         encoding="utf-8",
     )
     secrets_file.chmod(0o600)
     env = {"KESIAPAN_AKSES": str(akses), "STREAMLIT_SECRETS_FILES": str(secrets_file)}
-    log_name = _log_name("server-" + request.node.name.removeprefix("test_").replace("_", "-"))
-    with dashboard_server(data, log_name, port=port, env=env) as url:
-        yield Deployment(url, idp, akses)
+    with dashboard_server(data, _log_name("server-sso"), port=port, env=env) as url:
+        yield Deployment(url, module_idp, akses)
+
+
+@pytest.fixture
+def sso_server(sso_deployment: Deployment) -> Deployment:
+    """The module's deployment as a test finds it: the provider's request log empty and the
+    audit entries so far set aside (`audit_of_this_test`)."""
+    sso_deployment.idp.forget_requests()
+    sso_deployment.audit_seen = len(audit.read(sso_deployment.akses))
+    return sso_deployment
+
+
+def audit_of_this_test(deployment: Deployment) -> list[dict]:
+    return audit.read(deployment.akses)[deployment.audit_seen :]
 
 
 def sign_in_with_sso(page: Page, deployment: Deployment) -> None:
@@ -243,9 +267,10 @@ def test_sso_unverified_email_is_refused(
     wait_quiet(page)
     assert page.get_by_test_id("stMetric").count() == 0, "headline figures are shown"
     assert page.get_by_text("Masuk sebagai").count() == 0, "shown as signed in"
-    (entry,) = [e for e in audit.read(sso_server.akses) if e["peristiwa"] == "gagal_masuk"]
+    written = audit_of_this_test(sso_server)
+    (entry,) = [e for e in written if e["peristiwa"] == "gagal_masuk"]
     assert entry["alasan"] == "surel belum terverifikasi"
-    assert not [e for e in audit.read(sso_server.akses) if e["peristiwa"] == "masuk"]
+    assert not [e for e in written if e["peristiwa"] == "masuk"]
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ from __future__ import annotations
 import io
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from kesiapan.devtools.loadtest import free_port, healthy, start_server, stop_server, tail
 from tests.conftest import SAMPLE
@@ -43,14 +43,13 @@ def server(tmp_path_factory) -> Iterator[str]:
         stop_server(process)
 
 
-@pytest.fixture(scope="module")
-def page(server: str, chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(accept_downloads=True, viewport={"width": 1400, "height": 900})
-    page = context.new_page()
+@pytest.fixture
+def page(server: str, open_page: Callable[..., Page]) -> Page:
+    """A tab of the shared browser context (it accepts downloads) on Ringkasan at 28 January."""
+    page = open_page(1400, 900)
     page.set_default_timeout(WAIT_MS)
     page.goto(f"{server}/?tanggal=2024-01-28")
-    yield page
-    context.close()
+    return page
 
 
 def _download(page: Page, label: str, index: int = 0) -> tuple[str, bytes]:

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from kesiapan.access import accounts as access
 from kesiapan.contract import labels
@@ -29,7 +28,7 @@ from kesiapan.devtools.loadtest import (
 from kesiapan.outputs.report import report_table
 from kesiapan.store import versions
 from kesiapan.store.dataset import Dataset
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_sample
 from tests.importer.test_partial_files import (
     SESSION,
     TORJUN,
@@ -46,8 +45,7 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    folder = tmp_path_factory.mktemp("sesi") / "sampel"
-    shutil.copytree(ROOT / "data" / "sample", folder, ignore=shutil.ignore_patterns(".kesiapan-*"))
+    folder = copy_sample(tmp_path_factory.mktemp("sesi") / "sample")  # with its built store
     RESULTS.mkdir(exist_ok=True)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     log_path = RESULTS / f"server-impor-sesi{worker}.log"
@@ -88,10 +86,10 @@ def _shot(page: Page, name: str) -> None:
         page.set_viewport_size(size)
 
 
-def _signed_in(browser: Browser, url: str, viewport: dict) -> Page:
-    context = browser.new_context(viewport=viewport, locale="id-ID", timezone_id="Asia/Jakarta")
-    context.set_default_timeout(WAIT_MS)
-    page = context.new_page()
+def _signed_in(open_page: Callable[..., Page], url: str, viewport: dict) -> Page:
+    """A new tab (a new session) of the shared browser context, signed in as the operator."""
+    page = open_page(viewport["width"], viewport["height"])
+    page.set_default_timeout(WAIT_MS)
     page.goto(url)
     page.get_by_label("Nama pengguna").fill("budi")
     page.get_by_label("Kata sandi").fill(PASSWORD)
@@ -116,69 +114,63 @@ def _trained_in_torjun(folder: Path) -> int:
 
 
 def test_an_operator_imports_a_session_and_the_dashboard_shows_it(
-    server, chromium: Browser, tmp_path: Path
+    server, open_page: Callable[..., Page], tmp_path: Path
 ) -> None:
     url, folder = server
     rows = _attendance()
     own = [r for r in rows if r["kode_sesi"] == SESSION]
     path = _daftar_hadir(tmp_path / "hadir BT-352702-03.csv", own, set(_two_absent_untrained(rows)))
     before = _trained_in_torjun(folder)
-    page = _signed_in(chromium, url, DESKTOP)
-    try:
-        _to_import(page, url)
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
-        main = page.get_by_test_id("stMain")
-        expect(main).to_contain_text(
-            f"Tentang: sesi {SESSION} (Torjun, 26 Januari 2024)", timeout=WAIT_MS
-        )
-        _idle(page)
-        expect(main).to_contain_text(
-            f"Jika disimpan: 0 baris baru · 2 diperbarui · {labels.angka(len(own) - 2)} tetap sama"
-        )
-        expect(main).not_to_contain_text("MENGHAPUS")
-        _shot(page, "impor-sesi-pratinjau")
-        page.get_by_role("button", name="Simpan sebagai versi baru").click()
-        expect(page.get_by_text(re.compile("Tersimpan sebagai versi 0002"))).to_be_visible(
-            timeout=WAIT_MS
-        )
-        assert versions.current(folder) == "0002"
-        assert _trained_in_torjun(folder) == before + 2
-        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Ringkasan").click()
-        card = page.get_by_test_id("stMetric").filter(has_text="KPPS terlatih")
-        expect(card).to_contain_text(labels.angka(before + 2), timeout=WAIT_MS)
-    finally:
-        page.context.close()
+    page = _signed_in(open_page, url, DESKTOP)
+    _to_import(page, url)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text(
+        f"Tentang: sesi {SESSION} (Torjun, 26 Januari 2024)", timeout=WAIT_MS
+    )
+    _idle(page)
+    expect(main).to_contain_text(
+        f"Jika disimpan: 0 baris baru · 2 diperbarui · {labels.angka(len(own) - 2)} tetap sama"
+    )
+    expect(main).not_to_contain_text("MENGHAPUS")
+    _shot(page, "impor-sesi-pratinjau")
+    page.get_by_role("button", name="Simpan sebagai versi baru").click()
+    expect(page.get_by_text(re.compile("Tersimpan sebagai versi 0002"))).to_be_visible(
+        timeout=WAIT_MS
+    )
+    assert versions.current(folder) == "0002"
+    assert _trained_in_torjun(folder) == before + 2
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Ringkasan").click()
+    card = page.get_by_test_id("stMetric").filter(has_text="KPPS terlatih")
+    expect(card).to_contain_text(labels.angka(before + 2), timeout=WAIT_MS)
 
 
 @pytest.mark.parametrize(("viewport", "shot"), [(DESKTOP, ""), (PHONE, "-ponsel")])
 def test_replacing_a_session_warns_and_waits_for_the_confirmation(
-    server, chromium: Browser, tmp_path: Path, viewport: dict, shot: str
+    server, open_page: Callable[..., Page], tmp_path: Path, viewport: dict, shot: str
 ) -> None:
     url, folder = server
     own = [r for r in _attendance() if r["kode_sesi"] == SESSION]
     path = _daftar_hadir(tmp_path / "hadir koreksi.csv", own[1:], set())
     live = versions.current(folder)
-    page = _signed_in(chromium, url, DESKTOP)
-    try:
-        _to_import(page, url)
-        page.set_viewport_size(viewport)
-        page.get_by_text("Ganti isi sesi/TPS yang ada di berkas").click()
-        _idle(page)
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
-        warning = page.get_by_test_id("stAlertContentError")
-        expect(warning).to_contain_text(
-            "Impor ini akan MENGHAPUS 1 baris kehadiran Bimtek", timeout=WAIT_MS
-        )
-        _idle(page)
-        save = page.get_by_role("button", name="Simpan sebagai versi baru")
-        expect(save).to_be_disabled(timeout=WAIT_MS)
-        expect(page.get_by_role("button", name=re.compile("Unduh daftar lengkap"))).to_be_visible(
-            timeout=WAIT_MS
-        )
-        _shot(page, f"impor-sesi-hapus{shot}")
-        page.get_by_text(re.compile("Saya sudah memeriksa daftar ini")).click()
-        _idle(page)
-        expect(save).to_be_enabled(timeout=WAIT_MS)
-        assert versions.current(folder) == live  # nothing written before the save
-    finally:
-        page.context.close()
+    page = _signed_in(open_page, url, DESKTOP)
+    _to_import(page, url)
+    page.set_viewport_size(viewport)
+    page.get_by_text("Ganti isi sesi/TPS yang ada di berkas").click()
+    _idle(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
+    warning = page.get_by_test_id("stAlertContentError")
+    expect(warning).to_contain_text(
+        "Impor ini akan MENGHAPUS 1 baris kehadiran Bimtek", timeout=WAIT_MS
+    )
+    _idle(page)
+    save = page.get_by_role("button", name="Simpan sebagai versi baru")
+    expect(save).to_be_disabled(timeout=WAIT_MS)
+    expect(page.get_by_role("button", name=re.compile("Unduh daftar lengkap"))).to_be_visible(
+        timeout=WAIT_MS
+    )
+    _shot(page, f"impor-sesi-hapus{shot}")
+    page.get_by_text(re.compile("Saya sudah memeriksa daftar ini")).click()
+    _idle(page)
+    expect(save).to_be_enabled(timeout=WAIT_MS)
+    assert versions.current(folder) == live  # nothing written before the save

@@ -9,13 +9,13 @@ import csv
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from kesiapan.access import accounts as access
 from kesiapan.devtools.loadtest import (
@@ -28,7 +28,7 @@ from kesiapan.devtools.loadtest import (
     tail,
 )
 from kesiapan.store import versions
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_sample
 
 RESULTS = ROOT / "test-results"
 WAIT_MS = 60_000
@@ -41,10 +41,7 @@ ENGLISH = re.compile(r"\b(None|NaN|nan|null|undefined|Error|Warning|Select|Downl
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    import shutil
-
-    folder = tmp_path_factory.mktemp("impor") / "sampel"
-    shutil.copytree(ROOT / "data" / "sample", folder, ignore=shutil.ignore_patterns(".kesiapan-*"))
+    folder = copy_sample(tmp_path_factory.mktemp("impor") / "sample")  # with its built store
     RESULTS.mkdir(exist_ok=True)
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     log_path = RESULTS / (f"server-impor-{worker}.log" if worker else "server-impor.log")
@@ -65,11 +62,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             yield url, folder
         finally:
             stop_server(process)
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: Browser) -> Browser:
-    return chromium
 
 
 def _workbook(sample: Path, path: Path) -> int:
@@ -151,72 +143,70 @@ def _english(page: Page) -> list[str]:
     return sorted(set(ENGLISH.findall(text)))
 
 
-def test_upload_an_xlsx_through_the_page(server, browser: Browser, tmp_path: Path) -> None:
+def test_upload_an_xlsx_through_the_page(
+    server, open_page: Callable[..., Page], tmp_path: Path
+) -> None:
     url, folder = server
     workbook = tmp_path / "KPPS Torjun dari PPK.xlsx"
     members = _workbook(folder, workbook)
-    context = browser.new_context(viewport=DESKTOP, locale="id-ID", timezone_id="Asia/Jakarta")
-    context.set_default_timeout(WAIT_MS)
-    page = context.new_page()
-    try:
-        # From the front page through the sidebar, as people arrive: signed in as an admin.
-        page.goto(url)
-        page.get_by_label("Nama pengguna").fill("siti")
-        page.get_by_label("Kata sandi").fill(PASSWORD)
-        page.get_by_role("button", name="Masuk").click()
-        expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text(
-            "Ringkasan kesiapan KPPS", timeout=WAIT_MS
-        )
-        page.get_by_test_id("stSidebarNav").get_by_role("link", name=HEADING).click()
-        expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text(HEADING)
-        expect(page).to_have_url(re.compile(r"/impor-data"))
-        _idle(page)
-        _no_error(page)
-        _shot(page, "impor-1-kosong")
+    page = open_page(DESKTOP["width"], DESKTOP["height"])
+    page.set_default_timeout(WAIT_MS)
+    # From the front page through the sidebar, as people arrive: signed in as an admin.
+    page.goto(url)
+    page.get_by_label("Nama pengguna").fill("siti")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text(
+        "Ringkasan kesiapan KPPS", timeout=WAIT_MS
+    )
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=HEADING).click()
+    expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text(HEADING)
+    expect(page).to_have_url(re.compile(r"/impor-data"))
+    _idle(page)
+    _no_error(page)
+    _shot(page, "impor-1-kosong")
 
-        # The default way of loading adds and updates; nothing is removed.
-        expect(page.get_by_text("Tambah dan perbarui (tidak ada yang dihapus)")).to_be_visible()
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(workbook)
-        metrics = page.get_by_test_id("stMetric")
-        expect(metrics.filter(has_text="Galat")).to_contain_text("2", timeout=WAIT_MS)
-        _idle(page)
-        _no_error(page)
-        expect(metrics.filter(has_text="Baris dibaca")).to_contain_text(
-            f"{members:,}".replace(",", ".")
-        )
-        expect(metrics.filter(has_text="Baris diterima")).to_contain_text(
-            f"{members - 2:,}".replace(",", ".")
-        )
-        main = page.get_by_test_id("stMain")
-        expect(main).to_contain_text("KPPS Torjun dari PPK.xlsx")
-        expect(
-            page.get_by_role("button", name=re.compile("Unduh 2 baris yang ditolak"))
-        ).to_be_visible()
-        expect(main).to_contain_text("Nilai yang diperbarui, per kolom: No. HP 3")
-        expect(main).not_to_contain_text("MENGHAPUS")
-        page.get_by_role("tab", name="Per baris").first.click()
-        _idle(page)
-        assert _english(page) == []
-        _shot(page, "impor-2-pratinjau")
+    # The default way of loading adds and updates; nothing is removed.
+    expect(page.get_by_text("Tambah dan perbarui (tidak ada yang dihapus)")).to_be_visible()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(workbook)
+    metrics = page.get_by_test_id("stMetric")
+    expect(metrics.filter(has_text="Galat")).to_contain_text("2", timeout=WAIT_MS)
+    _idle(page)
+    _no_error(page)
+    expect(metrics.filter(has_text="Baris dibaca")).to_contain_text(
+        f"{members:,}".replace(",", ".")
+    )
+    expect(metrics.filter(has_text="Baris diterima")).to_contain_text(
+        f"{members - 2:,}".replace(",", ".")
+    )
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text("KPPS Torjun dari PPK.xlsx")
+    expect(
+        page.get_by_role("button", name=re.compile("Unduh 2 baris yang ditolak"))
+    ).to_be_visible()
+    expect(main).to_contain_text("Nilai yang diperbarui, per kolom: No. HP 3")
+    expect(main).not_to_contain_text("MENGHAPUS")
+    page.get_by_role("tab", name="Per baris").first.click()
+    _idle(page)
+    assert _english(page) == []
+    _shot(page, "impor-2-pratinjau")
 
-        page.get_by_text(re.compile(r"Buang 2 baris bergalat")).click()
-        _idle(page)
-        page.get_by_role("button", name="Simpan sebagai versi baru").click()
-        expect(page.get_by_text("Tersimpan sebagai versi 0002")).to_be_visible(timeout=WAIT_MS)
-        _idle(page)
-        _no_error(page)
-        assert versions.current(folder) == "0002"
-        assert len(list((folder / "rejects").glob("0002-*-ditolak.xlsx"))) == 1
-        expect(main).to_contain_text("Versi 0002 · aktif")
-        _shot(page, "impor-3-tersimpan")
+    page.get_by_text(re.compile(r"Buang 2 baris bergalat")).click()
+    _idle(page)
+    page.get_by_role("button", name="Simpan sebagai versi baru").click()
+    expect(page.get_by_text("Tersimpan sebagai versi 0002")).to_be_visible(timeout=WAIT_MS)
+    _idle(page)
+    _no_error(page)
+    assert versions.current(folder) == "0002"
+    assert len(list((folder / "rejects").glob("0002-*-ditolak.xlsx"))) == 1
+    expect(main).to_contain_text("Versi 0002 · aktif")
+    _shot(page, "impor-3-tersimpan")
 
-        page.get_by_role("button", name="Pulihkan").first.click()
-        expect(page.get_by_text("Versi 0001 aktif lagi (sebelumnya 0002)")).to_be_visible(
-            timeout=WAIT_MS
-        )
-        _idle(page)
-        _no_error(page)
-        assert versions.current(folder) == "0001"
-        _shot(page, "impor-4-dipulihkan")
-    finally:
-        context.close()
+    page.get_by_role("button", name="Pulihkan").first.click()
+    expect(page.get_by_text("Versi 0001 aktif lagi (sebelumnya 0002)")).to_be_visible(
+        timeout=WAIT_MS
+    )
+    _idle(page)
+    _no_error(page)
+    assert versions.current(folder) == "0001"
+    _shot(page, "impor-4-dipulihkan")

@@ -6,11 +6,12 @@ test-results/: impor-lembar(-ponsel)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Page, expect
 
 from kesiapan.store import versions
 from tests.importer.test_session_browser import (
@@ -70,7 +71,7 @@ def _workbook(path: Path) -> Path:
 )
 def test_a_workbook_of_sessions_is_previewed_in_words(
     server,  # noqa: F811
-    chromium: Browser,
+    open_page: Callable[..., Page],
     tmp_path: Path,
     viewport: dict,
     shot: str,
@@ -78,42 +79,39 @@ def test_a_workbook_of_sessions_is_previewed_in_words(
     url, folder = server
     path = _workbook(tmp_path / "Daftar Hadir Bimtek Torjun.xlsx")
     live = versions.current(folder)
-    page = _signed_in(chromium, url, {"width": 1440, "height": 900})
-    try:
-        _to_import(page, url)  # through the sidebar, open at this width
-        page.set_viewport_size(viewport)
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
-        main = page.get_by_test_id("stMain")
-        expect(main).to_contain_text(
-            "Tentang: sesi BT-352702-03 (Torjun, 26 Januari 2024) dan BT-352702-05 (Torjun, "
-            "27 Januari 2024)",
-            timeout=WAIT_MS,
-        )
-        _idle(page)
-        for words in (
-            "lembar 26 Jan Patapan dan 27 Jan Krampon, dibaca sebagai satu tabel",
-            "lembar yang dilewati: Petunjuk (tidak berisi tabel yang dikenali), REKAP (lembar "
-            "rekap, bukan daftar)",
-            "sesi dikenali dari judul: BT-352702-03 (Torjun, 26 Januari 2024, Balai Desa "
-            "Patapan); BT-352702-05 (Torjun, 27 Januari 2024, Balai Desa Krampon)",
-            "tanda kehadiran yang kosong di samping nama dibaca tidak hadir (1 baris)",
-            "Daftar Hadir Bimtek Torjun.xlsx, kolom NIK: NIK harus 16 digit angka (lembar 26 Jan "
-            "Patapan baris 10)",
-        ):
-            expect(main).to_contain_text(words)
-        text = main.inner_text()
-        assert "None" not in text
-        for raw in ("kode_sesi", "nilai_pre", "tanggal_lahir", "bimtek_hadir"):
-            assert raw not in text, raw
-        _shot(page, f"impor-lembar{shot}")
-        # The details: the columns and the first rows as stored, the errors row by row.
-        page.get_by_text("Kolom dan contoh baris").click()
-        page.get_by_role("tab", name="Per baris").click()
-        _idle(page)
-        expect(main).to_contain_text("Kolom: NIK → NIK, TANDA TANGAN → Hadir.")
-        grids = page.get_by_test_id("stDataFrame")
-        expect(grids.first).to_be_visible()
-        _shot(page, f"impor-lembar-rinci{shot}")
-        assert versions.current(folder) == live  # a preview writes nothing
-    finally:
-        page.context.close()
+    page = _signed_in(open_page, url, {"width": 1440, "height": 900})
+    _to_import(page, url)  # through the sidebar, open at this width
+    page.set_viewport_size(viewport)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
+    main = page.get_by_test_id("stMain")
+    expect(main).to_contain_text(
+        "Tentang: sesi BT-352702-03 (Torjun, 26 Januari 2024) dan BT-352702-05 (Torjun, "
+        "27 Januari 2024)",
+        timeout=WAIT_MS,
+    )
+    _idle(page)
+    for words in (
+        "lembar 26 Jan Patapan dan 27 Jan Krampon, dibaca sebagai satu tabel",
+        "lembar yang dilewati: Petunjuk (tidak berisi tabel yang dikenali), REKAP (lembar "
+        "rekap, bukan daftar)",
+        "sesi dikenali dari judul: BT-352702-03 (Torjun, 26 Januari 2024, Balai Desa "
+        "Patapan); BT-352702-05 (Torjun, 27 Januari 2024, Balai Desa Krampon)",
+        "tanda kehadiran yang kosong di samping nama dibaca tidak hadir (1 baris)",
+        "Daftar Hadir Bimtek Torjun.xlsx, kolom NIK: NIK harus 16 digit angka (lembar 26 Jan "
+        "Patapan baris 10)",
+    ):
+        expect(main).to_contain_text(words)
+    text = main.inner_text()
+    assert "None" not in text
+    for raw in ("kode_sesi", "nilai_pre", "tanggal_lahir", "bimtek_hadir"):
+        assert raw not in text, raw
+    _shot(page, f"impor-lembar{shot}")
+    # The details: the columns and the first rows as stored, the errors row by row.
+    page.get_by_text("Kolom dan contoh baris").click()
+    page.get_by_role("tab", name="Per baris").click()
+    _idle(page)
+    expect(main).to_contain_text("Kolom: NIK → NIK, TANDA TANGAN → Hadir.")
+    grids = page.get_by_test_id("stDataFrame")
+    expect(grids.first).to_be_visible()
+    _shot(page, f"impor-lembar-rinci{shot}")
+    assert versions.current(folder) == live  # a preview writes nothing
