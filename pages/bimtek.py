@@ -12,11 +12,6 @@ MAX_SESSIONS_CHARTED = 40  # beyond this one bar per session no longer reads
 MAX_NAMES_SHOWN = 1000  # a national list has hundreds of thousands; nobody reads past this
 
 
-def _with_plan(sessions: pd.DataFrame, planned: pd.DataFrame) -> pd.DataFrame:
-    columns = ["kode_sesi", "ditempatkan", "kursi_sisa"]
-    return sessions.merge(planned[columns], on="kode_sesi", how="left")
-
-
 def _no_seat_named(untrained: pd.DataFrame) -> pd.DataFrame:
     return untrained.assign(sesi_rencana=untrained["sesi_rencana"].fillna(actions.NO_SEAT))
 
@@ -77,8 +72,7 @@ sessions = page.query("bimtek_sesi_kehadiran")
 if sessions.empty:
     ui.empty(f"Belum ada sesi Bimtek di {labels.polos(page.area_name())}.")
 else:
-    # Derived once per answer for every session (ui.derived): no hashing on every run.
-    sessions = ui.derived("sesi_dan_rencana", _with_plan, sessions, page.query("rencana_sesi"))
+    sessions = ui.sessions_planned(page)  # once per answer, for every session
     if len(sessions) <= MAX_SESSIONS_CHARTED:
         ui.chart(ui.figure(charts.sessions_capacity, sessions), key="sesi", theme=None)
     else:

@@ -24,12 +24,8 @@ kecamatan_codes = sorted(
     page.areas[page.areas["kode_desa"].isin(chosen)]["kode_kecamatan"].unique()
 )
 whole = {"desa": None, "kecamatan": kecamatan_codes, "kabupaten": None} if chosen else {}
-# Derived frames are made once per answer for every session (ui.derived): no hashing per run.
-per_kecamatan = ui.derived(
-    "paling_jarang_dikunjungi",
-    theme.least_visited_first,
-    page.query("supervisi_kecamatan", **whole),
-)
+# Frames derived from answers are made once per answer for every session (ui.derived).
+per_kecamatan = ui.least_visited(page, **whole)
 visits = page.query("supervisi_kunjungan")
 sessions = page.query("supervisi_sesi")
 desa = page.query("supervisi_desa")

@@ -1363,6 +1363,29 @@ def _content_key(value: object) -> object:
     return value
 
 
+def sessions_planned(view: Page) -> pd.DataFrame:
+    """`bimtek_sesi_kehadiran` with each session's places given and left (`rencana_sesi`),
+    derived once per answer for every session (the Cakupan Bimtek page and the warm-up)."""
+    return derived(
+        "sesi_dan_rencana",
+        _with_plan,
+        view.query("bimtek_sesi_kehadiran"),
+        view.query("rencana_sesi"),
+    )
+
+
+def _with_plan(sessions: pd.DataFrame, planned: pd.DataFrame) -> pd.DataFrame:
+    columns = ["kode_sesi", "ditempatkan", "kursi_sisa"]
+    return sessions.merge(planned[columns], on="kode_sesi", how="left")
+
+
+def least_visited(view: Page, **overrides: object) -> pd.DataFrame:
+    """`supervisi_kecamatan` (with `overrides`) least visited first, derived once per answer
+    for every session (the Supervisi page and the warm-up)."""
+    answer = view.query("supervisi_kecamatan", **overrides)
+    return derived("paling_jarang_dikunjungi", theme.least_visited_first, answer)
+
+
 def masked(frame: pd.DataFrame, tampil: privacy.Tampil) -> pd.DataFrame:
     """`privacy.masked(frame, tampil)`, made once per origin of `frame` and `tampil` (`derived`)."""
     return derived("masked", lambda f: privacy.masked(f, tampil), frame, extra=tampil)
