@@ -1,5 +1,6 @@
 """Cakupan Bimtek: coverage per area, the training curve, sessions and who still needs training."""
 
+import pandas as pd
 import streamlit as st
 
 from kesiapan.contract import columns as catalogue
@@ -9,6 +10,11 @@ from kesiapan.ui import shared as ui
 
 MAX_SESSIONS_CHARTED = 40  # beyond this one bar per session no longer reads
 MAX_NAMES_SHOWN = 1000  # a national list has hundreds of thousands; nobody reads past this
+
+
+def _no_seat_named(untrained: pd.DataFrame) -> pd.DataFrame:
+    return untrained.assign(sesi_rencana=untrained["sesi_rencana"].fillna(actions.NO_SEAT))
+
 
 page, row = ui.start("Cakupan Bimtek")
 since, before = page.previous()
@@ -66,8 +72,7 @@ sessions = page.query("bimtek_sesi_kehadiran")
 if sessions.empty:
     ui.empty(f"Belum ada sesi Bimtek di {labels.polos(page.area_name())}.")
 else:
-    planned = page.query("rencana_sesi")[["kode_sesi", "ditempatkan", "kursi_sisa"]]
-    sessions = sessions.merge(planned, on="kode_sesi", how="left")
+    sessions = ui.sessions_planned(page)  # once per answer, for every session
     if len(sessions) <= MAX_SESSIONS_CHARTED:
         ui.chart(ui.figure(charts.sessions_capacity, sessions), key="sesi", theme=None)
     else:
@@ -110,7 +115,7 @@ else:
 if page.single_kecamatan or page.filters.desa:
     st.subheader("Per TPS")
     st.caption(theme.TPS_ORDER_TEXT)
-    tps = theme.worst_first_tps(page.query("tps_status"))
+    tps = ui.derived("tps_terburuk_dulu", theme.worst_first_tps, page.query("tps_status"))
     ui.table(
         tps,
         [
@@ -137,7 +142,7 @@ if untrained.empty:
         else f"Belum ada KPPS aktif di {where} pada {when}."
     )
 else:
-    untrained["sesi_rencana"] = untrained["sesi_rencana"].fillna(actions.NO_SEAT)
+    untrained = ui.derived("tanpa_kursi_sesi", _no_seat_named, untrained)
     columns = catalogue.listed(
         [
             "kecamatan",

@@ -1,10 +1,19 @@
 """Supervisi: where visits went, what was not visited, days since the last visit, findings."""
 
+import pandas as pd
 import streamlit as st
 
 from kesiapan.contract import labels, theme
 from kesiapan.outputs import charts
 from kesiapan.ui import shared as ui
+
+
+def _unvisited(desa: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
+    """The desa not visited, with their coverage: the lowest coverage first."""
+    columns = ["kode_desa", "kpps_aktif", "cakupan_bimtek"]
+    unvisited = desa[~desa["dikunjungi"]].merge(coverage[columns], on="kode_desa", how="left")
+    return unvisited.sort_values(["cakupan_bimtek", "kode_desa"], na_position="first")
+
 
 page, total = ui.start("Supervisi Bimtek")
 # Sessions belong to a kecamatan: under a desa filter the sessions, the map and the kecamatan
@@ -15,7 +24,8 @@ kecamatan_codes = sorted(
     page.areas[page.areas["kode_desa"].isin(chosen)]["kode_kecamatan"].unique()
 )
 whole = {"desa": None, "kecamatan": kecamatan_codes, "kabupaten": None} if chosen else {}
-per_kecamatan = theme.least_visited_first(page.query("supervisi_kecamatan", **whole))
+# Frames derived from answers are made once per answer for every session (ui.derived).
+per_kecamatan = ui.least_visited(page, **whole)
 visits = page.query("supervisi_kunjungan")
 sessions = page.query("supervisi_sesi")
 desa = page.query("supervisi_desa")
@@ -91,7 +101,7 @@ ui.table(
 left, right = st.columns(2)
 with left:
     st.subheader("Sesi yang belum disupervisi")
-    missed = sessions[~sessions["disupervisi"]]
+    missed = ui.derived("sesi_belum_disupervisi", lambda s: s[~s["disupervisi"]], sessions)
     if sessions.empty:
         until = labels.tanggal(page.filters.as_of)
         ui.empty(f"Belum ada sesi Bimtek yang berlangsung sampai {until}.")
@@ -102,15 +112,10 @@ with left:
         ui.table(missed, ["tanggal", "kode_sesi", "kecamatan", "tempat"], key="sesi_belum")
 with right:
     st.subheader("Desa/kelurahan yang belum dikunjungi")
-    unvisited = desa[~desa["dikunjungi"]].merge(
-        page.query("ringkasan_desa")[["kode_desa", "kpps_aktif", "cakupan_bimtek"]],
-        on="kode_desa",
-        how="left",
-    )
+    unvisited = ui.derived("desa_belum_dikunjungi", _unvisited, desa, page.query("ringkasan_desa"))
     if unvisited.empty:
         ui.empty("Semua desa/kelurahan sudah dikunjungi.")
     else:
-        unvisited = unvisited.sort_values(["cakupan_bimtek", "kode_desa"], na_position="first")
         left_out = total.desa - total.desa_dikunjungi
         st.caption(
             labels.dari(left_out, total.desa, "desa/kelurahan belum dikunjungi")
@@ -119,7 +124,9 @@ with right:
         ui.table(unvisited, ["kecamatan", "desa", "kpps_aktif", "cakupan_bimtek"], key="desa_belum")
 
 st.subheader("Temuan dan tindak lanjut")
-findings = visits[visits["temuan"].notna() | visits["tindak_lanjut"].notna()]
+findings = ui.derived(
+    "temuan", lambda v: v[v["temuan"].notna() | v["tindak_lanjut"].notna()], visits
+)
 if findings.empty:
     ui.empty("Belum ada temuan yang dicatat.")
 else:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from kesiapan import paths
@@ -1292,7 +1293,33 @@ def figure(builder: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         tuple(_content_key(a) for a in args),
         tuple(sorted((k, _content_key(v)) for k, v in kwargs.items())),
     )
-    return remembered(key, lambda: builder(*args, **kwargs))
+    return remembered(key, lambda: _shared_figure(builder(*args, **kwargs)))
+
+
+class SharedFigure(go.Figure):
+    """A figure kept for every session (`figure`). st.plotly_chart turns the figure it is
+    given into a dict with `to_dict()` on every run: a deep copy of all its data, every
+    array encoded in base64 again (issue 17: ±5% of a warm rerun through the server). A
+    shared figure never changes, so its dict is made once and handed out again; nothing that
+    receives it may change it (Streamlit only reads it to write the JSON)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        made = self.__dict__.get(_FIGURE_DICT)
+        if made is None:
+            made = super().to_dict()
+            self.__dict__[_FIGURE_DICT] = made
+        return made
+
+
+_FIGURE_DICT = "_kesiapan_dict"
+
+
+def _shared_figure(built: Any) -> Any:
+    """`built` as a SharedFigure when it is a plain Plotly figure (a builder may return
+    anything else: that is kept as it is)."""
+    if type(built) is go.Figure:
+        built.__class__ = SharedFigure
+    return built
 
 
 def remembered(key: tuple[object, ...], build: Callable[[], Any]) -> Any:
@@ -1334,6 +1361,29 @@ def _content_key(value: object) -> object:
     if isinstance(value, dict | list):
         return ("id", id(value))
     return value
+
+
+def sessions_planned(view: Page) -> pd.DataFrame:
+    """`bimtek_sesi_kehadiran` with each session's places given and left (`rencana_sesi`),
+    derived once per answer for every session (the Cakupan Bimtek page and the warm-up)."""
+    return derived(
+        "sesi_dan_rencana",
+        _with_plan,
+        view.query("bimtek_sesi_kehadiran"),
+        view.query("rencana_sesi"),
+    )
+
+
+def _with_plan(sessions: pd.DataFrame, planned: pd.DataFrame) -> pd.DataFrame:
+    columns = ["kode_sesi", "ditempatkan", "kursi_sisa"]
+    return sessions.merge(planned[columns], on="kode_sesi", how="left")
+
+
+def least_visited(view: Page, **overrides: object) -> pd.DataFrame:
+    """`supervisi_kecamatan` (with `overrides`) least visited first, derived once per answer
+    for every session (the Supervisi page and the warm-up)."""
+    answer = view.query("supervisi_kecamatan", **overrides)
+    return derived("paling_jarang_dikunjungi", theme.least_visited_first, answer)
 
 
 def masked(frame: pd.DataFrame, tampil: privacy.Tampil) -> pd.DataFrame:

@@ -28,7 +28,6 @@ import time
 from pathlib import Path
 
 from kesiapan.access import accounts as access
-from kesiapan.contract import theme
 from kesiapan.outputs import charts
 from kesiapan.ui import filters as flt
 from kesiapan.ui import shared as ui
@@ -233,7 +232,7 @@ def warm_figures(view: ui.Page) -> None:
     _figure(charts.coverage_by_area, summary, name_col, code_col)  # Cakupan Bimtek
     geojson = view.geojson()
     single = view.single_kecamatan
-    per_kecamatan = theme.least_visited_first(view.query("supervisi_kecamatan"))
+    per_kecamatan = ui.least_visited(view)
     visits = view.query("supervisi_kunjungan")
     if geojson is not None:
         points = None
@@ -258,10 +257,8 @@ def warm_figures(view: ui.Page) -> None:
             hari_pemungutan=config.hari_pemungutan,
             expected=view.query("jadwal_harian"),
         )
-    sessions = view.query("bimtek_sesi_kehadiran")
+    sessions = ui.sessions_planned(view)
     if not sessions.empty:
-        planned = view.query("rencana_sesi")[["kode_sesi", "ditempatkan", "kursi_sisa"]]
-        sessions = sessions.merge(planned, on="kode_sesi", how="left")
         if len(sessions) <= SESSIONS_CHARTED:
             _figure(charts.sessions_capacity, sessions)
         else:

@@ -1,0 +1,60 @@
+"""Issue 17, putaran kelima: what a warm rerun of a page through the server no longer pays.
+A rerun of a view already drawn hashes no frame for a cache key (the pages derive their
+frames once per answer, ui.derived), and st.plotly_chart gets the dict of a shared figure
+made once (ui.SharedFigure), the same JSON as before. Nothing here is timed."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from kesiapan.outputs import charts
+from kesiapan.ui import shared as ui
+from tests.charts.test_charts import RINGKASAN
+from tests.pages.test_warmup import TORJUN
+
+
+@pytest.mark.parametrize("name", ["bimtek", "supervisi"])
+def test_a_warm_rerun_hashes_no_frame(run_page, name: str, monkeypatch) -> None:
+    for params in ({}, {"kec": TORJUN}):
+        first = run_page(name, **params)
+        assert not first.exception, (name, params, first.exception)
+        hashed: list[int] = []
+        real = pd.util.hash_pandas_object
+
+        def counted(frame: pd.DataFrame, *args: object, _real=real, **kwargs: object) -> object:
+            hashed.append(len(frame))
+            return _real(frame, *args, **kwargs)
+
+        monkeypatch.setattr(pd.util, "hash_pandas_object", counted)
+        again = run_page(name, **params)  # another session, the same view
+        monkeypatch.setattr(pd.util, "hash_pandas_object", real)
+        assert not again.exception, (name, params, again.exception)
+        assert hashed == [], (name, params)
+        # The same page as before: the tables and charts are all there.
+        assert len(again.dataframe) == len(first.dataframe) >= 2
+        assert len(again.get("plotly_chart")) == len(first.get("plotly_chart")) >= 2
+
+
+def test_a_shared_figure_makes_its_dict_once_and_its_json_is_unchanged(monkeypatch) -> None:
+    plain = charts.status_by_area(RINGKASAN)
+    shared = ui.figure(charts.status_by_area, RINGKASAN)
+    assert isinstance(shared, ui.SharedFigure) and isinstance(shared, go.Figure)
+    made: list[int] = []
+    real = go.Figure.to_dict
+
+    def counted(self: go.Figure) -> dict[str, object]:
+        made.append(1)
+        return real(self)
+
+    monkeypatch.setattr(go.Figure, "to_dict", counted)
+    first, second = shared.to_dict(), shared.to_dict()
+    assert first is second and made == [1]
+    # What st.plotly_chart sends: byte for byte the JSON of the figure as built.
+    assert shared.to_json() == plain.to_json()
+    assert (
+        json.loads(shared.to_json())["data"][0]["x"] == json.loads(plain.to_json())["data"][0]["x"]
+    )
