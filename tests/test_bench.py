@@ -34,6 +34,10 @@ def test_page_queries_are_the_queries_each_page_calls() -> None:
             called.add("ringkasan_total")  # the head every area page draws
         if "page.previous()" in text:
             called.add("tanggal_sebelumnya")  # the day before, for the trend on the cards
+        if "ui.sessions_planned(page)" in text:
+            called |= {"bimtek_sesi_kehadiran", "rencana_sesi"}  # the sessions and their places
+        if "ui.least_visited(page" in text:
+            called.add("supervisi_kecamatan")  # the kecamatan, least visited first
         for level in re.findall(r'page\.judged\("([a-z]+)"\)', text):
             called |= {f"ringkasan_{level}", f"jadwal_{level}"}
         timed = {name for view in views for name, _ in bench.page_queries(page, view)}
