@@ -303,6 +303,13 @@ _LISTENERS: list[tuple[Page, str, Callable[..., object]]] = []
 CLEAR_STORAGE_JS = "() => { localStorage.clear(); sessionStorage.clear(); }"
 
 
+def sign_in_form(page: Page, user: str, password: str) -> None:
+    """Fill the built-in sign-in form (kesiapan.ui.signin) and press Masuk."""
+    page.get_by_label("Nama pengguna").fill(user)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+
+
 def listen(page: Page, event: str, handler: Callable[..., object]) -> None:
     """`page.on(event, handler)` for this test only: the handler is removed when the test
     ends, so that it does not follow the shared tab into the next test."""

@@ -18,7 +18,7 @@ from kesiapan.attendance import cards
 from kesiapan.store import journal
 from kesiapan.store.dataset import Dataset
 from tests.browser.conftest import RESULTS, dashboard_server
-from tests.conftest import copy_sample
+from tests.conftest import copy_sample, sign_in_form
 
 PASSWORD = "sandi-rahasia-2024"
 SESSION = "BT-352702-03"  # Torjun, 26 Januari 2024
@@ -56,9 +56,7 @@ def _page(open_page: Callable[..., Page], size: dict[str, int]) -> Page:
 
 
 def _sign_in(page: Page, name: str) -> None:
-    page.get_by_label("Nama pengguna").fill(name)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in_form(page, name, PASSWORD)
 
 
 def _trained(page: Page) -> int:

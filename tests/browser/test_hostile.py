@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from kesiapan.access import accounts as access
 from tests.browser.conftest import dashboard_server
 from tests.browser.test_browser import assert_no_error, caption, title, wait_idle
-from tests.conftest import listen
+from tests.conftest import listen, sign_in_form
 from tests.test_hostile import (
     ADMIN_NAME,
     BOLD,
@@ -81,9 +81,7 @@ def _open(open_page: Callable[..., Page], url: str) -> tuple[Page, list[str]]:
 def _sign_in(page: Page, url: str) -> None:
     """Load `url` (a new session) and sign in as the admin."""
     page.goto(url)
-    page.get_by_label("Nama pengguna").fill("admin")
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in_form(page, "admin", PASSWORD)
     expect(title(page)).to_have_text(PAGES[0][1])
     wait_idle(page)
 

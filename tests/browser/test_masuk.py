@@ -15,7 +15,7 @@ from kesiapan.access import accounts as access
 from kesiapan.access import audit
 from kesiapan.devtools.loadtest import IDLE_JS
 from tests.browser.conftest import ROOT, dashboard_server
-from tests.conftest import listen
+from tests.conftest import listen, sign_in_form
 from tests.exports.conftest import read_workbook
 
 PASSWORD = "sandi-rahasia-2024"
@@ -32,9 +32,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
 
 
 def _sign_in(page: Page, url: str, password: str = PASSWORD) -> None:
-    page.get_by_label("Nama pengguna").fill("rina")
-    page.get_by_label("Kata sandi").fill(password)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in_form(page, "rina", password)
 
 
 def test_signs_in_and_sees_only_its_kabupaten(

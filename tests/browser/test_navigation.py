@@ -26,7 +26,7 @@ from tests.browser.test_browser import (
     title,
     wait_idle,
 )
-from tests.conftest import copy_sample
+from tests.conftest import copy_sample, sign_in_form
 
 PASSWORD = "sandi-rahasia-2024"
 TORJUN = "35.27.02"
@@ -114,9 +114,7 @@ def signed_in(
 def sign_in(page: Page, url: str, user: str, path: str, heading: str) -> None:
     """Load `path` (a new session) and sign in as `user`, until the page is idle."""
     page.goto(url + path)
-    page.get_by_label("Nama pengguna").fill(user)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in_form(page, user, PASSWORD)
     expect(title(page)).to_have_text(heading)
     wait_idle(page)
 

@@ -28,7 +28,7 @@ from kesiapan.devtools.loadtest import (
 from kesiapan.outputs.report import report_table
 from kesiapan.store import versions
 from kesiapan.store.dataset import Dataset
-from tests.conftest import ROOT, copy_sample
+from tests.conftest import ROOT, copy_sample, sign_in_form
 from tests.importer.test_partial_files import (
     SESSION,
     TORJUN,
@@ -91,9 +91,7 @@ def _signed_in(open_page: Callable[..., Page], url: str, viewport: dict) -> Page
     page = open_page(viewport["width"], viewport["height"])
     page.set_default_timeout(WAIT_MS)
     page.goto(url)
-    page.get_by_label("Nama pengguna").fill("budi")
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in_form(page, "budi", PASSWORD)
     expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text(
         "Ringkasan kesiapan KPPS", timeout=WAIT_MS
     )

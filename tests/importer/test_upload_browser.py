@@ -28,7 +28,7 @@ from kesiapan.devtools.loadtest import (
     tail,
 )
 from kesiapan.store import versions
-from tests.conftest import ROOT, copy_sample
+from tests.conftest import ROOT, copy_sample, sign_in_form
 
 RESULTS = ROOT / "test-results"
 WAIT_MS = 60_000
@@ -153,9 +153,7 @@ def test_upload_an_xlsx_through_the_page(
     page.set_default_timeout(WAIT_MS)
     # From the front page through the sidebar, as people arrive: signed in as an admin.
     page.goto(url)
-    page.get_by_label("Nama pengguna").fill("siti")
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    sign_in_form(page, "siti", PASSWORD)
     expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text(
         "Ringkasan kesiapan KPPS", timeout=WAIT_MS
     )
