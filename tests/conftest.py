@@ -388,6 +388,33 @@ def signed_in(state: object, username: str, akses_folder: Path | None = None) ->
     signin.remember(state, access.load(akses_folder)[username])  # type: ignore[arg-type]
 
 
+# Every new AppTest scans all installed distributions for Streamlit v2 components
+# (streamlit/testing/v1/app_test.py `_run` → BidiComponentManager.discover_and_register_components
+# → manifest_scanner.scan_component_manifests): ±80 ms of CPU each, ±25 s over the suite. The
+# installed packages do not change during a run, so a worker scans once. `raising=True`: a
+# Streamlit that moves the scanner fails here loudly (and tests/test_component_scan.py says so).
+COMPONENT_SCANS = {"scans": 0, "calls": 0}  # the real scanner's runs, the patched one's calls
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scan_components_once() -> Iterator[None]:
+    from streamlit.components.v2 import manifest_scanner
+
+    real = manifest_scanner.scan_component_manifests
+    found: list[list[tuple[object, Path]]] = []
+
+    def scan_once(max_workers: int | None = None) -> list[tuple[object, Path]]:
+        COMPONENT_SCANS["calls"] += 1
+        if not found:
+            COMPONENT_SCANS["scans"] += 1
+            found.append(real(max_workers))
+        return list(found[0])  # a new list each time, as the real one returns
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests", scan_once, raising=True)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_sign_in_throttle() -> Iterator[None]:
     """Sign-in attempts are counted per process (kesiapan.ui.signin): each test starts afresh."""
