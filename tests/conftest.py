@@ -318,6 +318,18 @@ def listen(page: Page, event: str, handler: Callable[..., object]) -> None:
 
 
 @pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """Base URL of the dashboard server on the bundled sample that every browser test without
+    data or accounts of its own shares, one per worker (log: test-results/server-gwN.log;
+    tests/browser and the download tests of tests/exports). The one test server that warms up
+    at start as a deployed one does (turned off above for the others: ±10 s of CPU each)."""
+    from tests.browser.conftest import _log_name, running_server
+
+    with running_server(_log_name("server"), {serve.WARM_ENV: "1"}) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser_tabs(chromium: Browser) -> Iterator[Tabs]:
     """The one browser context of a worker's browser tests (locale id-ID, Asia/Jakarta, every
     download accepted) and its shared tab (`Tabs`)."""

@@ -1,6 +1,6 @@
-"""The real dashboard in a real browser: one Streamlit server per worker, shared by the tests
-that need no data or accounts of their own; Chromium and its one browser context, whose tabs
-the tests open (`open_page`), are tests/conftest.py's.
+"""The real dashboard in a real browser: one Streamlit server per worker (`server`), shared by
+the tests that need no data or accounts of their own; it, Chromium and its one browser context,
+whose tabs the tests open (`open_page`), are tests/conftest.py's.
 
 The server runs the bundled sample on a free port; its output goes to
 `test-results/server.log` (`server-gw0.log`… under pytest-xdist). Chromium is Debian's
@@ -24,7 +24,6 @@ from kesiapan import paths
 
 # The server and Chromium helpers are shared with the load check (`python -m kesiapan loadtest`).
 from kesiapan.devtools.loadtest import free_port, healthy, start_server, stop_server, tail
-from kesiapan.ui import serve
 from tests.conftest import BROWSER_WAIT_MS
 from tests.oidc_idp import OidcProvider
 
@@ -49,13 +48,8 @@ def _log_name(stem: str) -> str:
     return f"{stem}-{worker}.log" if worker else f"{stem}.log"
 
 
-@pytest.fixture(scope="session")
-def server() -> Iterator[str]:
-    """Base URL of the server every test shares (log: test-results/server.log). The one test
-    server that warms up at start as a deployed one does (tests/conftest.py turns it off for
-    the others: ±10 s of CPU per server on the sample)."""
-    with running_server(_log_name("server"), {serve.WARM_ENV: "1"}) as url:
-        yield url
+# `server`, the one every test shares, is tests/conftest.py's: the download tests of
+# tests/exports use it too, so that a worker starts (and warms up) one such server, not two.
 
 
 @pytest.fixture

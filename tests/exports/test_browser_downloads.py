@@ -1,46 +1,23 @@
 """The download buttons in a real browser: a Streamlit server on the sample, Debian's Chromium
 through Playwright, and the files it saves opened like the others. The buttons write their files
 only when pressed (deferred downloads), outside the page's script run: only a real server runs
-that path."""
+that path. The server is the browser tests' shared one on the sample (`server`,
+tests/conftest.py): a worker starts one, not two."""
 
 from __future__ import annotations
 
 import io
-import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 from playwright.sync_api import Page
 
-from kesiapan.devtools.loadtest import free_port, healthy, start_server, stop_server, tail
-from tests.conftest import SAMPLE
 from tests.exports.conftest import read_workbook
 
-START_TIMEOUT_S = 60
 WAIT_MS = 60_000
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
-    """The dashboard as `make run` starts it, on the sample (kesiapan.devtools.loadtest's
-    helpers)."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    with log.open("wb") as output:
-        process = start_server(SAMPLE, port, output)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not healthy(url):
-            assert process.poll() is None, tail(log)
-            assert time.monotonic() < deadline, tail(log)
-            time.sleep(0.3)
-        yield url
-    finally:
-        stop_server(process)
 
 
 @pytest.fixture
