@@ -439,17 +439,31 @@ def _fresh_sign_in_throttle() -> Iterator[None]:
     access._UNKNOWN.clear()
 
 
-# The longest tests (one to two minutes each on 2 cores) go first: pytest-xdist hands tests out
-# in collection order, and a long one handed out last keeps one worker busy while the other
-# idles. Order only; what each test asserts is untouched.
+# The longest tests go first: pytest-xdist's worksteal hands the first half of the collection
+# to one worker and the second to the other, and an idle worker steals from the END of the
+# other's queue; so the long ones, at the front, are never the last to run while the other
+# worker idles, and the short ones left at the end fill in. Then the browser tests that share a
+# worker's one `server` (tests/browser, the download tests), side by side so that they mostly
+# run on one worker: a second worker that runs one of them starts and warms up a second
+# server (±10 s of CPU). Longest first within each group (the run of 7 December 2026, wall s in
+# brackets). Order only; what each test asserts is untouched.
 _LONG_FIRST = (
-    "tests/attendance/test_load.py::",
-    "tests/test_precompute.py::test_every_query_agrees_with_the_reference",
-    "tests/importer/test_partitions.py::",
-    "tests/test_loadtest.py::",
-    "tests/test_scale_pages.py::",
-    "tests/importer/test_hostile_uploads.py::test_a_million_formatted_empty_rows",
-    "tests/test_bench.py::",
+    "tests/test_precompute.py::test_every_query_agrees_with_the_reference",  # [52–91] ×2
+    "tests/attendance/test_load.py::",  # [7–15] ×4
+    "tests/importer/test_partitions.py::",  # [16–27] ×4
+    "tests/test_loadtest.py::",  # [34, 9]
+    "tests/importer/test_upload_browser.py::",  # [28]
+    "tests/importer/test_hostile_uploads.py::test_a_million_formatted_empty_rows",  # [23]
+    "tests/test_scale_pages.py::",  # [22]
+    "tests/attendance/test_browser.py::",  # [20] ×2
+    "tests/importer/test_workbook_browser.py::",  # [18, 11]
+    "tests/importer/test_session_browser.py::",  # [8–12] ×3
+    "tests/test_bench.py::",  # [14]
+    "tests/browser/test_jadwal.py::test_ringkasan_and_bimtek_judge",  # [25–36] ×2; `server`
+    "tests/browser/test_navigation.py::",  # [24, 18]
+    "tests/browser/test_hostile.py::",  # [21, 12]
+    "tests/exports/test_browser_downloads.py::",  # [20]; `server`
+    "tests/browser/",  # `server` (test_browser, test_jadwal), test_oidc [13], test_masuk [8]
 )
 
 
