@@ -8,6 +8,8 @@ import os
 import socket
 from pathlib import Path
 
+import pytest
+
 from kesiapan.devtools import loadtest
 from tests.conftest import ROOT, copy_sample
 
@@ -16,6 +18,16 @@ SESSIONS = 3
 # (the sessions wait for one quiet window of the server first), but at a machine load of 30 the
 # first Ringkasan alone took 45 s.
 TIMEOUT_S = 150
+# The quiet window the sessions wait for (loadtest.SETTLE_WINDOW_S, 3 s) is longer than the
+# warm-up's give-way, so a deployed server's warm-up is not taken for quiet. The servers the
+# tests start do not warm up (tests/conftest.py), so a 1 s window finds the same quiet and the
+# two tests wait 2 × 2 s less; `settle_s` is still checked against the window in force.
+SETTLE_WINDOW_S = 1.0
+
+
+@pytest.fixture(autouse=True)
+def _short_settle_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loadtest, "SETTLE_WINDOW_S", SETTLE_WINDOW_S, raising=True)
 
 
 def _port_is_free(port: int) -> bool:
@@ -72,7 +84,7 @@ def test_three_sessions_on_the_sample(tmp_path: Path) -> None:
     assert abs(from_launch - result["first_render_s"]) <= 0.002  # three decimals each
     assert result["sign_in_form_s"] < result["first_render_from_ready_s"]
     # The sessions waited until the server had settled: at least one quiet window.
-    assert result["settle_s"] >= loadtest.SETTLE_WINDOW_S
+    assert result["settle_s"] >= loadtest.SETTLE_WINDOW_S == SETTLE_WINDOW_S
     text = loadtest.format_table(result)
     assert "setelah server siap" in text and "setelah server tenang" in text
 
@@ -120,8 +132,6 @@ def test_protocol_mode_two_sessions_sign_in_switch_and_filter(tmp_path: Path) ->
 
 
 def test_protocol_client_refuses_other_hosts() -> None:
-    import pytest
-
     from kesiapan.devtools import protocol
 
     for url in ("http://10.0.0.5:8501", "http://example.org", "http://192.168.1.1"):
