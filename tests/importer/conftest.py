@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from kesiapan.access import accounts as access
+from kesiapan.devtools.loadtest import free_port, healthy, start_server, stop_server, tail
 from kesiapan.importer import core as importer
 from kesiapan.importer import uploads as import_uploads
-from tests.conftest import ROOT, SAMPLE
+from tests.conftest import ROOT, SAMPLE, copy_sample
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
 BASE = CORPUS / "_dasar"
 _NOT_DATA = shutil.ignore_patterns(".kesiapan-*")  # the store's own cache files
+PASSWORD = "sandi-rahasia-2024"  # budi's, the operator of `operator_server`
 
 # A roster for TPS 002 of desa Torjun (empty in the base), as SIAKBA names the columns.
 ROSTER = (
@@ -97,3 +102,34 @@ def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
         timeout=180,
         env=env,
     )
+
+
+@pytest.fixture(scope="session")
+def operator_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A dashboard server on a copy of the sample with one account, budi, operator of Torjun
+    (`PASSWORD`): its URL and data folder, for test_session_browser and test_workbook_browser,
+    one server per worker for both (a start and its first, cold pages fewer). Only
+    test_session_browser's first test saves a version (0002); every other test that uses it
+    asserts that it writes nothing, so they may run in any order."""
+    folder = copy_sample(tmp_path_factory.mktemp("sesi") / "sample")  # with its built store
+    results = ROOT / "test-results"
+    results.mkdir(exist_ok=True)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    log_path = results / f"server-impor-sesi{worker}.log"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    accounts = folder.parent / "akses"
+    access.add(
+        accounts, "budi", peran="operator", wilayah=["35.27.02"], nama="Budi", password=PASSWORD
+    )
+    with log_path.open("wb") as log:
+        process = start_server(folder, port, log, {access.AKSES_ENV: str(accounts)})
+        try:
+            deadline = time.monotonic() + 90
+            while not healthy(url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"Streamlit did not start; {log_path}:\n{tail(log_path)}")
+                time.sleep(0.25)
+            yield url, folder
+        finally:
+            stop_server(process)

@@ -5,30 +5,20 @@ Screenshots in test-results/: impor-sesi-pratinjau, impor-sesi-hapus(-ponsel).""
 
 from __future__ import annotations
 
-import os
 import re
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from kesiapan.access import accounts as access
 from kesiapan.contract import labels
-from kesiapan.devtools.loadtest import (
-    DESKTOP,
-    IDLE_JS,
-    free_port,
-    healthy,
-    start_server,
-    stop_server,
-    tail,
-)
+from kesiapan.devtools.loadtest import DESKTOP, IDLE_JS
 from kesiapan.outputs.report import report_table
 from kesiapan.store import versions
 from kesiapan.store.dataset import Dataset
-from tests.conftest import ROOT, copy_sample, sign_in_form
+from tests.conftest import ROOT, sign_in_form
+from tests.importer.conftest import PASSWORD
 from tests.importer.test_partial_files import (
     SESSION,
     TORJUN,
@@ -39,31 +29,7 @@ from tests.importer.test_partial_files import (
 
 RESULTS = ROOT / "test-results"
 WAIT_MS = 60_000
-PASSWORD = "sandi-rahasia-2024"
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    folder = copy_sample(tmp_path_factory.mktemp("sesi") / "sample")  # with its built store
-    RESULTS.mkdir(exist_ok=True)
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    log_path = RESULTS / f"server-impor-sesi{worker}.log"
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    accounts = folder.parent / "akses"
-    access.add(accounts, "budi", peran="operator", wilayah=[TORJUN], nama="Budi", password=PASSWORD)
-    with log_path.open("wb") as log:
-        process = start_server(folder, port, log, {access.AKSES_ENV: str(accounts)})
-        try:
-            deadline = time.monotonic() + 90
-            while not healthy(url):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"Streamlit did not start; {log_path}:\n{tail(log_path)}")
-                time.sleep(0.25)
-            yield url, folder
-        finally:
-            stop_server(process)
 
 
 def _idle(page: Page) -> None:
@@ -112,9 +78,9 @@ def _trained_in_torjun(folder: Path) -> int:
 
 
 def test_an_operator_imports_a_session_and_the_dashboard_shows_it(
-    server, open_page: Callable[..., Page], tmp_path: Path
+    operator_server, open_page: Callable[..., Page], tmp_path: Path
 ) -> None:
-    url, folder = server
+    url, folder = operator_server
     rows = _attendance()
     own = [r for r in rows if r["kode_sesi"] == SESSION]
     path = _daftar_hadir(tmp_path / "hadir BT-352702-03.csv", own, set(_two_absent_untrained(rows)))
@@ -145,9 +111,9 @@ def test_an_operator_imports_a_session_and_the_dashboard_shows_it(
 
 @pytest.mark.parametrize(("viewport", "shot"), [(DESKTOP, ""), (PHONE, "-ponsel")])
 def test_replacing_a_session_warns_and_waits_for_the_confirmation(
-    server, open_page: Callable[..., Page], tmp_path: Path, viewport: dict, shot: str
+    operator_server, open_page: Callable[..., Page], tmp_path: Path, viewport: dict, shot: str
 ) -> None:
-    url, folder = server
+    url, folder = operator_server
     own = [r for r in _attendance() if r["kode_sesi"] == SESSION]
     path = _daftar_hadir(tmp_path / "hadir koreksi.csv", own[1:], set())
     live = versions.current(folder)

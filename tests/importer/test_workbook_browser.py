@@ -20,7 +20,6 @@ from tests.importer.test_session_browser import (
     _shot,
     _signed_in,
     _to_import,
-    server,  # noqa: F401 (its sample and operator)
 )
 
 PATAPAN = [  # BT-352702-03, 26 January: present, present, an empty box, a NIK of 15 digits
@@ -70,13 +69,13 @@ def _workbook(path: Path) -> Path:
     [({"width": 1440, "height": 900}, ""), ({"width": 390, "height": 844}, "-ponsel")],
 )
 def test_a_workbook_of_sessions_is_previewed_in_words(
-    server,  # noqa: F811
+    operator_server: tuple[str, Path],
     open_page: Callable[..., Page],
     tmp_path: Path,
     viewport: dict,
     shot: str,
 ) -> None:
-    url, folder = server
+    url, folder = operator_server
     path = _workbook(tmp_path / "Daftar Hadir Bimtek Torjun.xlsx")
     live = versions.current(folder)
     page = _signed_in(open_page, url, {"width": 1440, "height": 900})
