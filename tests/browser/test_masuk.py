@@ -15,6 +15,7 @@ from kesiapan.access import accounts as access
 from kesiapan.access import audit
 from kesiapan.devtools.loadtest import IDLE_JS
 from tests.browser.conftest import ROOT, dashboard_server
+from tests.browser.test_browser import wait_idle
 from tests.conftest import listen, sign_in_form
 from tests.exports.conftest import read_workbook
 
@@ -86,7 +87,12 @@ def test_download_of_names_is_written_into_the_audit_log(
     page.goto(f"{url}/cakupan-bimtek?kec=35.27.02")
     _sign_in(page, url)
     expect(page.get_by_role("heading", name="Cakupan Bimtek")).to_be_visible()
-    button = page.get_by_role("button", name="Unduh Excel").last
+    # The page has finished its run (the heading comes first, the tables after it), and the
+    # button is the untrained list's own (its key, `belum_bimtek`), not whichever table's
+    # "Unduh Excel" happened to be drawn last so far.
+    wait_idle(page)
+    button = page.locator(".st-key-belum_bimtek_xlsx").get_by_role("button", name="Unduh Excel")
+    expect(button).to_have_count(1)
     with page.expect_download() as info:
         button.click()
     sheet = next(iter(read_workbook(Path(info.value.path()).read_bytes()).values()))
