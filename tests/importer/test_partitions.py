@@ -267,6 +267,19 @@ def _wait_for(marker: Path, process: subprocess.Popen) -> None:
         time.sleep(0.05)
 
 
+def _waits_for_lock(pid: int, lock: Path) -> bool:
+    """Linux lists a process blocked in flock() in /proc/locks, behind "->": `pid` waits
+    there for `lock`'s inode."""
+    inode = str(lock.stat().st_ino)
+    for line in Path("/proc/locks").read_text(encoding="ascii").splitlines():
+        fields = line.split()
+        if "->" in fields:
+            kind, owner, file_id = fields[fields.index("->") + 1], fields[-4], fields[-3]
+            if kind == "FLOCK" and owner == str(pid) and file_id.rsplit(":", 1)[-1] == inode:
+                return True
+    return False
+
+
 def test_imports_into_two_kabupaten_at_once_and_a_third_waits_its_turn(
     files: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -285,7 +298,14 @@ def test_imports_into_two_kabupaten_at_once_and_a_third_waits_its_turn(
         line = c.stderr.readline()  # type: ignore[union-attr]
         assert line, f"C never waited: {''.join(said)}"
         said.append(line)
-    time.sleep(1)
+    # ... for A's lock: the kernel lists C as waiting for 35.27's lock file (no second of
+    # sleep to see whether C finishes meanwhile).
+    lock = folder / partitions.LOCKS_DIR / "35.27.kunci"
+    deadline = time.monotonic() + 120
+    while not _waits_for_lock(c.pid, lock):
+        assert c.poll() is None, c.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
     assert c.poll() is None  # still waiting
     # ... and goes ahead as soon as A is gone (killed here: its lock goes with it).
     os.kill(a.pid, signal.SIGKILL)
