@@ -36,6 +36,9 @@ SAMPLE = paths.SAMPLE
 RESULTS = ROOT / "test-results"  # server logs, screenshots for review, failure pictures
 BROWSER_DESKTOP = DESKTOP  # a new tab's size unless the test says (1400×900)
 BROWSER_WAIT_MS = 30_000  # every single wait in the browser, unless a test sets its own
+# Between two asks of /_stcore/health while a server starts: a start takes ±1 s, and a refused
+# connection costs nothing, so a 0,25 s pause left up to a quarter of a second idle per start.
+HEALTH_POLL_S = 0.05
 
 WILAYAH = """kode_provinsi,provinsi,kode_kabupaten,kabupaten,kode_kecamatan,kecamatan,kode_desa,desa,jenis,lat,lon
 35,Jawa Timur,35.27,Sampang,35.27.02,Torjun,35.27.02.2001,Bringin Nonggal,desa,-7.14,113.20

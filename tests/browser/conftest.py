@@ -24,7 +24,7 @@ from kesiapan import paths
 
 # The server and Chromium helpers are shared with the load check (`python -m kesiapan loadtest`).
 from kesiapan.devtools.loadtest import free_port, healthy, start_server, stop_server, tail
-from tests.conftest import BROWSER_WAIT_MS
+from tests.conftest import BROWSER_WAIT_MS, HEALTH_POLL_S
 from tests.oidc_idp import OidcProvider
 
 ROOT = paths.ROOT
@@ -93,7 +93,7 @@ def dashboard_server(
                         f"{log_path}:\n{tail(log_path)}",
                         pytrace=False,
                     )
-                time.sleep(0.25)
+                time.sleep(HEALTH_POLL_S)
             yield url
         finally:
             stop_server(process)

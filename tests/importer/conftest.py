@@ -17,7 +17,7 @@ from kesiapan.access import accounts as access
 from kesiapan.devtools.loadtest import free_port, healthy, start_server, stop_server, tail
 from kesiapan.importer import core as importer
 from kesiapan.importer import uploads as import_uploads
-from tests.conftest import ROOT, SAMPLE, copy_sample
+from tests.conftest import HEALTH_POLL_S, ROOT, SAMPLE, copy_sample
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
@@ -129,7 +129,7 @@ def operator_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
             while not healthy(url):
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"Streamlit did not start; {log_path}:\n{tail(log_path)}")
-                time.sleep(0.25)
+                time.sleep(HEALTH_POLL_S)
             yield url, folder
         finally:
             stop_server(process)

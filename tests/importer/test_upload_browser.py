@@ -28,7 +28,7 @@ from kesiapan.devtools.loadtest import (
     tail,
 )
 from kesiapan.store import versions
-from tests.conftest import ROOT, copy_sample, sign_in_form
+from tests.conftest import HEALTH_POLL_S, ROOT, copy_sample, sign_in_form
 
 RESULTS = ROOT / "test-results"
 WAIT_MS = 60_000
@@ -58,7 +58,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             while not healthy(url):
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"Streamlit did not start; {log_path}:\n{tail(log_path)}")
-                time.sleep(0.25)
+                time.sleep(HEALTH_POLL_S)
             yield url, folder
         finally:
             stop_server(process)
