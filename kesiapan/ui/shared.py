@@ -161,8 +161,15 @@ class Page:
             _tuple(args["kecamatan"]),
             _tuple(args["desa"]),
             args.get("batas"),
-            dataset(self.folder).journal_stamp(),
+            self._stamp,
         )
+
+    @functools.cached_property
+    def _stamp(self) -> int:
+        """The attendance journal's stamp for this view's answers (issue 16), looked up once
+        per view: `page()` makes a view per run, so a mark shows at the next run; per query it
+        was a twentieth of a run (the version folder's check and the connection's cache)."""
+        return dataset(self.folder).journal_stamp()
 
     def geojson(self) -> dict | None:
         """The boundaries of the kecamatan in the viewer's scope (all of the dataset's when
@@ -511,7 +518,7 @@ def _download_buttons(files: exports.TableFiles, key: str, view: Page) -> None:
     """Excel and CSV of one table; the files are written only when a button is pressed, and a
     file that names people unmasked is written into the audit log as it is made."""
     row = st.container(horizontal=True, gap="small")
-    stem = _named(files.title, view, lambda: files.stem)
+    stem = download_stem(files.title, view)
     for label, kind, make, mime in (
         ("Unduh Excel", "xlsx", files.xlsx, exports.XLSX_MIME),
         ("Unduh CSV", "csv", files.csv, exports.CSV_MIME),
@@ -541,6 +548,12 @@ def _named(title: str, view: Page, name: Callable[[], str]) -> str:
         if len(_STEMS) > MAX_FIGURES:
             _STEMS.clear()
     return found
+
+
+def download_stem(title: str, view: Page) -> str:
+    """The file name, without its extension, of the table `title` downloads as in `view`
+    (`_named`: once per area and date, for every session)."""
+    return _named(title, view, lambda: view.scope().file_stem(title))
 
 
 def _audited(
@@ -588,10 +601,15 @@ def _source(
 
 
 def table_downloads(
-    frame: pd.DataFrame, columns: list[str] | None, key: str, title: str | None = None
+    frame: pd.DataFrame,
+    columns: list[str] | None,
+    key: str,
+    title: str | None = None,
+    view: Page | None = None,
 ) -> None:
-    """Downloads of a table as shown, with the area hierarchy, the filters and the date."""
-    view = page()
+    """Downloads of a table as shown, with the area hierarchy, the filters and the date
+    (`view`: the page's view, else this run's, `page()`)."""
+    view = view or page()
     if not view.boleh(access.EKSPOR):
         return  # issue 5: downloads are for roles with the export permission
     source, notes = _source(frame, view)
@@ -809,20 +827,19 @@ def table(
     key: str,
     download: bool | str = True,
     cards: Callable[[pd.DataFrame], list[Card]] | None = None,
+    view: Page | None = None,
     **kwargs: object,
 ) -> object:
     """st.dataframe of the chosen columns with Indonesian headers and formats, and under it
     Excel and CSV downloads (`download`: False for none, or the files' title). A long table
     shows its first MAX_ROWS_SHOWN rows (a selection's row numbers are those of `frame`).
     Given `cards` (rows → Card, in the table's order), a phone sees its first PHONE_CARDS
-    rows as a list of cards instead of the table (`phone_list`)."""
+    rows as a list of cards instead of the table (`phone_list`). `view`: the page's view (the
+    viewer's permissions, the files' names), else this run's (`page()`)."""
     if cards is not None:
-        phone_list(frame, key, cards)
-    head, total = bounded(frame)
-    content = _rows_key(frame, len(head), columns)
-    shown, texts = remembered(("table", content), lambda: _prepare(head[columns]))
-    # The widths read every cell: worked out once per content, like the texts.
-    config = remembered(("table_config", content), lambda: column_config(shown))
+        phone_list(frame, key, cards, view=view)
+    total = len(frame)
+    shown, texts, config = prepared(frame, columns)
     with _wide_only(key, cards):
         event = st.dataframe(
             _carrier(shown, texts),
@@ -833,10 +850,42 @@ def table(
             height=table_height(len(shown)),
             **kwargs,
         )
-        _cut_note(total, page() if total > MAX_ROWS_SHOWN else None)
+        _cut_note(total, (view or page()) if total > MAX_ROWS_SHOWN else None)
     if download:
-        table_downloads(frame, columns, key, download if isinstance(download, str) else None)
+        title = download if isinstance(download, str) else None
+        table_downloads(frame, columns, key, title, view)
     return event
+
+
+def prepared(
+    frame: pd.DataFrame, columns: list[str]
+) -> tuple[pd.DataFrame, dict[str, pd.Series], dict[str, object]]:
+    """What `table()` sends for `frame`'s first MAX_ROWS_SHOWN rows of `columns`: the words
+    and Indonesian number texts (`_prepare`) and the column widths, which read every cell;
+    worked out once per content for every session (kesiapan.ui.warmup prepares them too)."""
+    head, _ = bounded(frame)
+    content = _rows_key(frame, len(head), columns)
+    shown, texts = remembered(("table", content), lambda: _prepare(head[columns]), TABLES)
+    config = remembered(("table_config", content), lambda: column_config(shown), TABLES)
+    return shown, texts, config
+
+
+def warm_table(
+    view: Page,
+    frame: pd.DataFrame,
+    columns: list[str],
+    key: str,
+    download: bool | str = True,
+    cards: Callable[[pd.DataFrame], list[Card]] | None = None,
+) -> None:
+    """What `table()` would prepare for `view` (its texts, widths, phone cards and download
+    names), without drawing anything: kesiapan.ui.warmup, so that a view's first run finds
+    its tables made."""
+    if cards is not None:
+        phone_markup(frame, key, cards, _can_download(frame, view))
+    prepared(frame, columns)
+    if download and view.boleh(access.EKSPOR):
+        download_stem(download if isinstance(download, str) else TABLE_TITLES.get(key, key), view)
 
 
 def empty(message: str) -> None:
@@ -894,19 +943,36 @@ def phone_list(
     key: str,
     build: Callable[[pd.DataFrame], list[Card]],
     content: object = None,
+    view: Page | None = None,
 ) -> None:
     """The first PHONE_CARDS rows of a ranked table as cards, shown on a phone only; built
     once per content of those rows (`content`: a key of them the caller has worked out
     already; else their hash)."""
-    head = frame.head(PHONE_CARDS)
-    # Only a cut list points to the downloads: the viewer's permission is looked up then.
-    can_download = len(frame) > PHONE_CARDS and page().boleh(access.EKSPOR)
-    markup = remembered(
-        ("kartu", key, content or _rows_key(frame, len(head)), len(frame), can_download),
-        lambda: _cards_html(build(head), len(frame), can_download),
-    )
+    markup = phone_markup(frame, key, build, _can_download(frame, view), content)
     with st.container(key=f"{_NARROW_KEY}{key}"):
         st.html(markup)
+
+
+def _can_download(frame: pd.DataFrame, view: Page | None) -> bool:
+    """Whether a phone list of `frame` points to its downloads: only a cut list does, so the
+    viewer's permission (of `view`, else this run's) is looked up then only."""
+    return len(frame) > PHONE_CARDS and (view or page()).boleh(access.EKSPOR)
+
+
+def phone_markup(
+    frame: pd.DataFrame,
+    key: str,
+    build: Callable[[pd.DataFrame], list[Card]],
+    can_download: bool,
+    content: object = None,
+) -> str:
+    """The HTML of `phone_list`, once per content of the rows shown for every session."""
+    head = frame.head(PHONE_CARDS)
+    return remembered(  # type: ignore[no-any-return]
+        ("kartu", key, content or _rows_key(frame, len(head)), len(frame), can_download),
+        lambda: _cards_html(build(head), len(frame), can_download),
+        TABLES,
+    )
 
 
 def _wide_only(key: str, narrow_too: object) -> contextlib.AbstractContextManager[object]:
@@ -1033,40 +1099,15 @@ def status_table(
     key: str,
     drill_col: str | None = "kode_kecamatan",
     download: bool | str = True,
+    view: Page | None = None,
 ) -> None:
     """A summary table whose first column is the schedule status (`status_jadwal`, else the
-    coverage band) in the shared colours; selecting a row drills into that area. Downloads as
-    `table()`."""
+    coverage band) in the shared colours; selecting a row drills into that area. Downloads
+    and `view` as `table()`."""
     head, total = bounded(frame)
-    kind = _chip_kind(frame)
-    needed = head[list(dict.fromkeys([*columns, _CHIP_SOURCE[kind]]))]
-
-    def prepare() -> tuple[pd.DataFrame, dict[str, pd.Series], list[list[tuple[str, str]]]]:
-        shown, texts = _prepare(head[columns])
-        shown.insert(0, "kesiapan", _chips(head).tolist())
-        colors = _chip_colors(kind)
-        band_style = [
-            [("background-color", colors.get(b, "")), ("color", "white"), ("font-weight", "600")]
-            for b in shown["kesiapan"]
-        ]
-        return shown, texts, band_style
-
-    content = (_rows_key(frame, len(head), needed.columns), tuple(columns))
-    shown, texts, band_style = remembered(("status", *content), prepare)
+    shown, texts, band_style, config, content = prepared_status(frame, columns)
     table_style = _carrier(shown, texts, {"kesiapan": band_style})
-
-    def configure() -> dict[str, object]:
-        config = column_config(shown)
-        label = _header("kesiapan")
-        config["kesiapan"] = st.column_config.TextColumn(
-            label, width=_width(label, shown["kesiapan"], False), pinned=True
-        )
-        return config
-
-    config = remembered(("status_config", *content), configure)
-    # The table's key, and the two figures of a TPS's card that its columns do not hold.
-    extra = tuple(tuple(head[c].head(PHONE_CARDS)) for c in _CARD_EXTRA if c in head.columns)
-    phone_list(frame, key, lambda rows: summary_cards(rows, columns[0]), (content, extra))
+    phone_list(frame, key, lambda rows: summary_cards(rows, columns[0]), content, view)
     with _wide_only(key, True):
         event = st.dataframe(
             table_style,
@@ -1078,11 +1119,11 @@ def status_table(
             on_select="rerun" if drill_col else "ignore",
             selection_mode="single-row",
         )
-        _cut_note(total, page() if total > MAX_ROWS_SHOWN else None)
+        _cut_note(total, (view or page()) if total > MAX_ROWS_SHOWN else None)
     if download:
         banded = frame.assign(kesiapan=_chips(frame))
         title = download if isinstance(download, str) else None
-        table_downloads(banded, ["kesiapan", *columns], key, title)
+        table_downloads(banded, ["kesiapan", *columns], key, title, view)
     rows = event.selection.rows if drill_col and event else []
     if rows:
         index = rows[0]
@@ -1090,6 +1131,56 @@ def status_table(
             _drill(_DRILL_LEVELS.get(drill_col, "kecamatan"), head[drill_col].iloc[index])
         else:
             _refuse(f"baris {str(index)[:20]}")
+
+
+def prepared_status(
+    frame: pd.DataFrame, columns: list[str]
+) -> tuple[
+    pd.DataFrame, dict[str, pd.Series], list[list[tuple[str, str]]], dict[str, object], object
+]:
+    """What `status_table()` sends for `frame`: the table with its status column first
+    (`prepared`'s texts, the band's colours per row), the column widths, and the key of its
+    content that its phone cards are kept by; once per content for every session."""
+    head, _ = bounded(frame)
+    kind = _chip_kind(frame)
+    needed = list(dict.fromkeys([*columns, _CHIP_SOURCE[kind]]))
+
+    def prepare() -> tuple[pd.DataFrame, dict[str, pd.Series], list[list[tuple[str, str]]]]:
+        shown, texts = _prepare(head[columns])
+        shown.insert(0, "kesiapan", _chips(head).tolist())
+        colors = _chip_colors(kind)
+        band_style = [
+            [("background-color", colors.get(b, "")), ("color", "white"), ("font-weight", "600")]
+            for b in shown["kesiapan"]
+        ]
+        return shown, texts, band_style
+
+    content = (_rows_key(frame, len(head), needed), tuple(columns))
+    shown, texts, band_style = remembered(("status", *content), prepare, TABLES)
+
+    def configure() -> dict[str, object]:
+        config = column_config(shown)
+        label = _header("kesiapan")
+        config["kesiapan"] = st.column_config.TextColumn(
+            label, width=_width(label, shown["kesiapan"], False), pinned=True
+        )
+        return config
+
+    config = remembered(("status_config", *content), configure, TABLES)
+    # The table's key, and the two figures of a TPS's card that its columns do not hold.
+    extra = tuple(tuple(head[c].head(PHONE_CARDS)) for c in _CARD_EXTRA if c in head.columns)
+    return shown, texts, band_style, config, (content, extra)
+
+
+def warm_status_table(
+    view: Page, frame: pd.DataFrame, columns: list[str], key: str, download: str
+) -> None:
+    """What `status_table()` would prepare for `view`, without drawing (`warm_table`)."""
+    _, _, _, _, content = prepared_status(frame, columns)
+    build = functools.partial(summary_cards, name_col=columns[0])
+    phone_markup(frame, key, build, _can_download(frame, view), content)
+    if view.boleh(access.EKSPOR):
+        download_stem(download, view)
 
 
 _CHIP_SOURCE = {"jadwal": "status_jadwal", "tps": "status", "cakupan": "cakupan_bimtek"}
@@ -1322,22 +1413,35 @@ def _shared_figure(built: Any) -> Any:
     return built
 
 
-def remembered(key: tuple[object, ...], build: Callable[[], Any]) -> Any:
+def remembered(key: tuple[object, ...], build: Callable[[], Any], kept: _Kept | None = None) -> Any:
     """What `build()` returns for `key`, built once and kept for every session of this
-    process (the last MAX_FIGURES keys). Keys are made of `_content_key`s, so equal data is
-    one entry and different data (a masked and an unmasked list) never shares one. What it
-    returns is shared: never change it."""
-    with _FIGURES_LOCK:
-        found = _FIGURES.get(key)
+    process (the last MAX_FIGURES keys; `kept`: another store, TABLES for the parts of
+    tables). Keys are made of `_content_key`s, so equal data is one entry and different data
+    (a masked and an unmasked list) never shares one. What it returns is shared: never
+    change it."""
+    entries, lock, limit = kept or (_FIGURES, _FIGURES_LOCK, MAX_FIGURES)
+    with lock:
+        found = entries.get(key)
         if found is not None:
-            _FIGURES.move_to_end(key)
+            entries.move_to_end(key)
             return found
     built = build()
-    with _FIGURES_LOCK:
-        _FIGURES[key] = built
-        while len(_FIGURES) > MAX_FIGURES:
-            _FIGURES.popitem(last=False)
+    with lock:
+        entries[key] = built
+        while len(entries) > limit:
+            entries.popitem(last=False)
     return built
+
+
+# Issue 17, round six: the prepared parts of tables (texts, widths, phone cards) apart from
+# the figures. The warm-up now prepares every table of every view it warms, ±30 entries a
+# view (a kabupaten of 30 kecamatan: ±950); kept with the figures they pushed the figures of
+# the first views warmed out of a store of MAX_FIGURES. A part is at most MAX_ROWS_SHOWN
+# rows of text.
+MAX_TABLE_PARTS = 2048
+_TABLE_PARTS: collections.OrderedDict[tuple[object, ...], object] = collections.OrderedDict()
+_Kept = tuple[collections.OrderedDict[tuple[object, ...], Any], threading.Lock, int]
+TABLES: _Kept = (_TABLE_PARTS, threading.Lock(), MAX_TABLE_PARTS)
 
 
 def _rows_key(frame: pd.DataFrame, rows: int, columns: object = None) -> object:
