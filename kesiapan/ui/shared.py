@@ -636,7 +636,7 @@ def report_downloads(view: Page) -> None:
         )
         if chromium
         else b"",
-        file_name=_named("briefing (pdf)", view, lambda: briefing.file_name(scope)),
+        file_name=_briefing_name(view),
         mime=exports.PDF_MIME,
         key="unduh_briefing",
         icon=":material/picture_as_pdf:",
@@ -647,7 +647,7 @@ def report_downloads(view: Page) -> None:
     if not view.boleh(access.EKSPOR):
         return  # the action pack lists people: for roles with the export permission
     packs = functools.cache(lambda: actions.collect(data, scope))  # once per click
-    zip_name = _named("paket aksi (zip)", view, lambda: actions.zip_name(scope))
+    zip_name = _pack_name(view)
     row.download_button(
         "Unduh paket aksi PPK (ZIP)",
         _audited(
@@ -664,6 +664,23 @@ def report_downloads(view: Page) -> None:
         help="Satu berkas Excel per kecamatan: TPS belum siap, KPPS dan PAW belum Bimtek "
         "dengan sesi berikutnya, desa dan sesi yang belum disupervisi.",
     )
+
+
+def _briefing_name(view: Page) -> str:
+    from kesiapan.outputs import briefing
+
+    return _named("briefing (pdf)", view, lambda: briefing.file_name(view.scope()))
+
+
+def _pack_name(view: Page) -> str:
+    return _named("paket aksi (zip)", view, lambda: actions.zip_name(view.scope()))
+
+
+def warm_report_names(view: Page) -> None:
+    """The file names `report_downloads` gives in `view`, worked out ahead (the warm-up)."""
+    _briefing_name(view)
+    if view.boleh(access.EKSPOR):
+        _pack_name(view)
 
 
 def _named_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:

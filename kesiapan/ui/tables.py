@@ -232,6 +232,7 @@ def warm(view: ui.Page) -> None:
     warm-up's views), as each page would for its viewer."""
     summary, columns, _, title = ranking(view)
     ui.warm_status_table(view, summary, columns, "peringkat", title)
+    ui.warm_report_names(view)  # Ringkasan's briefing and action packs
     if not view.query("bimtek_sesi_kehadiran").empty:
         sessions(view).warm()
     if view.single_kecamatan or view.filters.desa:

@@ -197,6 +197,7 @@ def warm_first_page(view: ui.Page) -> None:
         _drawn(ui.figure(charts.kecamatan_map, view.judged("kecamatan"), geojson, points=None))
     summary, columns, _, title = tables.ranking(view)
     ui.warm_status_table(view, summary, columns, "peringkat", title)
+    ui.warm_report_names(view)
 
 
 def _drawn(figure: object) -> None:
