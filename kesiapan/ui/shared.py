@@ -806,6 +806,69 @@ def _carrier(
     return styler
 
 
+# Issue 17, round six: st.dataframe redid on every run what only depends on a table's content:
+# pandas to Arrow (±1 ms a table), and for a table with texts Streamlit's marshalling of the
+# Styler, which copies the whole table as strings to place the texts (2-5 ms). A table's
+# carrier is now made once per content (`_sendable`, kept in TABLES) and what Streamlit makes
+# of it is kept on it (`_marshalled`): the browser gets the same bytes.
+_MARSHALLED = "_kesiapan_marshalled"  # a shared carrier Styler's marshalled ArrowData.styler
+
+
+def _sendable(
+    shown: pd.DataFrame,
+    texts: dict[str, pd.Series],
+    cell_styles: dict[str, list[tuple[str, str]]] | None = None,
+) -> object:
+    """What st.dataframe gets for `shown`, made to be kept and sent again: a plain table as
+    the Arrow table Streamlit would convert it to (st.dataframe serialises an Arrow table as
+    it is), one with texts or colours as its `_carrier` Styler, marked to keep its
+    marshalling (`_marshalled`)."""
+    from streamlit import dataframe_util
+
+    carrier = _carrier(shown, texts, cell_styles)
+    if isinstance(carrier, pd.DataFrame):
+        return dataframe_util.convert_pandas_df_to_arrow_table(carrier)
+    setattr(carrier, _MARSHALLED, None)
+    return carrier
+
+
+def _marshalled(sent: object) -> None:
+    """Let Streamlit marshal a kept carrier Styler now (the warm-up), so that its first draw
+    finds it done; nothing for an Arrow table."""
+    if _MARSHALLED in getattr(sent, "__dict__", {}) and getattr(sent, _MARSHALLED) is None:
+        from streamlit.elements import arrow
+        from streamlit.proto.ArrowData_pb2 import ArrowData
+
+        arrow.marshall_styler(ArrowData(), sent, "")
+
+
+def _keep_styler_marshalling() -> None:
+    """Streamlit's `marshall_styler` as st.dataframe calls it, keeping its result on a carrier
+    made by `_sendable` and giving it again on later runs (it writes the ArrowData's `styler`
+    part only: the pandas Styler's id, its CSS and the display texts). Any other Styler is
+    marshalled as before. Without that function (another Streamlit), nothing changes."""
+    from streamlit.elements import arrow
+
+    real = getattr(arrow, "marshall_styler", None)
+    if real is None or getattr(real, "kesiapan_keeps", False):
+        return
+
+    def marshall_styler(proto: Any, styler: Any, default_uuid: str) -> None:
+        kept = styler.__dict__.get(_MARSHALLED, False)
+        if kept:
+            proto.styler.MergeFromString(kept)
+            return
+        real(proto, styler, default_uuid)
+        if kept is None:  # a kept carrier: its content never changes
+            setattr(styler, _MARSHALLED, proto.styler.SerializeToString())
+
+    marshall_styler.kesiapan_keeps = True  # type: ignore[attr-defined]
+    arrow.marshall_styler = marshall_styler
+
+
+_keep_styler_marshalling()
+
+
 def _prepare(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
     """A table's words and Indonesian number texts, as the browser gets them."""
     shown = for_display(raw).reset_index(drop=True)
@@ -856,10 +919,10 @@ def table(
     if cards is not None:
         phone_list(frame, key, cards, view=view)
     total = len(frame)
-    shown, texts, config = prepared(frame, columns)
+    shown, sent, config = prepared(frame, columns)
     with _wide_only(key, cards):
         event = st.dataframe(
-            _carrier(shown, texts),
+            sent,
             hide_index=True,
             column_config=config,
             key=key,
@@ -876,15 +939,17 @@ def table(
 
 def prepared(
     frame: pd.DataFrame, columns: list[str]
-) -> tuple[pd.DataFrame, dict[str, pd.Series], dict[str, object]]:
+) -> tuple[pd.DataFrame, object, dict[str, object]]:
     """What `table()` sends for `frame`'s first MAX_ROWS_SHOWN rows of `columns`: the words
-    and Indonesian number texts (`_prepare`) and the column widths, which read every cell;
-    worked out once per content for every session (kesiapan.ui.warmup prepares them too)."""
+    and Indonesian number texts (`_prepare`) as st.dataframe takes them (`_sendable`) and the
+    column widths, which read every cell; worked out once per content for every session
+    (kesiapan.ui.warmup prepares them too). Returns the shown frame, what to send, widths."""
     head, _ = bounded(frame)
     content = _rows_key(frame, len(head), columns)
     shown, texts = remembered(("table", content), lambda: _prepare(head[columns]), TABLES)
+    sent = remembered(("table_sent", content), lambda: _sendable(shown, texts), TABLES)
     config = remembered(("table_config", content), lambda: column_config(shown), TABLES)
-    return shown, texts, config
+    return shown, sent, config
 
 
 def warm_table(
@@ -900,7 +965,7 @@ def warm_table(
     its tables made."""
     if cards is not None:
         phone_markup(frame, key, cards, _can_download(frame, view))
-    prepared(frame, columns)
+    _marshalled(prepared(frame, columns)[1])
     if download and view.boleh(access.EKSPOR):
         download_stem(download if isinstance(download, str) else TABLE_TITLES.get(key, key), view)
 
@@ -1122,8 +1187,7 @@ def status_table(
     coverage band) in the shared colours; selecting a row drills into that area. Downloads
     and `view` as `table()`."""
     head, total = bounded(frame)
-    shown, texts, band_style, config, content = prepared_status(frame, columns)
-    table_style = _carrier(shown, texts, {"kesiapan": band_style})
+    shown, table_style, config, content = prepared_status(frame, columns)
     phone_list(frame, key, lambda rows: summary_cards(rows, columns[0]), content, view)
     with _wide_only(key, True):
         event = st.dataframe(
@@ -1152,12 +1216,11 @@ def status_table(
 
 def prepared_status(
     frame: pd.DataFrame, columns: list[str]
-) -> tuple[
-    pd.DataFrame, dict[str, pd.Series], list[list[tuple[str, str]]], dict[str, object], object
-]:
+) -> tuple[pd.DataFrame, object, dict[str, object], object]:
     """What `status_table()` sends for `frame`: the table with its status column first
-    (`prepared`'s texts, the band's colours per row), the column widths, and the key of its
-    content that its phone cards are kept by; once per content for every session."""
+    (`prepared`'s texts, the band's colours per row) as st.dataframe takes it (`_sendable`),
+    the column widths, and the key of its content that its phone cards are kept by; once per
+    content for every session."""
     head, _ = bounded(frame)
     kind = _chip_kind(frame)
     needed = list(dict.fromkeys([*columns, _CHIP_SOURCE[kind]]))
@@ -1174,6 +1237,11 @@ def prepared_status(
 
     content = (_rows_key(frame, len(head), needed), tuple(columns))
     shown, texts, band_style = remembered(("status", *content), prepare, TABLES)
+    sent = remembered(
+        ("status_sent", *content),
+        lambda: _sendable(shown, texts, {"kesiapan": band_style}),
+        TABLES,
+    )
 
     def configure() -> dict[str, object]:
         config = column_config(shown)
@@ -1186,14 +1254,15 @@ def prepared_status(
     config = remembered(("status_config", *content), configure, TABLES)
     # The table's key, and the two figures of a TPS's card that its columns do not hold.
     extra = tuple(tuple(head[c].head(PHONE_CARDS)) for c in _CARD_EXTRA if c in head.columns)
-    return shown, texts, band_style, config, (content, extra)
+    return shown, sent, config, (content, extra)
 
 
 def warm_status_table(
     view: Page, frame: pd.DataFrame, columns: list[str], key: str, download: str
 ) -> None:
     """What `status_table()` would prepare for `view`, without drawing (`warm_table`)."""
-    _, _, _, _, content = prepared_status(frame, columns)
+    _, sent, _, content = prepared_status(frame, columns)
+    _marshalled(sent)
     build = functools.partial(summary_cards, name_col=columns[0])
     phone_markup(frame, key, build, _can_download(frame, view), content)
     if view.boleh(access.EKSPOR):

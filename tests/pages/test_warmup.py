@@ -10,6 +10,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
+from streamlit.elements.lib import pandas_styler_utils
 
 from kesiapan.devtools import loadtest
 from kesiapan.outputs import charts, exports
@@ -64,7 +65,7 @@ def test_warmed_pages_ask_duckdb_nothing_and_build_no_chart_or_table(
     assert "ringkasan_total" in cold and "rencana_bimtek" in cold
     # Round six: the warm-up prepared the tables, their phone cards and file names, and
     # the dict st.plotly_chart sends of each chart.
-    assert {"teks", "lebar", "kartu", "nama_berkas", "dict_grafik"} <= set(made)
+    assert {"teks", "lebar", "kartu", "nama_berkas", "dict_grafik", "teks_sel"} <= set(made)
     assert made.count("teks") >= 20
     cold.clear()
     made.clear()
@@ -95,7 +96,7 @@ def test_warmed_pages_ask_duckdb_nothing_and_build_no_chart_or_table(
 def _count_table_work(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """What drawing a table or a chart for the first time costs, by kind, as it happens:
     the texts (`_prepare`), the widths, the phone cards, the file names of the downloads,
-    and the dict of a shared chart."""
+    the dict of a shared chart, and Streamlit's marshalling of a table's texts."""
     made: list[str] = []
 
     def counting(owner: object, name: str, kind: str) -> None:
@@ -112,6 +113,8 @@ def _count_table_work(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     counting(ui, "_cards_html", "kartu")
     counting(exports.Scope, "file_stem", "nama_berkas")
     counting(go.Figure, "to_dict", "dict_grafik")
+    # The display texts Streamlit places in a copy of a Styler table (marshall_styler).
+    counting(pandas_styler_utils, "_use_display_values", "teks_sel")
     return made
 
 
