@@ -101,3 +101,15 @@ def test_who_is_looking_is_read_once_per_run_and_again_on_the_next(
     access.set_active(tmp_path / "akses", "rina", False)
     at.switch_page("pages/overview.py").run()
     assert not at.metric and at.text_input(key="masuk_nama")
+
+
+def test_the_tab_icon_is_the_icon_file_as_a_data_url() -> None:
+    """Round six: st.set_page_config got the icon's path and read, hashed and registered the
+    file on every run; it gets the same image as a data URL made once, still nothing from
+    outside (a Material icon would be fetched from Google by the browser)."""
+    import base64
+
+    head, _, body = ui.FAVICON.partition(",")
+    assert head == "data:image/png;base64"
+    assert base64.b64decode(body) == (ROOT / "kesiapan" / "ikon.png").read_bytes()
+    assert "page_icon=ui.FAVICON" in (ROOT / "app.py").read_text(encoding="utf-8")
