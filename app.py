@@ -22,8 +22,7 @@ signin.hide_session_ids()  # issue 12: no session id in the server's log, ever
 
 st.set_page_config(
     page_title="Kesiapan KPPS",
-    # A local file: a Material icon as favicon is fetched from Google's servers by the browser.
-    page_icon=str(ui.ROOT / "kesiapan" / "ikon.png"),
+    page_icon=ui.FAVICON,  # kesiapan/ikon.png, made once (a Material icon is fetched from Google)
     layout="wide",
     initial_sidebar_state="auto",
 )

@@ -1,20 +1,14 @@
 """Cakupan Bimtek: coverage per area, the training curve, sessions and who still needs training."""
 
-import pandas as pd
 import streamlit as st
 
-from kesiapan.contract import columns as catalogue
 from kesiapan.contract import labels, theme
 from kesiapan.outputs import actions, charts
 from kesiapan.ui import shared as ui
+from kesiapan.ui import tables
 
 MAX_SESSIONS_CHARTED = 40  # beyond this one bar per session no longer reads
-MAX_NAMES_SHOWN = 1000  # a national list has hundreds of thousands; nobody reads past this
-
-
-def _no_seat_named(untrained: pd.DataFrame) -> pd.DataFrame:
-    return untrained.assign(sesi_rencana=untrained["sesi_rencana"].fillna(actions.NO_SEAT))
-
+MAX_NAMES_SHOWN = tables.MAX_NAMES_SHOWN
 
 page, row = ui.start("Cakupan Bimtek")
 since, before = page.previous()
@@ -93,48 +87,16 @@ else:
             "Sesi yang belum berlangsung belum punya kehadiran; rencana peserta: KPPS belum "
             "Bimtek kecamatannya yang mendapat kursi di sesi itu, sesi terdekat lebih dulu."
         )
-        ui.table(
-            sessions,
-            [
-                "tanggal",
-                "kode_sesi",
-                "kecamatan",
-                "tempat",
-                "kapasitas",
-                "keadaan_sesi",
-                "hadir",
-                "tidak_hadir",
-                "keterisian",
-                "disupervisi",
-                "ditempatkan",
-                "kursi_sisa",
-            ],
-            key="tabel_sesi",
-        )
+        tables.sessions(page).show()
 
 if page.single_kecamatan or page.filters.desa:
     st.subheader("Per TPS")
     st.caption(theme.TPS_ORDER_TEXT)
-    tps = ui.derived("tps_terburuk_dulu", theme.worst_first_tps, page.query("tps_status"))
-    ui.table(
-        tps,
-        [
-            "desa",
-            "nomor_tps",
-            "kode_tps",
-            "kpps_aktif",
-            "kpps_terlatih",
-            "kebutuhan_kpps",
-            "ada_ketua",
-            "status",
-        ],
-        key="tabel_tps",
-        cards=ui.tps_cards,
-    )
+    tables.tps(page).show()
 
 st.subheader("KPPS yang belum mengikuti Bimtek")
-untrained = page.masked(page.query("rencana_bimtek", batas=MAX_NAMES_SHOWN))
-if untrained.empty:
+untrained = tables.untrained(page)
+if untrained.frame.empty:
     where, when = labels.polos(page.area_name()), labels.tanggal(page.filters.as_of)
     ui.empty(
         f"Semua KPPS aktif di {where} sudah mengikuti Bimtek."
@@ -142,21 +104,6 @@ if untrained.empty:
         else f"Belum ada KPPS aktif di {where} pada {when}."
     )
 else:
-    untrained = ui.derived("tanpa_kursi_sesi", _no_seat_named, untrained)
-    columns = catalogue.listed(
-        [
-            "kecamatan",
-            "desa",
-            "nomor_tps",
-            "nama",
-            "nik",
-            "jabatan",
-            "kali_absen",
-            "sesi_rencana",
-            "tanggal_sesi_rencana",
-            "no_hp",
-        ]
-    )
     more = "unduhan berisi" if page.single_kecamatan else "pilih kecamatan, atau unduh, untuk"
     shown = (
         ""
@@ -168,4 +115,4 @@ else:
         f"{labels.angka(untrained_now)} orang{shown}, urut TPS · sesi rencana: kursi sesi "
         "mendatang kecamatannya, ketua lebih dulu" + (f" · {masked}" if masked else "")
     )
-    ui.table(untrained, columns, key="belum_bimtek", cards=ui.untrained_cards)
+    untrained.show()

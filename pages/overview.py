@@ -5,6 +5,7 @@ import streamlit as st
 from kesiapan.contract import labels, theme
 from kesiapan.outputs import charts
 from kesiapan.ui import shared as ui
+from kesiapan.ui import tables
 
 page, row = ui.start("Ringkasan kesiapan KPPS")
 since, before = page.previous()
@@ -62,20 +63,5 @@ with right:
 
 st.subheader(f"Peringkat {level} (perlu perhatian di atas)")
 st.caption(f"{theme.AREAS_ORDER_TEXT} Pilih satu baris untuk melihat wilayah itu lebih rinci.")
-wanted = [
-    name_col,
-    "tps",
-    "tps_siap",
-    "kpps_aktif",
-    "kpps_terlatih",
-    "cakupan_bimtek",
-    "target_terlatih",
-    "tanpa_kursi",
-    "kursi_kosong",
-    "tps_tanpa_ketua",
-    "kunjungan_supervisi",
-]
-columns = [c for c in wanted if c in summary.columns]  # a TPS has no schedule or visits
-ui.status_table(
-    summary, columns, key="peringkat", drill_col=code_col, download=f"Peringkat {level}"
-)
+ranked, columns, code_col, title = tables.ranking(page)
+ui.status_table(ranked, columns, key="peringkat", drill_col=code_col, download=title, view=page)

@@ -1,11 +1,11 @@
 """Kekurangan Petugas TPS: TPS by status, the TPS with gaps and their members, replacements."""
 
-import pandas as pd
 import streamlit as st
 
 from kesiapan.contract import labels
 from kesiapan.outputs import charts
 from kesiapan.ui import shared as ui
+from kesiapan.ui import tables
 
 page, row = ui.start("Kekurangan Petugas TPS")
 since, before = page.previous()
@@ -25,12 +25,13 @@ st.caption("Urutan: TPS bermasalah terbanyak di atas. Klik batang untuk merinci.
 ui.drill_from_chart(ui.figure(charts.status_by_area, summary, name_col, code_col), "status", level)
 
 st.subheader("TPS dengan kursi kosong atau tanpa ketua")
-gaps = page.query("tps_kekurangan")
+gaps = tables.gaps(page)
 
 
 # A fragment: choosing a TPS reruns this part only, not the whole page.
 @st.fragment
-def gaps_and_members(gaps: pd.DataFrame) -> None:
+def gaps_and_members(listed: tables.Listed) -> None:
+    gaps = listed.frame
     if gaps.empty:
         ui.empty(f"Semua TPS di {labels.polos(page.area_name())} lengkap dan punya ketua.")
         return
@@ -38,25 +39,7 @@ def gaps_and_members(gaps: pd.DataFrame) -> None:
         "Urutan: kursi kosong terbanyak di atas, lalu TPS tanpa ketua. Pilih satu TPS untuk "
         "melihat anggotanya."
     )
-    columns = [
-        "kecamatan",
-        "desa",
-        "nomor_tps",
-        "kode_tps",
-        "kpps_aktif",
-        "kebutuhan_kpps",
-        "kursi_kosong",
-        "ada_ketua",
-        "status",
-    ]
-    event = ui.table(
-        gaps,
-        columns,
-        key="kekurangan",
-        cards=ui.tps_cards,
-        on_select="rerun",
-        selection_mode="single-row",
-    )
+    event = listed.show(on_select="rerun", selection_mode="single-row")
     if event.selection.rows:
         chosen = gaps.iloc[event.selection.rows[0]]
         members = page.query("kpps_aktif_tps", desa=[chosen.kode_desa])
@@ -75,23 +58,11 @@ def gaps_and_members(gaps: pd.DataFrame) -> None:
 gaps_and_members(gaps)
 
 st.subheader("Penggantian antar waktu (PAW)")
-paw = page.masked(page.query("paw"))
-if paw.empty:
+paw = tables.paw(page)
+if paw.frame.empty:
     until = labels.tanggal(page.filters.as_of)
     ui.empty(f"Belum ada KPPS yang berhenti di {labels.polos(page.area_name())} sampai {until}.")
 else:
-    ui.chart(ui.figure(charts.paw_timeline, paw), key="paw", theme=None)
+    ui.chart(ui.figure(charts.paw_timeline, paw.frame), key="paw", theme=None)
     st.caption("Urut tanggal berhenti.")
-    columns = [
-        "tanggal_berhenti",
-        "kecamatan",
-        "desa",
-        "nomor_tps",
-        "nama_berhenti",
-        "jabatan_berhenti",
-        "alasan_berhenti",
-        "nama_pengganti",
-        "tanggal_sk_pengganti",
-        "status",
-    ]
-    ui.table(paw, columns, key="tabel_paw")
+    paw.show()

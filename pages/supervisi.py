@@ -1,19 +1,11 @@
 """Supervisi: where visits went, what was not visited, days since the last visit, findings."""
 
-import pandas as pd
 import streamlit as st
 
 from kesiapan.contract import labels, theme
 from kesiapan.outputs import charts
 from kesiapan.ui import shared as ui
-
-
-def _unvisited(desa: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
-    """The desa not visited, with their coverage: the lowest coverage first."""
-    columns = ["kode_desa", "kpps_aktif", "cakupan_bimtek"]
-    unvisited = desa[~desa["dikunjungi"]].merge(coverage[columns], on="kode_desa", how="left")
-    return unvisited.sort_values(["cakupan_bimtek", "kode_desa"], na_position="first")
-
+from kesiapan.ui import tables
 
 page, total = ui.start("Supervisi Bimtek")
 # Sessions belong to a kecamatan: under a desa filter the sessions, the map and the kecamatan
@@ -24,11 +16,12 @@ kecamatan_codes = sorted(
     page.areas[page.areas["kode_desa"].isin(chosen)]["kode_kecamatan"].unique()
 )
 whole = {"desa": None, "kecamatan": kecamatan_codes, "kabupaten": None} if chosen else {}
-# Frames derived from answers are made once per answer for every session (ui.derived).
-per_kecamatan = ui.least_visited(page, **whole)
+# Frames derived from answers are made once per answer for every session (ui.derived), in
+# kesiapan.ui.tables for the tables, which the warm-up prepares too.
+ranked = tables.per_kecamatan(page, **whole)
+per_kecamatan = ranked.frame
 visits = page.query("supervisi_kunjungan")
 sessions = page.query("supervisi_sesi")
-desa = page.query("supervisi_desa")
 cols = st.columns(4)
 if chosen:
     names = ", ".join(per_kecamatan["kecamatan"])
@@ -82,38 +75,24 @@ else:
 
 st.subheader("Per kecamatan")
 st.caption(theme.VISITS_ORDER_TEXT)
-ui.table(
-    per_kecamatan,
-    [
-        "kecamatan",
-        "kunjungan",
-        "sesi",
-        "sesi_disupervisi",
-        "desa",
-        "desa_dikunjungi",
-        "kunjungan_terakhir",
-        "hari_sejak_kunjungan",
-    ],
-    key="tabel_kecamatan",
-    cards=ui.visit_cards,
-)
+ranked.show()
 
 left, right = st.columns(2)
 with left:
     st.subheader("Sesi yang belum disupervisi")
-    missed = ui.derived("sesi_belum_disupervisi", lambda s: s[~s["disupervisi"]], sessions)
+    missed = tables.missed(page)
     if sessions.empty:
         until = labels.tanggal(page.filters.as_of)
         ui.empty(f"Belum ada sesi Bimtek yang berlangsung sampai {until}.")
-    elif missed.empty:
+    elif missed.frame.empty:
         ui.empty("Semua sesi yang sudah berlangsung telah disupervisi.")
     else:
         st.caption("Hanya sesi yang sudah berlangsung, urut tanggal.")
-        ui.table(missed, ["tanggal", "kode_sesi", "kecamatan", "tempat"], key="sesi_belum")
+        missed.show()
 with right:
     st.subheader("Desa/kelurahan yang belum dikunjungi")
-    unvisited = ui.derived("desa_belum_dikunjungi", _unvisited, desa, page.query("ringkasan_desa"))
-    if unvisited.empty:
+    unvisited = tables.unvisited(page)
+    if unvisited.frame.empty:
         ui.empty("Semua desa/kelurahan sudah dikunjungi.")
     else:
         left_out = total.desa - total.desa_dikunjungi
@@ -121,18 +100,12 @@ with right:
             labels.dari(left_out, total.desa, "desa/kelurahan belum dikunjungi")
             + " · urutan: cakupan Bimtek terendah di atas"
         )
-        ui.table(unvisited, ["kecamatan", "desa", "kpps_aktif", "cakupan_bimtek"], key="desa_belum")
+        unvisited.show()
 
 st.subheader("Temuan dan tindak lanjut")
-findings = ui.derived(
-    "temuan", lambda v: v[v["temuan"].notna() | v["tindak_lanjut"].notna()], visits
-)
-if findings.empty:
+findings = tables.findings(page)
+if findings.frame.empty:
     ui.empty("Belum ada temuan yang dicatat.")
 else:
     st.caption("Urut tanggal kunjungan.")
-    ui.table(
-        findings,
-        ["tanggal", "kecamatan", "desa", "pengawas", "lembaga", "temuan", "tindak_lanjut"],
-        key="temuan",
-    )
+    findings.show()

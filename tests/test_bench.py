@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from datetime import date
 
@@ -40,8 +41,30 @@ def test_page_queries_are_the_queries_each_page_calls() -> None:
             called.add("supervisi_kecamatan")  # the kecamatan, least visited first
         for level in re.findall(r'page\.judged\("([a-z]+)"\)', text):
             called |= {f"ringkasan_{level}", f"jadwal_{level}"}
+        for helper in re.findall(r"tables\.([a-z_]+)\(page", text):
+            called |= _table_queries()[helper]  # the page's tables (kesiapan/ui/tables.py)
         timed = {name for view in views for name, _ in bench.page_queries(page, view)}
         assert timed | bench.ON_CLICK.get(page, set()) == called, page
+
+
+def _table_queries() -> dict[str, set[str]]:
+    """The queries each table helper of kesiapan/ui/tables.py asks for (issue 17, round six:
+    the pages take their tables from there), by the helper's name."""
+    source = (ROOT / "kesiapan" / "ui" / "tables.py").read_text(encoding="utf-8")
+    found = {}
+    for node in ast.parse(source).body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        body = ast.get_source_segment(source, node) or ""
+        asked = set(re.findall(r'view\.query\("([a-z_]+)"', body))
+        if "view.areas_summary()" in body:
+            asked |= AREA_SUMMARIES
+        if "ui.sessions_planned(view)" in body:
+            asked |= {"bimtek_sesi_kehadiran", "rencana_sesi"}
+        if "ui.least_visited(view" in body:
+            asked.add("supervisi_kecamatan")
+        found[node.name] = asked
+    return found
 
 
 def test_bench_runs_at_sampang_scale(tmp_path) -> None:

@@ -121,6 +121,55 @@ def test_coverage_band_cells_keep_their_colours() -> None:
     assert f"#T_uuid_row0_col0 {{ background-color: {theme.RED}; color: white" in css
 
 
+def test_a_kept_table_sends_the_bytes_streamlit_would_make(monkeypatch) -> None:
+    """Issue 17, round six: a table's carrier is kept per content (ui._sendable) and what
+    Streamlit marshals of its Styler is kept on it; the browser gets the same bytes as from
+    Streamlit's own marshalling of a fresh carrier, and a plain table goes as the Arrow
+    table Streamlit would have made of it."""
+    from streamlit import dataframe_util
+    from streamlit.elements import arrow
+    from streamlit.elements.lib import pandas_styler_utils
+
+    raw = _frame()
+    shown = ui.for_display(raw)
+    texts = ui.display_values(shown, raw)
+    style = [[("background-color", theme.RED), ("color", "white")]] * len(shown)
+    kept = ui._sendable(shown, texts, {"kecamatan": style})
+    kept.set_uuid("uuid")  # type: ignore[attr-defined]
+    fresh = ui._carrier(shown, texts, {"kecamatan": style})
+    fresh.set_uuid("uuid")  # type: ignore[attr-defined]
+    reference = ArrowData()
+    marshall_styler(reference, fresh, "uuid")  # Streamlit's own, as imported before ours
+    copied: list[int] = []
+    real = pandas_styler_utils._use_display_values
+
+    def counted(*args: object) -> object:
+        copied.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pandas_styler_utils, "_use_display_values", counted)
+    sent = []
+    for _ in range(3):  # what st.dataframe calls, run after run
+        proto = ArrowData()
+        arrow.marshall_styler(proto, kept, "uuid")
+        sent.append(proto.SerializeToString())
+    assert copied == [1]  # marshalled once, then given again
+    assert sent[0] == sent[1] == sent[2] == reference.SerializeToString()
+    # Any other Styler is marshalled on every call, as Streamlit does.
+    for _ in range(2):
+        arrow.marshall_styler(ArrowData(), ui._carrier(shown, texts), "uuid")
+    assert copied == [1, 1, 1]
+
+    plain = ui.for_display(
+        pd.DataFrame({"desa": ["Noreh", "Labuhan"], "nomor_tps": [1, 2], "kali_absen": [0, 3]})
+    )
+    table = ui._sendable(plain, {})
+    assert isinstance(table, pa.Table)
+    assert dataframe_util.convert_arrow_table_to_arrow_bytes(
+        table
+    ) == dataframe_util.convert_pandas_df_to_arrow_bytes(plain)
+
+
 def _long_table_script() -> None:
     import pandas as pd
 

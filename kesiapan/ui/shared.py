@@ -6,6 +6,7 @@ figure; nothing here aggregates: it maps codes to words and formats for display.
 
 from __future__ import annotations
 
+import base64
 import collections
 import contextlib
 import dataclasses
@@ -40,6 +41,13 @@ from kesiapan.ui import signin
 
 ROOT = paths.ROOT
 DEFAULT_DATA = ROOT / "data" / "sample"
+# The app's icon for the browser tab, as a data URL made once per process: st.set_page_config
+# reads a file given by path, hashes it and registers it with the media files on every run
+# (issue 17, round six: ±4% of a run); a data URL is passed on as it is. Still local: a
+# Material icon as favicon would be fetched from Google's servers by the browser.
+FAVICON = "data:image/png;base64," + base64.b64encode(
+    (ROOT / "kesiapan" / "ikon.png").read_bytes()
+).decode("ascii")
 # DataFrame.attrs key of a list cut to its first `batas` rows by Page.query: how to fetch it whole.
 CAPPED = "kesiapan_dibatasi"
 # Issue 12: a selection refused (an area outside the scope, sent by a forged message) bumps this
@@ -161,8 +169,15 @@ class Page:
             _tuple(args["kecamatan"]),
             _tuple(args["desa"]),
             args.get("batas"),
-            dataset(self.folder).journal_stamp(),
+            self._stamp,
         )
+
+    @functools.cached_property
+    def _stamp(self) -> int:
+        """The attendance journal's stamp for this view's answers (issue 16), looked up once
+        per view: `page()` makes a view per run, so a mark shows at the next run; per query it
+        was a twentieth of a run (the version folder's check and the connection's cache)."""
+        return dataset(self.folder).journal_stamp()
 
     def geojson(self) -> dict | None:
         """The boundaries of the kecamatan in the viewer's scope (all of the dataset's when
@@ -511,7 +526,7 @@ def _download_buttons(files: exports.TableFiles, key: str, view: Page) -> None:
     """Excel and CSV of one table; the files are written only when a button is pressed, and a
     file that names people unmasked is written into the audit log as it is made."""
     row = st.container(horizontal=True, gap="small")
-    stem = _named(files.title, view, lambda: files.stem)
+    stem = download_stem(files.title, view)
     for label, kind, make, mime in (
         ("Unduh Excel", "xlsx", files.xlsx, exports.XLSX_MIME),
         ("Unduh CSV", "csv", files.csv, exports.CSV_MIME),
@@ -541,6 +556,12 @@ def _named(title: str, view: Page, name: Callable[[], str]) -> str:
         if len(_STEMS) > MAX_FIGURES:
             _STEMS.clear()
     return found
+
+
+def download_stem(title: str, view: Page) -> str:
+    """The file name, without its extension, of the table `title` downloads as in `view`
+    (`_named`: once per area and date, for every session)."""
+    return _named(title, view, lambda: view.scope().file_stem(title))
 
 
 def _audited(
@@ -588,10 +609,15 @@ def _source(
 
 
 def table_downloads(
-    frame: pd.DataFrame, columns: list[str] | None, key: str, title: str | None = None
+    frame: pd.DataFrame,
+    columns: list[str] | None,
+    key: str,
+    title: str | None = None,
+    view: Page | None = None,
 ) -> None:
-    """Downloads of a table as shown, with the area hierarchy, the filters and the date."""
-    view = page()
+    """Downloads of a table as shown, with the area hierarchy, the filters and the date
+    (`view`: the page's view, else this run's, `page()`)."""
+    view = view or page()
     if not view.boleh(access.EKSPOR):
         return  # issue 5: downloads are for roles with the export permission
     source, notes = _source(frame, view)
@@ -618,7 +644,7 @@ def report_downloads(view: Page) -> None:
         )
         if chromium
         else b"",
-        file_name=_named("briefing (pdf)", view, lambda: briefing.file_name(scope)),
+        file_name=_briefing_name(view),
         mime=exports.PDF_MIME,
         key="unduh_briefing",
         icon=":material/picture_as_pdf:",
@@ -629,7 +655,7 @@ def report_downloads(view: Page) -> None:
     if not view.boleh(access.EKSPOR):
         return  # the action pack lists people: for roles with the export permission
     packs = functools.cache(lambda: actions.collect(data, scope))  # once per click
-    zip_name = _named("paket aksi (zip)", view, lambda: actions.zip_name(scope))
+    zip_name = _pack_name(view)
     row.download_button(
         "Unduh paket aksi PPK (ZIP)",
         _audited(
@@ -646,6 +672,23 @@ def report_downloads(view: Page) -> None:
         help="Satu berkas Excel per kecamatan: TPS belum siap, KPPS dan PAW belum Bimtek "
         "dengan sesi berikutnya, desa dan sesi yang belum disupervisi.",
     )
+
+
+def _briefing_name(view: Page) -> str:
+    from kesiapan.outputs import briefing
+
+    return _named("briefing (pdf)", view, lambda: briefing.file_name(view.scope()))
+
+
+def _pack_name(view: Page) -> str:
+    return _named("paket aksi (zip)", view, lambda: actions.zip_name(view.scope()))
+
+
+def warm_report_names(view: Page) -> None:
+    """The file names `report_downloads` gives in `view`, worked out ahead (the warm-up)."""
+    _briefing_name(view)
+    if view.boleh(access.EKSPOR):
+        _pack_name(view)
 
 
 def _named_rows(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -771,6 +814,69 @@ def _carrier(
     return styler
 
 
+# Issue 17, round six: st.dataframe redid on every run what only depends on a table's content:
+# pandas to Arrow (±1 ms a table), and for a table with texts Streamlit's marshalling of the
+# Styler, which copies the whole table as strings to place the texts (2-5 ms). A table's
+# carrier is now made once per content (`_sendable`, kept in TABLES) and what Streamlit makes
+# of it is kept on it (`_marshalled`): the browser gets the same bytes.
+_MARSHALLED = "_kesiapan_marshalled"  # a shared carrier Styler's marshalled ArrowData.styler
+
+
+def _sendable(
+    shown: pd.DataFrame,
+    texts: dict[str, pd.Series],
+    cell_styles: dict[str, list[tuple[str, str]]] | None = None,
+) -> object:
+    """What st.dataframe gets for `shown`, made to be kept and sent again: a plain table as
+    the Arrow table Streamlit would convert it to (st.dataframe serialises an Arrow table as
+    it is), one with texts or colours as its `_carrier` Styler, marked to keep its
+    marshalling (`_marshalled`)."""
+    from streamlit import dataframe_util
+
+    carrier = _carrier(shown, texts, cell_styles)
+    if isinstance(carrier, pd.DataFrame):
+        return dataframe_util.convert_pandas_df_to_arrow_table(carrier)
+    setattr(carrier, _MARSHALLED, None)
+    return carrier
+
+
+def _marshalled(sent: object) -> None:
+    """Let Streamlit marshal a kept carrier Styler now (the warm-up), so that its first draw
+    finds it done; nothing for an Arrow table."""
+    if _MARSHALLED in getattr(sent, "__dict__", {}) and getattr(sent, _MARSHALLED) is None:
+        from streamlit.elements import arrow
+        from streamlit.proto.ArrowData_pb2 import ArrowData
+
+        arrow.marshall_styler(ArrowData(), sent, "")
+
+
+def _keep_styler_marshalling() -> None:
+    """Streamlit's `marshall_styler` as st.dataframe calls it, keeping its result on a carrier
+    made by `_sendable` and giving it again on later runs (it writes the ArrowData's `styler`
+    part only: the pandas Styler's id, its CSS and the display texts). Any other Styler is
+    marshalled as before. Without that function (another Streamlit), nothing changes."""
+    from streamlit.elements import arrow
+
+    real = getattr(arrow, "marshall_styler", None)
+    if real is None or getattr(real, "kesiapan_keeps", False):
+        return
+
+    def marshall_styler(proto: Any, styler: Any, default_uuid: str) -> None:
+        kept = styler.__dict__.get(_MARSHALLED, False)
+        if kept:
+            proto.styler.MergeFromString(kept)
+            return
+        real(proto, styler, default_uuid)
+        if kept is None:  # a kept carrier: its content never changes
+            setattr(styler, _MARSHALLED, proto.styler.SerializeToString())
+
+    marshall_styler.kesiapan_keeps = True  # type: ignore[attr-defined]
+    arrow.marshall_styler = marshall_styler
+
+
+_keep_styler_marshalling()
+
+
 def _prepare(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
     """A table's words and Indonesian number texts, as the browser gets them."""
     shown = for_display(raw).reset_index(drop=True)
@@ -809,23 +915,22 @@ def table(
     key: str,
     download: bool | str = True,
     cards: Callable[[pd.DataFrame], list[Card]] | None = None,
+    view: Page | None = None,
     **kwargs: object,
 ) -> object:
     """st.dataframe of the chosen columns with Indonesian headers and formats, and under it
     Excel and CSV downloads (`download`: False for none, or the files' title). A long table
     shows its first MAX_ROWS_SHOWN rows (a selection's row numbers are those of `frame`).
     Given `cards` (rows → Card, in the table's order), a phone sees its first PHONE_CARDS
-    rows as a list of cards instead of the table (`phone_list`)."""
+    rows as a list of cards instead of the table (`phone_list`). `view`: the page's view (the
+    viewer's permissions, the files' names), else this run's (`page()`)."""
     if cards is not None:
-        phone_list(frame, key, cards)
-    head, total = bounded(frame)
-    content = _rows_key(frame, len(head), columns)
-    shown, texts = remembered(("table", content), lambda: _prepare(head[columns]))
-    # The widths read every cell: worked out once per content, like the texts.
-    config = remembered(("table_config", content), lambda: column_config(shown))
+        phone_list(frame, key, cards, view=view)
+    total = len(frame)
+    shown, sent, config = prepared(frame, columns)
     with _wide_only(key, cards):
         event = st.dataframe(
-            _carrier(shown, texts),
+            sent,
             hide_index=True,
             column_config=config,
             key=key,
@@ -833,10 +938,44 @@ def table(
             height=table_height(len(shown)),
             **kwargs,
         )
-        _cut_note(total, page() if total > MAX_ROWS_SHOWN else None)
+        _cut_note(total, (view or page()) if total > MAX_ROWS_SHOWN else None)
     if download:
-        table_downloads(frame, columns, key, download if isinstance(download, str) else None)
+        title = download if isinstance(download, str) else None
+        table_downloads(frame, columns, key, title, view)
     return event
+
+
+def prepared(
+    frame: pd.DataFrame, columns: list[str]
+) -> tuple[pd.DataFrame, object, dict[str, object]]:
+    """What `table()` sends for `frame`'s first MAX_ROWS_SHOWN rows of `columns`: the words
+    and Indonesian number texts (`_prepare`) as st.dataframe takes them (`_sendable`) and the
+    column widths, which read every cell; worked out once per content for every session
+    (kesiapan.ui.warmup prepares them too). Returns the shown frame, what to send, widths."""
+    head, _ = bounded(frame)
+    content = _rows_key(frame, len(head), columns)
+    shown, texts = remembered(("table", content), lambda: _prepare(head[columns]), TABLES)
+    sent = remembered(("table_sent", content), lambda: _sendable(shown, texts), TABLES)
+    config = remembered(("table_config", content), lambda: column_config(shown), TABLES)
+    return shown, sent, config
+
+
+def warm_table(
+    view: Page,
+    frame: pd.DataFrame,
+    columns: list[str],
+    key: str,
+    download: bool | str = True,
+    cards: Callable[[pd.DataFrame], list[Card]] | None = None,
+) -> None:
+    """What `table()` would prepare for `view` (its texts, widths, phone cards and download
+    names), without drawing anything: kesiapan.ui.warmup, so that a view's first run finds
+    its tables made."""
+    if cards is not None:
+        phone_markup(frame, key, cards, _can_download(frame, view))
+    _marshalled(prepared(frame, columns)[1])
+    if download and view.boleh(access.EKSPOR):
+        download_stem(download if isinstance(download, str) else TABLE_TITLES.get(key, key), view)
 
 
 def empty(message: str) -> None:
@@ -894,19 +1033,36 @@ def phone_list(
     key: str,
     build: Callable[[pd.DataFrame], list[Card]],
     content: object = None,
+    view: Page | None = None,
 ) -> None:
     """The first PHONE_CARDS rows of a ranked table as cards, shown on a phone only; built
     once per content of those rows (`content`: a key of them the caller has worked out
     already; else their hash)."""
-    head = frame.head(PHONE_CARDS)
-    # Only a cut list points to the downloads: the viewer's permission is looked up then.
-    can_download = len(frame) > PHONE_CARDS and page().boleh(access.EKSPOR)
-    markup = remembered(
-        ("kartu", key, content or _rows_key(frame, len(head)), len(frame), can_download),
-        lambda: _cards_html(build(head), len(frame), can_download),
-    )
+    markup = phone_markup(frame, key, build, _can_download(frame, view), content)
     with st.container(key=f"{_NARROW_KEY}{key}"):
         st.html(markup)
+
+
+def _can_download(frame: pd.DataFrame, view: Page | None) -> bool:
+    """Whether a phone list of `frame` points to its downloads: only a cut list does, so the
+    viewer's permission (of `view`, else this run's) is looked up then only."""
+    return len(frame) > PHONE_CARDS and (view or page()).boleh(access.EKSPOR)
+
+
+def phone_markup(
+    frame: pd.DataFrame,
+    key: str,
+    build: Callable[[pd.DataFrame], list[Card]],
+    can_download: bool,
+    content: object = None,
+) -> str:
+    """The HTML of `phone_list`, once per content of the rows shown for every session."""
+    head = frame.head(PHONE_CARDS)
+    return remembered(  # type: ignore[no-any-return]
+        ("kartu", key, content or _rows_key(frame, len(head)), len(frame), can_download),
+        lambda: _cards_html(build(head), len(frame), can_download),
+        TABLES,
+    )
 
 
 def _wide_only(key: str, narrow_too: object) -> contextlib.AbstractContextManager[object]:
@@ -1033,40 +1189,14 @@ def status_table(
     key: str,
     drill_col: str | None = "kode_kecamatan",
     download: bool | str = True,
+    view: Page | None = None,
 ) -> None:
     """A summary table whose first column is the schedule status (`status_jadwal`, else the
-    coverage band) in the shared colours; selecting a row drills into that area. Downloads as
-    `table()`."""
+    coverage band) in the shared colours; selecting a row drills into that area. Downloads
+    and `view` as `table()`."""
     head, total = bounded(frame)
-    kind = _chip_kind(frame)
-    needed = head[list(dict.fromkeys([*columns, _CHIP_SOURCE[kind]]))]
-
-    def prepare() -> tuple[pd.DataFrame, dict[str, pd.Series], list[list[tuple[str, str]]]]:
-        shown, texts = _prepare(head[columns])
-        shown.insert(0, "kesiapan", _chips(head).tolist())
-        colors = _chip_colors(kind)
-        band_style = [
-            [("background-color", colors.get(b, "")), ("color", "white"), ("font-weight", "600")]
-            for b in shown["kesiapan"]
-        ]
-        return shown, texts, band_style
-
-    content = (_rows_key(frame, len(head), needed.columns), tuple(columns))
-    shown, texts, band_style = remembered(("status", *content), prepare)
-    table_style = _carrier(shown, texts, {"kesiapan": band_style})
-
-    def configure() -> dict[str, object]:
-        config = column_config(shown)
-        label = _header("kesiapan")
-        config["kesiapan"] = st.column_config.TextColumn(
-            label, width=_width(label, shown["kesiapan"], False), pinned=True
-        )
-        return config
-
-    config = remembered(("status_config", *content), configure)
-    # The table's key, and the two figures of a TPS's card that its columns do not hold.
-    extra = tuple(tuple(head[c].head(PHONE_CARDS)) for c in _CARD_EXTRA if c in head.columns)
-    phone_list(frame, key, lambda rows: summary_cards(rows, columns[0]), (content, extra))
+    shown, table_style, config, content = prepared_status(frame, columns)
+    phone_list(frame, key, lambda rows: summary_cards(rows, columns[0]), content, view)
     with _wide_only(key, True):
         event = st.dataframe(
             table_style,
@@ -1078,11 +1208,11 @@ def status_table(
             on_select="rerun" if drill_col else "ignore",
             selection_mode="single-row",
         )
-        _cut_note(total, page() if total > MAX_ROWS_SHOWN else None)
+        _cut_note(total, (view or page()) if total > MAX_ROWS_SHOWN else None)
     if download:
         banded = frame.assign(kesiapan=_chips(frame))
         title = download if isinstance(download, str) else None
-        table_downloads(banded, ["kesiapan", *columns], key, title)
+        table_downloads(banded, ["kesiapan", *columns], key, title, view)
     rows = event.selection.rows if drill_col and event else []
     if rows:
         index = rows[0]
@@ -1090,6 +1220,61 @@ def status_table(
             _drill(_DRILL_LEVELS.get(drill_col, "kecamatan"), head[drill_col].iloc[index])
         else:
             _refuse(f"baris {str(index)[:20]}")
+
+
+def prepared_status(
+    frame: pd.DataFrame, columns: list[str]
+) -> tuple[pd.DataFrame, object, dict[str, object], object]:
+    """What `status_table()` sends for `frame`: the table with its status column first
+    (`prepared`'s texts, the band's colours per row) as st.dataframe takes it (`_sendable`),
+    the column widths, and the key of its content that its phone cards are kept by; once per
+    content for every session."""
+    head, _ = bounded(frame)
+    kind = _chip_kind(frame)
+    needed = list(dict.fromkeys([*columns, _CHIP_SOURCE[kind]]))
+
+    def prepare() -> tuple[pd.DataFrame, dict[str, pd.Series], list[list[tuple[str, str]]]]:
+        shown, texts = _prepare(head[columns])
+        shown.insert(0, "kesiapan", _chips(head).tolist())
+        colors = _chip_colors(kind)
+        band_style = [
+            [("background-color", colors.get(b, "")), ("color", "white"), ("font-weight", "600")]
+            for b in shown["kesiapan"]
+        ]
+        return shown, texts, band_style
+
+    content = (_rows_key(frame, len(head), needed), tuple(columns))
+    shown, texts, band_style = remembered(("status", *content), prepare, TABLES)
+    sent = remembered(
+        ("status_sent", *content),
+        lambda: _sendable(shown, texts, {"kesiapan": band_style}),
+        TABLES,
+    )
+
+    def configure() -> dict[str, object]:
+        config = column_config(shown)
+        label = _header("kesiapan")
+        config["kesiapan"] = st.column_config.TextColumn(
+            label, width=_width(label, shown["kesiapan"], False), pinned=True
+        )
+        return config
+
+    config = remembered(("status_config", *content), configure, TABLES)
+    # The table's key, and the two figures of a TPS's card that its columns do not hold.
+    extra = tuple(tuple(head[c].head(PHONE_CARDS)) for c in _CARD_EXTRA if c in head.columns)
+    return shown, sent, config, (content, extra)
+
+
+def warm_status_table(
+    view: Page, frame: pd.DataFrame, columns: list[str], key: str, download: str
+) -> None:
+    """What `status_table()` would prepare for `view`, without drawing (`warm_table`)."""
+    _, sent, _, content = prepared_status(frame, columns)
+    _marshalled(sent)
+    build = functools.partial(summary_cards, name_col=columns[0])
+    phone_markup(frame, key, build, _can_download(frame, view), content)
+    if view.boleh(access.EKSPOR):
+        download_stem(download, view)
 
 
 _CHIP_SOURCE = {"jadwal": "status_jadwal", "tps": "status", "cakupan": "cakupan_bimtek"}
@@ -1322,22 +1507,35 @@ def _shared_figure(built: Any) -> Any:
     return built
 
 
-def remembered(key: tuple[object, ...], build: Callable[[], Any]) -> Any:
+def remembered(key: tuple[object, ...], build: Callable[[], Any], kept: _Kept | None = None) -> Any:
     """What `build()` returns for `key`, built once and kept for every session of this
-    process (the last MAX_FIGURES keys). Keys are made of `_content_key`s, so equal data is
-    one entry and different data (a masked and an unmasked list) never shares one. What it
-    returns is shared: never change it."""
-    with _FIGURES_LOCK:
-        found = _FIGURES.get(key)
+    process (the last MAX_FIGURES keys; `kept`: another store, TABLES for the parts of
+    tables). Keys are made of `_content_key`s, so equal data is one entry and different data
+    (a masked and an unmasked list) never shares one. What it returns is shared: never
+    change it."""
+    entries, lock, limit = kept or (_FIGURES, _FIGURES_LOCK, MAX_FIGURES)
+    with lock:
+        found = entries.get(key)
         if found is not None:
-            _FIGURES.move_to_end(key)
+            entries.move_to_end(key)
             return found
     built = build()
-    with _FIGURES_LOCK:
-        _FIGURES[key] = built
-        while len(_FIGURES) > MAX_FIGURES:
-            _FIGURES.popitem(last=False)
+    with lock:
+        entries[key] = built
+        while len(entries) > limit:
+            entries.popitem(last=False)
     return built
+
+
+# Issue 17, round six: the prepared parts of tables (texts, widths, phone cards) apart from
+# the figures. The warm-up now prepares every table of every view it warms, ±30 entries a
+# view (a kabupaten of 30 kecamatan: ±950); kept with the figures they pushed the figures of
+# the first views warmed out of a store of MAX_FIGURES. A part is at most MAX_ROWS_SHOWN
+# rows of text.
+MAX_TABLE_PARTS = 2048
+_TABLE_PARTS: collections.OrderedDict[tuple[object, ...], object] = collections.OrderedDict()
+_Kept = tuple[collections.OrderedDict[tuple[object, ...], Any], threading.Lock, int]
+TABLES: _Kept = (_TABLE_PARTS, threading.Lock(), MAX_TABLE_PARTS)
 
 
 def _rows_key(frame: pd.DataFrame, rows: int, columns: object = None) -> object:

@@ -22,6 +22,7 @@ import logging
 import math
 import os
 import re
+import threading
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,9 +136,36 @@ def current(data_folder: Path) -> Viewer:
     return session  # type: ignore[return-value]
 
 
+# Issue 17, round six: a run asks who is looking three times or more (the frame, the page's
+# view, its tables); each asked the accounts file (stat, copy) and the secrets again, ±4% of a
+# run. The answer is kept for the rest of the same run only: every run (fragment runs too)
+# reads the accounts again, so a disabled account still ends at the next run.
+_THIS_RUN = threading.local()  # (the run's cursors dict, data folder, viewer) per script thread
+
+
+def _run_token() -> object | None:
+    """An object that is this script run's alone: Streamlit gives each run (a fragment's
+    too) a new dict of cursors. None outside a script run."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.cursors if ctx is not None else None
+
+
 def find(data_folder: Path) -> Viewer | None:
     """The viewer of this session, or None when somebody must sign in first. Stops with a
-    plain screen when nobody can: a real dataset without accounts, an unknown SSO identity."""
+    plain screen when nobody can: a real dataset without accounts, an unknown SSO identity.
+    Worked out once per run (`_THIS_RUN`)."""
+    run = _run_token()
+    held = getattr(_THIS_RUN, "held", None)
+    if run is not None and held is not None and held[0] is run and held[1] == data_folder:
+        return held[2]  # type: ignore[no-any-return]
+    found = _find(data_folder)
+    _THIS_RUN.held = (run, data_folder, found) if run is not None and found else None
+    return found
+
+
+def _find(data_folder: Path) -> Viewer | None:
     folder = access.akses_folder(data_folder)
     try:
         accounts = access.configured(folder)
@@ -197,6 +225,7 @@ def remember(
     state: MutableMapping[str, object], user: access.Pengguna, proof: str | None = None
 ) -> None:
     """What signing in leaves in a session: the account, its stamp, the client's proof."""
+    _THIS_RUN.held = None
     state[SESSION_KEY] = user.username
     state[STAMP_KEY] = access.session_stamp(user)
     state[PROOF_KEY] = proof
@@ -363,6 +392,7 @@ def _try_sign_in(folder: Path, username: str, password: str) -> None:
 
 def sign_out(session: Viewer) -> None:
     session.catat(audit.KELUAR)
+    _THIS_RUN.held = None
     for key in (SESSION_KEY, STAMP_KEY, PROOF_KEY, SSO_LOGGED_KEY):
         st.session_state.pop(key, None)
     if session.cara == "sso":

@@ -29,14 +29,15 @@ from pathlib import Path
 
 from kesiapan.access import accounts as access
 from kesiapan.outputs import charts
+from kesiapan.store import versions
 from kesiapan.ui import filters as flt
 from kesiapan.ui import shared as ui
-from kesiapan.ui import signin
+from kesiapan.ui import signin, tables
 
 # A kabupaten has 10-30 kecamatan; a province or the country has thousands, of which only the
 # unfiltered views are warmed (each view is ±25 query answers in a cache of 1.024).
 MAX_KECAMATAN_WARMED = 30
-NAMES_SHOWN = 1000  # pages/bimtek.py MAX_NAMES_SHOWN: the untrained list's cap
+NAMES_SHOWN = tables.MAX_NAMES_SHOWN  # the untrained list's cap
 SESSIONS_CHARTED = 40  # pages/bimtek.py MAX_SESSIONS_CHARTED: one bar per session up to this
 RUNTIME_WAIT_S = 120.0  # how long a warm-up started with the server waits for its runtime
 # Queries every dashboard page asks for with the view's filters and nothing overridden, beyond
@@ -190,10 +191,20 @@ def warm_first_page(view: ui.Page) -> None:
     view.query("ringkasan_total")
     view.previous()
     summary, name_col, code_col, _ = view.areas_summary()
-    ui.figure(charts.status_by_area, summary, name_col, code_col)
+    _drawn(ui.figure(charts.status_by_area, summary, name_col, code_col))
     geojson = view.geojson()
     if geojson is not None and view.single_kecamatan is None:
-        ui.figure(charts.kecamatan_map, view.judged("kecamatan"), geojson, points=None)
+        _drawn(ui.figure(charts.kecamatan_map, view.judged("kecamatan"), geojson, points=None))
+    summary, columns, _, title = tables.ranking(view)
+    ui.warm_status_table(view, summary, columns, "peringkat", title)
+    ui.warm_report_names(view)
+
+
+def _drawn(figure: object) -> None:
+    """The dict st.plotly_chart sends of a shared figure (`ui.SharedFigure`), made now: on a
+    view's first run it was a tenth of the run."""
+    if isinstance(figure, ui.SharedFigure):
+        figure.to_dict()
 
 
 def warm_view(view: ui.Page) -> None:
@@ -217,11 +228,24 @@ def warm_view(view: ui.Page) -> None:
     _give_way()
     view.query("rencana_bimtek", batas=NAMES_SHOWN)
     warm_figures(view)
+    warm_tables(view)
+
+
+def warm_tables(view: ui.Page) -> None:
+    """Every table of the view's pages as the pages draw them (kesiapan.ui.tables): texts,
+    widths, phone cards and file names; for the bundled sample also as its demo visitor sees
+    them (names masked)."""
+    _give_way()
+    tables.warm(view)
+    if versions.is_bundled_sample(Path(view.folder)):
+        _give_way()
+        demo = signin.Viewer(access.DEMO, "demo", view.viewer.akses_folder)
+        tables.warm(ui.page_for(view.folder, demo, view.filters))
 
 
 def _figure(builder: object, *args: object, **kwargs: object) -> None:
     _give_way()
-    ui.figure(builder, *args, **kwargs)  # type: ignore[arg-type]
+    _drawn(ui.figure(builder, *args, **kwargs))  # type: ignore[arg-type]
 
 
 def warm_figures(view: ui.Page) -> None:

@@ -6,14 +6,20 @@ made once (ui.SharedFigure), the same JSON as before. Nothing here is timed."""
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from streamlit.testing.v1 import AppTest
 
+from kesiapan.access import accounts as access
 from kesiapan.outputs import charts
 from kesiapan.ui import shared as ui
 from tests.charts.test_charts import RINGKASAN
+from tests.conftest import ROOT, signed_in
+from tests.pages.test_masuk import MINI
 from tests.pages.test_warmup import TORJUN
 
 
@@ -58,3 +64,52 @@ def test_a_shared_figure_makes_its_dict_once_and_its_json_is_unchanged(monkeypat
     assert (
         json.loads(shared.to_json())["data"][0]["x"] == json.loads(plain.to_json())["data"][0]["x"]
     )
+
+
+def test_who_is_looking_is_read_once_per_run_and_again_on_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round six: the frame, the page and its tables each asked who is looking, and each
+    read the accounts file again; now once per run, and still on every run, so a disabled
+    account ends at the next run (tests/pages/test_masuk.py checks that through the app)."""
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    monkeypatch.setenv("KESIAPAN_DATA", str(data))
+    monkeypatch.setenv(access.AKSES_ENV, str(tmp_path / "akses"))
+    access.add(
+        tmp_path / "akses", "rina", peran="analis", wilayah=["35.27"], password="sandi-rahasia-2024"
+    )
+    reads: list[str] = []
+    real = access.load
+
+    def counted(folder: Path) -> dict[str, access.Pengguna]:
+        reads.append(folder.name)
+        return real(folder)
+
+    monkeypatch.setattr(access, "load", counted)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    signed_in(at.session_state, "rina")
+    reads.clear()
+    at.run()
+    assert not at.exception and at.metric
+    # One look per run: whether any account exists, and the signed-in one.
+    assert reads == ["akses", "akses"]
+    reads.clear()
+    at.switch_page("pages/bimtek.py").run()
+    assert not at.exception and at.metric
+    assert reads == ["akses", "akses"]
+    access.set_active(tmp_path / "akses", "rina", False)
+    at.switch_page("pages/overview.py").run()
+    assert not at.metric and at.text_input(key="masuk_nama")
+
+
+def test_the_tab_icon_is_the_icon_file_as_a_data_url() -> None:
+    """Round six: st.set_page_config got the icon's path and read, hashed and registered the
+    file on every run; it gets the same image as a data URL made once, still nothing from
+    outside (a Material icon would be fetched from Google by the browser)."""
+    import base64
+
+    head, _, body = ui.FAVICON.partition(",")
+    assert head == "data:image/png;base64"
+    assert base64.b64decode(body) == (ROOT / "kesiapan" / "ikon.png").read_bytes()
+    assert "page_icon=ui.FAVICON" in (ROOT / "app.py").read_text(encoding="utf-8")

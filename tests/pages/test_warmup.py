@@ -8,10 +8,12 @@ import functools
 import threading
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
+from streamlit.elements.lib import pandas_styler_utils
 
 from kesiapan.devtools import loadtest
-from kesiapan.outputs import charts
+from kesiapan.outputs import charts, exports
 from kesiapan.store.dataset import Dataset, resolve_folder
 from kesiapan.ui import shared as ui
 from kesiapan.ui import signin, warmup
@@ -40,10 +42,13 @@ def cold(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return asked
 
 
-def test_warmed_pages_ask_duckdb_nothing_and_build_no_chart(
+def test_warmed_pages_ask_duckdb_nothing_and_build_no_chart_or_table(
     run_page, cold: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ui._FIGURES.clear()
+    ui._TABLE_PARTS.clear()
+    ui._STEMS.clear()
+    made = _count_table_work(monkeypatch)
     folder = str(resolve_folder(SAMPLE))
     # The unfiltered view, then every kecamatan's: a kabupaten's dataset is warmed whole.
     every = warmup.views(folder)
@@ -58,7 +63,12 @@ def test_warmed_pages_ask_duckdb_nothing_and_build_no_chart(
     )
     assert warmup.warm(folder) == 2
     assert "ringkasan_total" in cold and "rencana_bimtek" in cold
+    # Round six: the warm-up prepared the tables, their phone cards and file names, and
+    # the dict st.plotly_chart sends of each chart.
+    assert {"teks", "lebar", "kartu", "nama_berkas", "dict_grafik", "teks_sel"} <= set(made)
+    assert made.count("teks") >= 20
     cold.clear()
+    made.clear()
     built: list[str] = []
     for name in BUILDERS:
         real = getattr(charts, name)
@@ -76,6 +86,36 @@ def test_warmed_pages_ask_duckdb_nothing_and_build_no_chart(
             # A page run after the warm-up finds every answer and chart it needs made.
             assert cold == [], (name, params)
             assert built == [], (name, params)
+            # ... and every table too (the Data page's tables are not warmed: nobody opens
+            # it per kecamatan, and the load check does not).
+            if name != "data":
+                assert made == [], (name, params)
+            made.clear()
+
+
+def _count_table_work(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What drawing a table or a chart for the first time costs, by kind, as it happens:
+    the texts (`_prepare`), the widths, the phone cards, the file names of the downloads,
+    the dict of a shared chart, and Streamlit's marshalling of a table's texts."""
+    made: list[str] = []
+
+    def counting(owner: object, name: str, kind: str) -> None:
+        real = getattr(owner, name)
+
+        def counted(*args: object, **kwargs: object) -> object:
+            made.append(kind)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counted)
+
+    counting(ui, "_prepare", "teks")
+    counting(ui, "column_config", "lebar")
+    counting(ui, "_cards_html", "kartu")
+    counting(exports.Scope, "file_stem", "nama_berkas")
+    counting(go.Figure, "to_dict", "dict_grafik")
+    # The display texts Streamlit places in a copy of a Styler table (marshall_styler).
+    counting(pandas_styler_utils, "_use_display_values", "teks_sel")
+    return made
 
 
 BUILDERS = (
