@@ -170,6 +170,52 @@ def test_a_kept_table_sends_the_bytes_streamlit_would_make(monkeypatch) -> None:
     ) == dataframe_util.convert_pandas_df_to_arrow_bytes(plain)
 
 
+def test_a_kept_table_is_marshalled_once_when_sessions_draw_it_at_once(monkeypatch) -> None:
+    """A kept carrier is shared by every session: two script threads drawing it for the first
+    time at once marshal it once (the pandas Styler is not rendered from two threads at once)
+    and both send Streamlit's bytes."""
+    import threading
+
+    from streamlit.elements import arrow
+    from streamlit.elements.lib import pandas_styler_utils
+
+    raw = _frame()
+    shown = ui.for_display(raw)
+    texts = ui.display_values(shown, raw)
+    kept = ui._sendable(shown, texts)
+    kept.set_uuid("uuid")  # type: ignore[attr-defined]
+    fresh = ui._carrier(shown, texts)
+    fresh.set_uuid("uuid")  # type: ignore[attr-defined]
+    reference = ArrowData()
+    marshall_styler(reference, fresh, "uuid")
+    inside = threading.Event()
+    copied: list[int] = []
+    real = pandas_styler_utils._use_display_values
+
+    def slow(*args: object) -> object:
+        copied.append(1)
+        inside.set()
+        inside.wait()
+        threading.Event().wait(0.2)  # the second thread arrives while the first renders
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pandas_styler_utils, "_use_display_values", slow)
+    sent: list[bytes] = []
+
+    def draw() -> None:
+        proto = ArrowData()
+        arrow.marshall_styler(proto, kept, "uuid")
+        sent.append(proto.SerializeToString())
+
+    threads = [threading.Thread(target=draw) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert copied == [1]
+    assert sent == [reference.SerializeToString()] * 2
+
+
 def _long_table_script() -> None:
     import pandas as pd
 

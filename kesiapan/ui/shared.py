@@ -861,14 +861,24 @@ def _keep_styler_marshalling() -> None:
     if real is None or getattr(real, "kesiapan_keeps", False):
         return
 
+    lock = threading.Lock()
+
     def marshall_styler(proto: Any, styler: Any, default_uuid: str) -> None:
         kept = styler.__dict__.get(_MARSHALLED, False)
-        if kept:
-            proto.styler.MergeFromString(kept)
+        if kept is False:  # not a kept carrier: as Streamlit does it
+            real(proto, styler, default_uuid)
             return
-        real(proto, styler, default_uuid)
-        if kept is None:  # a kept carrier: its content never changes
-            setattr(styler, _MARSHALLED, proto.styler.SerializeToString())
+        if kept is None:
+            # A kept carrier is shared by every session: the pandas Styler it renders is not
+            # safe to render from two script threads at once, so its first marshalling is
+            # done once, under a lock, and every later run reuses the bytes.
+            with lock:
+                kept = styler.__dict__.get(_MARSHALLED)
+                if kept is None:
+                    real(proto, styler, default_uuid)
+                    setattr(styler, _MARSHALLED, proto.styler.SerializeToString())
+                    return
+        proto.styler.MergeFromString(kept)
 
     marshall_styler.kesiapan_keeps = True  # type: ignore[attr-defined]
     arrow.marshall_styler = marshall_styler
