@@ -67,6 +67,13 @@ def ranking(view: ui.Page) -> tuple[pd.DataFrame, list[str], str, str]:
     return summary, columns, code_col, f"Peringkat {level}"
 
 
+def warm_ranking(view: ui.Page) -> None:
+    """Prepare Ringkasan's ranking table and its briefing and action-pack file names."""
+    summary, columns, _, title = ranking(view)
+    ui.warm_status_table(view, summary, columns, "peringkat", title)
+    ui.warm_report_names(view)
+
+
 # -- Cakupan Bimtek ----------------------------------------------------------------------------
 SESSION_COLUMNS = [
     "tanggal",
@@ -230,9 +237,7 @@ def findings(view: ui.Page) -> Listed:
 def warm(view: ui.Page) -> None:
     """Prepare every table the dashboard pages draw in `view` (without a desa filter: the
     warm-up's views), as each page would for its viewer."""
-    summary, columns, _, title = ranking(view)
-    ui.warm_status_table(view, summary, columns, "peringkat", title)
-    ui.warm_report_names(view)  # Ringkasan's briefing and action packs
+    warm_ranking(view)
     if not view.query("bimtek_sesi_kehadiran").empty:
         sessions(view).warm()
     if view.single_kecamatan or view.filters.desa:

@@ -195,9 +195,7 @@ def warm_first_page(view: ui.Page) -> None:
     geojson = view.geojson()
     if geojson is not None and view.single_kecamatan is None:
         _drawn(ui.figure(charts.kecamatan_map, view.judged("kecamatan"), geojson, points=None))
-    summary, columns, _, title = tables.ranking(view)
-    ui.warm_status_table(view, summary, columns, "peringkat", title)
-    ui.warm_report_names(view)
+    tables.warm_ranking(view)
 
 
 def _drawn(figure: object) -> None:
