@@ -303,6 +303,50 @@ class Tabs:
 
 
 _LISTENERS: list[tuple[Page, str, Callable[..., object]]] = []
+
+# Pictures for a person to look at (test-results/<name>.png) cost Chromium ±1 s of CPU each: the
+# page grown to its full height, drawn again and encoded (the schedule tests alone take 22).
+# They are taken when KESIAPAN_UJI_GAMBAR=1 (`make test GAMBAR=1`); a failing test's tabs are
+# saved whatever the setting (`open_page`, `Check`). What the tests assert is the same either way.
+REVIEW_PICTURES_ENV = "KESIAPAN_UJI_GAMBAR"
+
+
+def review_picture(
+    page: Page,
+    name: str,
+    *,
+    whole: bool = True,
+    idle: Callable[[Page], None] | None = None,
+) -> None:
+    """test-results/<name>.png when pictures are asked for (REVIEW_PICTURES_ENV); a picture of an
+    earlier run is removed either way. `whole`: the whole page (Streamlit scrolls inside stMain,
+    so the viewport grows to its height, at most 12 000 px, for the picture), else the viewport.
+    `idle` is waited for in both cases (the test's next step may count on it), after the growth
+    when there is a picture."""
+    path = RESULTS / f"{name}.png"
+    path.unlink(missing_ok=True)
+    if os.environ.get(REVIEW_PICTURES_ENV) != "1":
+        if idle is not None:
+            idle(page)
+        return
+    RESULTS.mkdir(exist_ok=True)
+    size = page.viewport_size
+    assert size is not None
+    if whole:
+        height = page.evaluate(
+            "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight"
+        )
+        page.set_viewport_size(
+            {"width": size["width"], "height": min(max(height, size["height"]), 12000)}
+        )
+    try:
+        if idle is not None:
+            idle(page)
+        page.screenshot(path=path, full_page=whole)
+    finally:
+        page.set_viewport_size(size)
+
+
 CLEAR_STORAGE_JS = "() => { localStorage.clear(); sessionStorage.clear(); }"
 
 

@@ -17,8 +17,8 @@ from kesiapan.access import accounts as access
 from kesiapan.attendance import cards
 from kesiapan.store import journal
 from kesiapan.store.dataset import Dataset
-from tests.browser.conftest import RESULTS, dashboard_server
-from tests.conftest import copy_sample, sign_in_form
+from tests.browser.conftest import dashboard_server
+from tests.conftest import copy_sample, review_picture, sign_in_form
 
 PASSWORD = "sandi-rahasia-2024"
 SESSION = "BT-352702-03"  # Torjun, 26 Januari 2024
@@ -111,8 +111,7 @@ def test_operator_marks_by_name_and_card_and_undoes_the_ringkasan_follows(
     phone.get_by_test_id("stSelectbox").filter(has_text="Sesi Bimtek").click()
     phone.get_by_role("option", name=SESSION).click()
     expect(phone.get_by_text("Sesi ini dijadwalkan 26 Januari 2024")).to_be_visible()
-    RESULTS.mkdir(exist_ok=True)
-    phone.screenshot(path=RESULTS / f"presensi-390-{backend}.png")
+    review_picture(phone, f"presensi-390-{backend}", whole=False)
 
     # By name: one result, one tap.
     phone.get_by_label("Cari nama, nomor TPS atau 4 angka terakhir NIK").fill(name)

@@ -1,7 +1,8 @@
 """Every page of the dashboard in Chromium: it draws, in Indonesian, without errors, and the
 sidebar filters travel in the URL (pick, reload, change page, open a shared link).
 
-Screenshots for review land in test-results/<page>.png and test-results/ringkasan-ponsel.png.
+Pictures for review (KESIAPAN_UJI_GAMBAR=1, tests/conftest.py) land in test-results/<page>.png
+and test-results/ringkasan-ponsel.png.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from kesiapan.devtools.loadtest import IDLE_JS  # the idle check, shared with the load check
 from tests.browser.conftest import RESULTS, WAIT_MS, _log_name, running_server
-from tests.conftest import Tabs, listen
+from tests.conftest import Tabs, listen, review_picture
 
 PAGES = [
     # (screenshot name, URL path, h1, draws Plotly charts)
@@ -202,18 +203,8 @@ def open_app(page: Page, base: str, path: str, heading: str) -> None:
 
 
 def screenshot_full(page: Page, name: str) -> None:
-    """The whole page: Streamlit scrolls inside stMain, so grow the viewport to its height."""
-    size = page.viewport_size
-    assert size is not None
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size(
-        {"width": size["width"], "height": min(max(height, size["height"]), 12000)}
-    )
-    try:
-        wait_idle(page, quiet_ms=300)
-        page.screenshot(path=RESULTS / f"{name}.png", full_page=True)
-    finally:
-        page.set_viewport_size(size)
+    """The whole page for review, when pictures are asked for (tests/conftest.py)."""
+    review_picture(page, name, idle=lambda p: wait_idle(p, quiet_ms=300))
 
 
 def assert_charts_drawn(page: Page) -> None:
@@ -389,4 +380,4 @@ def test_shared_link_to_a_page_on_a_fresh_server(open_page: Callable[..., Page])
     assert not [w for w in words if "Streamlit" in w or "Connection" in w]
     box = dialog.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
-    page.screenshot(path=RESULTS / "nav-putus-390.png")
+    review_picture(page, "nav-putus-390", whole=False)

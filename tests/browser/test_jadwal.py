@@ -1,6 +1,6 @@
 """Issue 14 in Chromium: the schedule judgment on the sample at 24, 25, 27 and 28 January and the
-default date, at 1440 and 390 px (one tab per width). The pictures land in
-test-results/jadwal-<page>-<date>-<width>.png for review; the assertions read what a
+default date, at 1440 and 390 px (one tab per width). Pictures for review (KESIAPAN_UJI_GAMBAR=1)
+land in test-results/jadwal-<page>-<date>-<width>.png; the assertions read what a
 commissioner reads (legends, the plan sentence)."""
 
 from __future__ import annotations

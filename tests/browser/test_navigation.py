@@ -5,7 +5,7 @@ status column, and no English word anywhere a user can see (the connection-lost 
 tests/browser/test_browser.py::test_shared_link_to_a_page_on_a_fresh_server).
 
 One server (a copy of the sample with two accounts) and one browser for the module.
-Screenshots land in test-results/nav-*.png.
+Pictures for review (KESIAPAN_UJI_GAMBAR=1) land in test-results/nav-*.png.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from kesiapan.access import accounts as access
-from tests.browser.conftest import RESULTS, dashboard_server
+from tests.browser.conftest import dashboard_server
 from tests.browser.test_browser import (
     VISIBLE_TEXT_JS,
     assert_no_error,
@@ -26,7 +26,7 @@ from tests.browser.test_browser import (
     title,
     wait_idle,
 )
-from tests.conftest import copy_sample, sign_in_form
+from tests.conftest import copy_sample, review_picture, sign_in_form
 
 PASSWORD = "sandi-rahasia-2024"
 TORJUN = "35.27.02"
@@ -167,7 +167,7 @@ def test_drill_down_by_clicks_up_by_breadcrumb_and_back(
     expect(crumbs(page)).to_contain_text(re.compile(r"Kec\. Torjun.*›.*TPS 0\d\d"))
     tps_url = page.url
     assert_no_error(page)
-    page.screenshot(path=RESULTS / "nav-tps.png", full_page=True)
+    review_picture(page, "nav-tps")
     # Up to the kabupaten in one click.
     crumbs(page).get_by_role("button", name="Kab. Sampang").click()
     expect(page).not_to_have_url(re.compile(r"[?&](kec|desa|tps)="))
@@ -239,7 +239,7 @@ def _phone_and_words(page: Page, deployment: str, path: str, heading: str) -> No
     if path == "/impor-data":
         drag_a_file_over_the_uploader(page)
     name = path.strip("/") or "ringkasan"
-    page.screenshot(path=RESULTS / f"nav-{name}-390.png", full_page=True)
+    review_picture(page, f"nav-{name}-390")
     page.set_viewport_size({"width": 1440, "height": 900})
     wait_idle(page, quiet_ms=300)
     if key:
@@ -248,7 +248,7 @@ def _phone_and_words(page: Page, deployment: str, path: str, heading: str) -> No
         expect(table).to_be_visible()
     words = english_words(page)
     assert not words, f"{path} at 1440 px shows English: {words}"
-    page.screenshot(path=RESULTS / f"nav-{name}-1440.png", full_page=True)
+    review_picture(page, f"nav-{name}-1440")
 
 
 DRAG_JS = """(zone, type) => {

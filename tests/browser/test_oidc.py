@@ -31,7 +31,8 @@ from playwright.sync_api import Page, expect
 
 from kesiapan.access import audit
 from kesiapan.devtools.loadtest import ERROR_SELECTOR, IDLE_JS, free_port
-from tests.browser.conftest import RESULTS, ROOT, WAIT_MS, _log_name, dashboard_server
+from tests.browser.conftest import ROOT, WAIT_MS, _log_name, dashboard_server
+from tests.conftest import review_picture
 from tests.oidc_idp import Identity, OidcProvider
 
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -213,7 +214,7 @@ def test_sso_user_sees_only_their_area(
     assert not shown, f"areas outside the account's scope on the page: {shown}"
     errors = page.locator(ERROR_SELECTOR).all_inner_texts()
     assert not errors, f"errors on the page: {errors}"
-    page.screenshot(path=RESULTS / "sso-masuk.png")
+    review_picture(page, "sso-masuk", whole=False)
 
     # The area filter offers only what the account may see.
     label = page.get_by_test_id("stWidgetLabel").get_by_text("Kecamatan", exact=True)
@@ -243,7 +244,7 @@ def test_sso_unknown_email_sees_nothing(
     main = page.get_by_test_id("stMain")
     expect(main).to_contain_text("belum terdaftar")
     wait_quiet(page)
-    page.screenshot(path=RESULTS / "sso-belum-terdaftar.png")
+    review_picture(page, "sso-belum-terdaftar", whole=False)
     assert page.locator('[data-testid="stPlotlyChart"]').count() == 0, "a chart is shown"
     assert page.get_by_test_id("stMetric").count() == 0, "headline figures are shown"
     assert page.get_by_test_id("stDataFrame").count() == 0, "a table is shown"

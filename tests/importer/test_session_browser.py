@@ -1,7 +1,8 @@
 """A kecamatan operator imports one session's daftar hadir through the Impor Data page in
 Chromium and the Ringkasan shows the new figure; replacing the session shows the row to be
 removed in a warning and keeps the save button disabled until the removal is confirmed.
-Screenshots in test-results/: impor-sesi-pratinjau, impor-sesi-hapus(-ponsel)."""
+Pictures (KESIAPAN_UJI_GAMBAR=1) in test-results/: impor-sesi-pratinjau,
+impor-sesi-hapus(-ponsel)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from kesiapan.devtools.loadtest import DESKTOP, IDLE_JS
 from kesiapan.outputs.report import report_table
 from kesiapan.store import versions
 from kesiapan.store.dataset import Dataset
-from tests.conftest import ROOT, sign_in_form
+from tests.conftest import review_picture, sign_in_form
 from tests.importer.conftest import PASSWORD
 from tests.importer.test_partial_files import (
     SESSION,
@@ -27,7 +28,6 @@ from tests.importer.test_partial_files import (
     _two_absent_untrained,
 )
 
-RESULTS = ROOT / "test-results"
 WAIT_MS = 60_000
 PHONE = {"width": 390, "height": 844}
 
@@ -37,19 +37,6 @@ def _idle(page: Page) -> None:
     page.wait_for_function(
         IDLE_JS, arg={"quietMs": 800, "heading": "Impor Data"}, polling=100, timeout=WAIT_MS
     )
-
-
-def _shot(page: Page, name: str) -> None:
-    """The whole page (Streamlit scrolls inside stMain, so the viewport grows to it)."""
-    size = page.viewport_size
-    assert size is not None
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": size["width"], "height": min(max(height, 900), 8000)})
-    try:
-        _idle(page)
-        page.screenshot(path=RESULTS / f"{name}.png", full_page=True)
-    finally:
-        page.set_viewport_size(size)
 
 
 def _signed_in(open_page: Callable[..., Page], url: str, viewport: dict) -> Page:
@@ -97,7 +84,7 @@ def test_an_operator_imports_a_session_and_the_dashboard_shows_it(
         f"Jika disimpan: 0 baris baru · 2 diperbarui · {labels.angka(len(own) - 2)} tetap sama"
     )
     expect(main).not_to_contain_text("MENGHAPUS")
-    _shot(page, "impor-sesi-pratinjau")
+    review_picture(page, "impor-sesi-pratinjau", idle=_idle)
     page.get_by_role("button", name="Simpan sebagai versi baru").click()
     expect(page.get_by_text(re.compile("Tersimpan sebagai versi 0002"))).to_be_visible(
         timeout=WAIT_MS
@@ -133,7 +120,7 @@ def test_replacing_a_session_warns_and_waits_for_the_confirmation(
     expect(page.get_by_role("button", name=re.compile("Unduh daftar lengkap"))).to_be_visible(
         timeout=WAIT_MS
     )
-    _shot(page, f"impor-sesi-hapus{shot}")
+    review_picture(page, f"impor-sesi-hapus{shot}", idle=_idle)
     page.get_by_text(re.compile("Saya sudah memeriksa daftar ini")).click()
     _idle(page)
     expect(save).to_be_enabled(timeout=WAIT_MS)

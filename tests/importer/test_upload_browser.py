@@ -1,7 +1,8 @@
 """A real XLSX uploaded through the Impor Data page in Chromium: preview, drop two rows, save,
 restore. The server runs on a free port over a temporary copy of data/sample, never the sample
-itself (conventions of tests/browser: Debian's Chromium, server log and screenshots in
-test-results/: impor-1-kosong, impor-2-pratinjau, impor-3-tersimpan, impor-4-dipulihkan)."""
+itself (conventions of tests/browser: Debian's Chromium, server log and, with
+KESIAPAN_UJI_GAMBAR=1, pictures in test-results/: impor-1-kosong, impor-2-pratinjau,
+impor-3-tersimpan, impor-4-dipulihkan)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from kesiapan.devtools.loadtest import (
     tail,
 )
 from kesiapan.store import versions
-from tests.conftest import HEALTH_POLL_S, ROOT, copy_sample, sign_in_form
+from tests.conftest import HEALTH_POLL_S, ROOT, copy_sample, review_picture, sign_in_form
 
 RESULTS = ROOT / "test-results"
 WAIT_MS = 60_000
@@ -121,19 +122,6 @@ def _no_error(page: Page) -> None:
     assert boxes.count() == 0, boxes.all_inner_texts()
 
 
-def _shot(page: Page, name: str) -> None:
-    """The whole page (Streamlit scrolls inside stMain, so the viewport grows to it)."""
-    size = page.viewport_size
-    assert size is not None
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": size["width"], "height": min(max(height, 900), 8000)})
-    try:
-        _idle(page)
-        page.screenshot(path=RESULTS / f"{name}.png", full_page=True)
-    finally:
-        page.set_viewport_size(size)
-
-
 def _english(page: Page) -> list[str]:
     main = page.get_by_test_id("stMain")
     text = main.inner_text()
@@ -162,7 +150,7 @@ def test_upload_an_xlsx_through_the_page(
     expect(page).to_have_url(re.compile(r"/impor-data"))
     _idle(page)
     _no_error(page)
-    _shot(page, "impor-1-kosong")
+    review_picture(page, "impor-1-kosong", idle=_idle)
 
     # The default way of loading adds and updates; nothing is removed.
     expect(page.get_by_text("Tambah dan perbarui (tidak ada yang dihapus)")).to_be_visible()
@@ -187,7 +175,7 @@ def test_upload_an_xlsx_through_the_page(
     page.get_by_role("tab", name="Per baris").first.click()
     _idle(page)
     assert _english(page) == []
-    _shot(page, "impor-2-pratinjau")
+    review_picture(page, "impor-2-pratinjau", idle=_idle)
 
     page.get_by_text(re.compile(r"Buang 2 baris bergalat")).click()
     _idle(page)
@@ -198,7 +186,7 @@ def test_upload_an_xlsx_through_the_page(
     assert versions.current(folder) == "0002"
     assert len(list((folder / "rejects").glob("0002-*-ditolak.xlsx"))) == 1
     expect(main).to_contain_text("Versi 0002 · aktif")
-    _shot(page, "impor-3-tersimpan")
+    review_picture(page, "impor-3-tersimpan", idle=_idle)
 
     page.get_by_role("button", name="Pulihkan").first.click()
     expect(page.get_by_text("Versi 0001 aktif lagi (sebelumnya 0002)")).to_be_visible(
@@ -207,4 +195,4 @@ def test_upload_an_xlsx_through_the_page(
     _idle(page)
     _no_error(page)
     assert versions.current(folder) == "0001"
-    _shot(page, "impor-4-dipulihkan")
+    review_picture(page, "impor-4-dipulihkan", idle=_idle)
