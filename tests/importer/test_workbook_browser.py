@@ -1,8 +1,8 @@
 """A PPK's daftar hadir workbook through the Impor Data page in Chromium, at 1440 and 390 px:
 one sheet per session (each named only in its title), an instructions sheet and a REKAP
 sheet skipped, an empty box, a NIK with a digit missing. The preview says how each odd thing
-was read, in Indonesian words: no raw field names, no "None", nothing cut off. Screenshots in
-test-results/: impor-lembar(-ponsel)."""
+was read, in Indonesian words: no raw field names, no "None", nothing cut off. Pictures
+(KESIAPAN_UJI_GAMBAR=1) in test-results/: impor-lembar(-ponsel)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
 from kesiapan.store import versions
+from tests.conftest import review_picture
 from tests.importer.test_session_browser import (
     WAIT_MS,
     _idle,
-    _shot,
     _signed_in,
     _to_import,
 )
@@ -104,7 +104,7 @@ def test_a_workbook_of_sessions_is_previewed_in_words(
     assert "None" not in text
     for raw in ("kode_sesi", "nilai_pre", "tanggal_lahir", "bimtek_hadir"):
         assert raw not in text, raw
-    _shot(page, f"impor-lembar{shot}")
+    review_picture(page, f"impor-lembar{shot}", idle=_idle)
     # The details: the columns and the first rows as stored, the errors row by row.
     page.get_by_text("Kolom dan contoh baris").click()
     page.get_by_role("tab", name="Per baris").click()
@@ -112,5 +112,5 @@ def test_a_workbook_of_sessions_is_previewed_in_words(
     expect(main).to_contain_text("Kolom: NIK → NIK, TANDA TANGAN → Hadir.")
     grids = page.get_by_test_id("stDataFrame")
     expect(grids.first).to_be_visible()
-    _shot(page, f"impor-lembar-rinci{shot}")
+    review_picture(page, f"impor-lembar-rinci{shot}", idle=_idle)
     assert versions.current(folder) == live  # a preview writes nothing
