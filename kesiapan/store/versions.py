@@ -367,14 +367,17 @@ def when(record: dict[str, object]) -> str:
 
 
 def summary(record: dict[str, object]) -> str:
-    """One line saying what a version holds, for the version list."""
-    from kesiapan.contract import labels
+    """One line saying what a version holds, for the version list: each file with the table it
+    went into, in the words of the contract (schema.TABLES), never the table's code."""
+    from kesiapan.contract import labels, schema
 
     if record.get("aksi") == "awal":
         return "versi awal: berkas yang sudah ada di folder"
     parts = []
     for item in record.get("berkas", []):  # type: ignore[union-attr]
-        text = f"{item['nama']} → {item['tabel']}: {labels.angka(item['baris_diterima'])} diterima"
+        table = schema.TABLES.get(str(item["tabel"]))
+        word = table.label if table is not None and table.label else str(item["tabel"])
+        text = f"{item['nama']} → {word}: {labels.angka(item['baris_diterima'])} diterima"
         if item.get("baris_ditolak"):
             text += f", {labels.angka(item['baris_ditolak'])} ditolak"
         parts.append(text)

@@ -49,7 +49,7 @@ def test_import_drop_errors_versions_and_restore(base: Path, tmp_path: Path) -> 
     assert lines[0] == f"Versi dataset {base} (* = aktif):"
     assert lines[1].startswith("* 0002  ")
     assert lines[1].endswith(
-        "oleh Siti Nurhayati  Daftar KPPS Torjun.csv → kpps: 2 diterima, 1 ditolak "
+        "oleh Siti Nurhayati  Daftar KPPS Torjun.csv → KPPS: 2 diterima, 1 ditolak "
         "(tambah dan perbarui)"
     )
     assert lines[2].startswith("  0001  ")

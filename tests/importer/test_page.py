@@ -106,7 +106,7 @@ def test_upload_preview_drop_commit_and_restore(monkeypatch, base: Path) -> None
     assert entries[0].startswith("**Versi 0002** · **aktif** · ")
     assert entries[0].endswith(
         "oleh Siti Nurhayati \\(siti\\)  \n"
-        + labels.polos("kpps_nik_15_digit.csv → kpps: 1 diterima, 1 ditolak (tambah dan perbarui)")
+        + labels.polos("kpps_nik_15_digit.csv → KPPS: 1 diterima, 1 ditolak (tambah dan perbarui)")
     )
     assert entries[1].startswith("**Versi 0001** · ")
 
