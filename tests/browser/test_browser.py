@@ -107,12 +107,16 @@ RUN_OVER_IDLE_JS = f"""(args) => {{
 QUIET_MS = 400
 
 
-def wait_idle(page: Page, quiet_ms: int = QUIET_MS) -> None:
-    """Wait until the Streamlit script has finished and everything it sent is drawn."""
+def wait_idle(
+    page: Page, quiet_ms: int = QUIET_MS, heading: str | None = None, timeout_ms: int = WAIT_MS
+) -> None:
+    """Wait until the Streamlit script has finished and everything it sent is drawn (and, with
+    `heading`, the page's title reads it)."""
     page.evaluate("() => { window.__kesiapanBusyAt = performance.now(); }")
-    page.wait_for_function(
-        RUN_OVER_IDLE_JS, arg={"quietMs": quiet_ms}, polling=100, timeout=WAIT_MS
-    )
+    args: dict[str, object] = {"quietMs": quiet_ms}
+    if heading is not None:
+        args["heading"] = heading
+    page.wait_for_function(RUN_OVER_IDLE_JS, arg=args, polling=100, timeout=timeout_ms)
 
 
 def assert_no_error(page: Page) -> None:

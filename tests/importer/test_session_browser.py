@@ -14,10 +14,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kesiapan.contract import labels
-from kesiapan.devtools.loadtest import DESKTOP, IDLE_JS
+from kesiapan.devtools.loadtest import DESKTOP
 from kesiapan.outputs.report import report_table
 from kesiapan.store import versions
 from kesiapan.store.dataset import Dataset
+from tests.browser.test_browser import wait_idle
 from tests.conftest import review_picture, sign_in_form
 from tests.importer.conftest import PASSWORD
 from tests.importer.test_partial_files import (
@@ -33,10 +34,8 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _idle(page: Page) -> None:
-    page.evaluate("() => { window.__kesiapanBusyAt = performance.now(); }")
-    page.wait_for_function(
-        IDLE_JS, arg={"quietMs": 800, "heading": "Impor Data"}, polling=100, timeout=WAIT_MS
-    )
+    """The script over (Streamlit's own run state), its heading shown, 400 ms without change."""
+    wait_idle(page, heading="Impor Data", timeout_ms=WAIT_MS)
 
 
 def _signed_in(open_page: Callable[..., Page], url: str, viewport: dict) -> Page:

@@ -21,7 +21,6 @@ from playwright.sync_api import Page, expect
 from kesiapan.access import accounts as access
 from kesiapan.devtools.loadtest import (
     DESKTOP,
-    IDLE_JS,
     free_port,
     healthy,
     start_server,
@@ -29,6 +28,7 @@ from kesiapan.devtools.loadtest import (
     tail,
 )
 from kesiapan.store import versions
+from tests.browser.test_browser import wait_idle
 from tests.conftest import HEALTH_POLL_S, ROOT, copy_sample, review_picture, sign_in_form
 
 RESULTS = ROOT / "test-results"
@@ -111,10 +111,8 @@ def _workbook(sample: Path, path: Path) -> int:
 
 
 def _idle(page: Page) -> None:
-    page.evaluate("() => { window.__kesiapanBusyAt = performance.now(); }")
-    page.wait_for_function(
-        IDLE_JS, arg={"quietMs": 800, "heading": HEADING}, polling=100, timeout=WAIT_MS
-    )
+    """The script over (Streamlit's own run state), its heading shown, 400 ms without change."""
+    wait_idle(page, heading=HEADING, timeout_ms=WAIT_MS)
 
 
 def _no_error(page: Page) -> None:
