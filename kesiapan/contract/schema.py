@@ -142,6 +142,12 @@ TABLES: dict[str, Table] = {
 }
 
 
+def table_word(name: str) -> str:
+    """A contract table as people read it (its label: 'kehadiran Bimtek'), else its name."""
+    table = TABLES.get(name)
+    return table.label if table is not None and table.label else name
+
+
 def header_key(text: str) -> str:
     """Compare headers case-, space- and punctuation-insensitively: `No. KTP` ~ `no_ktp`."""
     return re.sub(r"[^0-9a-z]+", "_", text.strip().lower()).strip("_")

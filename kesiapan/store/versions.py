@@ -368,15 +368,14 @@ def when(record: dict[str, object]) -> str:
 
 def summary(record: dict[str, object]) -> str:
     """One line saying what a version holds, for the version list: each file with the table it
-    went into, in the words of the contract (schema.TABLES), never the table's code."""
+    went into, in the words of the contract (schema.table_word), never the table's code."""
     from kesiapan.contract import labels, schema
 
     if record.get("aksi") == "awal":
         return "versi awal: berkas yang sudah ada di folder"
     parts = []
     for item in record.get("berkas", []):  # type: ignore[union-attr]
-        table = schema.TABLES.get(str(item["tabel"]))
-        word = table.label if table is not None and table.label else str(item["tabel"])
+        word = schema.table_word(str(item["tabel"]))
         text = f"{item['nama']} → {word}: {labels.angka(item['baris_diterima'])} diterima"
         if item.get("baris_ditolak"):
             text += f", {labels.angka(item['baris_ditolak'])} ditolak"

@@ -100,7 +100,7 @@ def changes_download(preview: importer.Preview, page, key: str) -> None:
 
 
 def table_label(choice: str) -> str:
-    return "Kenali otomatis" if choice == "otomatis" else schema.TABLES[choice].label or choice
+    return "Kenali otomatis" if choice == "otomatis" else schema.table_word(choice)
 
 
 def _to_disk(files: list) -> tuple[Path, list[import_uploads.Upload]]:
