@@ -184,3 +184,49 @@ def test_the_proxy_upgrades_the_websocket_and_keeps_a_browser_on_one_process(
     assert server.wait(timeout=30) == 0
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{proxy}/_stcore/health", timeout=3)
+
+
+def test_the_address_is_given_once_nginx_answers_there(tmp_path: Path) -> None:
+    """On a busy machine nginx binds its port a moment after it starts: `serve` names the
+    address only once the proxy answers, so whoever opens it then is never refused. Here the
+    real nginx starts 2 s late (a wrapper first on PATH, as a loaded machine would delay it)."""
+    nginx = find_nginx()
+    slow = tmp_path / "bin"
+    slow.mkdir()
+    (slow / "nginx").write_text(f'#!/bin/sh\nsleep 2\nexec {nginx} "$@"\n', encoding="utf-8")
+    (slow / "nginx").chmod(0o700)
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    port = loadtest.free_port()
+    log_path = tmp_path / "serve.log"
+    env = {
+        **os.environ,
+        "PATH": f"{slow}{os.pathsep}{os.environ['PATH']}",
+        "KESIAPAN_DATA": str(data),
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [sys.executable, "-m", "kesiapan", "serve", "--workers", "1"]
+    command += ["--port", str(port), "--address", "127.0.0.1"]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + START_S
+        text = ""
+        while "di belakang nginx" not in text:
+            assert process.poll() is None, text
+            assert time.monotonic() < deadline, text
+            time.sleep(0.05)
+            text = log_path.read_text(errors="replace")
+        # At once, as a person would click the address just printed.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=10) as r:
+            assert r.status == 200
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)

@@ -113,14 +113,21 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _healthy(port: int) -> bool:
+def _healthy(port: int, host: str = "127.0.0.1") -> bool:
     try:
-        with urllib.request.urlopen(
-            f"http://127.0.0.1:{port}/_stcore/health", timeout=2
-        ) as response:
+        with urllib.request.urlopen(f"http://{host}:{port}/_stcore/health", timeout=2) as response:
             return response.status == 200
     except OSError:
         return False
+
+
+def _local_host(address: str) -> str:
+    """Where this machine reaches a server that listens on `address`."""
+    if address in ("", "0.0.0.0"):  # noqa: S104 (every interface, reached on loopback)
+        return "127.0.0.1"
+    if address == "::":
+        return "[::1]"
+    return f"[{address}]" if ":" in address else address
 
 
 def _upload_limit_mb() -> int:
@@ -224,6 +231,18 @@ def serve_workers(
         proxy = subprocess.Popen(
             [nginx, "-c", str(config), "-p", str(run_dir)], stdin=subprocess.DEVNULL
         )
+        # The address is given once nginx answers there: it binds its port a moment after it
+        # starts (longer on a busy machine), and a browser sent there before gets "refused".
+        while not _healthy(port, _local_host(address)):
+            if proxy.poll() is not None:
+                raise ServeError(
+                    f"nginx tidak menyala (kode {proxy.returncode}); lihat {run_dir}/error.log"
+                )
+            if time.monotonic() > deadline:
+                raise ServeError(f"nginx tidak menjawab di {listen}; lihat {run_dir}/error.log")
+            if stopping:
+                return 0
+            time.sleep(0.05)
         print(
             f"Kesiapan KPPS: {workers} proses di belakang nginx, http://{listen}/ "
             f"(konfigurasi {config})",
