@@ -38,6 +38,43 @@ def _name(folder: Path, name: str) -> None:
     (folder / "dataset.toml").write_text(f'nama = "{name}"\n', encoding="utf-8")
 
 
+@contextlib.contextmanager
+def _serving(
+    data: Path, workers: int, port: int, log_path: Path, env: dict[str, str]
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """`python -m kesiapan serve` on `data` (127.0.0.1:`port`, `env` added) until the block
+    ends; yields the process and its log once it has named the nginx address."""
+    command = [sys.executable, "-m", "kesiapan", "serve", "--workers", str(workers)]
+    command += ["--port", str(port), "--address", "127.0.0.1"]
+    full_env = {**os.environ, "KESIAPAN_DATA": str(data), "PYTHONUNBUFFERED": "1", **env}
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=full_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + START_S
+        text = ""
+        while "di belakang nginx" not in text:
+            assert process.poll() is None, text
+            assert time.monotonic() < deadline, text
+            time.sleep(0.05)  # a start takes seconds; reading the log costs nothing
+            text = log_path.read_text(errors="replace")
+        yield process, text
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[dict[str, object]]:
     try:
@@ -57,26 +94,8 @@ def service(tmp_path: Path) -> Iterator[dict[str, object]]:
     access.add(accounts, "rina", peran="analis", wilayah=["35.27"], nama="Rina", password=PASSWORD)
 
     port = loadtest.free_port()
-    log = (tmp_path / "serve.log").open("wb")
-    env = {
-        **os.environ,
-        "KESIAPAN_DATA": str(data),
-        access.AKSES_ENV: str(accounts),
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = [sys.executable, "-m", "kesiapan", "serve", "--workers", "2"]
-    command += ["--port", str(port), "--address", "127.0.0.1"]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    try:
-        deadline = time.monotonic() + START_S
-        text = ""
-        while "di belakang nginx" not in text:
-            assert process.poll() is None, text
-            assert time.monotonic() < deadline, text
-            time.sleep(0.05)  # a start takes seconds; reading the log costs nothing
-            text = (tmp_path / "serve.log").read_text(errors="replace")
+    env = {access.AKSES_ENV: str(accounts)}
+    with _serving(data, 2, port, tmp_path / "serve.log", env) as (process, text):
         workers = [int(p) for p in re.findall(r"Proses dasbor siap di 127\.0\.0\.1:(\d+)", text)]
         assert len(workers) == 2
         yield {
@@ -86,15 +105,6 @@ def service(tmp_path: Path) -> Iterator[dict[str, object]]:
             "accounts": accounts,
             "process": process,
         }
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        log.close()
 
 
 async def _sign_in(url: str, user: str, password: str = PASSWORD) -> protocol.Run:
@@ -198,35 +208,11 @@ def test_the_address_is_given_once_nginx_answers_there(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(MINI, data)
     port = loadtest.free_port()
-    log_path = tmp_path / "serve.log"
-    env = {
-        **os.environ,
-        "PATH": f"{slow}{os.pathsep}{os.environ['PATH']}",
-        "KESIAPAN_DATA": str(data),
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = [sys.executable, "-m", "kesiapan", "serve", "--workers", "1"]
-    command += ["--port", str(port), "--address", "127.0.0.1"]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        deadline = time.monotonic() + START_S
-        text = ""
-        while "di belakang nginx" not in text:
-            assert process.poll() is None, text
-            assert time.monotonic() < deadline, text
-            time.sleep(0.05)
-            text = log_path.read_text(errors="replace")
+    path = f"{slow}{os.pathsep}{os.environ['PATH']}"
+    health = f"http://127.0.0.1:{port}/_stcore/health"
+    with (
+        _serving(data, 1, port, tmp_path / "serve.log", {"PATH": path}),
         # At once, as a person would click the address just printed.
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=10) as r:
-            assert r.status == 200
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        urllib.request.urlopen(health, timeout=10) as answer,
+    ):
+        assert answer.status == 200
