@@ -7,17 +7,16 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from kesiapan.access import accounts as access
-from kesiapan.devtools.loadtest import free_port, healthy, start_server, stop_server, tail
 from kesiapan.importer import core as importer
 from kesiapan.importer import uploads as import_uploads
-from tests.conftest import HEALTH_POLL_S, ROOT, SAMPLE, copy_sample
+from tests.browser.conftest import dashboard_server
+from tests.conftest import ROOT, SAMPLE, copy_sample
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
@@ -112,24 +111,11 @@ def operator_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
     test_session_browser's first test saves a version (0002); every other test that uses it
     asserts that it writes nothing, so they may run in any order."""
     folder = copy_sample(tmp_path_factory.mktemp("sesi") / "sample")  # with its built store
-    results = ROOT / "test-results"
-    results.mkdir(exist_ok=True)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    log_path = results / f"server-impor-sesi{worker}.log"
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     accounts = folder.parent / "akses"
     access.add(
         accounts, "budi", peran="operator", wilayah=["35.27.02"], nama="Budi", password=PASSWORD
     )
-    with log_path.open("wb") as log:
-        process = start_server(folder, port, log, {access.AKSES_ENV: str(accounts)})
-        try:
-            deadline = time.monotonic() + 90
-            while not healthy(url):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"Streamlit did not start; {log_path}:\n{tail(log_path)}")
-                time.sleep(HEALTH_POLL_S)
-            yield url, folder
-        finally:
-            stop_server(process)
+    env = {access.AKSES_ENV: str(accounts)}
+    with dashboard_server(folder, f"server-impor-sesi{worker}.log", env=env) as url:
+        yield url, folder

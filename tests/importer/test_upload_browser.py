@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -19,21 +18,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kesiapan.access import accounts as access
-from kesiapan.devtools.loadtest import (
-    DESKTOP,
-    free_port,
-    healthy,
-    start_server,
-    stop_server,
-    tail,
-)
+from kesiapan.devtools.loadtest import DESKTOP
 from kesiapan.store import versions
+from tests.browser.conftest import dashboard_server
 from tests.browser.test_browser import wait_idle
-from tests.conftest import HEALTH_POLL_S, ROOT, copy_sample, review_picture, sign_in_form
+from tests.conftest import copy_sample, review_picture, sign_in_form
 
-RESULTS = ROOT / "test-results"
 WAIT_MS = 60_000
-START_TIMEOUT = 90.0
 HEADING = "Impor Data"
 PASSWORD = "sandi-rahasia-2024"
 # Words of ours that slipped through in English (Streamlit's own uploader text excepted).
@@ -43,26 +34,14 @@ ENGLISH = re.compile(r"\b(None|NaN|nan|null|undefined|Error|Warning|Select|Downl
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     folder = copy_sample(tmp_path_factory.mktemp("impor") / "sample")  # with its built store
-    RESULTS.mkdir(exist_ok=True)
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    log_path = RESULTS / (f"server-impor-{worker}.log" if worker else "server-impor.log")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     accounts = folder.parent / "akses"
     access.add(
         accounts, "siti", peran="admin", wilayah=[], nama="Siti Nurhayati", password=PASSWORD
     )
-    with log_path.open("wb") as log:
-        process = start_server(folder, port, log, {access.AKSES_ENV: str(accounts)})
-        try:
-            deadline = time.monotonic() + START_TIMEOUT
-            while not healthy(url):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"Streamlit did not start; {log_path}:\n{tail(log_path)}")
-                time.sleep(HEALTH_POLL_S)
-            yield url, folder
-        finally:
-            stop_server(process)
+    log_name = f"server-impor-{worker}.log" if worker else "server-impor.log"
+    with dashboard_server(folder, log_name, env={access.AKSES_ENV: str(accounts)}) as url:
+        yield url, folder
 
 
 def _workbook(sample: Path, path: Path) -> int:
